@@ -1,0 +1,64 @@
+package dev.coordd.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * A request to create a task. Only {@code type} is required; null fields take the daemon's
+ * defaults. Build one with {@link #of(String)} and the {@code with…} methods.
+ *
+ * @param delayMs run no earlier than this many milliseconds after creation
+ * @param timeoutMs how long one attempt may run before it is interrupted and fails
+ * @param idempotencyKey a second create with the same key returns the first task
+ */
+public record NewTask(
+    String type,
+    String description,
+    JsonNode data,
+    String assignedTo,
+    Integer priority,
+    Long delayMs,
+    Integer maxAttempts,
+    Long timeoutMs,
+    String idempotencyKey,
+    String createdBy) {
+
+  public static NewTask of(String type) {
+    return new NewTask(type, null, null, null, null, null, null, null, null, null);
+  }
+
+  public NewTask withDescription(String v) {
+    return new NewTask(type, v, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+  }
+
+  public NewTask withData(JsonNode v) {
+    return new NewTask(type, description, v, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+  }
+
+  public NewTask withAssignedTo(String v) {
+    return new NewTask(type, description, data, v, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+  }
+
+  public NewTask withPriority(int v) {
+    return new NewTask(type, description, data, assignedTo, v, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+  }
+
+  public NewTask withDelayMs(long v) {
+    return new NewTask(type, description, data, assignedTo, priority, v, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+  }
+
+  public NewTask withMaxAttempts(int v) {
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, v, timeoutMs, idempotencyKey, createdBy);
+  }
+
+  public NewTask withTimeoutMs(long v) {
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, v, idempotencyKey, createdBy);
+  }
+
+  public NewTask withIdempotencyKey(String v) {
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, v, createdBy);
+  }
+
+  public NewTask withCreatedBy(String v) {
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, v);
+  }
+}

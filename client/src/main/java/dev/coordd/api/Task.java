@@ -1,0 +1,41 @@
+package dev.coordd.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
+
+/**
+ * A unit of work as every door shows it. Times are epoch milliseconds. {@code runs} is the
+ * history of finished attempts, oldest first; it is empty in list views.
+ */
+@JsonInclude(JsonInclude.Include.ALWAYS)
+public record Task(
+    String id,
+    String type,
+    String description,
+    JsonNode data,
+    TaskStatus status,
+    int priority,
+    String assignedTo,
+    String createdBy,
+    long runAt,
+    int attempts,
+    int maxAttempts,
+    Long timeoutMs,
+    String idempotencyKey,
+    JsonNode result,
+    TaskError error,
+    String leaseOwner,
+    Long leaseExpiresAt,
+    long createdAt,
+    Long startedAt,
+    Long finishedAt,
+    List<TaskRun> runs) {
+
+  public Task withRuns(List<TaskRun> history) {
+    return new Task(
+        id, type, description, data, status, priority, assignedTo, createdBy, runAt, attempts,
+        maxAttempts, timeoutMs, idempotencyKey, result, error, leaseOwner, leaseExpiresAt,
+        createdAt, startedAt, finishedAt, List.copyOf(history));
+  }
+}

@@ -1,0 +1,138 @@
+package dev.coordd.daemon;
+
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.CoordinationService;
+import dev.coordd.api.CoorddException;
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.handler.HandlerRegistry;
+import dev.coordd.daemon.handler.TaskHandler;
+import dev.coordd.daemon.handlers.CommandHandler;
+import dev.coordd.daemon.handlers.CoordinationHandler;
+import dev.coordd.daemon.handlers.FileOperationHandler;
+import dev.coordd.daemon.handlers.PathSandbox;
+import dev.coordd.daemon.service.LocalCoordinationService;
+import dev.coordd.daemon.store.Store;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coordd.internal.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running coordd: owns the home, the store and the engine, and exposes the {@link
+ * CoordinationService}. Start with {@link #start(DaemonConfig)}; {@link #close()} stops gracefully
+ * (stop claiming, let handlers finish within the grace period, requeue the rest).
+ *
+ * <p>Embedding Java code adds task types with {@link #registerHandler(String, TaskHandler)}.
+ */
+public final class Daemon implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
+  private final DaemonConfig config;
+  private final HomeLock lock;
+  private final Store store;
+  private final Engine engine;
+  private final LocalCoordinationService service;
+  private final AtomicBoolean running = new AtomicBoolean(true);
+
+  private Daemon(DaemonConfig config, Clock clock, HomeLock lock, Store store) {
+    this.config = config;
+    this.lock = lock;
+    this.store = store;
+    HandlerRegistry handlers = new HandlerRegistry();
+    this.engine = new Engine(config, clock, store, handlers);
+    this.service = new LocalCoordinationService(engine, running::get);
+    handlers.register("file_operation", new FileOperationHandler(
+        new PathSandbox(config.fileRoots()), config.fileMaxReadBytes()));
+    handlers.register("coordination", new CoordinationHandler(engine.barriers()));
+    config.commands().forEach((type, c) -> handlers.register(type, new CommandHandler(type, c)));
+  }
+
+  public static Daemon start(DaemonConfig config) {
+    return start(config, Clock.systemUTC());
+  }
+
+  /** Locks the home, migrates, registers the daemon agent, recovers, and starts the workers. */
+  public static Daemon start(DaemonConfig config, Clock clock) {
+    try {
+      Files.createDirectories(config.home());
+    } catch (IOException e) {
+      throw new CoorddException("home", "cannot create the home " + config.home() + ": "
+          + e.getMessage(), e);
+    }
+    HomeLock lock = HomeLock.acquire(config.home(), config.pidFile());
+    Store store = null;
+    try {
+      store = Store.openSqlite(config.database(), config.synchronous().name(),
+          config.busyTimeout());
+      Daemon daemon = new Daemon(config, clock, lock, store);
+      daemon.registerSelf();
+      daemon.engine.recover();
+      daemon.engine.start(daemon.service);
+      log.info("coordd '{}' running on {} (handlers: {})", config.name(), config.home(),
+          daemon.engine.handlers().types());
+      return daemon;
+    } catch (RuntimeException e) {
+      if (store != null) {
+        store.close();
+      }
+      lock.close();
+      throw e;
+    }
+  }
+
+  private void registerSelf() {
+    ObjectNode metadata = Json.MAPPER.createObjectNode();
+    metadata.put("pid", ProcessHandle.current().pid());
+    metadata.put("home", config.home().toString());
+    service.registerAgent(new AgentRegistration(config.name(), "daemon",
+        new ArrayList<>(engine.handlers().types()), metadata));
+  }
+
+  /** Adds or replaces the handler for a task type; the daemon claims that type from now on. */
+  public void registerHandler(String type, TaskHandler handler) {
+    engine.handlers().register(type, handler);
+    registerSelf();
+    engine.dispatcher().wake();
+  }
+
+  public CoordinationService service() {
+    return service;
+  }
+
+  public DaemonConfig config() {
+    return config;
+  }
+
+  /** The engine's parts, for tests that step the clock and run one housekeeping round. */
+  public Engine engine() {
+    return engine;
+  }
+
+  public boolean isRunning() {
+    return running.get();
+  }
+
+  @Override
+  public void close() {
+    if (!running.compareAndSet(true, false)) {
+      return;
+    }
+    log.info("coordd '{}' stopping", config.name());
+    try {
+      engine.stop(config.shutdownGrace());
+      service.signOff(config.name());
+    } catch (RuntimeException e) {
+      log.warn("graceful stop incomplete", e);
+    } finally {
+      store.close();
+      lock.close();
+    }
+    log.info("coordd '{}' stopped", config.name());
+  }
+}

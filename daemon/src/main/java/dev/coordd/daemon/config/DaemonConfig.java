@@ -1,0 +1,118 @@
+package dev.coordd.daemon.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything the daemon can be told, validated once by {@link ConfigLoader} and immutable after.
+ * Defaults are the {@code DEFAULT_*} constants. Keys in {@code config.json} and the {@code
+ * COORDD_*} environment use the component names (e.g. {@code pollInterval} and {@code
+ * COORDD_POLL_INTERVAL}).
+ *
+ * @param home the folder that holds the store, socket, pid file and logs
+ * @param name the daemon's agent name; the same name is the same identity across restarts
+ * @param pollInterval the safety-net poll; new tasks wake workers at once without it
+ * @param concurrency how many handlers run at once
+ * @param leaseDuration how long a claimed task stays leased without renewal
+ * @param heartbeatInterval how often agents are expected to beat; stale after three misses
+ * @param offlineAfter silence after which an agent counts as offline
+ * @param shutdownGrace how long a graceful stop waits for running handlers
+ * @param defaultMaxAttempts attempts for a task that does not say
+ * @param defaultTimeout handler timeout for a task that does not say
+ * @param retryBackoffBase first retry delay; doubles per attempt, with jitter
+ * @param retryBackoffMax cap on the retry delay
+ * @param maxPayloadBytes cap on a task's data and result, serialised
+ * @param synchronous SQLite durability: {@code FULL} fsyncs every commit (survives power loss),
+ *     {@code NORMAL} survives a crash of the daemon but may lose the last commits on power loss
+ * @param busyTimeout how long SQLite waits for a lock before failing
+ * @param fileRoots folders {@code file_operation} may touch; nothing outside them
+ * @param fileMaxReadBytes largest file {@code file_operation} reads
+ * @param commands command handlers by task type
+ */
+public record DaemonConfig(
+    Path home,
+    String name,
+    Duration pollInterval,
+    int concurrency,
+    Duration leaseDuration,
+    Duration heartbeatInterval,
+    Duration offlineAfter,
+    Duration shutdownGrace,
+    int defaultMaxAttempts,
+    Duration defaultTimeout,
+    Duration retryBackoffBase,
+    Duration retryBackoffMax,
+    int maxPayloadBytes,
+    Synchronous synchronous,
+    Duration busyTimeout,
+    List<Path> fileRoots,
+    long fileMaxReadBytes,
+    Map<String, CommandHandlerConfig> commands) {
+
+  public static final String DEFAULT_HOME = ".coordd";
+  public static final String DEFAULT_NAME = "daemon";
+  public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
+  public static final int DEFAULT_CONCURRENCY = 16;
+  public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+  public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
+  public static final Duration DEFAULT_OFFLINE_AFTER = Duration.ofHours(1);
+  public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
+  public static final int DEFAULT_MAX_ATTEMPTS = 3;
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(5);
+  public static final Duration DEFAULT_RETRY_BACKOFF_BASE = Duration.ofSeconds(1);
+  public static final Duration DEFAULT_RETRY_BACKOFF_MAX = Duration.ofMinutes(5);
+  public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+  public static final Synchronous DEFAULT_SYNCHRONOUS = Synchronous.FULL;
+  public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
+  public static final long DEFAULT_FILE_MAX_READ_BYTES = 1 << 20;
+
+  /** SQLite's {@code PRAGMA synchronous} levels that keep an acknowledged task on a crash. */
+  public enum Synchronous {
+    FULL,
+    NORMAL
+  }
+
+  public DaemonConfig {
+    fileRoots = List.copyOf(fileRoots);
+    commands = Map.copyOf(commands);
+  }
+
+  /** All defaults, for a home; the file roots default to the folder that holds the home. */
+  public static DaemonConfig defaults(Path home) {
+    Path abs = home.toAbsolutePath().normalize();
+    Path parent = abs.getParent() == null ? abs : abs.getParent();
+    return new DaemonConfig(
+        abs,
+        DEFAULT_NAME,
+        DEFAULT_POLL_INTERVAL,
+        DEFAULT_CONCURRENCY,
+        DEFAULT_LEASE_DURATION,
+        DEFAULT_HEARTBEAT_INTERVAL,
+        DEFAULT_OFFLINE_AFTER,
+        DEFAULT_SHUTDOWN_GRACE,
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_TIMEOUT,
+        DEFAULT_RETRY_BACKOFF_BASE,
+        DEFAULT_RETRY_BACKOFF_MAX,
+        DEFAULT_MAX_PAYLOAD_BYTES,
+        DEFAULT_SYNCHRONOUS,
+        DEFAULT_BUSY_TIMEOUT,
+        List.of(parent),
+        DEFAULT_FILE_MAX_READ_BYTES,
+        Map.of());
+  }
+
+  public Path database() {
+    return home.resolve("coordd.db");
+  }
+
+  public Path pidFile() {
+    return home.resolve("coordd.pid");
+  }
+
+  public Duration staleAfter() {
+    return heartbeatInterval.multipliedBy(3);
+  }
+}

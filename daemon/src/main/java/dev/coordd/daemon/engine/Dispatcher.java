@@ -1,0 +1,304 @@
+package dev.coordd.daemon.engine;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.coordd.api.CoordinationService;
+import dev.coordd.api.Task;
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.handler.HandlerRegistry;
+import dev.coordd.daemon.handler.TaskContext;
+import dev.coordd.daemon.handler.TaskFailure;
+import dev.coordd.daemon.handler.TaskHandler;
+import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The daemon's own worker pool: claims tasks for the daemon's agent name in batches (as many as
+ * there are free slots), runs each handler on a virtual thread, and records the outcome.
+ *
+ * <p>Each running attempt is settled exactly once, by whoever gets there first: the worker with
+ * the handler's result, or {@link #enforceTimeouts}, {@link #cancelRunning} and {@link #stop} which
+ * record the outcome and free the slot at once, then interrupt the handler. A handler that ignores
+ * the interrupt keeps its virtual thread but no longer holds a slot or the task. Thread-safe.
+ */
+public final class Dispatcher {
+  static final int MAX_CLAIM_BATCH = 256;
+  private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+
+  private final class Running {
+    final Task task;
+    final long deadline;
+    final AtomicBoolean settled = new AtomicBoolean();
+    volatile Thread thread;
+
+    Running(Task task, long deadline) {
+      this.task = task;
+      this.deadline = deadline;
+    }
+  }
+
+  private record Context(Task task, Clock clock, long deadline, CoordinationService service)
+      implements TaskContext {}
+
+  private final String self;
+  private final DaemonConfig config;
+  private final Store store;
+  private final TaskStore tasks;
+  private final HandlerRegistry handlers;
+  private final Outcomes outcomes;
+  private final Clock clock;
+  private final Wakeup wakeup;
+  private final Semaphore slots;
+  private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
+  private volatile CoordinationService service;
+  private volatile boolean claiming;
+  private Thread loop;
+
+  Dispatcher(DaemonConfig config, Store store, TaskStore tasks, HandlerRegistry handlers,
+      Outcomes outcomes, Clock clock, Wakeup wakeup) {
+    this.self = config.name();
+    this.config = config;
+    this.store = store;
+    this.tasks = tasks;
+    this.handlers = handlers;
+    this.outcomes = outcomes;
+    this.clock = clock;
+    this.wakeup = wakeup;
+    this.slots = new Semaphore(config.concurrency());
+  }
+
+  void start(CoordinationService service) {
+    this.service = service;
+    claiming = true;
+    loop = Thread.ofVirtual().name("coordd-dispatcher").start(this::run);
+  }
+
+  /** Claim now rather than at the next poll: a task this daemon can run was just created. */
+  public void wake() {
+    wakeup.signal();
+  }
+
+  public Set<String> inFlight() {
+    return Set.copyOf(inFlight.keySet());
+  }
+
+  public boolean canRun(Task task) {
+    return self.equals(task.assignedTo())
+        || (task.assignedTo() == null && handlers.handles(task.type()));
+  }
+
+  private void run() {
+    while (claiming) {
+      try {
+        if (claimOnce() == 0) {
+          wakeup.await(idleWait());
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("claiming failed; trying again shortly", e);
+        pause();
+      }
+    }
+  }
+
+  /** Claims as many due tasks as there are free slots and starts them; returns how many. */
+  public int claimOnce() {
+    if (!claiming) {
+      return 0;
+    }
+    int wanted = 0;
+    while (wanted < MAX_CLAIM_BATCH && slots.tryAcquire()) {
+      wanted++;
+    }
+    if (wanted == 0) {
+      return 0;
+    }
+    List<Task> claimed;
+    try {
+      long now = clock.millis();
+      long leaseUntil = now + config.leaseDuration().toMillis();
+      String types = handlers.typesJson();
+      int max = wanted;
+      claimed = store.writer().execute(tx -> tasks.claim(tx, self, types, now, leaseUntil, max));
+    } catch (RuntimeException e) {
+      slots.release(wanted);
+      throw e;
+    }
+    slots.release(wanted - claimed.size());
+    claimed.forEach(this::launch);
+    return claimed.size();
+  }
+
+  /** Until the next delayed task is due, but never longer than the safety-net poll. */
+  private long idleWait() {
+    long poll = config.pollInterval().toMillis();
+    Long next = store.read(tasks::nextRunAt);
+    if (next == null) {
+      return poll;
+    }
+    long untilDue = next - clock.millis();
+    return untilDue <= 0 ? poll : Math.min(poll, untilDue);
+  }
+
+  private void launch(Task task) {
+    long timeout = task.timeoutMs() != null ? task.timeoutMs() : config.defaultTimeout().toMillis();
+    Running r = new Running(task, clock.millis() + timeout);
+    inFlight.put(task.id(), r);
+    r.thread = Thread.ofVirtual().name("task-" + task.id()).unstarted(() -> work(r));
+    r.thread.start();
+  }
+
+  private void work(Running r) {
+    Task task = r.task;
+    try {
+      TaskHandler handler = handlers.get(task.type());
+      if (handler == null) {
+        throw TaskFailure.permanent("no_handler", "daemon '" + self
+            + "' has no handler for task type '" + task.type() + "'; it handles "
+            + handlers.types());
+      }
+      JsonNode result = handler.handle(new Context(task, clock, r.deadline, service));
+      String json = resultJson(result);
+      if (settle(r)) {
+        outcomes.succeed(task, json);
+      }
+    } catch (InterruptedException e) {
+      // Whoever interrupted settled the attempt already.
+      if (settle(r)) {
+        outcomes.fail(task, "handler was interrupted", "interrupted", false);
+      }
+    } catch (TaskFailure f) {
+      if (settle(r)) {
+        outcomes.fail(task, f.getMessage(), f.kind(), f.permanent());
+      }
+    } catch (Throwable e) {
+      if (settle(r)) {
+        log.warn("handler for task {} ({}) threw", task.id(), task.type(), e);
+        outcomes.fail(task, describe(e), "exception", false);
+      }
+    } finally {
+      release(r);
+    }
+  }
+
+  private String resultJson(JsonNode result) throws TaskFailure {
+    String json;
+    try {
+      json = Json.write(result == null ? NullNode.getInstance() : result);
+    } catch (RuntimeException e) {
+      throw TaskFailure.retryable("invalid_result", "handler returned a result that is not JSON: "
+          + e.getMessage());
+    }
+    int size = json.getBytes(StandardCharsets.UTF_8).length;
+    if (size > config.maxPayloadBytes()) {
+      throw TaskFailure.retryable("invalid_result", "result is " + size
+          + " bytes; the limit is " + config.maxPayloadBytes() + " (maxPayloadBytes)");
+    }
+    return json;
+  }
+
+  static String describe(Throwable e) {
+    String message = e.getMessage();
+    return e.getClass().getSimpleName() + (message == null ? "" : ": " + message);
+  }
+
+  /** True for exactly one caller per attempt. */
+  private boolean settle(Running r) {
+    return r.settled.compareAndSet(false, true);
+  }
+
+  /** Frees the slot once, after the attempt was settled by anyone. */
+  private void release(Running r) {
+    if (inFlight.remove(r.task.id(), r)) {
+      slots.release();
+      wakeup.signal();
+    }
+  }
+
+  /** Fails every attempt past its deadline by the injected clock, then interrupts it. */
+  public void enforceTimeouts() {
+    long now = clock.millis();
+    for (Running r : inFlight.values()) {
+      if (now >= r.deadline && settle(r)) {
+        long allowed = r.deadline - r.task.startedAt();
+        outcomes.fail(r.task, "timed out after " + Duration.ofMillis(allowed).toString()
+            .substring(2).toLowerCase(), "timeout", false);
+        interrupt(r);
+      }
+    }
+  }
+
+  /** Interrupts the handler of a task whose cancellation was just committed. */
+  public boolean cancelRunning(String taskId) {
+    Running r = inFlight.get(taskId);
+    if (r == null || !settle(r)) {
+      return false;
+    }
+    interrupt(r);
+    return true;
+  }
+
+  private void interrupt(Running r) {
+    release(r);
+    Thread t = r.thread;
+    if (t != null) {
+      t.interrupt();
+    }
+  }
+
+  /**
+   * Stops claiming, lets running handlers finish for up to {@code grace}, then interrupts the rest
+   * and puts their tasks back in the queue without spending an attempt.
+   */
+  public void stop(Duration grace) {
+    claiming = false;
+    if (loop != null) {
+      loop.interrupt();
+      try {
+        loop.join(5_000); // a claim in progress must launch its tasks before we count them
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    long until = System.nanoTime() + grace.toNanos();
+    while (!inFlight.isEmpty() && System.nanoTime() < until) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    for (Running r : inFlight.values()) {
+      if (settle(r)) {
+        try {
+          outcomes.requeue(r.task, "daemon stopped before the handler finished", "shutdown");
+        } catch (RuntimeException e) {
+          log.warn("could not requeue task {} at shutdown; its lease will expire", r.task.id(), e);
+        }
+        interrupt(r);
+      }
+    }
+  }
+
+  private static void pause() {
+    try {
+      Thread.sleep(1_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package dev.coordd.daemon.engine;
+
+import dev.coordd.api.CoordinationService;
+import dev.coordd.api.Task;
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.handler.HandlerRegistry;
+import dev.coordd.daemon.store.AgentStore;
+import dev.coordd.daemon.store.Ids;
+import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.TaskStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The moving parts around one store, wired once: dispatcher, housekeeper, outcomes, waiters and
+ * barriers. The service calls into it; the daemon starts and stops it.
+ */
+public final class Engine {
+  private static final Logger log = LoggerFactory.getLogger(Engine.class);
+
+  private final DaemonConfig config;
+  private final Clock clock;
+  private final Store store;
+  private final TaskStore tasks;
+  private final AgentStore agents;
+  private final Ids ids;
+  private final HandlerRegistry handlers;
+  private final TaskWaiters waiters = new TaskWaiters();
+  private final Wakeup wakeup = new Wakeup();
+  private final Outcomes outcomes;
+  private final Dispatcher dispatcher;
+  private final Housekeeper housekeeper;
+  private final Barriers barriers;
+
+  public Engine(DaemonConfig config, Clock clock, Store store, HandlerRegistry handlers) {
+    this.config = config;
+    this.clock = clock;
+    this.store = store;
+    this.handlers = handlers;
+    this.tasks = new TaskStore(store.sql());
+    this.agents = new AgentStore(store.sql(), config.staleAfter().toMillis(),
+        config.offlineAfter().toMillis());
+    this.ids = new Ids(clock);
+    Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
+    this.outcomes = new Outcomes(store, tasks, backoff, clock, waiters, wakeup);
+    this.dispatcher = new Dispatcher(config, store, tasks, handlers, outcomes, clock, wakeup);
+    this.housekeeper = new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock);
+    this.barriers = new Barriers(store, agents, clock);
+  }
+
+  /**
+   * Requeues what a previous process of this daemon left running: it died, so those attempts
+   * failed with "lease expired" and count like any other.
+   */
+  public int recover() {
+    long now = clock.millis();
+    List<Task> orphans = store.read(tx -> tasks.runningOf(tx, config.name()));
+    for (Task t : orphans) {
+      outcomes.fail(t, "lease expired: the daemon stopped while the task was running",
+          "lease_expired", false);
+    }
+    if (!orphans.isEmpty()) {
+      log.info("recovered {} task(s) left running by a previous daemon process", orphans.size());
+    }
+    return orphans.size();
+  }
+
+  public void start(CoordinationService service) {
+    dispatcher.start(service);
+    housekeeper.start();
+  }
+
+  public void stop(Duration grace) {
+    housekeeper.stop();
+    dispatcher.stop(grace);
+    waiters.releaseAll();
+  }
+
+  public DaemonConfig config() {
+    return config;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  public Store store() {
+    return store;
+  }
+
+  public TaskStore tasks() {
+    return tasks;
+  }
+
+  public AgentStore agents() {
+    return agents;
+  }
+
+  public Ids ids() {
+    return ids;
+  }
+
+  public HandlerRegistry handlers() {
+    return handlers;
+  }
+
+  public TaskWaiters waiters() {
+    return waiters;
+  }
+
+  public Outcomes outcomes() {
+    return outcomes;
+  }
+
+  public Dispatcher dispatcher() {
+    return dispatcher;
+  }
+
+  public Housekeeper housekeeper() {
+    return housekeeper;
+  }
+
+  public Barriers barriers() {
+    return barriers;
+  }
+}

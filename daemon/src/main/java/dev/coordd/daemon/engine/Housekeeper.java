@@ -1,0 +1,128 @@
+package dev.coordd.daemon.engine;
+
+import dev.coordd.api.Task;
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.store.AgentStore;
+import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.TaskStore;
+import java.time.Clock;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The periodic chores, all judged by the injected clock: enforce handler timeouts, beat the
+ * daemon's own heartbeat and renew its leases, and return expired leases (including those of
+ * stale agents) to the queue. {@link #tick()} is one round; tests step the clock and call it.
+ */
+public final class Housekeeper {
+  static final long TICK_MILLIS = 250;
+  private static final Logger log = LoggerFactory.getLogger(Housekeeper.class);
+
+  private final DaemonConfig config;
+  private final Store store;
+  private final TaskStore tasks;
+  private final AgentStore agents;
+  private final Dispatcher dispatcher;
+  private final Outcomes outcomes;
+  private final Clock clock;
+  private final long beatEvery;
+  private final java.util.concurrent.locks.ReentrantLock roundLock =
+      new java.util.concurrent.locks.ReentrantLock();
+  private long nextBeat;
+  private volatile boolean running;
+  private Thread loop;
+
+  Housekeeper(DaemonConfig config, Store store, TaskStore tasks, AgentStore agents,
+      Dispatcher dispatcher, Outcomes outcomes, Clock clock) {
+    this.config = config;
+    this.store = store;
+    this.tasks = tasks;
+    this.agents = agents;
+    this.dispatcher = dispatcher;
+    this.outcomes = outcomes;
+    this.clock = clock;
+    // Renew well before a lease can lapse, and at least as often as agents are expected to beat.
+    this.beatEvery = Math.min(config.heartbeatInterval().toMillis(),
+        config.leaseDuration().toMillis() / 3);
+  }
+
+  void start() {
+    running = true;
+    loop = Thread.ofVirtual().name("coordd-housekeeper").start(this::run);
+  }
+
+  void stop() {
+    running = false;
+    if (loop != null) {
+      loop.interrupt();
+      try {
+        loop.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private void run() {
+    while (running) {
+      try {
+        Thread.sleep(TICK_MILLIS);
+        tick();
+      } catch (InterruptedException e) {
+        return;
+      } catch (RuntimeException e) {
+        log.error("housekeeping round failed; next round goes on", e);
+      }
+    }
+  }
+
+  /** One round of chores; rounds never overlap. */
+  public void tick() {
+    roundLock.lock();
+    try {
+      round();
+    } finally {
+      roundLock.unlock();
+    }
+  }
+
+  private void round() {
+    dispatcher.enforceTimeouts();
+    long now = clock.millis();
+    if (now >= nextBeat) {
+      beat(now);
+      nextBeat = now + beatEvery;
+    }
+    reapExpired(now);
+    dispatcher.wake();
+  }
+
+  private void beat(long now) {
+    String self = config.name();
+    long leaseUntil = now + config.leaseDuration().toMillis();
+    store.writer().execute(tx -> {
+      agents.heartbeat(tx, self, now);
+      return tasks.renewLeasesOf(tx, self, leaseUntil);
+    });
+  }
+
+  private void reapExpired(long now) {
+    long staleCutoff = now - config.staleAfter().toMillis();
+    List<Task> expired = store.read(tx -> tasks.expired(tx, now, staleCutoff, config.name()));
+    Set<String> mine = dispatcher.inFlight();
+    for (Task t : expired) {
+      if (mine.contains(t.id())) {
+        continue; // renewed above; a clock jump is not a lost worker
+      }
+      String why = t.leaseExpiresAt() != null && t.leaseExpiresAt() < now
+          ? "lease expired: " + t.leaseOwner() + " stopped renewing it"
+          : "lease expired: its owner " + t.leaseOwner() + " went stale (no heartbeat)";
+      Task after = outcomes.fail(t, why, "lease_expired", false);
+      if (after != null) {
+        log.info("task {} {}; now {}", t.id(), why, after.status().wire());
+      }
+    }
+  }
+}

@@ -1,0 +1,72 @@
+package dev.coordd.daemon.engine;
+
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskError;
+import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.Tx;
+import java.sql.SQLException;
+import java.time.Clock;
+
+/**
+ * Records how an attempt ended, whoever ended it: a daemon worker, an external agent, the reaper,
+ * a timeout, a shutdown. Decides retry versus failure, applies backoff, and after the commit wakes
+ * the dispatcher or the callers waiting on the task. Thread-safe.
+ */
+public final class Outcomes {
+  private final Store store;
+  private final TaskStore tasks;
+  private final Backoff backoff;
+  private final Clock clock;
+  private final TaskWaiters waiters;
+  private final Wakeup wakeup;
+
+  Outcomes(Store store, TaskStore tasks, Backoff backoff, Clock clock, TaskWaiters waiters,
+      Wakeup wakeup) {
+    this.store = store;
+    this.tasks = tasks;
+    this.backoff = backoff;
+    this.clock = clock;
+    this.waiters = waiters;
+    this.wakeup = wakeup;
+  }
+
+  /** Null when the attempt had already lost the task (lease expired, cancelled). */
+  public Task succeed(Task running, String resultJson) {
+    long now = clock.millis();
+    return after(store.writer().execute(tx -> tasks.complete(tx, running, resultJson, now)));
+  }
+
+  public Task fail(Task running, String message, String kind, boolean permanent) {
+    long now = clock.millis();
+    return after(store.writer().execute(tx -> failInTx(tx, running, message, kind, permanent, now)));
+  }
+
+  /** The failure step alone, for operations that do more in the same transaction. */
+  public Task failInTx(Tx tx, Task running, String message, String kind, boolean permanent,
+      long now) throws SQLException {
+    boolean retry = !permanent && running.attempts() < running.maxAttempts();
+    long retryAt = now + backoff.delayMillis(running.attempts());
+    TaskError error = new TaskError(message, kind, running.attempts());
+    return tasks.endAttempt(tx, running, error, retry, retryAt, now);
+  }
+
+  /** Back to the queue without spending the attempt (graceful shutdown). */
+  public Task requeue(Task running, String message, String kind) {
+    long now = clock.millis();
+    TaskError reason = new TaskError(message, kind, running.attempts());
+    return after(store.writer().execute(tx -> tasks.requeueUncounted(tx, running, reason, now)));
+  }
+
+  /** Post-commit notifications for a task whose state just changed. */
+  public Task after(Task changed) {
+    if (changed != null) {
+      if (changed.status().isTerminal()) {
+        waiters.finished(changed.id());
+      } else {
+        wakeup.signal();
+      }
+    }
+    return changed;
+  }
+}

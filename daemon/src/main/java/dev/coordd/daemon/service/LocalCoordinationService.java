@@ -1,0 +1,364 @@
+package dev.coordd.daemon.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.coordd.api.Agent;
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.AgentStatus;
+import dev.coordd.api.ConflictException;
+import dev.coordd.api.CoordinationService;
+import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.NotFoundException;
+import dev.coordd.api.Stats;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskError;
+import dev.coordd.api.TaskQuery;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.Tx;
+import dev.coordd.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The daemon's implementation of the API: checks each request, turns it into one store operation
+ * (one transaction, group-committed with others), then notifies the engine. Thread-safe.
+ */
+public final class LocalCoordinationService implements CoordinationService {
+  static final int MAX_CLAIM = 1_000;
+
+  private final Engine engine;
+  private final DaemonConfig config;
+  private final Clock clock;
+  private final TaskStore tasks;
+  private final long startedAt;
+  private final BooleanSupplier running;
+
+  public LocalCoordinationService(Engine engine, BooleanSupplier running) {
+    this.engine = engine;
+    this.config = engine.config();
+    this.clock = engine.clock();
+    this.tasks = engine.tasks();
+    this.startedAt = clock.millis();
+    this.running = running;
+  }
+
+  @Override
+  public Task createTask(NewTask request) {
+    if (request == null) {
+      throw new InvalidRequestException(null, "a task is required");
+    }
+    String type = Checks.name("type", request.type());
+    JsonNode data = request.data() == null || request.data().isNull()
+        ? Json.MAPPER.createObjectNode() : request.data();
+    if (!data.isObject()) {
+      throw new InvalidRequestException("data", "data must be a JSON object, got "
+          + data.getNodeType().toString().toLowerCase());
+    }
+    String dataJson = Json.write(data);
+    checkSize("data", dataJson);
+    String assignedTo = Checks.optionalName("assignedTo", request.assignedTo());
+    int priority = Checks.range("priority", request.priority(), 0, 0, 1_000_000);
+    int maxAttempts = Checks.range("maxAttempts", request.maxAttempts(),
+        config.defaultMaxAttempts(), 1, 100);
+    Long timeout = Checks.positive("timeoutMs", request.timeoutMs());
+    long delay = request.delayMs() == null ? 0 : request.delayMs();
+    if (delay < 0) {
+      throw new InvalidRequestException("delayMs", "delayMs must not be negative, got " + delay);
+    }
+    String description = Checks.text("description", request.description(), Checks.MAX_TEXT);
+    String key = Checks.text("idempotencyKey", request.idempotencyKey(), 256);
+    String createdBy = Checks.text("createdBy", request.createdBy(), 128);
+    routeable(type, assignedTo, data);
+
+    long now = clock.millis();
+    TaskStore.NewRow row = new TaskStore.NewRow(engine.ids().next(), type,
+        description == null ? "" : description, dataJson, TaskStatus.QUEUED, priority, assignedTo,
+        createdBy, now + delay, maxAttempts, timeout, key, now);
+    TaskStore.Inserted inserted = engine.store().writer().execute(tx -> tasks.insert(tx, row));
+    if (inserted.created() && engine.dispatcher().canRun(inserted.task())) {
+      engine.dispatcher().wake();
+    }
+    return inserted.task();
+  }
+
+  /** Someone must be able to run the task, or it would sit in the queue forever. */
+  private void routeable(String type, String assignedTo, JsonNode data) {
+    if (engine.handlers().handles(type)) {
+      engine.handlers().validate(type, data);
+      return;
+    }
+    if (assignedTo != null) {
+      return;
+    }
+    boolean capable = engine.store().read(tx -> engine.agents().anyCapable(tx, type));
+    if (!capable) {
+      throw new InvalidRequestException("type", "no handler for task type '" + type
+          + "' and no agent lists it as a capability; assign the task to an agent (assignedTo),"
+          + " register an agent with that capability, or use one of: "
+          + engine.handlers().types());
+    }
+  }
+
+  private void checkSize(String field, String json) {
+    int size = json.getBytes(StandardCharsets.UTF_8).length;
+    if (size > config.maxPayloadBytes()) {
+      throw new InvalidRequestException(field, field + " is " + size + " bytes; the limit is "
+          + config.maxPayloadBytes() + " (maxPayloadBytes)");
+    }
+  }
+
+  @Override
+  public Task getTask(String id) {
+    String taskId = Checks.id(id);
+    Task found = engine.store().read(tx -> {
+      Task t = tasks.get(tx, taskId);
+      return t == null ? null : t.withRuns(tasks.runs(tx, taskId));
+    });
+    if (found == null) {
+      throw new NotFoundException("no task with id " + taskId);
+    }
+    return found;
+  }
+
+  @Override
+  public List<Task> listTasks(TaskQuery query) {
+    TaskQuery q = query == null ? TaskQuery.all() : query;
+    q.effectiveLimit();
+    return engine.store().read(tx -> tasks.list(tx, q));
+  }
+
+  @Override
+  public Task cancelTask(String id) {
+    String taskId = Checks.id(id);
+    long now = clock.millis();
+    Task cancelled = engine.store().writer().execute(tx -> {
+      Task current = existing(tx, taskId);
+      if (current.status().isTerminal()) {
+        throw new ConflictException("task " + taskId + " already " + current.status().wire()
+            + "; nothing to cancel");
+      }
+      TaskError reason = new TaskError("cancelled on request", "cancelled", current.attempts());
+      Task done = tasks.cancel(tx, current, reason, now);
+      if (done == null) {
+        throw new ConflictException("task " + taskId + " changed while cancelling; try again");
+      }
+      return done;
+    });
+    engine.dispatcher().cancelRunning(taskId);
+    return engine.outcomes().after(cancelled);
+  }
+
+  @Override
+  public Task retryTask(String id) {
+    String taskId = Checks.id(id);
+    long now = clock.millis();
+    Task retried = engine.store().writer().execute(tx -> {
+      Task current = existing(tx, taskId);
+      Task queued = tasks.retry(tx, taskId, now);
+      if (queued == null) {
+        throw new ConflictException("only failed or cancelled tasks can be retried; task "
+            + taskId + " is " + current.status().wire());
+      }
+      return queued;
+    });
+    return engine.outcomes().after(retried);
+  }
+
+  @Override
+  public Task awaitTask(String id, Duration timeout) {
+    String taskId = Checks.id(id);
+    if (timeout == null || timeout.isNegative()) {
+      throw new InvalidRequestException("timeout", "timeout must be zero or positive");
+    }
+    long until = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      CompletableFuture<Void> done = engine.waiters().register(taskId);
+      try {
+        Task t = getTask(taskId);
+        long left = until - System.nanoTime();
+        if (t.status().isTerminal() || left <= 0 || !running.getAsBoolean()) {
+          return t;
+        }
+        // Re-read at least every poll interval: another process may finish it (PostgreSQL).
+        done.get(Math.min(left, config.pollInterval().toNanos()), TimeUnit.NANOSECONDS);
+      } catch (TimeoutException e) {
+        // loop: re-read and decide
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return getTask(taskId);
+      } catch (ExecutionException e) {
+        throw new IllegalStateException(e);
+      } finally {
+        engine.waiters().unregister(taskId, done);
+      }
+    }
+  }
+
+  @Override
+  public List<Task> claimTasks(String agent, List<String> types, int max) {
+    String name = Checks.name("agent", agent);
+    int n = Checks.range("max", max, 1, 1, MAX_CLAIM);
+    List<String> wanted = types == null ? List.of() : types;
+    wanted.forEach(t -> Checks.name("types", t));
+    String typesJson = wanted.isEmpty() ? null : Json.write(wanted);
+    long now = clock.millis();
+    long leaseUntil = now + config.leaseDuration().toMillis();
+    String newId = engine.ids().next();
+    return engine.store().writer().execute(tx -> {
+      engine.agents().touch(tx, newId, name, now);
+      return tasks.claim(tx, name, typesJson, now, leaseUntil, n);
+    });
+  }
+
+  @Override
+  public Task completeTask(String id, String agent, JsonNode result) {
+    String taskId = Checks.id(id);
+    String name = Checks.name("agent", agent);
+    String resultJson = Json.write(result == null ? NullNode.getInstance() : result);
+    checkSize("result", resultJson);
+    long now = clock.millis();
+    Task done = engine.store().writer().execute(tx -> {
+      Task current = heldBy(tx, taskId, name);
+      return tasks.complete(tx, current, resultJson, now);
+    });
+    return engine.outcomes().after(done);
+  }
+
+  @Override
+  public Task failTask(String id, String agent, String error) {
+    String taskId = Checks.id(id);
+    String name = Checks.name("agent", agent);
+    if (error == null || error.isBlank()) {
+      throw new InvalidRequestException("error", "error is required: say what went wrong");
+    }
+    String message = Checks.text("error", error, Checks.MAX_TEXT);
+    long now = clock.millis();
+    Task failed = engine.store().writer().execute(tx -> {
+      Task current = heldBy(tx, taskId, name);
+      return engine.outcomes().failInTx(tx, current, message, "agent", false, now);
+    });
+    return engine.outcomes().after(failed);
+  }
+
+  @Override
+  public Task renewLease(String id, String agent) {
+    String taskId = Checks.id(id);
+    String name = Checks.name("agent", agent);
+    long until = clock.millis() + config.leaseDuration().toMillis();
+    return engine.store().writer().execute(tx -> {
+      heldBy(tx, taskId, name);
+      return tasks.renewLease(tx, taskId, name, until);
+    });
+  }
+
+  private Task existing(Tx tx, String id) throws SQLException {
+    Task t = tasks.get(tx, id);
+    if (t == null) {
+      throw new NotFoundException("no task with id " + id);
+    }
+    return t;
+  }
+
+  /** The task, if {@code agent} holds its lease; otherwise a conflict that says who does. */
+  private Task heldBy(Tx tx, String id, String agent) throws SQLException {
+    Task t = existing(tx, id);
+    if (t.status() != TaskStatus.RUNNING) {
+      throw new ConflictException("task " + id + " is " + t.status().wire()
+          + ", not running; only a running task can be completed, failed or renewed");
+    }
+    if (!agent.equals(t.leaseOwner())) {
+      throw new ConflictException("task " + id + " is leased to " + t.leaseOwner() + ", not "
+          + agent + " (a lease that expired was given to another worker)");
+    }
+    return t;
+  }
+
+  @Override
+  public Agent registerAgent(AgentRegistration r) {
+    if (r == null) {
+      throw new InvalidRequestException(null, "a registration is required");
+    }
+    String name = Checks.name("name", r.name());
+    String kind = r.kind() == null ? "agent" : Checks.name("kind", r.kind());
+    List<String> capabilities = r.capabilities() == null ? List.of() : r.capabilities();
+    capabilities.forEach(c -> Checks.name("capabilities", c));
+    JsonNode metadata = r.metadata() == null ? Json.MAPPER.createObjectNode() : r.metadata();
+    String metadataJson = Json.write(metadata);
+    checkSize("metadata", metadataJson);
+    long now = clock.millis();
+    String newId = engine.ids().next();
+    return engine.store().writer().execute(tx -> engine.agents().upsert(tx, newId, name, kind,
+        Json.write(capabilities), metadataJson, now));
+  }
+
+  @Override
+  public Agent heartbeat(String name) {
+    String agent = Checks.name("name", name);
+    long now = clock.millis();
+    long leaseUntil = now + config.leaseDuration().toMillis();
+    return engine.store().writer().execute(tx -> {
+      Agent a = engine.agents().heartbeat(tx, agent, now);
+      if (a == null) {
+        throw new NotFoundException("no agent named " + agent + "; register it first");
+      }
+      tasks.renewLeasesOf(tx, agent, leaseUntil);
+      return a;
+    });
+  }
+
+  @Override
+  public Agent signOff(String name) {
+    String agent = Checks.name("name", name);
+    long now = clock.millis();
+    Agent a = engine.store().writer().execute(tx -> engine.agents().signOff(tx, agent, now));
+    if (a == null) {
+      throw new NotFoundException("no agent named " + agent);
+    }
+    return a;
+  }
+
+  @Override
+  public List<Agent> listAgents() {
+    long now = clock.millis();
+    return engine.store().read(tx -> engine.agents().list(tx, now));
+  }
+
+  @Override
+  public void arrive(String barrier, String agent) {
+    String b = Checks.text("barrier", Checks.id(barrier), 200);
+    engine.barriers().arrive(b, Checks.name("agent", agent));
+  }
+
+  @Override
+  public Stats stats() {
+    long now = clock.millis();
+    List<Agent> agents = listAgents();
+    Map<TaskStatus, Long> counts = engine.store().read(tasks::countByStatus);
+    String agentId = agents.stream().filter(a -> a.name().equals(config.name()))
+        .map(Agent::id).findFirst().orElse(null);
+    return new Stats(
+        new Stats.Daemon(config.name(), agentId, (now - startedAt) / 1000, running.getAsBoolean()),
+        new Stats.Agents(agents.size(), count(agents, AgentStatus.ACTIVE),
+            count(agents, AgentStatus.STALE), count(agents, AgentStatus.OFFLINE)),
+        new Stats.Coordination(counts.get(TaskStatus.QUEUED), counts.get(TaskStatus.RUNNING),
+            counts.get(TaskStatus.WAITING), counts.get(TaskStatus.SUCCEEDED),
+            counts.get(TaskStatus.FAILED), counts.get(TaskStatus.CANCELLED)));
+  }
+
+  private static int count(List<Agent> agents, AgentStatus status) {
+    return (int) agents.stream().filter(a -> a.status() == status).count();
+  }
+}

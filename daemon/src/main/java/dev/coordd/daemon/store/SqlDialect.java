@@ -1,0 +1,173 @@
+package dev.coordd.daemon.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * All the SQL coordd runs. The standard statements live here; a subclass per database overrides
+ * what differs (the claim, JSON membership tests, connection set-up) and names its migrations.
+ */
+public abstract class SqlDialect {
+
+  /** Folder under {@code db/} and the migration files in order. */
+  abstract String migrationFolder();
+
+  abstract List<String> migrations();
+
+  /** Settings of the writer connection, run once when it opens. */
+  abstract void configure(Connection c) throws SQLException;
+
+  /**
+   * The claim: one atomic statement that flips up to {@code ?5} queued tasks to running and returns
+   * them. Parameters: 1 agent, 2 lease expiry, 3 now, 4 JSON array of types or null for any, 5
+   * limit.
+   */
+  abstract String claim();
+
+  /** Count of signed-on agents whose capabilities (a JSON array) include type {@code ?1}. */
+  abstract String countCapableAgents();
+
+  String insertTask() {
+    return "INSERT INTO tasks (id, type, description, data, status, priority, assigned_to,"
+        + " created_by, run_at, attempts, max_attempts, budget, timeout_ms, idempotency_key,"
+        + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT DO NOTHING RETURNING *";
+  }
+
+  String taskById() {
+    return "SELECT * FROM tasks WHERE id = ?";
+  }
+
+  String taskByIdempotencyKey() {
+    return "SELECT * FROM tasks WHERE idempotency_key = ?";
+  }
+
+  /** Parameters: result, now, id, owner, attempt. */
+  String complete() {
+    return "UPDATE tasks SET status = 'succeeded', result = ?, error = NULL, finished_at = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
+  }
+
+  /** Parameters: new status, run_at, error, finished_at, id, owner, attempt. */
+  String endAttempt() {
+    return "UPDATE tasks SET status = ?, run_at = ?, error = ?, finished_at = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
+  }
+
+  /** Gives back an attempt that was never really tried (graceful shutdown). */
+  String requeueUncounted() {
+    return "UPDATE tasks SET status = 'queued', attempts = attempts - 1, lease_owner = NULL,"
+        + " lease_expires_at = NULL WHERE id = ? AND status = 'running' AND lease_owner = ?"
+        + " AND attempts = ? RETURNING *";
+  }
+
+  String insertRun() {
+    return "INSERT INTO task_runs (task_id, attempt, worker, started_at, finished_at, outcome,"
+        + " result, error_message, error_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  }
+
+  String runsOfTask() {
+    return "SELECT * FROM task_runs WHERE task_id = ? ORDER BY run_id";
+  }
+
+  /** Parameters: now, error, id, expected current status. */
+  String cancel() {
+    return "UPDATE tasks SET status = 'cancelled', finished_at = ?, error = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = ? RETURNING *";
+  }
+
+  /** Parameters: now, id. A fresh budget of attempts on top of those already made. */
+  String retry() {
+    return "UPDATE tasks SET status = 'queued', run_at = ?, max_attempts = attempts + budget,"
+        + " finished_at = NULL, result = NULL"
+        + " WHERE id = ? AND status IN ('failed', 'cancelled') RETURNING *";
+  }
+
+  /** Parameters: expiry, id, owner. */
+  String renewLease() {
+    return "UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND status = 'running'"
+        + " AND lease_owner = ? RETURNING *";
+  }
+
+  /** Parameters: expiry, owner. */
+  String renewLeasesOf() {
+    return "UPDATE tasks SET lease_expires_at = ? WHERE status = 'running' AND lease_owner = ?";
+  }
+
+  /** Parameters: now, stale cutoff, the daemon's own name (never stale to itself). */
+  String expiredLeases() {
+    return "SELECT * FROM tasks WHERE status = 'running' AND (lease_expires_at < ?"
+        + " OR lease_owner IN (SELECT name FROM agents WHERE last_heartbeat < ? AND name <> ?))";
+  }
+
+  String runningOf() {
+    return "SELECT * FROM tasks WHERE status = 'running' AND lease_owner = ?";
+  }
+
+  String nextRunAt() {
+    return "SELECT MIN(run_at) FROM tasks WHERE status = 'queued'";
+  }
+
+  String countByStatus() {
+    return "SELECT status, COUNT(*) FROM tasks GROUP BY status";
+  }
+
+  /** Newest first; each filter present adds one condition, so the status index stays usable. */
+  String listTasks(boolean byStatus, boolean byType, boolean byAssignee) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM tasks WHERE 1 = 1");
+    if (byStatus) {
+      sql.append(" AND status = ?");
+    }
+    if (byType) {
+      sql.append(" AND type = ?");
+    }
+    if (byAssignee) {
+      sql.append(" AND assigned_to = ?");
+    }
+    return sql.append(" ORDER BY id DESC LIMIT ?").toString();
+  }
+
+  String upsertAgent() {
+    return "INSERT INTO agents (id, name, kind, capabilities, metadata, registered_at,"
+        + " last_heartbeat, signed_off) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
+        + " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind,"
+        + " capabilities = excluded.capabilities, metadata = excluded.metadata,"
+        + " last_heartbeat = excluded.last_heartbeat, signed_off = 0 RETURNING *";
+  }
+
+  /** Registers an unknown agent with defaults, or only records the beat of a known one. */
+  String touchAgent() {
+    return "INSERT INTO agents (id, name, kind, capabilities, metadata, registered_at,"
+        + " last_heartbeat, signed_off) VALUES (?, ?, 'worker', '[]', '{}', ?, ?, 0)"
+        + " ON CONFLICT (name) DO UPDATE SET last_heartbeat = excluded.last_heartbeat,"
+        + " signed_off = 0";
+  }
+
+  String heartbeat() {
+    return "UPDATE agents SET last_heartbeat = ?, signed_off = 0 WHERE name = ? RETURNING *";
+  }
+
+  String signOff() {
+    return "UPDATE agents SET signed_off = 1 WHERE name = ? RETURNING *";
+  }
+
+  String agents() {
+    return "SELECT * FROM agents ORDER BY name";
+  }
+
+  String agentByName() {
+    return "SELECT * FROM agents WHERE name = ?";
+  }
+
+  String arrive() {
+    return "INSERT INTO barrier_arrivals (barrier, agent, arrived_at) VALUES (?, ?, ?)"
+        + " ON CONFLICT DO NOTHING";
+  }
+
+  String arrivals() {
+    return "SELECT agent FROM barrier_arrivals WHERE barrier = ? ORDER BY arrived_at, agent";
+  }
+}

@@ -1,0 +1,186 @@
+package dev.coordd.daemon.store;
+
+import dev.coordd.api.CoorddException;
+import dev.coordd.api.UnavailableException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Savepoint;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one writer: every change to the store is an operation queued here and run on a single
+ * thread, which commits everything that queued up meanwhile in one transaction behind one fsync
+ * (group commit). A caller's future completes only after the commit that holds its operation, so
+ * an acknowledged write is durable.
+ *
+ * <p>Operations must touch only the database (no side effects outside it) because a batch that
+ * fails is rolled back and replayed with a savepoint per operation, so one bad operation fails
+ * alone. Thread-safe: any thread may submit.
+ */
+public final class StoreWriter implements AutoCloseable {
+  static final int MAX_BATCH = 2_000;
+  private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
+
+  private record Pending<T>(SqlFunction<Tx, T> op, CompletableFuture<T> future) {}
+
+  private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final Tx tx;
+  private final Thread thread;
+  private volatile boolean closed;
+
+  StoreWriter(Connection connection) throws SQLException {
+    connection.setAutoCommit(false);
+    this.tx = new Tx(connection, true);
+    this.thread = Thread.ofPlatform().name("coordd-writer").daemon(true).start(this::run);
+  }
+
+  /** Queues an operation; the future completes after its transaction commits. */
+  public <T> CompletableFuture<T> submit(SqlFunction<Tx, T> op) {
+    CompletableFuture<T> future = new CompletableFuture<>();
+    if (closed) {
+      future.completeExceptionally(new UnavailableException("the store is closed"));
+      return future;
+    }
+    queue.add(new Pending<>(op, future));
+    return future;
+  }
+
+  /** Runs an operation and waits for its commit; store errors surface as {@link CoorddException}. */
+  public <T> T execute(SqlFunction<Tx, T> op) {
+    try {
+      return submit(op).join();
+    } catch (CompletionException e) {
+      throw unwrap(e.getCause());
+    }
+  }
+
+  static RuntimeException unwrap(Throwable cause) {
+    if (cause instanceof RuntimeException re) {
+      return re;
+    }
+    return new UnavailableException("store write failed: " + cause.getMessage(), cause);
+  }
+
+  private void run() {
+    List<Pending<?>> batch = new ArrayList<>();
+    while (!closed || !queue.isEmpty()) {
+      try {
+        Pending<?> first = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (first == null) {
+          continue;
+        }
+        batch.add(first);
+        queue.drainTo(batch, MAX_BATCH - 1);
+        runBatch(batch);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RuntimeException | Error e) {
+        log.error("writer loop failed; going on", e);
+        batch.forEach(p -> p.future().completeExceptionally(e));
+      } finally {
+        batch.clear();
+      }
+    }
+    failRemaining();
+  }
+
+  private void runBatch(List<Pending<?>> batch) {
+    Object[] results = new Object[batch.size()];
+    Throwable[] errors = new Throwable[batch.size()];
+    try {
+      if (!applyAll(batch, results)) {
+        tx.connection().rollback();
+        replayWithSavepoints(batch, results, errors);
+      }
+      tx.connection().commit();
+    } catch (SQLException | RuntimeException e) {
+      rollbackQuietly();
+      UnavailableException failure =
+          new UnavailableException("store commit failed: " + e.getMessage(), e);
+      batch.forEach(p -> p.future().completeExceptionally(failure));
+      log.error("commit of {} operations failed", batch.size(), e);
+      return;
+    }
+    for (int i = 0; i < batch.size(); i++) {
+      complete(batch.get(i), results[i], errors[i]);
+    }
+  }
+
+  /** Fast path: everything in one go. False when some operation threw. */
+  private boolean applyAll(List<Pending<?>> batch, Object[] results) {
+    for (int i = 0; i < batch.size(); i++) {
+      try {
+        results[i] = batch.get(i).op().apply(tx);
+      } catch (Exception e) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void replayWithSavepoints(List<Pending<?>> batch, Object[] results, Throwable[] errors)
+      throws SQLException {
+    Connection c = tx.connection();
+    for (int i = 0; i < batch.size(); i++) {
+      Savepoint sp = c.setSavepoint();
+      try {
+        results[i] = batch.get(i).op().apply(tx);
+        c.releaseSavepoint(sp);
+      } catch (Exception e) {
+        c.rollback(sp);
+        c.releaseSavepoint(sp);
+        errors[i] = e;
+      }
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T> void complete(Pending<T> p, Object result, Throwable error) {
+    if (error != null) {
+      p.future().completeExceptionally(error);
+    } else {
+      p.future().complete((T) result);
+    }
+  }
+
+  private void rollbackQuietly() {
+    try {
+      tx.connection().rollback();
+    } catch (SQLException e) {
+      log.warn("rollback failed", e);
+    }
+  }
+
+  private void failRemaining() {
+    Pending<?> p;
+    while ((p = queue.poll()) != null) {
+      p.future().completeExceptionally(new UnavailableException("the store is closed"));
+    }
+  }
+
+  /** Stops taking work, commits what is queued, and closes the connection. */
+  @Override
+  public void close() {
+    closed = true;
+    try {
+      thread.join(30_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    tx.closeStatements();
+    try {
+      tx.connection().close();
+    } catch (SQLException e) {
+      log.warn("closing the writer connection failed", e);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package dev.coordd.daemon.store;
+
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskError;
+import dev.coordd.api.TaskQuery;
+import dev.coordd.api.TaskRun;
+import dev.coordd.api.TaskStatus;
+import java.sql.SQLException;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Task statements, each a step inside a transaction the caller owns. Every state change is a
+ * compare-and-set on (status, lease owner, attempt), so a worker whose lease was taken from it
+ * cannot overwrite the new owner's outcome. Stateless and thread-safe.
+ */
+public final class TaskStore {
+  private final SqlDialect sql;
+
+  public TaskStore(SqlDialect sql) {
+    this.sql = sql;
+  }
+
+  /** A new row; {@code data} is JSON text. */
+  public record NewRow(
+      String id,
+      String type,
+      String description,
+      String data,
+      TaskStatus status,
+      int priority,
+      String assignedTo,
+      String createdBy,
+      long runAt,
+      int maxAttempts,
+      Long timeoutMs,
+      String idempotencyKey,
+      long createdAt) {}
+
+  /** The task and whether this call created it (false: the idempotency key was taken). */
+  public record Inserted(Task task, boolean created) {}
+
+  public Inserted insert(Tx tx, NewRow r) throws SQLException {
+    Task task =
+        tx.queryOne(
+            sql.insertTask(), Rows::task, r.id(), r.type(), r.description(), r.data(),
+            r.status().wire(), r.priority(), r.assignedTo(), r.createdBy(), r.runAt(),
+            r.maxAttempts(), r.maxAttempts(), r.timeoutMs(), r.idempotencyKey(), r.createdAt());
+    if (task != null) {
+      return new Inserted(task, true);
+    }
+    Task existing = tx.queryOne(sql.taskByIdempotencyKey(), Rows::task, r.idempotencyKey());
+    if (existing == null) {
+      throw new SQLException("insert of task " + r.id() + " conflicted but no task holds its key");
+    }
+    return new Inserted(existing, false);
+  }
+
+  /**
+   * Claims up to {@code max} due tasks for {@code agent}: those assigned to it and unassigned ones
+   * of {@code typesJson} (a JSON array; null for any type). Highest priority first, then oldest.
+   */
+  public List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max)
+      throws SQLException {
+    List<Task> claimed = tx.query(sql.claim(), Rows::task, agent, leaseUntil, now, typesJson, max);
+    // RETURNING order is unspecified; hand tasks out in claim order.
+    return claimed.stream()
+        .sorted((a, b) -> a.priority() != b.priority()
+            ? Integer.compare(b.priority(), a.priority())
+            : a.id().compareTo(b.id()))
+        .toList();
+  }
+
+  public Task get(Tx tx, String id) throws SQLException {
+    return tx.queryOne(sql.taskById(), Rows::task, id);
+  }
+
+  public List<TaskRun> runs(Tx tx, String id) throws SQLException {
+    return tx.query(sql.runsOfTask(), Rows::run, id);
+  }
+
+  public List<Task> list(Tx tx, TaskQuery q) throws SQLException {
+    List<Object> args = new java.util.ArrayList<>();
+    if (q.status() != null) {
+      args.add(q.status().wire());
+    }
+    if (q.type() != null) {
+      args.add(q.type());
+    }
+    if (q.assignedTo() != null) {
+      args.add(q.assignedTo());
+    }
+    args.add(q.effectiveLimit());
+    String statement = sql.listTasks(q.status() != null, q.type() != null, q.assignedTo() != null);
+    return tx.query(statement, Rows::task, args.toArray());
+  }
+
+  /** Succeeds the attempt {@code running} describes; null when that attempt no longer holds it. */
+  public Task complete(Tx tx, Task running, String resultJson, long now) throws SQLException {
+    Task done =
+        tx.queryOne(sql.complete(), Rows::task, resultJson, now, running.id(),
+            running.leaseOwner(), running.attempts());
+    if (done != null) {
+      insertRun(tx, running, now, "succeeded", resultJson, null);
+    }
+    return done;
+  }
+
+  /**
+   * Ends the attempt {@code running} describes with an error: back to {@code queued} at {@code
+   * retryAt}, or {@code failed} for good. Null when that attempt no longer holds the task.
+   */
+  public Task endAttempt(Tx tx, Task running, TaskError error, boolean retry, long retryAt, long now)
+      throws SQLException {
+    TaskStatus next = retry ? TaskStatus.QUEUED : TaskStatus.FAILED;
+    Task ended =
+        tx.queryOne(sql.endAttempt(), Rows::task, next.wire(), retry ? retryAt : running.runAt(),
+            Rows.errorJson(error), retry ? null : now, running.id(), running.leaseOwner(),
+            running.attempts());
+    if (ended != null) {
+      insertRun(tx, running, now, retry ? "retry" : "failed", null, error);
+    }
+    return ended;
+  }
+
+  /** Puts a running task back without spending its attempt, recording why. */
+  public Task requeueUncounted(Tx tx, Task running, TaskError reason, long now)
+      throws SQLException {
+    Task requeued =
+        tx.queryOne(sql.requeueUncounted(), Rows::task, running.id(), running.leaseOwner(),
+            running.attempts());
+    if (requeued != null) {
+      insertRun(tx, running, now, "requeued", null, reason);
+    }
+    return requeued;
+  }
+
+  /** Cancels {@code current} if it is still in the status it was read in; null otherwise. */
+  public Task cancel(Tx tx, Task current, TaskError reason, long now) throws SQLException {
+    Task cancelled =
+        tx.queryOne(sql.cancel(), Rows::task, now, Rows.errorJson(reason), current.id(),
+            current.status().wire());
+    if (cancelled != null && current.status() == TaskStatus.RUNNING) {
+      insertRun(tx, current, now, "cancelled", null, reason);
+    }
+    return cancelled;
+  }
+
+  public Task retry(Tx tx, String id, long now) throws SQLException {
+    return tx.queryOne(sql.retry(), Rows::task, now, id);
+  }
+
+  public Task renewLease(Tx tx, String id, String owner, long until) throws SQLException {
+    return tx.queryOne(sql.renewLease(), Rows::task, until, id, owner);
+  }
+
+  public int renewLeasesOf(Tx tx, String owner, long until) throws SQLException {
+    return tx.update(sql.renewLeasesOf(), until, owner);
+  }
+
+  /** Running tasks whose lease ran out or whose owner went stale. */
+  public List<Task> expired(Tx tx, long now, long staleCutoff, String self) throws SQLException {
+    return tx.query(sql.expiredLeases(), Rows::task, now, staleCutoff, self);
+  }
+
+  public List<Task> runningOf(Tx tx, String owner) throws SQLException {
+    return tx.query(sql.runningOf(), Rows::task, owner);
+  }
+
+  /** Earliest run time among queued tasks, or null when none is queued. */
+  public Long nextRunAt(Tx tx) throws SQLException {
+    return tx.queryOne(sql.nextRunAt(), rs -> {
+      long v = rs.getLong(1);
+      return rs.wasNull() ? null : v;
+    });
+  }
+
+  public Map<TaskStatus, Long> countByStatus(Tx tx) throws SQLException {
+    Map<TaskStatus, Long> counts = new EnumMap<>(TaskStatus.class);
+    for (TaskStatus s : TaskStatus.values()) {
+      counts.put(s, 0L);
+    }
+    tx.query(sql.countByStatus(), rs -> {
+      counts.put(TaskStatus.parse(rs.getString(1)), rs.getLong(2));
+      return null;
+    });
+    return counts;
+  }
+
+  private void insertRun(
+      Tx tx, Task running, long now, String outcome, String resultJson, TaskError error)
+      throws SQLException {
+    tx.update(sql.insertRun(), running.id(), running.attempts(), running.leaseOwner(),
+        running.startedAt(), now, outcome, resultJson,
+        error == null ? null : error.message(), error == null ? null : error.kind());
+  }
+}
