@@ -190,13 +190,15 @@ public final class CommandHandler implements TaskHandler {
    * children are re-parented and no longer show up as descendants.
    */
   static void killTree(Process process) {
-    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
+    List<ProcessHandle> tree = new ArrayList<>();
     tree.add(process.toHandle());
     tree.forEach(ProcessHandle::destroy);
     boolean interrupted = awaitAll(tree, KILL_GRACE);
     Set<ProcessHandle> survivors = new LinkedHashSet<>();
     for (ProcessHandle handle : tree) {
-      if (handle.isAlive()) {
+      // onExit, not isAlive: an orphan that has exited stays "alive" as a zombie until init reaps
+      // it, and a zombie needs no SIGKILL.
+      if (!handle.onExit().isDone()) {
         handle.descendants().forEach(survivors::add); // Forked during the grace period.
         survivors.add(handle);
       }

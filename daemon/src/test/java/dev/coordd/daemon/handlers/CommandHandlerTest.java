@@ -15,6 +15,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -280,12 +283,20 @@ class CommandHandlerTest {
     return fail("the command's process tree did not start");
   }
 
-  /** SIGKILL is asynchronous, so give the kernel a moment before calling a process a survivor. */
+  /**
+   * Waits on each process's exit rather than polling isAlive: SIGKILL is asynchronous, and an
+   * orphan that has exited counts as alive until init reaps its zombie, which can take a while.
+   */
   private static void assertAllGone(List<ProcessHandle> tree) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-    while (tree.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-      Thread.sleep(20);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<ProcessHandle> survivors = new ArrayList<>();
+    for (ProcessHandle process : tree) {
+      try {
+        process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        survivors.add(process);
+      }
     }
-    assertThat(tree.stream().filter(ProcessHandle::isAlive).toList()).as("survivors").isEmpty();
+    assertThat(survivors).as("processes still running").isEmpty();
   }
 }
