@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -60,7 +61,11 @@ public final class Daemon implements AutoCloseable {
   /** Locks the home, migrates, registers the daemon agent, recovers, and starts the workers. */
   public static Daemon start(DaemonConfig config, Clock clock) {
     try {
-      Files.createDirectories(config.home());
+      if (!Files.isDirectory(config.home())) {
+        // The home holds the queue, the socket and tokens: only its owner may look inside.
+        Files.createDirectories(config.home(), PosixFilePermissions.asFileAttribute(
+            PosixFilePermissions.fromString("rwx------")));
+      }
     } catch (IOException e) {
       throw new CoorddException("home", "cannot create the home " + config.home() + ": "
           + e.getMessage(), e);

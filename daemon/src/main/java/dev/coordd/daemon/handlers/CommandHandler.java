@@ -88,8 +88,8 @@ public final class CommandHandler implements TaskHandler {
     long started = System.nanoTime();
     Process process = start();
     try {
-      Output stdout = Output.start(process.getInputStream(), config.maxOutputBytes(), false);
-      Output stderr = Output.start(process.getErrorStream(), config.maxOutputBytes(), true);
+      Output stdout = Output.start("stdout", process, config.maxOutputBytes(), false);
+      Output stderr = Output.start("stderr", process, config.maxOutputBytes(), true);
       Thread.ofVirtual().name("command-stdin-" + process.pid()).start(() -> feed(process, input));
       try {
         if (!awaitExit(process, started)) {
@@ -190,7 +190,7 @@ public final class CommandHandler implements TaskHandler {
    * children are re-parented and no longer show up as descendants.
    */
   static void killTree(Process process) {
-    List<ProcessHandle> tree = new ArrayList<>();
+    List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
     tree.add(process.toHandle());
     tree.forEach(ProcessHandle::destroy);
     boolean interrupted = awaitAll(tree, KILL_GRACE);
@@ -256,9 +256,10 @@ public final class CommandHandler implements TaskHandler {
       this.keepTail = keepTail;
     }
 
-    static Output start(InputStream in, int cap, boolean keepTail) {
+    static Output start(String stream, Process process, int cap, boolean keepTail) {
+      InputStream in = stream.equals("stdout") ? process.getInputStream() : process.getErrorStream();
       Output output = new Output(in, cap, keepTail);
-      Thread.ofVirtual().name("command-output").start(output);
+      Thread.ofVirtual().name("command-" + stream + "-" + process.pid()).start(output);
       return output;
     }
 

@@ -79,6 +79,15 @@ class CommandHandlerTest {
   }
 
   @Test
+  void a_background_child_holding_stdout_does_not_hold_up_the_result() throws Exception {
+    CommandHandler handler = handler(sh("cat >/dev/null; sleep 8 & echo 1"));
+    long started = System.nanoTime();
+
+    assertThat(run(handler).asInt()).isEqualTo(1);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(6));
+  }
+
+  @Test
   void non_zero_exit_fails_retryably_with_stderr_kept() {
     CommandHandler handler = handler(sh("cat >/dev/null; echo 'disk on fire' >&2; exit 3"));
 

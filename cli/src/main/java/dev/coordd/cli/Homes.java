@@ -1,0 +1,18 @@
+package dev.coordd.cli;
+
+import dev.coordd.daemon.config.DaemonConfig;
+import java.nio.file.Path;
+
+/** Where the home is: {@code --home}, else {@code COORDD_HOME}, else {@code ./.coordd}. */
+final class Homes {
+  private Homes() {}
+
+  static Path resolve(Path option) {
+    if (option != null) {
+      return option.toAbsolutePath().normalize();
+    }
+    String env = System.getenv("COORDD_HOME");
+    Path home = env == null || env.isBlank() ? Path.of(DaemonConfig.DEFAULT_HOME) : Path.of(env);
+    return home.toAbsolutePath().normalize();
+  }
+}

@@ -1,0 +1,52 @@
+package dev.coordd.daemon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coordd.api.NewTask;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.internal.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BarrierTest {
+  @TempDir Path dir;
+
+  private static NewTask barrier(String name, String timeout) {
+    return NewTask.of("coordination").withData(Json.read("{\"action\":\"synchronize_agents\","
+        + "\"agents\":[\"alice\",\"bob\"],\"barrier\":\"" + name + "\",\"timeout\":\"" + timeout
+        + "\"}"));
+  }
+
+  @Test
+  void synchronize_agents_completes_when_every_named_agent_has_arrived() {
+    try (DaemonFixture f = new DaemonFixture(dir)) {
+      Task t = f.service().createTask(barrier("release-1", "1m"));
+      f.awaitStatus(t.id(), TaskStatus.RUNNING);
+      f.service().arrive("release-1", "alice");
+      assertThat(f.service().awaitTask(t.id(), Duration.ofMillis(300)).status())
+          .isEqualTo(TaskStatus.RUNNING);
+      f.service().arrive("release-1", "bob");
+      Task done = f.service().awaitTask(t.id(), Duration.ofSeconds(10));
+      assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
+      assertThat(done.result().get("agents")).hasSize(2);
+    }
+  }
+
+  @Test
+  void synchronize_agents_fails_at_its_timeout_naming_who_never_came() {
+    try (DaemonFixture f = new DaemonFixture(dir)) {
+      Task t = f.service().createTask(barrier("release-2", "30s"));
+      f.awaitStatus(t.id(), TaskStatus.RUNNING);
+      f.service().arrive("release-2", "alice");
+      f.advance(Duration.ofSeconds(31));
+      Task failed = f.awaitStatus(t.id(), TaskStatus.FAILED);
+      assertThat(failed.attempts()).isEqualTo(1);
+      assertThat(failed.error().kind()).isEqualTo("timeout");
+      assertThat(failed.error().message()).contains("still waiting for [bob]")
+          .contains("arrived: [alice]");
+    }
+  }
+}
