@@ -1,7 +1,6 @@
 package dev.coordd.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -30,7 +29,8 @@ public interface CoordinationService {
    * Blocks until the task finishes or the timeout passes, then returns it as it is; the caller
    * checks {@link TaskStatus#isTerminal()}.
    */
-  Task awaitTask(String id, Duration timeout);
+  @LongWait
+  Task awaitTask(String id, long timeoutMs);
 
   /**
    * Claims up to {@code max} queued tasks for an external worker: tasks assigned to {@code agent},

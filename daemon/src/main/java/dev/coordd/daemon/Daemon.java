@@ -11,6 +11,8 @@ import dev.coordd.daemon.handlers.CommandHandler;
 import dev.coordd.daemon.handlers.CoordinationHandler;
 import dev.coordd.daemon.handlers.FileOperationHandler;
 import dev.coordd.daemon.handlers.PathSandbox;
+import dev.coordd.daemon.rpc.MethodTable;
+import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.service.LocalCoordinationService;
 import dev.coordd.daemon.store.Store;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,6 +35,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+  /** Room on a socket line for the JSON-RPC envelope around a payload of the largest size. */
+  static final int RPC_ENVELOPE_BYTES = 64 * 1024;
 
   private final DaemonConfig config;
   private final HomeLock lock;
@@ -40,6 +44,7 @@ public final class Daemon implements AutoCloseable {
   private final Engine engine;
   private final LocalCoordinationService service;
   private final AtomicBoolean running = new AtomicBoolean(true);
+  private RpcServer rpc;
 
   private Daemon(DaemonConfig config, Clock clock, HomeLock lock, Store store) {
     this.config = config;
@@ -79,16 +84,26 @@ public final class Daemon implements AutoCloseable {
       daemon.registerSelf();
       daemon.engine.recover();
       daemon.engine.start(daemon.service);
+      daemon.rpc = new RpcServer(config.home(), new MethodTable(daemon.service),
+          config.maxPayloadBytes() + RPC_ENVELOPE_BYTES);
       log.info("coordd '{}' running on {} (handlers: {})", config.name(), config.home(),
           daemon.engine.handlers().types());
       return daemon;
+    } catch (IOException e) {
+      closeAfterFailedStart(store, lock);
+      throw new CoorddException("socket", "cannot listen on the socket of " + config.home()
+          + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      if (store != null) {
-        store.close();
-      }
-      lock.close();
+      closeAfterFailedStart(store, lock);
       throw e;
     }
+  }
+
+  private static void closeAfterFailedStart(Store store, HomeLock lock) {
+    if (store != null) {
+      store.close();
+    }
+    lock.close();
   }
 
   private void registerSelf() {
@@ -130,6 +145,9 @@ public final class Daemon implements AutoCloseable {
     }
     log.info("coordd '{}' stopping", config.name());
     try {
+      if (rpc != null) {
+        rpc.close();
+      }
       engine.stop(config.shutdownGrace());
       service.signOff(config.name());
     } catch (RuntimeException e) {

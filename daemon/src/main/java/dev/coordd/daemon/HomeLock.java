@@ -39,8 +39,8 @@ final class HomeLock implements AutoCloseable {
       }
       if (lock == null) {
         channel.close();
-        throw new CoorddException("already_running", "another coordd" + pidOf(pidFile)
-            + " already owns the home " + home + "; stop it first or use another --home");
+        throw new CoorddException("already_running", "coordd is already running" + pidOf(pidFile)
+            + " on " + home + "; stop it first or use another --home");
       }
       Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
       return new HomeLock(channel, lock, pidFile);

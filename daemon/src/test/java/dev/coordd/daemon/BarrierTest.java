@@ -26,10 +26,10 @@ class BarrierTest {
       Task t = f.service().createTask(barrier("release-1", "1m"));
       f.awaitStatus(t.id(), TaskStatus.RUNNING);
       f.service().arrive("release-1", "alice");
-      assertThat(f.service().awaitTask(t.id(), Duration.ofMillis(300)).status())
+      assertThat(f.service().awaitTask(t.id(), 300).status())
           .isEqualTo(TaskStatus.RUNNING);
       f.service().arrive("release-1", "bob");
-      Task done = f.service().awaitTask(t.id(), Duration.ofSeconds(10));
+      Task done = f.service().awaitTask(t.id(), 10000);
       assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
       assertThat(done.result().get("agents")).hasSize(2);
     }

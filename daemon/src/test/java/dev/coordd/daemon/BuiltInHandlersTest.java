@@ -24,7 +24,7 @@ class BuiltInHandlersTest {
       Files.writeString(dir.resolve("data.json"), "{\"n\":1}");
       Task t = f.service().createTask(NewTask.of("file_operation").withAssignedTo("daemon")
           .withData(Json.read("{\"operation\":\"read\",\"path\":\"data.json\"}")));
-      Task done = f.service().awaitTask(t.id(), Duration.ofSeconds(10));
+      Task done = f.service().awaitTask(t.id(), 10000);
       assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
       assertThat(done.result().get("content").asText()).isEqualTo("{\"n\":1}");
     }
@@ -40,7 +40,7 @@ class BuiltInHandlersTest {
       for (String path : new String[] {"../outside/secret", "link", outside + "/secret"}) {
         Task t = f.service().createTask(NewTask.of("file_operation").withData(
             Json.MAPPER.createObjectNode().put("operation", "read").put("path", path)));
-        Task failed = f.service().awaitTask(t.id(), Duration.ofSeconds(10));
+        Task failed = f.service().awaitTask(t.id(), 10000);
         assertThat(failed.status()).as(path).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.attempts()).as(path).isEqualTo(1);
         assertThat(failed.error().kind()).as(path).isEqualTo("sandbox");
@@ -64,10 +64,10 @@ class BuiltInHandlersTest {
     try (DaemonFixture f = new DaemonFixture(dir)) {
       Task ok = f.service().createTask(NewTask.of("inspect").withDescription("hi"));
       Task broken = f.service().createTask(NewTask.of("broken").withMaxAttempts(1));
-      Task done = f.service().awaitTask(ok.id(), Duration.ofSeconds(10));
+      Task done = f.service().awaitTask(ok.id(), 10000);
       assertThat(done.status()).as("%s", done.error()).isEqualTo(TaskStatus.SUCCEEDED);
       assertThat(done.result().path("sawTask").asBoolean()).isTrue();
-      Task failed = f.service().awaitTask(broken.id(), Duration.ofSeconds(10));
+      Task failed = f.service().awaitTask(broken.id(), 10000);
       assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
       assertThat(failed.error().kind()).isEqualTo("exit_code");
       assertThat(failed.error().message()).contains("oops");

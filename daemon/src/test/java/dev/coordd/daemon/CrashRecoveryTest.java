@@ -69,7 +69,7 @@ class CrashRecoveryTest {
       daemon.registerHandler("block", ctx -> TextNode.valueOf("done on attempt " + ctx.attempt()));
       clock.step(Duration.ofMinutes(1)); // past the retry backoff
       daemon.engine().housekeeper().tick();
-      Task done = daemon.service().awaitTask(running, Duration.ofSeconds(10));
+      Task done = daemon.service().awaitTask(running, 10000);
       assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
       assertThat(done.result().asText()).isEqualTo("done on attempt 2");
       assertThat(done.runs()).extracting(TaskRun::attempt).containsExactly(1, 2);

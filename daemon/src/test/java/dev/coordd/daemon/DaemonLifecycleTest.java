@@ -39,7 +39,7 @@ class DaemonLifecycleTest {
     try (DaemonFixture f = new DaemonFixture(dir)) {
       assertThatThrownBy(() -> Daemon.start(f.config))
           .isInstanceOf(CoorddException.class)
-          .hasMessageContaining("already owns the home")
+          .hasMessageContaining("coordd is already running")
           .hasMessageContaining("pid " + ProcessHandle.current().pid());
       // the refused start must not have disturbed the owner
       assertThat(f.service().createTask(NewTask.of("x").withAssignedTo("a")).id()).isNotNull();

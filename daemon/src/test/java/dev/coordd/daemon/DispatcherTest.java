@@ -36,7 +36,7 @@ class DispatcherTest {
     f.daemon.registerHandler("echo", ctx -> ctx.data());
     long start = System.nanoTime();
     Task t = f.service().createTask(NewTask.of("echo").withData(Json.read("{\"x\":1}")));
-    Task done = f.service().awaitTask(t.id(), Duration.ofSeconds(10));
+    Task done = f.service().awaitTask(t.id(), 10000);
     assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(done.result().get("x").asInt()).isEqualTo(1);
     // An hour-long poll proves the wake-up; the bound only guards against a hang.

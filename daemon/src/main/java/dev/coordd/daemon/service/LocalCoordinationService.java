@@ -23,7 +23,6 @@ import dev.coordd.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -178,12 +177,12 @@ public final class LocalCoordinationService implements CoordinationService {
   }
 
   @Override
-  public Task awaitTask(String id, Duration timeout) {
+  public Task awaitTask(String id, long timeoutMs) {
     String taskId = Checks.id(id);
-    if (timeout == null || timeout.isNegative()) {
-      throw new InvalidRequestException("timeout", "timeout must be zero or positive");
+    if (timeoutMs < 0) {
+      throw new InvalidRequestException("timeoutMs", "timeoutMs must be zero or positive");
     }
-    long until = System.nanoTime() + timeout.toNanos();
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (true) {
       CompletableFuture<Void> done = engine.waiters().register(taskId);
       try {

@@ -1,0 +1,173 @@
+package dev.coordd.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.coordd.api.Agent;
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.CoordinationService;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.Stats;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskQuery;
+import dev.coordd.internal.Json;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The Java client: the {@link CoordinationService} of a daemon reached over its Unix socket, plus
+ * the original TaskCoordinator's conveniences. Each method is one JSON-RPC call whose method name
+ * and parameter names are those of the interface. Thread-safe; close it when done.
+ *
+ * <pre>{@code
+ * try (CoorddClient coordd = CoorddClient.connect(Path.of(".coordd"))) {
+ *   Task t = coordd.createTask("file_operation", "Read the data",
+ *       Json.read("{\"operation\":\"read\",\"path\":\"data.json\"}"),
+ *       NewTask.of("file_operation").withAssignedTo("daemon"));
+ *   Task done = coordd.awaitResult(t.id(), Duration.ofMinutes(1));
+ * }
+ * }</pre>
+ *
+ * Throws {@link dev.coordd.api.DaemonNotRunningException} when no daemon runs on the home,
+ * {@link dev.coordd.api.NotFoundException}, {@link dev.coordd.api.InvalidRequestException} and
+ * {@link dev.coordd.api.ConflictException} as the daemon does.
+ */
+public final class CoorddClient implements CoordinationService, AutoCloseable {
+  private static final TypeReference<List<Task>> TASKS = new TypeReference<>() {};
+  private static final TypeReference<List<Agent>> AGENTS = new TypeReference<>() {};
+
+  private final RpcConnection rpc;
+
+  private CoorddClient(RpcConnection rpc) {
+    this.rpc = rpc;
+  }
+
+  public static CoorddClient connect(Path home) {
+    return new CoorddClient(RpcConnection.open(home));
+  }
+
+  // --- the original API, in Java idiom ---
+
+  /**
+   * Creates a task; {@code options} carries assignedTo, priority, delay, attempts, timeout and
+   * idempotency key (its type, description and data are replaced by the arguments).
+   */
+  public Task createTask(String type, String description, JsonNode data, NewTask options) {
+    NewTask base = options == null ? NewTask.of(type) : options;
+    return createTask(new NewTask(type, description, data, base.assignedTo(), base.priority(),
+        base.delayMs(), base.maxAttempts(), base.timeoutMs(), base.idempotencyKey(),
+        base.createdBy()));
+  }
+
+  /** Waits for the task to finish and returns it; check its status for the outcome. */
+  public Task awaitResult(String id, Duration timeout) {
+    return awaitTask(id, timeout.toMillis());
+  }
+
+  // --- CoordinationService ---
+
+  @Override
+  public Task createTask(NewTask task) {
+    return call("createTask", Task.class, "task", task);
+  }
+
+  @Override
+  public Task getTask(String id) {
+    return call("getTask", Task.class, "id", id);
+  }
+
+  @Override
+  public List<Task> listTasks(TaskQuery query) {
+    return Json.MAPPER.convertValue(rpc.call("listTasks", params("query", query)), TASKS);
+  }
+
+  @Override
+  public Task cancelTask(String id) {
+    return call("cancelTask", Task.class, "id", id);
+  }
+
+  @Override
+  public Task retryTask(String id) {
+    return call("retryTask", Task.class, "id", id);
+  }
+
+  @Override
+  public Task awaitTask(String id, long timeoutMs) {
+    return call("awaitTask", Task.class, "id", id, "timeoutMs", timeoutMs);
+  }
+
+  @Override
+  public List<Task> claimTasks(String agent, List<String> types, int max) {
+    return Json.MAPPER.convertValue(
+        rpc.call("claimTasks", params("agent", agent, "types", types, "max", max)), TASKS);
+  }
+
+  @Override
+  public Task completeTask(String id, String agent, JsonNode result) {
+    return call("completeTask", Task.class, "id", id, "agent", agent, "result", result);
+  }
+
+  @Override
+  public Task failTask(String id, String agent, String error) {
+    return call("failTask", Task.class, "id", id, "agent", agent, "error", error);
+  }
+
+  @Override
+  public Task renewLease(String id, String agent) {
+    return call("renewLease", Task.class, "id", id, "agent", agent);
+  }
+
+  @Override
+  public Agent registerAgent(AgentRegistration registration) {
+    return call("registerAgent", Agent.class, "registration", registration);
+  }
+
+  @Override
+  public Agent heartbeat(String name) {
+    return call("heartbeat", Agent.class, "name", name);
+  }
+
+  @Override
+  public Agent signOff(String name) {
+    return call("signOff", Agent.class, "name", name);
+  }
+
+  @Override
+  public List<Agent> listAgents() {
+    return Json.MAPPER.convertValue(rpc.call("listAgents", params()), AGENTS);
+  }
+
+  @Override
+  public void arrive(String barrier, String agent) {
+    rpc.call("arrive", params("barrier", barrier, "agent", agent));
+  }
+
+  @Override
+  public Stats stats() {
+    return call("stats", Stats.class);
+  }
+
+  /** A raw call, for doors that pass JSON through (the CLI's --json, MCP). */
+  public JsonNode call(String method, JsonNode params) {
+    return rpc.call(method, params);
+  }
+
+  private <T> T call(String method, Class<T> type, Object... namesAndValues) {
+    JsonNode result = rpc.call(method, params(namesAndValues));
+    return result == null || result.isNull() ? null : Json.MAPPER.convertValue(result, type);
+  }
+
+  private static ObjectNode params(Object... namesAndValues) {
+    ObjectNode params = Json.MAPPER.createObjectNode();
+    for (int i = 0; i < namesAndValues.length; i += 2) {
+      params.set((String) namesAndValues[i], Json.MAPPER.valueToTree(namesAndValues[i + 1]));
+    }
+    return params;
+  }
+
+  @Override
+  public void close() {
+    rpc.close();
+  }
+}

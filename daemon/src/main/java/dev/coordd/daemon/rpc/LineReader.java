@@ -1,0 +1,58 @@
+package dev.coordd.daemon.rpc;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Reads newline-terminated lines with a size cap. A line over the cap is skipped up to its newline
+ * and reported as {@link #TOO_LONG}, so one oversized message never costs the connection. Not
+ * thread-safe: one reader per connection.
+ */
+final class LineReader {
+  static final String TOO_LONG = "\u0000too-long";
+
+  private final InputStream in;
+  private final int maxBytes;
+  private final byte[] buffer = new byte[8192];
+  private int pos;
+  private int limit;
+
+  LineReader(InputStream in, int maxBytes) {
+    this.in = in;
+    this.maxBytes = maxBytes;
+  }
+
+  /** The next line without its newline, {@link #TOO_LONG}, or null at end of stream. */
+  String readLine() throws IOException {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    boolean tooLong = false;
+    while (true) {
+      if (pos == limit) {
+        limit = in.read(buffer);
+        pos = 0;
+        if (limit <= 0) {
+          limit = 0;
+          // a half line at end of stream is dropped: the sender hung up mid-message
+          return null;
+        }
+      }
+      int start = pos;
+      while (pos < limit && buffer[pos] != '\n') {
+        pos++;
+      }
+      if (!tooLong) {
+        line.write(buffer, start, pos - start);
+        if (line.size() > maxBytes) {
+          tooLong = true;
+          line.reset();
+        }
+      }
+      if (pos < limit) { // found the newline
+        pos++;
+        return tooLong ? TOO_LONG : line.toString(StandardCharsets.UTF_8);
+      }
+    }
+  }
+}
