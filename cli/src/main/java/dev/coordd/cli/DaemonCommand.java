@@ -1,21 +1,33 @@
 package dev.coordd.cli;
 
 import dev.coordd.api.CoorddException;
+import dev.coordd.cli.console.DaemonConsole;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.config.DaemonConfig;
+import java.io.Console;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
-/** {@code coordd daemon}: runs in the foreground until SIGTERM or SIGINT, then stops gracefully. */
+/**
+ * {@code coordd daemon}: runs in the foreground until SIGTERM or SIGINT, then stops gracefully.
+ * With a terminal on stdin it also offers the interactive console; {@code quit} stops it.
+ */
 @Command(name = "daemon", mixinStandardHelpOptions = true,
     description = "Run the daemon in the foreground on the home's embedded SQLite store.")
 final class DaemonCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
   @Option(names = "--home", paramLabel = "DIR",
       description = "Home folder (default: $COORDD_HOME or ./" + DaemonConfig.DEFAULT_HOME + ").")
   Path home;
@@ -24,25 +36,68 @@ final class DaemonCommand implements Callable<Integer> {
       description = "The daemon's agent name (default: " + DaemonConfig.DEFAULT_NAME + ").")
   String name;
 
+  @Option(names = "--no-console", description = "Do not offer the interactive console.")
+  boolean noConsole;
+
   @Override
   public Integer call() throws InterruptedException {
+    Path resolved = Homes.resolve(home);
     Map<String, String> overrides = new HashMap<>();
     if (name != null) {
       overrides.put("name", name);
     }
     Daemon daemon;
     try {
-      daemon = Daemon.start(ConfigLoader.load(Homes.resolve(home), System.getenv(), overrides));
+      DaemonConfig config = ConfigLoader.load(resolved, System.getenv(), overrides);
+      Logs.toHome(resolved);
+      daemon = Daemon.start(config);
     } catch (CoorddException e) {
-      System.err.println("coordd: " + e.getMessage());
-      return Main.EXIT_FAILED;
+      spec.commandLine().getErr().println("coordd: " + e.getMessage());
+      return Cli.EXIT_FAILED;
     }
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       daemon.close();
       stopped.countDown();
+      // A graceful stop on SIGTERM/SIGINT is success: exit 0, not the JVM's 128+signal, so
+      // service managers and scripts do not report a clean shutdown as a failure.
+      Runtime.getRuntime().halt(0);
     }, "coordd-shutdown"));
+    if (!noConsole && stdinIsTerminal() && runConsole(daemon, resolved)) {
+      daemon.close(); // quit or end of input at the console
+      return 0;
+    }
     stopped.await();
     return 0;
+  }
+
+  /**
+   * On Java 21 a console exists only for a terminal; from Java 22 one always exists and {@code
+   * isTerminal()} tells, so ask it when it is there (we compile for 21).
+   */
+  static boolean stdinIsTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      return (boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (NoSuchMethodException e) {
+      return true;
+    } catch (ReflectiveOperationException e) {
+      return false;
+    }
+  }
+
+  /** False when no usable terminal turned up after all: then run headless until a signal. */
+  private boolean runConsole(Daemon daemon, Path home) {
+    try (Terminal terminal = TerminalBuilder.builder().system(true).build()) {
+      new DaemonConsole(daemon.service(), terminal, home.resolve("console_history")).run();
+      return true;
+    } catch (IOException e) {
+      spec.commandLine().getErr().println("coordd: no console (" + e.getMessage()
+          + "); running until stopped by a signal");
+      return false;
+    }
   }
 }

@@ -1,25 +1,58 @@
 package dev.coordd.cli;
 
+import dev.coordd.api.CoorddException;
+import dev.coordd.api.DaemonNotRunningException;
+import dev.coordd.api.InvalidRequestException;
+import dev.coordd.daemon.config.Durations;
+import java.time.Duration;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code coordd} command. Exit codes: 0 ok, 1 failed, 2 usage error, 3 no daemon. */
+/**
+ * The {@code coordd} command. Exit codes: 0 ok, 1 the operation or the task failed, 2 usage error,
+ * 3 no daemon running. Errors are mapped here, once, from the exception types.
+ */
 @Command(
     name = "coordd",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Coordination daemon for AI coding agents and worker processes.",
-    subcommands = {DaemonCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DaemonCommand.class, TaskCommand.class, AgentCommand.class,
+        AgentsCommand.class, StatsCommand.class, AutoComplete.GenerateCompletion.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
-  public static final int EXIT_FAILED = 1;
-  public static final int EXIT_USAGE = 2;
 
   public static void main(String[] args) {
     System.exit(commandLine().execute(args));
   }
 
+  /** The configured command line; tests call {@code execute} on it with captured streams. */
   public static CommandLine commandLine() {
-    return new CommandLine(new Main()).setExitCodeExceptionMapper(e -> EXIT_FAILED);
+    CommandLine cl = new CommandLine(new Main());
+    cl.registerConverter(Duration.class, Durations::parse);
+    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      cmd.getErr().println("coordd: " + message(e));
+      cmd.getErr().flush();
+      return exitCode(e);
+    });
+    CommandLine completion = cl.getSubcommands().get("generate-completion");
+    completion.getCommandSpec().usageMessage().hidden(false);
+    return cl;
+  }
+
+  private static String message(Exception e) {
+    return e.getMessage() == null ? e.toString() : e.getMessage();
+  }
+
+  static int exitCode(Exception e) {
+    return switch (e) {
+      case DaemonNotRunningException x -> Cli.EXIT_NO_DAEMON;
+      case InvalidRequestException x -> Cli.EXIT_USAGE;
+      case IllegalArgumentException x -> Cli.EXIT_USAGE;
+      case CoorddException x -> Cli.EXIT_FAILED;
+      default -> Cli.EXIT_FAILED;
+    };
   }
 
   static final class Version implements CommandLine.IVersionProvider {

@@ -36,8 +36,10 @@ public interface CoordinationService {
    * Claims up to {@code max} queued tasks for an external worker: tasks assigned to {@code agent},
    * and unassigned tasks of the given types (any type when {@code types} is empty). Each claimed
    * task is leased to the agent, which must complete, fail or renew it before the lease expires.
+   * When nothing is due, waits up to {@code waitMs} for work to arrive (0: answer at once).
    */
-  List<Task> claimTasks(String agent, List<String> types, int max);
+  @LongWait
+  List<Task> claimTasks(String agent, List<String> types, int max, long waitMs);
 
   Task completeTask(String id, String agent, JsonNode result);
 

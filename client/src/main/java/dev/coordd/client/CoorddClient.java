@@ -98,9 +98,9 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   }
 
   @Override
-  public List<Task> claimTasks(String agent, List<String> types, int max) {
-    return Json.MAPPER.convertValue(
-        rpc.call("claimTasks", params("agent", agent, "types", types, "max", max)), TASKS);
+  public List<Task> claimTasks(String agent, List<String> types, int max, long waitMs) {
+    return Json.MAPPER.convertValue(rpc.call("claimTasks",
+        params("agent", agent, "types", types, "max", max, "waitMs", waitMs)), TASKS);
   }
 
   @Override

@@ -11,6 +11,7 @@ import dev.coordd.daemon.handlers.CommandHandler;
 import dev.coordd.daemon.handlers.CoordinationHandler;
 import dev.coordd.daemon.handlers.FileOperationHandler;
 import dev.coordd.daemon.handlers.PathSandbox;
+import dev.coordd.daemon.inbox.Inbox;
 import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.service.LocalCoordinationService;
@@ -45,6 +46,7 @@ public final class Daemon implements AutoCloseable {
   private final LocalCoordinationService service;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private RpcServer rpc;
+  private Inbox inbox;
 
   private Daemon(DaemonConfig config, Clock clock, HomeLock lock, Store store) {
     this.config = config;
@@ -77,24 +79,31 @@ public final class Daemon implements AutoCloseable {
     }
     HomeLock lock = HomeLock.acquire(config.home(), config.pidFile());
     Store store = null;
+    Daemon daemon = null;
     try {
       store = Store.openSqlite(config.database(), config.synchronous().name(),
           config.busyTimeout());
-      Daemon daemon = new Daemon(config, clock, lock, store);
+      daemon = new Daemon(config, clock, lock, store);
       daemon.registerSelf();
       daemon.engine.recover();
       daemon.engine.start(daemon.service);
       daemon.rpc = new RpcServer(config.home(), new MethodTable(daemon.service),
           config.maxPayloadBytes() + RPC_ENVELOPE_BYTES);
+      daemon.inbox = new Inbox(config.home(), daemon.service);
+      daemon.inbox.start();
       log.info("coordd '{}' running on {} (handlers: {})", config.name(), config.home(),
           daemon.engine.handlers().types());
       return daemon;
     } catch (IOException e) {
-      closeAfterFailedStart(store, lock);
+      daemon.close();
       throw new CoorddException("socket", "cannot listen on the socket of " + config.home()
           + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
-      closeAfterFailedStart(store, lock);
+      if (daemon != null) {
+        daemon.close();
+      } else {
+        closeAfterFailedStart(store, lock);
+      }
       throw e;
     }
   }
@@ -145,6 +154,9 @@ public final class Daemon implements AutoCloseable {
     }
     log.info("coordd '{}' stopping", config.name());
     try {
+      if (inbox != null) {
+        inbox.close();
+      }
       if (rpc != null) {
         rpc.close();
       }

@@ -55,7 +55,7 @@ class ClaimTest {
         pool.submit(() -> {
           go.await();
           while (true) {
-            List<Task> batch = svc.claimTasks(agent, List.of("work"), 7);
+            List<Task> batch = svc.claimTasks(agent, List.of("work"), 7, 0);
             if (batch.isEmpty()) {
               return null;
             }
@@ -70,6 +70,22 @@ class ClaimTest {
   }
 
   @Test
+  void a_claim_that_waits_gets_a_task_created_while_it_waits() throws Exception {
+    var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> svc.claimTasks("w", List.of("work"), 1, 30_000));
+    Thread.sleep(100);
+    assertThat(waiting).isNotDone();
+    String id = svc.createTask(NewTask.of("work")).id();
+    assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS))
+        .extracting(Task::id).containsExactly(id);
+  }
+
+  @Test
+  void a_claim_that_waits_returns_empty_when_its_wait_ends() {
+    assertThat(svc.claimTasks("w", List.of("work"), 1, 50)).isEmpty();
+  }
+
+  @Test
   void higher_priority_is_claimed_first_then_oldest() {
     String low = svc.createTask(NewTask.of("work").withPriority(1)).id();
     String highOld = svc.createTask(NewTask.of("work").withPriority(5)).id();
@@ -77,7 +93,7 @@ class ClaimTest {
     String none = svc.createTask(NewTask.of("work")).id();
     List<String> order = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      order.add(svc.claimTasks("w", List.of("work"), 1).get(0).id());
+      order.add(svc.claimTasks("w", List.of("work"), 1, 0).get(0).id());
     }
     assertThat(order).containsExactly(highOld, highNew, low, none);
   }
@@ -86,15 +102,15 @@ class ClaimTest {
   void a_batch_claim_returns_tasks_in_priority_order() {
     String a = svc.createTask(NewTask.of("work").withPriority(0)).id();
     String b = svc.createTask(NewTask.of("work").withPriority(9)).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 10)).extracting(Task::id).containsExactly(b, a);
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(b, a);
   }
 
   @Test
   void a_task_assigned_to_an_agent_is_claimed_only_by_that_agent() {
     String forAlice = svc.createTask(NewTask.of("review").withAssignedTo("alice")).id();
-    assertThat(svc.claimTasks("bob", List.of(), 10)).isEmpty();
-    assertThat(svc.claimTasks("bob", List.of("review"), 10)).isEmpty();
-    List<Task> mine = svc.claimTasks("alice", List.of("something-else"), 10);
+    assertThat(svc.claimTasks("bob", List.of(), 10, 0)).isEmpty();
+    assertThat(svc.claimTasks("bob", List.of("review"), 10, 0)).isEmpty();
+    List<Task> mine = svc.claimTasks("alice", List.of("something-else"), 10, 0);
     assertThat(mine).extracting(Task::id).containsExactly(forAlice);
     assertThat(mine.get(0).leaseOwner()).isEqualTo("alice");
     assertThat(mine.get(0).attempts()).isEqualTo(1);
@@ -105,15 +121,15 @@ class ClaimTest {
     svc.registerAgent(new AgentRegistration("p", "worker", List.of("other"), null));
     svc.createTask(NewTask.of("other"));
     String work = svc.createTask(NewTask.of("work")).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 10)).extracting(Task::id).containsExactly(work);
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(work);
   }
 
   @Test
   void a_delayed_task_is_not_claimed_before_its_time() {
     String id = svc.createTask(NewTask.of("work").withDelayMs(60_000)).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 10)).isEmpty();
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).isEmpty();
     f.clock.step(java.time.Duration.ofSeconds(61));
-    assertThat(svc.claimTasks("w", List.of("work"), 10)).extracting(Task::id).containsExactly(id);
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(id);
   }
 
   @Test
@@ -129,7 +145,7 @@ class ClaimTest {
   @Test
   void an_external_worker_completes_its_task_and_the_result_is_kept() {
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1);
+    svc.claimTasks("w", List.of("work"), 1, 0);
     Task done = svc.completeTask(id, "w", dev.coordd.internal.Json.read("{\"answer\":42}"));
     assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
     Task shown = svc.getTask(id);
@@ -142,7 +158,7 @@ class ClaimTest {
 
   @Test
   void claim_registers_an_unknown_worker_so_its_liveness_is_tracked() {
-    svc.claimTasks("newcomer", List.of("work"), 1);
+    svc.claimTasks("newcomer", List.of("work"), 1, 0);
     Set<String> names = new HashSet<>();
     svc.listAgents().forEach(a -> names.add(a.name()));
     assertThat(names).contains("newcomer", "daemon", "worker-pool");
@@ -151,7 +167,7 @@ class ClaimTest {
   @Test
   void completing_a_task_held_by_someone_else_is_refused() {
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1);
+    svc.claimTasks("w", List.of("work"), 1, 0);
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> svc.completeTask(id, "intruder", null))
         .isInstanceOf(dev.coordd.api.ConflictException.class)

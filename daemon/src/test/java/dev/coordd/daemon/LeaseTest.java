@@ -38,7 +38,7 @@ class LeaseTest {
   void an_expired_lease_returns_the_task_to_the_queue_with_the_attempt_counted() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1);
+    svc.claimTasks("w", List.of("work"), 1, 0);
     f.advance(Duration.ofSeconds(29));
     assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
     f.advance(Duration.ofSeconds(2));
@@ -54,10 +54,10 @@ class LeaseTest {
   void a_worker_that_lost_its_lease_cannot_complete_the_task() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1);
+    svc.claimTasks("w", List.of("work"), 1, 0);
     f.advance(Duration.ofMinutes(1));
     f.advance(Duration.ofMinutes(1)); // past the backoff
-    svc.claimTasks("w2", List.of("work"), 1);
+    svc.claimTasks("w2", List.of("work"), 1, 0);
     assertThatThrownBy(() -> svc.completeTask(id, "w", null))
         .isInstanceOf(ConflictException.class).hasMessageContaining("leased to w2");
   }
@@ -66,10 +66,10 @@ class LeaseTest {
   void after_max_attempts_of_expired_leases_the_task_fails_with_every_error() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work").withMaxAttempts(2)).id();
-    svc.claimTasks("w", List.of("work"), 1);
+    svc.claimTasks("w", List.of("work"), 1, 0);
     f.advance(Duration.ofMinutes(1));
     f.advance(Duration.ofMinutes(1));
-    assertThat(svc.claimTasks("w", List.of("work"), 1)).hasSize(1);
+    assertThat(svc.claimTasks("w", List.of("work"), 1, 0)).hasSize(1);
     f.advance(Duration.ofMinutes(1));
     Task t = svc.getTask(id);
     assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
@@ -82,7 +82,7 @@ class LeaseTest {
   void heartbeats_renew_the_leases_of_the_agents_tasks() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1);
+    svc.claimTasks("w", List.of("work"), 1, 0);
     for (int i = 0; i < 5; i++) {
       f.advance(Duration.ofSeconds(20));
       svc.heartbeat("w");
@@ -97,7 +97,7 @@ class LeaseTest {
   void a_stale_agent_loses_its_leases_before_they_expire() {
     start("leaseDuration", "10m", "heartbeatInterval", "10s");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1);
+    svc.claimTasks("w", List.of("work"), 1, 0);
     f.advance(Duration.ofSeconds(20));
     assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
     f.advance(Duration.ofSeconds(11)); // three missed beats

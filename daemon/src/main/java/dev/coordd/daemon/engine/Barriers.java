@@ -4,9 +4,6 @@ import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Arrivals at {@code synchronize_agents} barriers: stored durably, and announced to barrier
@@ -16,9 +13,7 @@ public final class Barriers {
   private final Store store;
   private final AgentStore agents;
   private final Clock clock;
-  private final ReentrantLock lock = new ReentrantLock();
-  private final Condition arrived = lock.newCondition();
-  private long generation;
+  private final Signal arrived = new Signal();
 
   Barriers(Store store, AgentStore agents, Clock clock) {
     this.store = store;
@@ -32,30 +27,20 @@ public final class Barriers {
       agents.arrive(tx, barrier, agent, now);
       return null;
     });
-    lock.lock();
-    try {
-      generation++;
-      arrived.signalAll();
-    } finally {
-      lock.unlock();
-    }
+    arrived.signalAll();
   }
 
   public List<String> arrived(String barrier) {
     return store.read(tx -> agents.arrivals(tx, barrier));
   }
 
-  /** Waits up to {@code millis} for any arrival at any barrier. */
-  public void awaitArrival(long millis) throws InterruptedException {
-    lock.lock();
-    try {
-      long seen = generation;
-      long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
-      while (generation == seen && nanos > 0) {
-        nanos = arrived.awaitNanos(nanos);
-      }
-    } finally {
-      lock.unlock();
-    }
+  /** The arrival generation; read it before checking arrivals, then wait on it. */
+  public long generation() {
+    return arrived.generation();
+  }
+
+  /** Waits up to {@code millis} for an arrival after generation {@code seen}. */
+  public void awaitArrival(long seen, long millis) throws InterruptedException {
+    arrived.await(seen, millis);
   }
 }

@@ -30,6 +30,7 @@ public final class Engine {
   private final HandlerRegistry handlers;
   private final TaskWaiters waiters = new TaskWaiters();
   private final Wakeup wakeup = new Wakeup();
+  private final Signal queueChanged = new Signal();
   private final Outcomes outcomes;
   private final Dispatcher dispatcher;
   private final Housekeeper housekeeper;
@@ -45,7 +46,7 @@ public final class Engine {
         config.offlineAfter().toMillis());
     this.ids = new Ids(clock);
     Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
-    this.outcomes = new Outcomes(store, tasks, backoff, clock, waiters, wakeup);
+    this.outcomes = new Outcomes(store, tasks, backoff, clock, waiters, wakeup, queueChanged);
     this.dispatcher = new Dispatcher(config, store, tasks, handlers, outcomes, clock, wakeup);
     this.housekeeper = new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock);
     this.barriers = new Barriers(store, agents, clock);
@@ -77,6 +78,7 @@ public final class Engine {
     housekeeper.stop();
     dispatcher.stop(grace);
     waiters.releaseAll();
+    queueChanged.signalAll(); // claimers waiting for work see the daemon is stopping
   }
 
   public DaemonConfig config() {
@@ -109,6 +111,22 @@ public final class Engine {
 
   public TaskWaiters waiters() {
     return waiters;
+  }
+
+  /**
+   * A new task was committed: wake the daemon's own workers only if they could run it (no wasted
+   * claims under a flood of work for others), and every external claimer waiting for work.
+   */
+  public void announce(Task created) {
+    if (dispatcher.canRun(created)) {
+      dispatcher.wake();
+    }
+    queueChanged.signalAll();
+  }
+
+  /** Moves whenever tasks may have become claimable: created, requeued, retried, or time passed. */
+  public Signal queueChanged() {
+    return queueChanged;
   }
 
   public Outcomes outcomes() {

@@ -96,7 +96,7 @@ public final class Housekeeper {
       nextBeat = now + beatEvery;
     }
     reapExpired(now);
-    dispatcher.wake();
+    outcomes.queued(); // time moved: delayed tasks and backoffs may have come due
   }
 
   private void beat(long now) {

@@ -20,15 +20,17 @@ public final class Outcomes {
   private final Clock clock;
   private final TaskWaiters waiters;
   private final Wakeup wakeup;
+  private final Signal queueChanged;
 
   Outcomes(Store store, TaskStore tasks, Backoff backoff, Clock clock, TaskWaiters waiters,
-      Wakeup wakeup) {
+      Wakeup wakeup, Signal queueChanged) {
     this.store = store;
     this.tasks = tasks;
     this.backoff = backoff;
     this.clock = clock;
     this.waiters = waiters;
     this.wakeup = wakeup;
+    this.queueChanged = queueChanged;
   }
 
   /** Null when the attempt had already lost the task (lease expired, cancelled). */
@@ -58,13 +60,19 @@ public final class Outcomes {
     return after(store.writer().execute(tx -> tasks.requeueUncounted(tx, running, reason, now)));
   }
 
+  /** Tells the daemon's workers and external claimers waiting for work that the queue changed. */
+  public void queued() {
+    wakeup.signal();
+    queueChanged.signalAll();
+  }
+
   /** Post-commit notifications for a task whose state just changed. */
   public Task after(Task changed) {
     if (changed != null) {
       if (changed.status().isTerminal()) {
         waiters.finished(changed.id());
       } else {
-        wakeup.signal();
+        queued();
       }
     }
     return changed;

@@ -65,6 +65,7 @@ public final class CoordinationHandler implements TaskHandler {
     String barrier = data.hasNonNull("barrier") ? data.get("barrier").asText() : ctx.task().id();
     long deadline = Math.min(ctx.deadline(), ctx.task().startedAt() + timeoutMillis(data));
     while (true) {
+      long seen = barriers.generation();
       List<String> arrived = barriers.arrived(barrier);
       List<String> missing = new ArrayList<>(expected);
       missing.removeAll(arrived);
@@ -79,7 +80,7 @@ public final class CoordinationHandler implements TaskHandler {
         throw TaskFailure.permanent("timeout", "barrier '" + barrier + "' timed out: still waiting"
             + " for " + missing + "; arrived: " + arrived.stream().filter(expected::contains).toList());
       }
-      barriers.awaitArrival(RECHECK_MS);
+      barriers.awaitArrival(seen, RECHECK_MS); // recheck: the clock may have moved
     }
   }
 

@@ -87,8 +87,8 @@ public final class LocalCoordinationService implements CoordinationService {
         description == null ? "" : description, dataJson, TaskStatus.QUEUED, priority, assignedTo,
         createdBy, now + delay, maxAttempts, timeout, key, now);
     TaskStore.Inserted inserted = engine.store().writer().execute(tx -> tasks.insert(tx, row));
-    if (inserted.created() && engine.dispatcher().canRun(inserted.task())) {
-      engine.dispatcher().wake();
+    if (inserted.created()) {
+      engine.announce(inserted.task());
     }
     return inserted.task();
   }
@@ -207,12 +207,34 @@ public final class LocalCoordinationService implements CoordinationService {
   }
 
   @Override
-  public List<Task> claimTasks(String agent, List<String> types, int max) {
+  public List<Task> claimTasks(String agent, List<String> types, int max, long waitMs) {
     String name = Checks.name("agent", agent);
     int n = Checks.range("max", max, 1, 1, MAX_CLAIM);
+    if (waitMs < 0) {
+      throw new InvalidRequestException("waitMs", "waitMs must be zero or positive");
+    }
     List<String> wanted = types == null ? List.of() : types;
     wanted.forEach(t -> Checks.name("types", t));
     String typesJson = wanted.isEmpty() ? null : Json.write(wanted);
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    while (true) {
+      long seen = engine.queueChanged().generation();
+      List<Task> claimed = claimNow(name, typesJson, n);
+      long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+      if (!claimed.isEmpty() || left <= 0 || !running.getAsBoolean()) {
+        return claimed;
+      }
+      try {
+        // Re-claim at least every poll interval: another daemon may have queued work.
+        engine.queueChanged().await(seen, Math.min(left, config.pollInterval().toMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return claimed;
+      }
+    }
+  }
+
+  private List<Task> claimNow(String name, String typesJson, int n) {
     long now = clock.millis();
     long leaseUntil = now + config.leaseDuration().toMillis();
     String newId = engine.ids().next();

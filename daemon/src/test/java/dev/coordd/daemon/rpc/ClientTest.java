@@ -57,7 +57,7 @@ class ClientTest {
       assertThat(c.heartbeat("w").name()).isEqualTo("w");
       Task b = c.createTask(NewTask.of("build").withIdempotencyKey("k1"));
       assertThat(c.createTask(NewTask.of("build").withIdempotencyKey("k1")).id()).isEqualTo(b.id());
-      assertThat(c.claimTasks("w", List.of("build"), 5)).extracting(Task::id).containsExactly(b.id());
+      assertThat(c.claimTasks("w", List.of("build"), 5, 0)).extracting(Task::id).containsExactly(b.id());
       c.renewLease(b.id(), "w");
       Task failed = c.failTask(b.id(), "w", "compiler crashed");
       assertThat(failed.status()).isEqualTo(TaskStatus.QUEUED);
@@ -71,7 +71,7 @@ class ClientTest {
       assertThat(c.signOff("w").status().wire()).isEqualTo("offline");
 
       Task x = c.createTask(NewTask.of("x").withAssignedTo("ext"));
-      c.claimTasks("ext", List.of("x"), 1);
+      c.claimTasks("ext", List.of("x"), 1, 0);
       assertThat(c.completeTask(x.id(), "ext", Json.read("{\"ok\":true}")).status())
           .isEqualTo(TaskStatus.SUCCEEDED);
     }

@@ -1,0 +1,31 @@
+package dev.coordd.cli;
+
+import dev.coordd.client.CoorddClient;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+@Command(name = "fail", mixinStandardHelpOptions = true,
+    description = "Fail the attempt of a task you claimed; it is retried while attempts remain.")
+final class TaskFailCommand implements Callable<Integer> {
+  @Mixin Common common;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "ID") String id;
+
+  @Option(names = "--agent", required = true, paramLabel = "NAME") String agent;
+
+  @Option(names = "--error", required = true, paramLabel = "TEXT") String error;
+
+  @Override
+  public Integer call() {
+    try (CoorddClient client = common.connect()) {
+      Cli.printTaskChange(spec, common, client.failTask(id, agent, error));
+      return 0;
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.coordd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.client.SocketPaths;
+import dev.coordd.internal.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/coordd} as real processes: a daemon, and clients in other processes. */
+class EndToEndIT {
+  static final Path BIN = Path.of("..", "bin", "coordd").toAbsolutePath().normalize();
+
+  @TempDir Path dir;
+  final List<Process> started = new ArrayList<>();
+
+  record Run(int exit, String out, String err) {}
+
+  @AfterEach
+  void killLeftovers() {
+    started.forEach(Process::destroyForcibly);
+  }
+
+  Path home() {
+    return dir.resolve("home");
+  }
+
+  Process daemon() throws IOException {
+    Process p = new ProcessBuilder(BIN.toString(), "daemon", "--home", home().toString())
+        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+        .redirectOutput(dir.resolve("daemon.out").toFile())
+        .redirectError(dir.resolve("daemon.err").toFile())
+        .start();
+    started.add(p);
+    return p;
+  }
+
+  void awaitUp(Process daemon) throws Exception {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < until) {
+      assertThat(daemon.isAlive()).as("daemon died: %s", log()).isTrue();
+      if (Files.exists(SocketPaths.forHome(home())) && coordd("stats", "--json").exit() == 0) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("daemon did not come up: " + log());
+  }
+
+  String log() throws IOException {
+    Path err = dir.resolve("daemon.err");
+    return Files.exists(err) ? Files.readString(err) : "";
+  }
+
+  Run coordd(String... args) throws Exception {
+    List<String> cmd = new ArrayList<>(List.of(BIN.toString()));
+    cmd.addAll(List.of(args));
+    cmd.add("--home");
+    cmd.add(home().toString());
+    Process p = new ProcessBuilder(cmd).start();
+    started.add(p);
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void a_task_created_from_another_process_with_wait_returns_the_file_operation_result()
+      throws Exception {
+    Files.writeString(dir.resolve("report.txt"), "all green");
+    Process daemon = daemon();
+    awaitUp(daemon);
+    Run r = coordd("task", "create", "file_operation", "--assigned-to", "daemon", "--wait", "30s",
+        "--json", "--data", "{\"operation\":\"read\",\"path\":\"report.txt\"}");
+    assertThat(r.exit()).as(r.err()).isZero();
+    JsonNode task = Json.read(r.out());
+    assertThat(task.get("status").asText()).isEqualTo("succeeded");
+    assertThat(task.at("/result/content").asText()).isEqualTo("all green");
+
+    daemon.destroy(); // SIGTERM: graceful
+    assertThat(daemon.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThat(daemon.exitValue()).isZero();
+    assertThat(home().resolve("coordd.pid")).doesNotExist();
+    assertThat(SocketPaths.forHome(home())).doesNotExist();
+    assertThat(home().resolve("logs/coordd.log")).exists();
+  }
+
+  @Test
+  void a_second_daemon_on_the_same_home_exits_saying_who_runs() throws Exception {
+    Process first = daemon();
+    awaitUp(first);
+    Run second = coordd("daemon", "--no-console");
+    assertThat(second.exit()).isEqualTo(1);
+    assertThat(second.err()).contains("already running (pid " + first.pid() + ")");
+    assertThat(coordd("stats", "--json").exit()).isZero();
+  }
+
+  @Test
+  void after_kill_9_a_new_daemon_replaces_the_stale_socket_and_keeps_the_tasks()
+      throws Exception {
+    Process first = daemon();
+    awaitUp(first);
+    String id = coordd("task", "create", "review", "--assigned-to", "alice").out().strip();
+    first.destroyForcibly(); // SIGKILL
+    first.waitFor(30, TimeUnit.SECONDS);
+    assertThat(SocketPaths.forHome(home())).exists();
+    assertThat(coordd("stats").exit()).isEqualTo(3);
+    Process second = daemon();
+    awaitUp(second);
+    Run shown = coordd("task", "show", id, "--json");
+    assertThat(Json.read(shown.out()).get("status").asText()).isEqualTo("queued");
+  }
+}

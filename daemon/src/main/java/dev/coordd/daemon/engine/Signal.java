@@ -1,0 +1,48 @@
+package dev.coordd.daemon.engine;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A broadcast "something changed" with a generation number: a waiter reads the generation, checks
+ * the state, and waits only if nothing changed since, so no signal is lost. Unlike {@link Wakeup}
+ * it wakes every waiter. Thread-safe; uses a lock so virtual threads do not pin on Java 21.
+ */
+public final class Signal {
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private long generation;
+
+  public long generation() {
+    lock.lock();
+    try {
+      return generation;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  public void signalAll() {
+    lock.lock();
+    try {
+      generation++;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /** Waits up to {@code millis} for the generation to move past {@code seen}. */
+  public void await(long seen, long millis) throws InterruptedException {
+    lock.lock();
+    try {
+      long nanos = TimeUnit.MILLISECONDS.toNanos(millis);
+      while (generation == seen && nanos > 0) {
+        nanos = changed.awaitNanos(nanos);
+      }
+    } finally {
+      lock.unlock();
+    }
+  }
+}
