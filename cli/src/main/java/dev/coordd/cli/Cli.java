@@ -4,21 +4,21 @@ import dev.coordd.api.Task;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Exit codes and small output habits shared by the commands. */
-final class Cli {
-  static final int EXIT_OK = 0;
+public final class Cli {
+  public static final int EXIT_OK = 0;
   /** The operation failed, or the task did. */
-  static final int EXIT_FAILED = 1;
+  public static final int EXIT_FAILED = 1;
   /** Bad usage: unknown option, bad value, invalid request. */
-  static final int EXIT_USAGE = 2;
+  public static final int EXIT_USAGE = 2;
   /** No daemon runs on the home. */
-  static final int EXIT_NO_DAEMON = 3;
+  public static final int EXIT_NO_DAEMON = 3;
   /** "No limit" for waits, as a duration picocli can parse. */
-  static final String FOREVER = "3650d";
+  public static final String FOREVER = "3650d";
 
   private Cli() {}
 
   /** After a change: the id and new status for people, the whole task for scripts. */
-  static void printTaskChange(CommandSpec spec, Common common, Task task) {
+  public static void printTaskChange(CommandSpec spec, Common common, Task task) {
     if (common.json) {
       Output.json(spec.commandLine().getOut(), task);
     } else {

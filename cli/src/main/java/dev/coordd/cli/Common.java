@@ -5,19 +5,19 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** Options every command takes: which home, and whether to print JSON for scripts. */
-final class Common {
+public final class Common {
   @Option(names = "--home", paramLabel = "DIR",
       description = "Home folder (default: $COORDD_HOME or ./.coordd).")
-  Path home;
+  public Path home;
 
   @Option(names = "--json", description = "Print JSON instead of text, for scripts.")
-  boolean json;
+  public boolean json;
 
-  Path home() {
+  public Path home() {
     return Homes.resolve(home);
   }
 
-  CoorddClient connect() {
+  public CoorddClient connect() {
     return CoorddClient.connect(home());
   }
 }

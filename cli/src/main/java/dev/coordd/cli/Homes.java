@@ -4,10 +4,10 @@ import dev.coordd.daemon.config.DaemonConfig;
 import java.nio.file.Path;
 
 /** Where the home is: {@code --home}, else {@code COORDD_HOME}, else {@code ./.coordd}. */
-final class Homes {
+public final class Homes {
   private Homes() {}
 
-  static Path resolve(Path option) {
+  public static Path resolve(Path option) {
     if (option != null) {
       return option.toAbsolutePath().normalize();
     }

@@ -9,10 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** JSON given on the command line: inline, {@code @file}, or {@code @-} for stdin. */
-final class Inputs {
+public final class Inputs {
   private Inputs() {}
 
-  static JsonNode json(String option, String value) {
+  public static JsonNode json(String option, String value) {
     if (value == null) {
       return null;
     }

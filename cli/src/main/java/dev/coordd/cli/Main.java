@@ -19,6 +19,9 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Coordination daemon for AI coding agents and worker processes.",
     subcommands = {DaemonCommand.class, TaskCommand.class, AgentCommand.class,
+        dev.coordd.cli.check.CheckCommand.class,
+        dev.coordd.cli.hooks.HookCommand.class, dev.coordd.cli.init.InitCommand.class,
+        dev.coordd.cli.mcp.McpCommand.class,
         AgentsCommand.class, StatsCommand.class, AutoComplete.GenerateCompletion.class,
         CommandLine.HelpCommand.class})
 public final class Main {

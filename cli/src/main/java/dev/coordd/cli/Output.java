@@ -13,10 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** How tasks and agents look to a person (tables, key: value) and to a script (JSON). */
-final class Output {
+public final class Output {
   private Output() {}
 
-  static void json(PrintWriter out, Object value) {
+  public static void json(PrintWriter out, Object value) {
     try {
       out.println(Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
     } catch (JsonProcessingException e) {
@@ -25,7 +25,7 @@ final class Output {
     out.flush();
   }
 
-  static void taskTable(PrintWriter out, List<Task> tasks) {
+  public static void taskTable(PrintWriter out, List<Task> tasks) {
     if (tasks.isEmpty()) {
       out.println("no tasks");
       return;
@@ -42,7 +42,7 @@ final class Output {
     out.flush();
   }
 
-  static void task(PrintWriter out, Task t) {
+  public static void task(PrintWriter out, Task t) {
     line(out, "id", t.id());
     line(out, "type", t.type());
     line(out, "status", t.status().wire());
@@ -88,7 +88,7 @@ final class Output {
     out.flush();
   }
 
-  static void agentTable(PrintWriter out, List<Agent> agents) {
+  public static void agentTable(PrintWriter out, List<Agent> agents) {
     if (agents.isEmpty()) {
       out.println("no agents");
       return;

@@ -96,6 +96,58 @@ class EndToEndIT {
     assertThat(home().resolve("logs/coordd.log")).exists();
   }
 
+  Process coorddAsync(String... args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(BIN.toString()));
+    cmd.addAll(List.of(args));
+    cmd.add("--home");
+    cmd.add(home().toString());
+    Process p = new ProcessBuilder(cmd).start();
+    started.add(p);
+    return p;
+  }
+
+  static Run finish(Process p) throws Exception {
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+        new String(err, StandardCharsets.UTF_8));
+  }
+
+  @Test
+  void an_agent_session_takes_an_invocation_and_its_result_reaches_the_waiting_creator()
+      throws Exception {
+    Process daemon = daemon();
+    awaitUp(daemon);
+    Process creator = coorddAsync("task", "create", "invoke_agent", "--wait", "90s", "--json",
+        "--data", "{\"agentType\":\"claude_code\",\"command\":\"review the diff\"}");
+    JsonNode pending = Json.MAPPER.createArrayNode();
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (pending.isEmpty() && System.nanoTime() < until) {
+      pending = Json.read(coordd("check", "--json").out());
+      Thread.sleep(100);
+    }
+    assertThat(pending).hasSize(1);
+    String id = pending.get(0).get("id").asText();
+    assertThat(coordd("check").out()).contains(id).contains("review the diff");
+
+    Process a = coorddAsync("check", "process", id, "--agent", "session-a");
+    Process b = coorddAsync("check", "process", id, "--agent", "session-b");
+    Run ra = finish(a);
+    Run rb = finish(b);
+    assertThat(List.of(ra.exit(), rb.exit())).containsExactlyInAnyOrder(0, 1);
+    Run loser = ra.exit() == 1 ? ra : rb;
+    assertThat(loser.err()).contains("already being processed");
+
+    Run completed = coordd("check", "complete", id, "--result", "{\"verdict\":\"ship it\"}");
+    assertThat(completed.exit()).as(completed.err()).isZero();
+    Run created = finish(creator);
+    assertThat(created.exit()).as(created.err()).isZero();
+    JsonNode task = Json.read(created.out());
+    assertThat(task.get("status").asText()).isEqualTo("succeeded");
+    assertThat(task.at("/result/verdict").asText()).isEqualTo("ship it");
+  }
+
   @Test
   void a_second_daemon_on_the_same_home_exits_saying_who_runs() throws Exception {
     Process first = daemon();

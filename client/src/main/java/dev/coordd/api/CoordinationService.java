@@ -59,6 +59,21 @@ public interface CoordinationService {
 
   List<Agent> listAgents();
 
+  /** Pending invocations waiting for an AI agent session, oldest first. */
+  List<Invocation> listInvocations();
+
+  /**
+   * Takes a pending invocation for {@code agent} (one winner among racing sessions) and returns it
+   * in full; a loser gets a conflict naming who has it.
+   */
+  Invocation processInvocation(String id, String agent);
+
+  /** Archives the invocation with the agent's result and succeeds its waiting task. */
+  Invocation completeInvocation(String id, JsonNode result);
+
+  /** Archives the invocation with an error and fails its waiting task. */
+  Invocation failInvocation(String id, String error);
+
   /** Marks {@code agent} as arrived at a {@code synchronize_agents} barrier. */
   void arrive(String barrier, String agent);
 

@@ -6,7 +6,8 @@ import java.util.List;
 
 /**
  * A unit of work as every door shows it. Times are epoch milliseconds. {@code runs} is the
- * history of finished attempts, oldest first; it is empty in list views.
+ * history of finished attempts, oldest first; it is empty in list views. A {@code waiting} task
+ * says what it waits for ({@code waitingFor}, e.g. {@code invocation:<id>}) and until when.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Task(
@@ -30,12 +31,14 @@ public record Task(
     long createdAt,
     Long startedAt,
     Long finishedAt,
+    String waitingFor,
+    Long waitUntil,
     List<TaskRun> runs) {
 
   public Task withRuns(List<TaskRun> history) {
     return new Task(
         id, type, description, data, status, priority, assignedTo, createdBy, runAt, attempts,
         maxAttempts, timeoutMs, idempotencyKey, result, error, leaseOwner, leaseExpiresAt,
-        createdAt, startedAt, finishedAt, List.copyOf(history));
+        createdAt, startedAt, finishedAt, waitingFor, waitUntil, List.copyOf(history));
   }
 }

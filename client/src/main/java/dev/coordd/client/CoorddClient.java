@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.CoordinationService;
+import dev.coordd.api.Invocation;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Stats;
 import dev.coordd.api.Task;
@@ -36,6 +37,7 @@ import java.util.List;
 public final class CoorddClient implements CoordinationService, AutoCloseable {
   private static final TypeReference<List<Task>> TASKS = new TypeReference<>() {};
   private static final TypeReference<List<Agent>> AGENTS = new TypeReference<>() {};
+  private static final TypeReference<List<Invocation>> INVOCATIONS = new TypeReference<>() {};
 
   private final RpcConnection rpc;
 
@@ -136,6 +138,26 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   @Override
   public List<Agent> listAgents() {
     return Json.MAPPER.convertValue(rpc.call("listAgents", params()), AGENTS);
+  }
+
+  @Override
+  public List<Invocation> listInvocations() {
+    return Json.MAPPER.convertValue(rpc.call("listInvocations", params()), INVOCATIONS);
+  }
+
+  @Override
+  public Invocation processInvocation(String id, String agent) {
+    return call("processInvocation", Invocation.class, "id", id, "agent", agent);
+  }
+
+  @Override
+  public Invocation completeInvocation(String id, JsonNode result) {
+    return call("completeInvocation", Invocation.class, "id", id, "result", result);
+  }
+
+  @Override
+  public Invocation failInvocation(String id, String error) {
+    return call("failInvocation", Invocation.class, "id", id, "error", error);
   }
 
   @Override

@@ -52,6 +52,7 @@ public final class RpcConnection implements AutoCloseable {
     if (!Files.exists(socket)) {
       throw new DaemonNotRunningException(notRunning);
     }
+    checkRelocatedFolder(home, socket);
     try {
       SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
       try {
@@ -63,6 +64,27 @@ public final class RpcConnection implements AutoCloseable {
       return new RpcConnection(ch);
     } catch (IOException e) {
       throw new DaemonNotRunningException(notRunning + " (" + e.getMessage() + ")");
+    }
+  }
+
+  /**
+   * A socket moved out of the home (deep homes) lives in a shared temp folder: talk to it only if
+   * that folder is ours, or another user could pose as the daemon and receive our tasks.
+   */
+  private static void checkRelocatedFolder(Path home, Path socket) {
+    Path dir = socket.getParent();
+    if (dir.equals(home.toAbsolutePath().normalize())) {
+      return;
+    }
+    try {
+      String owner = Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+      if (Files.isSymbolicLink(dir) || !owner.equals(System.getProperty("user.name"))) {
+        throw new UnavailableException("refusing the socket in " + dir + ": the folder belongs to "
+            + owner + ", not to you; remove it and restart the daemon");
+      }
+    } catch (IOException e) {
+      throw new UnavailableException("cannot check the socket folder " + dir + ": "
+          + e.getMessage(), e);
     }
   }
 

@@ -12,6 +12,14 @@ import dev.coordd.daemon.handlers.CoordinationHandler;
 import dev.coordd.daemon.handlers.FileOperationHandler;
 import dev.coordd.daemon.handlers.PathSandbox;
 import dev.coordd.daemon.inbox.Inbox;
+import dev.coordd.daemon.agents.AgentRunner;
+import dev.coordd.daemon.handlers.AgentInvoker;
+import dev.coordd.daemon.handlers.InvokeAgentHandler;
+import dev.coordd.daemon.invocations.InvocationFiles;
+import dev.coordd.daemon.invocations.InvocationQueue;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.service.LocalCoordinationService;
@@ -54,10 +62,17 @@ public final class Daemon implements AutoCloseable {
     this.store = store;
     HandlerRegistry handlers = new HandlerRegistry();
     this.engine = new Engine(config, clock, store, handlers);
-    this.service = new LocalCoordinationService(engine, running::get);
+    InvocationQueue invocations = new InvocationQueue(engine,
+        new InvocationFiles(config.home(), clock), config.invocationExpiry());
+    this.service = new LocalCoordinationService(engine, invocations, running::get);
+    engine.addChore(invocations::reconcile);
     handlers.register("file_operation", new FileOperationHandler(
-        new PathSandbox(config.fileRoots()), config.fileMaxReadBytes()));
+        new PathSandbox(config.fileRoots(), List.of(config.home())), config.fileMaxReadBytes()));
     handlers.register("coordination", new CoordinationHandler(engine.barriers()));
+    Map<String, AgentInvoker> runners = new HashMap<>();
+    config.agentRunners().forEach((type, c) -> runners.put(type, new AgentRunner(type, c)::run));
+    handlers.register("invoke_agent", new InvokeAgentHandler(runners, invocations,
+        config.fileRoots().isEmpty() ? config.home() : config.fileRoots().get(0)));
     config.commands().forEach((type, c) -> handlers.register(type, new CommandHandler(type, c)));
   }
 
@@ -86,6 +101,8 @@ public final class Daemon implements AutoCloseable {
       daemon = new Daemon(config, clock, lock, store);
       daemon.registerSelf();
       daemon.engine.recover();
+      // one round now: settles invocations that coordd check finished while no daemon ran
+      daemon.engine.housekeeper().tick();
       daemon.engine.start(daemon.service);
       daemon.rpc = new RpcServer(config.home(), new MethodTable(daemon.service),
           config.maxPayloadBytes() + RPC_ENVELOPE_BYTES);

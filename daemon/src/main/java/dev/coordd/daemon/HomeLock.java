@@ -42,7 +42,9 @@ final class HomeLock implements AutoCloseable {
         throw new CoorddException("already_running", "coordd is already running" + pidOf(pidFile)
             + " on " + home + "; stop it first or use another --home");
       }
-      Files.writeString(pidFile, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+      Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
+      Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
+      Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return new HomeLock(channel, lock, pidFile);
     } catch (IOException e) {
       if (channel != null) {

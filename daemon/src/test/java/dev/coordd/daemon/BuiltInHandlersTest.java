@@ -50,6 +50,21 @@ class BuiltInHandlersTest {
   }
 
   @Test
+  void file_operation_cannot_touch_the_daemons_own_home() throws Exception {
+    try (DaemonFixture f = new DaemonFixture(dir)) {
+      for (String path : new String[] {"home/coordd.db", "home/coordd.lock", "home"}) {
+        Task t = f.service().createTask(NewTask.of("file_operation").withData(
+            Json.MAPPER.createObjectNode().put("operation", "delete").put("path", path)));
+        Task failed = f.service().awaitTask(t.id(), 10000);
+        assertThat(failed.status()).as(path).isEqualTo(TaskStatus.FAILED);
+        assertThat(failed.error().kind()).as(path).isEqualTo("sandbox");
+        assertThat(failed.error().message()).as(path).contains("the daemon's own folder");
+      }
+      assertThat(f.home.resolve("coordd.lock")).exists();
+    }
+  }
+
+  @Test
   void a_configured_command_handler_gets_the_task_on_stdin_and_returns_its_json()
       throws Exception {
     Path home = dir.resolve("home");

@@ -12,35 +12,35 @@ import java.time.Duration;
 import java.util.Map;
 
 /** A real daemon on a temp home with a settable clock; tests step time and run housekeeping. */
-final class DaemonFixture implements AutoCloseable {
-  final SettableClock clock = SettableClock.atSomeMoment();
-  final Path home;
-  final DaemonConfig config;
-  Daemon daemon;
+public final class DaemonFixture implements AutoCloseable {
+  public final SettableClock clock = SettableClock.atSomeMoment();
+  public final Path home;
+  public final DaemonConfig config;
+  public Daemon daemon;
 
-  DaemonFixture(Path dir) {
+  public DaemonFixture(Path dir) {
     this(dir, Map.of());
   }
 
   /** @param settings config keys and values, as on the command line (e.g. pollInterval=1h) */
-  DaemonFixture(Path dir, Map<String, String> settings) {
+  public DaemonFixture(Path dir, Map<String, String> settings) {
     this.home = dir.resolve("home");
     this.config = ConfigLoader.load(home, Map.of(), settings);
     this.daemon = Daemon.start(config, clock);
   }
 
-  CoordinationService service() {
+  public CoordinationService service() {
     return daemon.service();
   }
 
   /** Steps the clock, then runs one housekeeping round (timeouts, leases, reaper). */
-  void advance(Duration d) {
+  public void advance(Duration d) {
     clock.step(d);
     daemon.engine().housekeeper().tick();
   }
 
   /** Waits (real time, bounded) until the task reaches the status; the engine runs async. */
-  Task awaitStatus(String id, TaskStatus status) {
+  public Task awaitStatus(String id, TaskStatus status) {
     long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     Task t = service().getTask(id);
     while (t.status() != status && System.nanoTime() < until) {
@@ -51,12 +51,12 @@ final class DaemonFixture implements AutoCloseable {
     return t;
   }
 
-  void restart() {
+  public void restart() {
     daemon.close();
     daemon = Daemon.start(config, clock);
   }
 
-  static void sleep(long ms) {
+  public static void sleep(long ms) {
     try {
       Thread.sleep(ms);
     } catch (InterruptedException e) {

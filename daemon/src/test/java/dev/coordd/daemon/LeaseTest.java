@@ -94,6 +94,19 @@ class LeaseTest {
   }
 
   @Test
+  void a_worker_that_only_renews_its_lease_is_not_reaped_as_stale() {
+    start("leaseDuration", "10s", "heartbeatInterval", "1s");
+    String id = svc.createTask(NewTask.of("work")).id();
+    svc.claimTasks("w", List.of("work"), 1, 0);
+    for (int i = 0; i < 10; i++) {
+      f.advance(Duration.ofSeconds(1));
+      svc.renewLease(id, "w");
+    }
+    assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(svc.getTask(id).leaseOwner()).isEqualTo("w");
+  }
+
+  @Test
   void a_stale_agent_loses_its_leases_before_they_expire() {
     start("leaseDuration", "10m", "heartbeatInterval", "10s");
     String id = svc.createTask(NewTask.of("work")).id();

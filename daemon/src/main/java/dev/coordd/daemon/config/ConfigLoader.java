@@ -31,7 +31,8 @@ import java.util.regex.Pattern;
 /**
  * Builds the {@link DaemonConfig} from, in rising precedence: the defaults, {@code
  * home/config.json}, {@code COORDD_*} environment variables, and command-line overrides. A later
- * source replaces a key wholesale ({@code commands} included, not merged per type).
+ * source replaces a key wholesale ({@code commands} and {@code agentRunners} included, not merged
+ * per type).
  *
  * <p>All validation happens here, once, and every problem is reported together in one {@link
  * ConfigException}. Every value given is checked, even one a later source overrides, so a mistake
@@ -60,17 +61,30 @@ public final class ConfigLoader {
           "busyTimeout",
           "fileRoots",
           "fileMaxReadBytes",
-          "commands");
+          "commands",
+          "agentRunners",
+          "invocationExpiry");
 
   /** Task types the daemon handles itself; a command handler cannot take their names. */
   public static final Set<String> BUILT_IN_TYPES =
       Set.of("file_operation", "coordination", "invoke_agent");
 
   /** COORDD_* variables that are not settings: callers read them before any config exists. */
-  private static final Set<String> ENV_NOT_SETTINGS = Set.of("COORDD_HOME");
+  /**
+   * COORDD_* variables that are not daemon settings: the home, the agent name sessions use, and
+   * the launcher path bin/coordd exports. Any other unknown COORDD_* is reported as a likely typo.
+   */
+  private static final Set<String> ENV_NOT_SETTINGS =
+      Set.of("COORDD_HOME", "COORDD_AGENT", "COORDD_LAUNCHER");
 
   private static final List<String> COMMAND_KEYS =
       List.of("command", "workingDirectory", "timeout", "schema", "maxOutputBytes");
+  private static final List<String> AGENT_RUNNER_KEYS =
+      List.of(
+          "command", "promptVia", "timeout", "idleTimeout", "output", "resumeArgs",
+          "maxOutputBytes");
+  /** Where the prompt goes in an agent runner's argv when {@code promptVia} is {@code argv}. */
+  private static final String PROMPT_PLACEHOLDER = "{command}";
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
@@ -228,7 +242,9 @@ public final class ConfigLoader {
           get("busyTimeout", d.busyTimeout()),
           get("fileRoots", d.fileRoots()),
           get("fileMaxReadBytes", d.fileMaxReadBytes()),
-          get("commands", d.commands()));
+          get("commands", d.commands()),
+          get("agentRunners", d.agentRunners()),
+          get("invocationExpiry", d.invocationExpiry()));
     }
 
     @SuppressWarnings("unchecked")
@@ -257,6 +273,7 @@ public final class ConfigLoader {
             case "synchronous" -> synchronous(src, key, v);
             case "fileRoots" -> fileRoots(src, key, v);
             case "commands" -> commands(src, key, v);
+            case "agentRunners" -> agentRunners(src, key, v);
             default -> duration(src, key, v); // every other key is a duration
           };
       if (parsed != null) {
@@ -379,12 +396,9 @@ public final class ConfigLoader {
     private Map<String, CommandHandlerConfig> commands(Source src, String key, JsonNode v) {
       if (src.text() && v.isTextual()) {
         // From the environment or command line the whole map comes as JSON text.
-        try {
-          v = READER.readTree(v.textValue());
-        } catch (JsonProcessingException e) {
-          return invalid(
-              src, key, v, "must be a JSON object; not valid JSON" + at(e) + ": "
-                  + e.getOriginalMessage());
+        v = jsonText(src, key, v);
+        if (v == null) {
+          return null;
         }
         src = new Source(src.where(), false);
       }
@@ -473,6 +487,149 @@ public final class ConfigLoader {
       return new CommandHandlerConfig(
           command, workingDirectory, timeout, present(schema) ? schema : null,
           maxOutputBytes.intValue());
+    }
+
+    /** A setting given as JSON text (environment, command line), parsed; null if not JSON. */
+    private JsonNode jsonText(Source src, String key, JsonNode v) {
+      try {
+        return READER.readTree(v.textValue());
+      } catch (JsonProcessingException e) {
+        return invalid(
+            src, key, v, "must be a JSON object; not valid JSON" + at(e) + ": "
+                + e.getOriginalMessage());
+      }
+    }
+
+    private Map<String, AgentRunnerConfig> agentRunners(Source src, String key, JsonNode v) {
+      if (src.text() && v.isTextual()) {
+        v = jsonText(src, key, v);
+        if (v == null) {
+          return null;
+        }
+        src = new Source(src.where(), false);
+      }
+      if (!v.isObject()) {
+        return invalid(
+            src,
+            key,
+            v,
+            "must be an object of agent type to {\"command\": [\"program\", \"{command}\"]},"
+                + " not " + typeName(v));
+      }
+      var runners = new TreeMap<String, AgentRunnerConfig>();
+      boolean ok = true;
+      for (var field : v.properties()) {
+        String agentType = field.getKey();
+        if (!TYPE.matcher(agentType).matches()) {
+          invalid(
+              src,
+              key,
+              text(agentType),
+              "agent type names must be 1 to 64 of a-z, 0-9, '_', '.' or '-', starting with a-z");
+          ok = false;
+        }
+        AgentRunnerConfig runner = agentRunner(src, key + "." + agentType, field.getValue());
+        if (runner == null) {
+          ok = false;
+        } else {
+          runners.put(agentType, runner);
+        }
+      }
+      return ok ? runners : null;
+    }
+
+    private AgentRunnerConfig agentRunner(Source src, String key, JsonNode v) {
+      if (!v.isObject()) {
+        return invalid(
+            src,
+            key,
+            v,
+            "must be an object like {\"command\": [\"claude\", \"-p\", \"{command}\"]}, not "
+                + typeName(v));
+      }
+      int before = problems.size();
+      for (var field : v.properties()) {
+        if (!AGENT_RUNNER_KEYS.contains(field.getKey())) {
+          problems.add(
+              src.where() + ": unknown key \"" + key + "." + field.getKey() + "\""
+                  + hint(field.getKey(), AGENT_RUNNER_KEYS));
+        }
+      }
+      List<String> command = argv(src, key + ".command", v.get("command"));
+      String promptVia =
+          oneOf(src, key + ".promptVia", v.get("promptVia"), AgentRunnerConfig.PROMPT_VIA,
+              AgentRunnerConfig.DEFAULT_PROMPT_VIA);
+      if (command != null
+          && "argv".equals(promptVia)
+          && command.stream().noneMatch(arg -> arg.contains(PROMPT_PLACEHOLDER))) {
+        invalid(
+            src,
+            key + ".command",
+            v.get("command"),
+            "must have an argument containing " + PROMPT_PLACEHOLDER + ", which the prompt"
+                + " replaces when promptVia is \"argv\" (or set promptVia to \"stdin\")");
+      }
+      JsonNode t = v.get("timeout");
+      Duration timeout =
+          present(t) ? duration(src, key + ".timeout", t) : AgentRunnerConfig.DEFAULT_TIMEOUT;
+      JsonNode idle = v.get("idleTimeout");
+      Duration idleTimeout =
+          present(idle)
+              ? duration(src, key + ".idleTimeout", idle)
+              : AgentRunnerConfig.DEFAULT_IDLE_TIMEOUT;
+      String output =
+          oneOf(src, key + ".output", v.get("output"), AgentRunnerConfig.OUTPUTS,
+              AgentRunnerConfig.DEFAULT_OUTPUT);
+      JsonNode resume = v.get("resumeArgs");
+      List<String> resumeArgs =
+          present(resume) ? args(src, key + ".resumeArgs", resume) : List.of();
+      JsonNode max = v.get("maxOutputBytes");
+      Long maxOutputBytes =
+          present(max)
+              ? integer(
+                  src,
+                  key + ".maxOutputBytes",
+                  max,
+                  KIB,
+                  256 * MIB,
+                  "a whole number of bytes from 1024 (1 KiB) to 268435456 (256 MiB)")
+              : Long.valueOf(AgentRunnerConfig.DEFAULT_MAX_OUTPUT_BYTES);
+      if (problems.size() > before) {
+        return null;
+      }
+      return new AgentRunnerConfig(
+          command, promptVia, timeout, idleTimeout, output, resumeArgs,
+          maxOutputBytes.intValue());
+    }
+
+    /** One of a fixed list of words, exactly as listed; absent or null gives the default. */
+    private String oneOf(
+        Source src, String key, JsonNode v, List<String> allowed, String fallback) {
+      if (!present(v)) {
+        return fallback;
+      }
+      if (v.isTextual() && allowed.contains(v.textValue())) {
+        return v.textValue();
+      }
+      String words = String.join(", ", allowed.stream().map(w -> "\"" + w + "\"").toList());
+      return invalid(src, key, v, "must be one of " + words);
+    }
+
+    /** Extra arguments: an array of strings, possibly empty; empty strings are refused. */
+    private List<String> args(Source src, String key, JsonNode v) {
+      String allowed =
+          "must be an array of non-empty strings, like [\"--resume\", \"{sessionId}\"]";
+      if (!v.isArray()) {
+        return invalid(src, key, v, allowed + ", not " + typeName(v));
+      }
+      List<String> args = new ArrayList<>();
+      for (JsonNode arg : v) {
+        if (!arg.isTextual() || arg.textValue().isEmpty()) {
+          return invalid(src, key, v, allowed);
+        }
+        args.add(arg.textValue());
+      }
+      return args;
     }
 
     /** The argv: never a shell string, so a plain string is refused rather than split. */

@@ -30,6 +30,8 @@ import java.util.Map;
  * @param fileRoots folders {@code file_operation} may touch; nothing outside them
  * @param fileMaxReadBytes largest file {@code file_operation} reads
  * @param commands command handlers by task type
+ * @param agentRunners headless agent CLIs for {@code invoke_agent}, by agent type
+ * @param invocationExpiry how long a queued invocation may wait for an agent before its task fails
  */
 public record DaemonConfig(
     Path home,
@@ -49,7 +51,9 @@ public record DaemonConfig(
     Duration busyTimeout,
     List<Path> fileRoots,
     long fileMaxReadBytes,
-    Map<String, CommandHandlerConfig> commands) {
+    Map<String, CommandHandlerConfig> commands,
+    Map<String, AgentRunnerConfig> agentRunners,
+    Duration invocationExpiry) {
 
   public static final String DEFAULT_HOME = ".coordd";
   public static final String DEFAULT_NAME = "daemon";
@@ -67,6 +71,7 @@ public record DaemonConfig(
   public static final Synchronous DEFAULT_SYNCHRONOUS = Synchronous.FULL;
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
   public static final long DEFAULT_FILE_MAX_READ_BYTES = 1 << 20;
+  public static final Duration DEFAULT_INVOCATION_EXPIRY = Duration.ofHours(24);
 
   /** SQLite's {@code PRAGMA synchronous} levels that keep an acknowledged task on a crash. */
   public enum Synchronous {
@@ -77,6 +82,7 @@ public record DaemonConfig(
   public DaemonConfig {
     fileRoots = List.copyOf(fileRoots);
     commands = Map.copyOf(commands);
+    agentRunners = Map.copyOf(agentRunners);
   }
 
   /** All defaults, for a home; the file roots default to the folder that holds the home. */
@@ -101,11 +107,17 @@ public record DaemonConfig(
         DEFAULT_BUSY_TIMEOUT,
         List.of(parent),
         DEFAULT_FILE_MAX_READ_BYTES,
-        Map.of());
+        Map.of(),
+        Map.of(),
+        DEFAULT_INVOCATION_EXPIRY);
   }
 
   public Path database() {
     return home.resolve("coordd.db");
+  }
+
+  public Path invocations() {
+    return home.resolve("invocations");
   }
 
   public Path pidFile() {

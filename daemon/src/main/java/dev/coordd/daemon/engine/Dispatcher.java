@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Task;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.config.Durations;
+import dev.coordd.daemon.handler.AwaitExternal;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskContext;
 import dev.coordd.daemon.handler.TaskFailure;
@@ -90,8 +92,16 @@ public final class Dispatcher {
     wakeup.signal();
   }
 
+  /** Ids of the tasks whose handlers run here now. */
   public Set<String> inFlight() {
-    return Set.copyOf(inFlight.keySet());
+    Set<String> ids = new java.util.HashSet<>();
+    inFlight.values().forEach(r -> ids.add(r.task.id()));
+    return ids;
+  }
+
+  /** Keyed by attempt, not task: a retry can be claimed while the last attempt winds down. */
+  private static String key(Task task) {
+    return task.id() + "#" + task.attempts();
   }
 
   public boolean canRun(Task task) {
@@ -145,18 +155,15 @@ public final class Dispatcher {
   /** Until the next delayed task is due, but never longer than the safety-net poll. */
   private long idleWait() {
     long poll = config.pollInterval().toMillis();
-    Long next = store.read(tasks::nextRunAt);
-    if (next == null) {
-      return poll;
-    }
-    long untilDue = next - clock.millis();
-    return untilDue <= 0 ? poll : Math.min(poll, untilDue);
+    long now = clock.millis();
+    Long next = store.read(tx -> tasks.nextRunAt(tx, now));
+    return next == null ? poll : Math.max(1, Math.min(poll, next - now));
   }
 
   private void launch(Task task) {
     long timeout = task.timeoutMs() != null ? task.timeoutMs() : config.defaultTimeout().toMillis();
     Running r = new Running(task, clock.millis() + timeout);
-    inFlight.put(task.id(), r);
+    inFlight.put(key(task), r);
     r.thread = Thread.ofVirtual().name("task-" + task.id()).unstarted(() -> work(r));
     r.thread.start();
   }
@@ -180,6 +187,10 @@ public final class Dispatcher {
       if (settle(r)) {
         outcomes.fail(task, "handler was interrupted", "interrupted", false);
       }
+    } catch (AwaitExternal wait) {
+      if (settle(r)) {
+        outcomes.park(task, wait.waitingFor(), wait.untilMillis());
+      }
     } catch (TaskFailure f) {
       if (settle(r)) {
         outcomes.fail(task, f.getMessage(), f.kind(), f.permanent());
@@ -188,6 +199,10 @@ public final class Dispatcher {
       if (settle(r)) {
         log.warn("handler for task {} ({}) threw", task.id(), task.type(), e);
         outcomes.fail(task, describe(e), "exception", false);
+      } else {
+        // Recording the outcome itself failed (store unavailable). The task is no longer in
+        // hand, so its lease is not renewed: it expires and the task runs again.
+        log.error("could not record the outcome of task {}", task.id(), e);
       }
     } finally {
       release(r);
@@ -222,7 +237,7 @@ public final class Dispatcher {
 
   /** Frees the slot once, after the attempt was settled by anyone. */
   private void release(Running r) {
-    if (inFlight.remove(r.task.id(), r)) {
+    if (inFlight.remove(key(r.task), r)) {
       slots.release();
       wakeup.signal();
     }
@@ -233,22 +248,29 @@ public final class Dispatcher {
     long now = clock.millis();
     for (Running r : inFlight.values()) {
       if (now >= r.deadline && settle(r)) {
-        long allowed = r.deadline - r.task.startedAt();
-        outcomes.fail(r.task, "timed out after " + Duration.ofMillis(allowed).toString()
-            .substring(2).toLowerCase(), "timeout", false);
-        interrupt(r);
+        try {
+          outcomes.fail(r.task, "timed out after " + Durations.format(Duration.ofMillis(
+              r.deadline - r.task.startedAt())), "timeout", false);
+        } catch (RuntimeException e) {
+          log.warn("could not record the timeout of task {}; its lease will expire",
+              r.task.id(), e);
+        } finally {
+          interrupt(r); // the slot is freed whatever happened to the record
+        }
       }
     }
   }
 
   /** Interrupts the handler of a task whose cancellation was just committed. */
   public boolean cancelRunning(String taskId) {
-    Running r = inFlight.get(taskId);
-    if (r == null || !settle(r)) {
-      return false;
+    boolean any = false;
+    for (Running r : inFlight.values()) {
+      if (r.task.id().equals(taskId) && settle(r)) {
+        interrupt(r);
+        any = true;
+      }
     }
-    interrupt(r);
-    return true;
+    return any;
   }
 
   private void interrupt(Running r) {

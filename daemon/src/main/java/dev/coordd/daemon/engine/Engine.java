@@ -69,6 +69,11 @@ public final class Engine {
     return orphans.size();
   }
 
+  /** Runs {@code chore} in every housekeeping round, after leases are reaped. */
+  public void addChore(Runnable chore) {
+    housekeeper.addChore(chore);
+  }
+
   public void start(CoordinationService service) {
     dispatcher.start(service);
     housekeeper.start();

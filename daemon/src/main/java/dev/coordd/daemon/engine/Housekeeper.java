@@ -30,6 +30,7 @@ public final class Housekeeper {
   private final long beatEvery;
   private final java.util.concurrent.locks.ReentrantLock roundLock =
       new java.util.concurrent.locks.ReentrantLock();
+  private final List<Runnable> chores = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long nextBeat;
   private volatile boolean running;
   private Thread loop;
@@ -48,9 +49,15 @@ public final class Housekeeper {
         config.leaseDuration().toMillis() / 3);
   }
 
+  /** Adds work to every round (e.g. settling invocations); it must be quick and judge by the clock. */
+  void addChore(Runnable chore) {
+    chores.add(chore);
+  }
+
   void start() {
     running = true;
-    loop = Thread.ofVirtual().name("coordd-housekeeper").start(this::run);
+    // A platform thread: leases and timeouts must not wait for a carrier that busy handlers hold.
+    loop = Thread.ofPlatform().name("coordd-housekeeper").daemon(true).start(this::run);
   }
 
   void stop() {
@@ -96,15 +103,25 @@ public final class Housekeeper {
       nextBeat = now + beatEvery;
     }
     reapExpired(now);
+    for (Runnable chore : chores) {
+      try {
+        chore.run();
+      } catch (RuntimeException e) {
+        log.error("housekeeping chore failed; the others go on", e);
+      }
+    }
     outcomes.queued(); // time moved: delayed tasks and backoffs may have come due
   }
 
   private void beat(long now) {
     String self = config.name();
     long leaseUntil = now + config.leaseDuration().toMillis();
+    Set<String> inHand = dispatcher.inFlight();
     store.writer().execute(tx -> {
       agents.heartbeat(tx, self, now);
-      return tasks.renewLeasesOf(tx, self, leaseUntil);
+      // Only what a worker really holds: a row whose outcome could not be recorded must not be
+      // kept alive forever by a blanket renewal; it expires and runs again.
+      return tasks.renewLeases(tx, self, inHand, leaseUntil);
     });
   }
 

@@ -53,6 +53,11 @@ public final class Outcomes {
     return tasks.endAttempt(tx, running, error, retry, retryAt, now);
   }
 
+  /** Parks a running attempt in {@code waiting}; null if it had already lost the task. */
+  public Task park(Task running, String waitingFor, long until) {
+    return store.writer().execute(tx -> tasks.park(tx, running, waitingFor, until));
+  }
+
   /** Back to the queue without spending the attempt (graceful shutdown). */
   public Task requeue(Task running, String message, String kind) {
     long now = clock.millis();

@@ -16,7 +16,12 @@ public final class TaskWaiters {
   /** Register before reading the task, so a finish between the read and the wait is not missed. */
   public CompletableFuture<Void> register(String taskId) {
     CompletableFuture<Void> f = new CompletableFuture<>();
-    waiting.computeIfAbsent(taskId, k -> new CopyOnWriteArrayList<>()).add(f);
+    // add inside compute: an unregister racing with us must not drop the list we add to
+    waiting.compute(taskId, (k, list) -> {
+      List<CompletableFuture<Void>> l = list == null ? new CopyOnWriteArrayList<>() : list;
+      l.add(f);
+      return l;
+    });
     return f;
   }
 

@@ -28,9 +28,18 @@ import java.util.List;
  */
 public final class PathSandbox {
   private final List<Path> roots;
+  private final List<Path> excluded;
 
   /** @param roots absolute folders; relative task paths resolve against the first */
   public PathSandbox(List<Path> roots) {
+    this(roots, List.of());
+  }
+
+  /**
+   * @param excluded folders inside the roots that stay off limits (the daemon's own home: its
+   *     database, lock, tokens and inbox must not be reachable through a task)
+   */
+  public PathSandbox(List<Path> roots, List<Path> excluded) {
     if (roots.isEmpty()) {
       throw new IllegalArgumentException("a path sandbox needs at least one root folder");
     }
@@ -40,6 +49,7 @@ public final class PathSandbox {
       }
     }
     this.roots = roots.stream().map(Path::normalize).toList();
+    this.excluded = excluded.stream().map(p -> p.toAbsolutePath().normalize()).toList();
   }
 
   /** The roots as configured. */
@@ -119,6 +129,13 @@ public final class PathSandbox {
   }
 
   private Path contained(String userPath, Path real) throws TaskFailure {
+    for (Path off : excluded) {
+      Path realOff = realLocation(off.toString(), off);
+      if (real.startsWith(realOff)) {
+        throw TaskFailure.permanent("sandbox", "'" + userPath + "' is inside " + off
+            + ", the daemon's own folder, which tasks may not touch");
+      }
+    }
     for (Path root : realRoots()) {
       if (real.startsWith(root)) {
         return real;

@@ -7,11 +7,15 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Reads newline-terminated lines with a size cap. A line over the cap is skipped up to its newline
- * and reported as {@link #TOO_LONG}, so one oversized message never costs the connection. Not
- * thread-safe: one reader per connection.
+ * and reported as too long, with its first bytes kept so the answer can still carry the request's
+ * id; one oversized message never costs the connection. Not thread-safe: one reader per
+ * connection.
  */
 final class LineReader {
-  static final String TOO_LONG = "\u0000too-long";
+  static final int HEAD_BYTES = 256;
+
+  /** A line read: its text, or for one over the cap, its beginning. */
+  record Line(String text, boolean tooLong) {}
 
   private final InputStream in;
   private final int maxBytes;
@@ -24,8 +28,8 @@ final class LineReader {
     this.maxBytes = maxBytes;
   }
 
-  /** The next line without its newline, {@link #TOO_LONG}, or null at end of stream. */
-  String readLine() throws IOException {
+  /** The next line without its newline, or null at end of stream. */
+  Line readLine() throws IOException {
     ByteArrayOutputStream line = new ByteArrayOutputStream();
     boolean tooLong = false;
     while (true) {
@@ -46,12 +50,14 @@ final class LineReader {
         line.write(buffer, start, pos - start);
         if (line.size() > maxBytes) {
           tooLong = true;
+          byte[] head = line.toByteArray();
           line.reset();
+          line.write(head, 0, Math.min(HEAD_BYTES, head.length));
         }
       }
       if (pos < limit) { // found the newline
         pos++;
-        return tooLong ? TOO_LONG : line.toString(StandardCharsets.UTF_8);
+        return new Line(line.toString(StandardCharsets.UTF_8), tooLong);
       }
     }
   }

@@ -124,10 +124,11 @@ public final class RpcServer implements AutoCloseable {
     OutputStream out = Channels.newOutputStream(ch);
     ReentrantLock writeLock = new ReentrantLock();
     LineReader in = new LineReader(Channels.newInputStream(ch), maxLineBytes);
+    Set<Thread> waits = ConcurrentHashMap.newKeySet();
     try (ch) {
-      String line;
+      LineReader.Line line;
       while ((line = in.readLine()) != null) {
-        if (line.isBlank()) {
+        if (!line.tooLong() && line.text().isBlank()) {
           continue;
         }
         Incoming request = parse(line);
@@ -138,7 +139,15 @@ public final class RpcServer implements AutoCloseable {
           }
         };
         if (methods.isLongWait(request.method())) {
-          Thread.ofVirtual().name("coordd-rpc-wait").start(call);
+          Thread wait = Thread.ofVirtual().name("coordd-rpc-wait").unstarted(() -> {
+            try {
+              call.run();
+            } finally {
+              waits.remove(Thread.currentThread());
+            }
+          });
+          waits.add(wait);
+          wait.start();
         } else {
           call.run();
         }
@@ -147,6 +156,8 @@ public final class RpcServer implements AutoCloseable {
       // the peer went away; nothing to answer
     } finally {
       connections.remove(ch);
+      // The caller is gone: its long waits must not go on to claim work nobody will receive.
+      waits.forEach(Thread::interrupt);
     }
   }
 
@@ -157,21 +168,40 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
-  private Incoming parse(String line) {
-    if (line == LineReader.TOO_LONG) { // identity on purpose: the marker, not a lookalike line
-      return rejected(RpcErrors.error(RpcErrors.INVALID_REQUEST,
+  private Incoming parse(LineReader.Line line) {
+    if (line.tooLong()) {
+      return rejected(idIn(line.text()), RpcErrors.error(RpcErrors.INVALID_REQUEST,
           "request line exceeds " + maxLineBytes + " bytes; send smaller messages"));
     }
     try {
-      return new Incoming(Json.MAPPER.readTree(line), null);
+      return new Incoming(Json.MAPPER.readTree(line.text()), null);
     } catch (IOException e) {
-      return rejected(RpcErrors.error(RpcErrors.PARSE_ERROR,
+      return rejected(NullNode.getInstance(), RpcErrors.error(RpcErrors.PARSE_ERROR,
           "not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
     }
   }
 
-  private static Incoming rejected(ObjectNode error) {
-    return new Incoming(null, answer(NullNode.getInstance(), null, error));
+  private static final java.util.regex.Pattern LEADING_ID =
+      java.util.regex.Pattern.compile("\"id\"\\s*:\\s*(-?\\d{1,18}|\"[^\"\\\\]{0,100}\")");
+
+  /**
+   * The id of an oversized request, when it comes early in the line (as clients write it), so the
+   * caller waiting on that id gets its error instead of waiting forever.
+   */
+  static JsonNode idIn(String head) {
+    java.util.regex.Matcher m = LEADING_ID.matcher(head);
+    if (!m.find()) {
+      return NullNode.getInstance();
+    }
+    try {
+      return Json.MAPPER.readTree(m.group(1));
+    } catch (IOException e) {
+      return NullNode.getInstance();
+    }
+  }
+
+  private static Incoming rejected(JsonNode id, ObjectNode error) {
+    return new Incoming(null, answer(id, null, error));
   }
 
   /** One request in, one answer out (null for a notification). */

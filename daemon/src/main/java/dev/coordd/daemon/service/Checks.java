@@ -49,9 +49,13 @@ final class Checks {
     return v;
   }
 
+  /** Longest delay or timeout a task may ask for; beyond it, times would overflow. */
+  static final long MAX_MILLIS = java.time.Duration.ofDays(3650).toMillis();
+
   static Long positive(String field, Long value) {
-    if (value != null && value <= 0) {
-      throw new InvalidRequestException(field, field + " must be positive, got " + value);
+    if (value != null && (value <= 0 || value > MAX_MILLIS)) {
+      throw new InvalidRequestException(field, field + " must be positive and at most "
+          + MAX_MILLIS + " (ten years), got " + value);
     }
     return value;
   }

@@ -8,6 +8,7 @@ import dev.coordd.api.AgentStatus;
 import dev.coordd.api.ConflictException;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.Invocation;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.NotFoundException;
 import dev.coordd.api.Stats;
@@ -17,6 +18,8 @@ import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.invocations.InvocationFiles;
+import dev.coordd.daemon.invocations.InvocationQueue;
 import dev.coordd.daemon.store.TaskStore;
 import dev.coordd.daemon.store.Tx;
 import dev.coordd.internal.Json;
@@ -44,9 +47,12 @@ public final class LocalCoordinationService implements CoordinationService {
   private final TaskStore tasks;
   private final long startedAt;
   private final BooleanSupplier running;
+  private final InvocationQueue invocations;
 
-  public LocalCoordinationService(Engine engine, BooleanSupplier running) {
+  public LocalCoordinationService(Engine engine, InvocationQueue invocations,
+      BooleanSupplier running) {
     this.engine = engine;
+    this.invocations = invocations;
     this.config = engine.config();
     this.clock = engine.clock();
     this.tasks = engine.tasks();
@@ -74,8 +80,9 @@ public final class LocalCoordinationService implements CoordinationService {
         config.defaultMaxAttempts(), 1, 100);
     Long timeout = Checks.positive("timeoutMs", request.timeoutMs());
     long delay = request.delayMs() == null ? 0 : request.delayMs();
-    if (delay < 0) {
-      throw new InvalidRequestException("delayMs", "delayMs must not be negative, got " + delay);
+    if (delay < 0 || delay > Checks.MAX_MILLIS) {
+      throw new InvalidRequestException("delayMs", "delayMs must not be negative nor more than "
+          + Checks.MAX_MILLIS + " (ten years), got " + delay);
     }
     String description = Checks.text("description", request.description(), Checks.MAX_TEXT);
     String key = Checks.text("idempotencyKey", request.idempotencyKey(), 256);
@@ -157,6 +164,7 @@ public final class LocalCoordinationService implements CoordinationService {
       return done;
     });
     engine.dispatcher().cancelRunning(taskId);
+    invocations.cancelled(cancelled);
     return engine.outcomes().after(cancelled);
   }
 
@@ -219,9 +227,17 @@ public final class LocalCoordinationService implements CoordinationService {
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
     while (true) {
       long seen = engine.queueChanged().generation();
+      if (!running.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+        return List.of(); // stopping, or the caller hung up: claim nothing nobody will run
+      }
       List<Task> claimed = claimNow(name, typesJson, n);
+      if (Thread.currentThread().isInterrupted()) {
+        claimed.forEach(t -> engine.outcomes().requeue(t,
+            "the claimer hung up before it got the task", "abandoned"));
+        return List.of();
+      }
       long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-      if (!claimed.isEmpty() || left <= 0 || !running.getAsBoolean()) {
+      if (!claimed.isEmpty() || left <= 0) {
         return claimed;
       }
       try {
@@ -229,7 +245,7 @@ public final class LocalCoordinationService implements CoordinationService {
         engine.queueChanged().await(seen, Math.min(left, config.pollInterval().toMillis()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
-        return claimed;
+        return List.of();
       }
     }
   }
@@ -293,8 +309,13 @@ public final class LocalCoordinationService implements CoordinationService {
     return t;
   }
 
-  /** The task, if {@code agent} holds its lease; otherwise a conflict that says who does. */
+  /**
+   * The task, if {@code agent} holds its lease; otherwise a conflict that says who does. Working
+   * on a task is a sign of life, so it also records a heartbeat: a worker that renews, completes
+   * or fails is never reaped as stale.
+   */
   private Task heldBy(Tx tx, String id, String agent) throws SQLException {
+    engine.agents().heartbeat(tx, agent, clock.millis());
     Task t = existing(tx, id);
     if (t.status() != TaskStatus.RUNNING) {
       throw new ConflictException("task " + id + " is " + t.status().wire()
@@ -355,6 +376,40 @@ public final class LocalCoordinationService implements CoordinationService {
   public List<Agent> listAgents() {
     long now = clock.millis();
     return engine.store().read(tx -> engine.agents().list(tx, now));
+  }
+
+  @Override
+  public List<Invocation> listInvocations() {
+    return invocations.files().pendingInvocations();
+  }
+
+  @Override
+  public Invocation processInvocation(String id, String agent) {
+    String name = Checks.name("agent", agent);
+    Invocation taken = invocations.files().process(id, name);
+    long now = clock.millis();
+    String newId = engine.ids().next();
+    engine.store().writer().execute(tx -> {
+      engine.agents().touch(tx, newId, name, now); // taking work is a sign of life
+      return null;
+    });
+    return taken;
+  }
+
+  @Override
+  public Invocation completeInvocation(String id, JsonNode result) {
+    InvocationFiles.checkId(id);
+    checkSize("result", Json.write(result == null ? NullNode.getInstance() : result));
+    return invocations.complete(id, result);
+  }
+
+  @Override
+  public Invocation failInvocation(String id, String error) {
+    InvocationFiles.checkId(id);
+    if (error == null || error.isBlank()) {
+      throw new InvalidRequestException("error", "error is required: say what went wrong");
+    }
+    return invocations.fail(id, Checks.text("error", error, Checks.MAX_TEXT));
   }
 
   @Override

@@ -41,6 +41,8 @@ final class Rows {
         rs.getLong("created_at"),
         nullableLong(rs, "started_at"),
         nullableLong(rs, "finished_at"),
+        rs.getString("waiting_for"),
+        nullableLong(rs, "wait_until"),
         List.of());
   }
 

@@ -64,6 +64,25 @@ public abstract class SqlDialect {
         + " AND attempts = ? RETURNING *";
   }
 
+  /** Parameters: waiting_for, wait_until, id, owner, attempt. */
+  String park() {
+    return "UPDATE tasks SET status = 'waiting', waiting_for = ?, wait_until = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
+  }
+
+  /** Parameters: status, result, error, now, id, waiting_for. */
+  String endWait() {
+    return "UPDATE tasks SET status = ?, result = ?, error = ?, finished_at = ?,"
+        + " waiting_for = NULL, wait_until = NULL"
+        + " WHERE id = ? AND status = 'waiting' AND waiting_for = ? RETURNING *";
+  }
+
+  /** Waiting tasks whose wait is of a kind, e.g. {@code invocation:%}. */
+  String waitingLike() {
+    return "SELECT * FROM tasks WHERE status = 'waiting' AND waiting_for LIKE ?";
+  }
+
   String insertRun() {
     return "INSERT INTO task_runs (task_id, attempt, worker, started_at, finished_at, outcome,"
         + " result, error_message, error_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
@@ -97,6 +116,9 @@ public abstract class SqlDialect {
     return "UPDATE tasks SET lease_expires_at = ? WHERE status = 'running' AND lease_owner = ?";
   }
 
+  /** Parameters: expiry, owner, JSON array of task ids. */
+  abstract String renewLeasesById();
+
   /** Parameters: now, stale cutoff, the daemon's own name (never stale to itself). */
   String expiredLeases() {
     return "SELECT * FROM tasks WHERE status = 'running' AND (lease_expires_at < ?"
@@ -107,8 +129,9 @@ public abstract class SqlDialect {
     return "SELECT * FROM tasks WHERE status = 'running' AND lease_owner = ?";
   }
 
+  /** Parameters: now. The earliest run time still in the future. */
   String nextRunAt() {
-    return "SELECT MIN(run_at) FROM tasks WHERE status = 'queued'";
+    return "SELECT MIN(run_at) FROM tasks WHERE status = 'queued' AND run_at > ?";
   }
 
   String countByStatus() {

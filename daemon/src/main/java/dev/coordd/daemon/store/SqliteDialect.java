@@ -25,7 +25,7 @@ final class SqliteDialect extends SqlDialect {
 
   @Override
   List<String> migrations() {
-    return List.of("V1__tasks_agents.sql");
+    return List.of("V1__tasks_agents.sql", "V2__waiting.sql", "V3__due_index.sql");
   }
 
   @Override
@@ -41,11 +41,19 @@ final class SqliteDialect extends SqlDialect {
   String claim() {
     return "UPDATE tasks SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,"
         + " attempts = attempts + 1, started_at = ?3"
-        + " WHERE id IN (SELECT id FROM tasks WHERE status = 'queued' AND run_at <= ?3"
+        // INDEXED BY: left alone, the planner prefers tasks_status and sorts every queued row.
+        + " WHERE id IN (SELECT id FROM tasks INDEXED BY tasks_claim"
+        + " WHERE status = 'queued' AND run_at <= ?3"
         + " AND (assigned_to = ?1 OR (assigned_to IS NULL"
         + " AND (?4 IS NULL OR type IN (SELECT value FROM json_each(?4)))))"
         + " ORDER BY priority DESC, id LIMIT ?5)"
         + " AND status = 'queued' RETURNING *";
+  }
+
+  @Override
+  String renewLeasesById() {
+    return "UPDATE tasks SET lease_expires_at = ?1 WHERE status = 'running' AND lease_owner = ?2"
+        + " AND id IN (SELECT value FROM json_each(?3))";
   }
 
   @Override

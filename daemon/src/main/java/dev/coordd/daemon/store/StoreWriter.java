@@ -4,7 +4,6 @@ import dev.coordd.api.CoorddException;
 import dev.coordd.api.UnavailableException;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Savepoint;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -12,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,8 +36,15 @@ public final class StoreWriter implements AutoCloseable {
   private final Thread thread;
   private volatile boolean closed;
 
+  private final ReentrantLock closing = new ReentrantLock();
+
+  /**
+   * The connection stays in auto-commit mode and each batch opens its own transaction: the JDBC
+   * driver's implicit BEGIN right after every commit would otherwise hold SQLite's write lock
+   * while the writer sits idle.
+   */
   StoreWriter(Connection connection) throws SQLException {
-    connection.setAutoCommit(false);
+    connection.setAutoCommit(true);
     this.tx = new Tx(connection, true);
     this.thread = Thread.ofPlatform().name("coordd-writer").daemon(true).start(this::run);
   }
@@ -45,11 +52,16 @@ public final class StoreWriter implements AutoCloseable {
   /** Queues an operation; the future completes after its transaction commits. */
   public <T> CompletableFuture<T> submit(SqlFunction<Tx, T> op) {
     CompletableFuture<T> future = new CompletableFuture<>();
-    if (closed) {
-      future.completeExceptionally(new UnavailableException("the store is closed"));
-      return future;
+    closing.lock(); // against close() draining the queue between our check and our add
+    try {
+      if (closed) {
+        future.completeExceptionally(new UnavailableException("the store is closed"));
+      } else {
+        queue.add(new Pending<>(op, future));
+      }
+    } finally {
+      closing.unlock();
     }
-    queue.add(new Pending<>(op, future));
     return future;
   }
 
@@ -85,6 +97,7 @@ public final class StoreWriter implements AutoCloseable {
         break;
       } catch (RuntimeException | Error e) {
         log.error("writer loop failed; going on", e);
+        rollbackQuietly();
         batch.forEach(p -> p.future().completeExceptionally(e));
       } finally {
         batch.clear();
@@ -97,12 +110,14 @@ public final class StoreWriter implements AutoCloseable {
     Object[] results = new Object[batch.size()];
     Throwable[] errors = new Throwable[batch.size()];
     try {
+      statement("BEGIN IMMEDIATE");
       if (!applyAll(batch, results)) {
-        tx.connection().rollback();
+        statement("ROLLBACK");
+        statement("BEGIN IMMEDIATE");
         replayWithSavepoints(batch, results, errors);
       }
-      tx.connection().commit();
-    } catch (SQLException | RuntimeException e) {
+      statement("COMMIT");
+    } catch (SQLException | RuntimeException | Error e) {
       rollbackQuietly();
       UnavailableException failure =
           new UnavailableException("store commit failed: " + e.getMessage(), e);
@@ -129,18 +144,20 @@ public final class StoreWriter implements AutoCloseable {
 
   private void replayWithSavepoints(List<Pending<?>> batch, Object[] results, Throwable[] errors)
       throws SQLException {
-    Connection c = tx.connection();
     for (int i = 0; i < batch.size(); i++) {
-      Savepoint sp = c.setSavepoint();
+      statement("SAVEPOINT op");
       try {
         results[i] = batch.get(i).op().apply(tx);
-        c.releaseSavepoint(sp);
       } catch (Exception e) {
-        c.rollback(sp);
-        c.releaseSavepoint(sp);
+        statement("ROLLBACK TO op");
         errors[i] = e;
       }
+      statement("RELEASE op");
     }
+  }
+
+  private void statement(String sql) throws SQLException {
+    tx.update(sql);
   }
 
   @SuppressWarnings("unchecked")
@@ -152,11 +169,12 @@ public final class StoreWriter implements AutoCloseable {
     }
   }
 
+  /** Ends whatever transaction is open; none being open is fine too. */
   private void rollbackQuietly() {
     try {
-      tx.connection().rollback();
+      statement("ROLLBACK");
     } catch (SQLException e) {
-      log.warn("rollback failed", e);
+      log.debug("rollback: {}", e.getMessage());
     }
   }
 
@@ -170,11 +188,20 @@ public final class StoreWriter implements AutoCloseable {
   /** Stops taking work, commits what is queued, and closes the connection. */
   @Override
   public void close() {
-    closed = true;
+    closing.lock();
+    try {
+      closed = true;
+    } finally {
+      closing.unlock();
+    }
     try {
       thread.join(30_000);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    if (thread.isAlive()) {
+      log.error("the writer did not finish within 30 s; leaving its connection open");
+      return;
     }
     tx.closeStatements();
     try {

@@ -124,6 +124,34 @@ public final class TaskStore {
     return ended;
   }
 
+  /** Parks the attempt {@code running} describes in {@code waiting}; null if it lost the task. */
+  public Task park(Tx tx, Task running, String waitingFor, long until) throws SQLException {
+    return tx.queryOne(sql.park(), Rows::task, waitingFor, until, running.id(),
+        running.leaseOwner(), running.attempts());
+  }
+
+  /**
+   * Ends a wait: succeeded with {@code resultJson}, or failed with {@code error}. The run history
+   * credits {@code worker}, who did the work outside. Null if the task no longer waits for that.
+   */
+  public Task endWait(Tx tx, Task waiting, String resultJson, TaskError error, String worker,
+      long now) throws SQLException {
+    TaskStatus status = error == null ? TaskStatus.SUCCEEDED : TaskStatus.FAILED;
+    Task ended = tx.queryOne(sql.endWait(), Rows::task, status.wire(), resultJson,
+        Rows.errorJson(error), now, waiting.id(), waiting.waitingFor());
+    if (ended != null) {
+      tx.update(sql.insertRun(), waiting.id(), waiting.attempts(), worker, waiting.startedAt(),
+          now, status.wire(), resultJson, error == null ? null : error.message(),
+          error == null ? null : error.kind());
+    }
+    return ended;
+  }
+
+  /** Waiting tasks whose {@code waitingFor} starts with {@code prefix}. */
+  public List<Task> waitingFor(Tx tx, String prefix) throws SQLException {
+    return tx.query(sql.waitingLike(), Rows::task, prefix + "%");
+  }
+
   /** Puts a running task back without spending its attempt, recording why. */
   public Task requeueUncounted(Tx tx, Task running, TaskError reason, long now)
       throws SQLException {
@@ -159,6 +187,13 @@ public final class TaskStore {
     return tx.update(sql.renewLeasesOf(), until, owner);
   }
 
+  /** Renews only the listed tasks (those a worker really has in hand). */
+  public int renewLeases(Tx tx, String owner, java.util.Collection<String> ids, long until)
+      throws SQLException {
+    return ids.isEmpty() ? 0
+        : tx.update(sql.renewLeasesById(), until, owner, dev.coordd.internal.Json.write(ids));
+  }
+
   /** Running tasks whose lease ran out or whose owner went stale. */
   public List<Task> expired(Tx tx, long now, long staleCutoff, String self) throws SQLException {
     return tx.query(sql.expiredLeases(), Rows::task, now, staleCutoff, self);
@@ -168,12 +203,12 @@ public final class TaskStore {
     return tx.query(sql.runningOf(), Rows::task, owner);
   }
 
-  /** Earliest run time among queued tasks, or null when none is queued. */
-  public Long nextRunAt(Tx tx) throws SQLException {
+  /** Earliest future run time among queued tasks, or null when none is delayed. */
+  public Long nextRunAt(Tx tx, long now) throws SQLException {
     return tx.queryOne(sql.nextRunAt(), rs -> {
       long v = rs.getLong(1);
       return rs.wasNull() ? null : v;
-    });
+    }, now);
   }
 
   public Map<TaskStatus, Long> countByStatus(Tx tx) throws SQLException {

@@ -494,10 +494,184 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void agent_runners_are_read_with_defaults_for_what_is_left_out() throws IOException {
+    writeConfig(
+        """
+        {"agentRunners": {
+          "claude": {"command": ["claude", "-p", "{command}", "--output-format", "json"]},
+          "codex": {
+            "command": ["codex", "exec", "--json", "-C", "{cwd}"],
+            "promptVia": "stdin",
+            "timeout": "10m",
+            "idleTimeout": 90000,
+            "output": "codex",
+            "resumeArgs": ["--resume", "{sessionId}"],
+            "maxOutputBytes": 4096
+          }
+        }}
+        """);
+    Map<String, AgentRunnerConfig> runners = load().agentRunners();
+    assertThat(runners).containsOnlyKeys("claude", "codex");
+
+    AgentRunnerConfig claude = runners.get("claude");
+    assertThat(claude.command())
+        .containsExactly("claude", "-p", "{command}", "--output-format", "json");
+    assertThat(claude.promptVia()).isEqualTo(AgentRunnerConfig.DEFAULT_PROMPT_VIA);
+    assertThat(claude.timeout()).isEqualTo(AgentRunnerConfig.DEFAULT_TIMEOUT);
+    assertThat(claude.idleTimeout()).isEqualTo(AgentRunnerConfig.DEFAULT_IDLE_TIMEOUT);
+    assertThat(claude.output()).isEqualTo(AgentRunnerConfig.DEFAULT_OUTPUT);
+    assertThat(claude.resumeArgs()).isEmpty();
+    assertThat(claude.maxOutputBytes()).isEqualTo(AgentRunnerConfig.DEFAULT_MAX_OUTPUT_BYTES);
+
+    AgentRunnerConfig codex = runners.get("codex");
+    assertThat(codex.command()).containsExactly("codex", "exec", "--json", "-C", "{cwd}");
+    assertThat(codex.promptVia()).isEqualTo("stdin");
+    assertThat(codex.timeout()).isEqualTo(Duration.ofMinutes(10));
+    assertThat(codex.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+    assertThat(codex.output()).isEqualTo("codex");
+    assertThat(codex.resumeArgs()).containsExactly("--resume", "{sessionId}");
+    assertThat(codex.maxOutputBytes()).isEqualTo(4096);
+  }
+
+  @Test
+  void agent_runners_and_invocation_expiry_default_to_none_and_a_day() {
+    DaemonConfig c = load();
+    assertThat(c.agentRunners()).isEmpty();
+    assertThat(c.invocationExpiry()).isEqualTo(DaemonConfig.DEFAULT_INVOCATION_EXPIRY);
+  }
+
+  @Test
+  void agent_runners_can_come_from_env_and_options_as_json() {
+    DaemonConfig fromEnv =
+        ConfigLoader.load(
+            home,
+            Map.of("COORDD_AGENT_RUNNERS", "{\"gemini\": {\"command\": [\"gemini\", \"-p\","
+                + " \"{command}\"], \"output\": \"gemini\"}}"),
+            Map.of());
+    assertThat(fromEnv.agentRunners().get("gemini").output()).isEqualTo("gemini");
+
+    DaemonConfig fromOption =
+        ConfigLoader.load(
+            home,
+            Map.of(),
+            Map.of("agentRunners", "{\"x\": {\"command\": [\"x\"], \"promptVia\": \"stdin\"}}"));
+    assertThat(fromOption.agentRunners().get("x").promptVia()).isEqualTo("stdin");
+  }
+
+  @Test
+  void agent_runners_from_env_must_be_json() {
+    assertThat(problems(Map.of("COORDD_AGENT_RUNNERS", "claude -p"), Map.of()))
+        .singleElement(STRING)
+        .startsWith(
+            "COORDD_AGENT_RUNNERS: agentRunners = \"claude -p\": must be a JSON object; not"
+                + " valid JSON");
+  }
+
+  @Test
+  void agent_runner_with_prompt_via_argv_needs_the_command_placeholder() throws IOException {
+    assertThat(fileProblems("{\"agentRunners\": {\"claude\": {\"command\": [\"claude\", \"-p\"]}}}"))
+        .containsExactly(
+            "config.json: agentRunners.claude.command = [\"claude\",\"-p\"]: must have an"
+                + " argument containing {command}, which the prompt replaces when promptVia is"
+                + " \"argv\" (or set promptVia to \"stdin\")");
+  }
+
+  @Test
+  void the_placeholder_may_be_part_of_an_argument_and_is_not_needed_with_stdin()
+      throws IOException {
+    writeConfig(
+        """
+        {"agentRunners": {
+          "a": {"command": ["agent", "--prompt={command}"]},
+          "b": {"command": ["agent", "-"], "promptVia": "stdin"}
+        }}
+        """);
+    assertThat(load().agentRunners()).containsOnlyKeys("a", "b");
+  }
+
+  @Test
+  void agent_runner_fields_are_checked() throws IOException {
+    assertThat(
+            fileProblems(
+                """
+                {"agentRunners": {"claude": {
+                  "command": ["claude", "{command}"],
+                  "idleTimout": "1m",
+                  "promptVia": "pipe",
+                  "timeout": "soon",
+                  "idleTimeout": 0,
+                  "output": "xml",
+                  "resumeArgs": "--resume",
+                  "maxOutputBytes": 10
+                }}}
+                """))
+        .containsExactly(
+            "config.json: unknown key \"agentRunners.claude.idleTimout\"; did you mean"
+                + " \"idleTimeout\"?",
+            "config.json: agentRunners.claude.promptVia = \"pipe\": must be one of \"argv\","
+                + " \"stdin\"",
+            "config.json: agentRunners.claude.timeout = \"soon\": must be " + Durations.ALLOWED_FORMS,
+            "config.json: agentRunners.claude.idleTimeout = 0: must be at least 1ms",
+            "config.json: agentRunners.claude.output = \"xml\": must be one of \"claude\","
+                + " \"codex\", \"gemini\", \"json\", \"text\"",
+            "config.json: agentRunners.claude.resumeArgs = \"--resume\": must be an array of"
+                + " non-empty strings, like [\"--resume\", \"{sessionId}\"], not a string",
+            "config.json: agentRunners.claude.maxOutputBytes = 10: must be a whole number of"
+                + " bytes from 1024 (1 KiB) to 268435456 (256 MiB)");
+  }
+
+  @Test
+  void agent_runner_command_must_be_an_argv_and_type_names_are_checked() throws IOException {
+    assertThat(
+            fileProblems(
+                """
+                {"agentRunners": {
+                  "Claude": {"command": ["claude", "{command}"]},
+                  "a": {"command": "claude -p {command}"},
+                  "b": {"output": "json"},
+                  "c": "claude"
+                }}
+                """))
+        .containsExactly(
+            "config.json: agentRunners = \"Claude\": agent type names must be 1 to 64 of a-z,"
+                + " 0-9, '_', '.' or '-', starting with a-z",
+            "config.json: agentRunners.a.command = \"claude -p {command}\": must be a non-empty"
+                + " array of non-empty strings, like [\"program\", \"arg\"]",
+            "config.json: agentRunners.b.command is missing: it must be a non-empty array of"
+                + " non-empty strings, like [\"program\", \"arg\"]",
+            "config.json: agentRunners.c = \"claude\": must be an object like {\"command\":"
+                + " [\"claude\", \"-p\", \"{command}\"]}, not a string");
+  }
+
+  @Test
+  void agent_runners_must_be_an_object() throws IOException {
+    assertThat(fileProblems("{\"agentRunners\": [\"claude\"]}"))
+        .singleElement(STRING)
+        .startsWith("config.json: agentRunners = [\"claude\"]: must be an object of agent type");
+  }
+
+  @Test
+  void invocation_expiry_is_a_duration_from_any_source() throws IOException {
+    writeConfig("{\"invocationExpiry\": \"2h\"}");
+    assertThat(load().invocationExpiry()).isEqualTo(Duration.ofHours(2));
+    assertThat(
+            ConfigLoader.load(home, Map.of("COORDD_INVOCATION_EXPIRY", "30m"), Map.of())
+                .invocationExpiry())
+        .isEqualTo(Duration.ofMinutes(30));
+    assertThat(
+            ConfigLoader.load(home, Map.of(), Map.of("invocationExpiry", "1d")).invocationExpiry())
+        .isEqualTo(Duration.ofDays(1));
+    assertThat(problems(Map.of("COORDD_INVOCATION_EXPIRY", "0s"), Map.of()))
+        .containsExactly("COORDD_INVOCATION_EXPIRY: invocationExpiry = \"0s\": must be at least 1ms");
+  }
+
+  @Test
   void env_and_option_names_follow_the_keys() {
     assertThat(ConfigLoader.envName("pollInterval")).isEqualTo("COORDD_POLL_INTERVAL");
     assertThat(ConfigLoader.envName("fileMaxReadBytes")).isEqualTo("COORDD_FILE_MAX_READ_BYTES");
     assertThat(ConfigLoader.optionName("defaultMaxAttempts")).isEqualTo("--default-max-attempts");
     assertThat(ConfigLoader.optionName("name")).isEqualTo("--name");
+    assertThat(ConfigLoader.envName("agentRunners")).isEqualTo("COORDD_AGENT_RUNNERS");
+    assertThat(ConfigLoader.envName("invocationExpiry")).isEqualTo("COORDD_INVOCATION_EXPIRY");
   }
 }

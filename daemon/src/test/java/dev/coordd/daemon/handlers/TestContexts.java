@@ -42,6 +42,8 @@ final class TestContexts {
             now,
             now,
             null,
+            null,
+            null,
             List.of());
     return new Context(task, now + 60_000);
   }

@@ -92,6 +92,39 @@ class ClientTest {
   }
 
   @Test
+  void an_oversized_request_fails_with_an_error_instead_of_hanging() {
+    Path home = dir.resolve("home");
+    try (Daemon d = start(home); CoorddClient c = CoorddClient.connect(home)) {
+      String blob = "x".repeat(1_200_000);
+      assertThatThrownBy(() -> c.createTask(NewTask.of("x").withAssignedTo("a")
+              .withData(Json.MAPPER.createObjectNode().put("blob", blob))))
+          .isInstanceOf(InvalidRequestException.class).hasMessageContaining("exceeds");
+      assertThat(c.stats().daemon().running()).isTrue();
+    }
+  }
+
+  @Test
+  void a_long_claim_whose_caller_hung_up_claims_nothing() throws Exception {
+    Path home = dir.resolve("home");
+    try (Daemon d = start(home)) {
+      CoorddClient quitter = CoorddClient.connect(home);
+      CompletableFuture.runAsync(() -> {
+        try {
+          quitter.claimTasks("w1", List.of(), 1, 20_000);
+        } catch (RuntimeException expected) {
+          // the connection is closed under it
+        }
+      });
+      Thread.sleep(300);
+      quitter.close();
+      Thread.sleep(300);
+      Task t = d.service().createTask(NewTask.of("x").withAssignedTo("w1"));
+      Thread.sleep(300);
+      assertThat(d.service().getTask(t.id()).status()).isEqualTo(TaskStatus.QUEUED);
+    }
+  }
+
+  @Test
   void connecting_without_a_daemon_says_how_to_start_one() {
     assertThatThrownBy(() -> CoorddClient.connect(dir.resolve("nowhere")))
         .isInstanceOf(DaemonNotRunningException.class)

@@ -136,6 +136,7 @@ class SocketProtocolTest {
       String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"stats\",\"pad\":\""
           + "x".repeat(200_000) + "\"}";
       JsonNode r = raw.ask(huge);
+      assertThat(r.get("id").asInt()).as("the id is still answered").isEqualTo(1);
       assertThat(r.at("/error/code").asInt()).isEqualTo(RpcErrors.INVALID_REQUEST);
       assertThat(r.at("/error/message").asText()).contains("exceeds");
       assertThat(raw.ask("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"stats\"}").get("id").asInt())

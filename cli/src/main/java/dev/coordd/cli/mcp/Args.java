@@ -1,0 +1,212 @@
+package dev.coordd.cli.mcp;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.internal.Json;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The arguments of one tool call, checked by hand so that every mistake is a tool error naming
+ * the argument ("priority must be an integer, got string \"high\"") rather than a protocol error.
+ *
+ * <p>Lenient where agents are sloppy in harmless ways: numbers given as numeric strings, a single
+ * string where a list is expected, an object given as JSON text. Strict where a mistake would
+ * change the meaning: unknown argument names (a misspelt {@code assigned_to} must not create an
+ * unassigned task), required arguments, ranges, statuses.
+ */
+final class Args {
+  private final String tool;
+  private final ObjectNode values;
+
+  private Args(String tool, ObjectNode values) {
+    this.tool = tool;
+    this.values = values;
+  }
+
+  /** Wraps the raw arguments of a call, refusing any name not in {@code allowed}. */
+  static Args of(String tool, Map<String, Object> arguments, Set<String> allowed) {
+    ObjectNode node = arguments == null ? Json.MAPPER.createObjectNode()
+        : Json.MAPPER.valueToTree(arguments);
+    Set<String> unknown = new TreeSet<>();
+    node.fieldNames().forEachRemaining(name -> {
+      if (!allowed.contains(name)) {
+        unknown.add(name);
+      }
+    });
+    if (!unknown.isEmpty()) {
+      String name = unknown.iterator().next();
+      throw new InvalidRequestException(name, "unknown argument" + (unknown.size() > 1 ? "s " : " ")
+          + String.join(", ", unknown) + " for " + tool + "; allowed: "
+          + (allowed.isEmpty() ? "none" : String.join(", ", new TreeSet<>(allowed))));
+    }
+    return new Args(tool, node);
+  }
+
+  private JsonNode get(String name) {
+    JsonNode v = values.get(name);
+    return v == null || v.isNull() ? null : v;
+  }
+
+  String requiredString(String name) {
+    String s = string(name);
+    if (s == null) {
+      throw new InvalidRequestException(name, name + " is required for " + tool);
+    }
+    return s;
+  }
+
+  /** A non-blank string, or null when absent. */
+  String string(String name) {
+    JsonNode v = get(name);
+    if (v == null) {
+      return null;
+    }
+    if (!v.isTextual()) {
+      throw wrongType(name, "a string", v);
+    }
+    String s = v.asText();
+    if (s.isBlank()) {
+      throw new InvalidRequestException(name, name + " must not be empty");
+    }
+    return s;
+  }
+
+  /** An integer within {@code [min, max]}, or null when absent. */
+  Integer integer(String name, int min, int max) {
+    BigDecimal n = number(name, "an integer");
+    if (n == null) {
+      return null;
+    }
+    if (n.stripTrailingZeros().scale() > 0) {
+      throw new InvalidRequestException(name, name + " must be an integer, got " + n);
+    }
+    if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
+      throw new InvalidRequestException(name, name + " must be between " + min + " and " + max
+          + ", got " + n.toPlainString());
+    }
+    return n.intValueExact();
+  }
+
+  /** A wait in seconds (fractions allowed) within {@code [0, maxSeconds]}, as milliseconds. */
+  Long seconds(String name, int maxSeconds) {
+    BigDecimal n = number(name, "a number of seconds");
+    if (n == null) {
+      return null;
+    }
+    if (n.signum() < 0 || n.compareTo(BigDecimal.valueOf(maxSeconds)) > 0) {
+      throw new InvalidRequestException(name, name + " must be between 0 and " + maxSeconds
+          + " seconds, got " + n.toPlainString());
+    }
+    return n.movePointRight(3).longValue();
+  }
+
+  private BigDecimal number(String name, String what) {
+    JsonNode v = get(name);
+    if (v == null) {
+      return null;
+    }
+    if (v.isNumber()) {
+      return v.decimalValue();
+    }
+    if (v.isTextual()) {
+      try {
+        return new BigDecimal(v.asText().trim());
+      } catch (NumberFormatException e) {
+        // fall through to the type error
+      }
+    }
+    throw wrongType(name, what, v);
+  }
+
+  /** A JSON object; JSON text holding an object is accepted too. Null when absent. */
+  ObjectNode object(String name) {
+    JsonNode v = get(name);
+    if (v == null) {
+      return null;
+    }
+    if (v.isTextual()) {
+      try {
+        JsonNode parsed = Json.MAPPER.readTree(v.asText());
+        if (parsed != null && parsed.isObject()) {
+          return (ObjectNode) parsed;
+        }
+      } catch (JsonProcessingException e) {
+        // fall through to the type error
+      }
+    }
+    if (!v.isObject()) {
+      throw wrongType(name, "a JSON object", v);
+    }
+    return (ObjectNode) v;
+  }
+
+  /** Any JSON value as given; null when absent. */
+  JsonNode json(String name) {
+    return get(name);
+  }
+
+  /** A list of non-blank strings; a single string counts as a list of one. Empty when absent. */
+  List<String> strings(String name) {
+    JsonNode v = get(name);
+    if (v == null) {
+      return List.of();
+    }
+    if (v.isTextual()) {
+      return List.of(string(name));
+    }
+    if (!v.isArray()) {
+      throw wrongType(name, "an array of strings", v);
+    }
+    List<String> out = new ArrayList<>();
+    Iterator<JsonNode> it = v.elements();
+    for (int i = 0; it.hasNext(); i++) {
+      JsonNode e = it.next();
+      if (!e.isTextual() || e.asText().isBlank()) {
+        throw new InvalidRequestException(name, name + "[" + i + "] must be a non-empty string, got "
+            + describe(e));
+      }
+      out.add(e.asText());
+    }
+    return out;
+  }
+
+  TaskStatus status(String name) {
+    String s = string(name);
+    if (s == null) {
+      return null;
+    }
+    try {
+      return TaskStatus.parse(s);
+    } catch (InvalidRequestException e) {
+      throw new InvalidRequestException(name, "unknown " + name + " '" + s + "'; allowed: "
+          + TaskStatus.allowed());
+    }
+  }
+
+  private InvalidRequestException wrongType(String name, String expected, JsonNode got) {
+    return new InvalidRequestException(name, name + " must be " + expected + ", got "
+        + describe(got));
+  }
+
+  private static String describe(JsonNode v) {
+    String type = switch (v.getNodeType()) {
+      case STRING -> "string";
+      case NUMBER -> "number";
+      case BOOLEAN -> "boolean";
+      case ARRAY -> "array";
+      case OBJECT -> "object";
+      default -> v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+    };
+    String text = Json.write(v);
+    return type + " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text);
+  }
+}

@@ -1,0 +1,138 @@
+package dev.coordd.cli.mcp;
+
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.encoder.PatternLayoutEncoder;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.Appender;
+import ch.qos.logback.core.ConsoleAppender;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coordd.client.CoorddClient;
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.internal.Json;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileInputStream;
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code coordd mcp}: an MCP server on stdin/stdout for AI agent sessions (Claude Code, Codex,
+ * Gemini CLI), another thin door onto the daemon's socket. It holds no state: every tool call
+ * connects to the daemon of the home, so the server starts, and stays up, whether or not a daemon
+ * runs; without one, tools answer with an error that says how to start it.
+ *
+ * <p>stdout carries the protocol and nothing else: {@code System.out} is pointed at stderr before
+ * anything can print, and logging goes to stderr at WARN. The command ends when stdin ends.
+ *
+ * <pre>{@code claude mcp add coordd -- coordd mcp --home /path/to/project/.coordd}</pre>
+ */
+@Command(name = "mcp", mixinStandardHelpOptions = true,
+    description = "Serve the coordd tools to an AI agent over MCP (stdio); runs until stdin ends.")
+public final class McpCommand implements Callable<Integer> {
+  // Common and Homes of dev.coordd.cli are package-private there; this mirrors their --home.
+  @Option(names = "--home", paramLabel = "DIR",
+      description = "Home folder (default: $COORDD_HOME or ./" + DaemonConfig.DEFAULT_HOME + ").")
+  Path home;
+
+  static final String INSTRUCTIONS = "coordd is the shared task queue and agent registry of this"
+      + " project. Register with agent_register, take work with task_claim and finish it with"
+      + " task_complete or task_fail; hand work to others with task_create.";
+
+  @Override
+  public Integer call() throws Exception {
+    OutputStream protocolOut = new BufferedOutputStream(new FileOutputStream(FileDescriptor.out));
+    System.setOut(System.err); // nothing but the protocol may reach stdout
+    quietLogging();
+
+    Path resolved = resolveHome(home);
+    JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(mapper());
+    StdinGuard in = new StdinGuard(new BufferedInputStream(new FileInputStream(FileDescriptor.in)),
+        protocolOut, mapper);
+    StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, in,
+        protocolOut);
+    CoorddTools tools = new CoorddTools(() -> CoorddClient.connect(resolved));
+    McpSyncServer server = McpServer.sync(transport)
+        .serverInfo("coordd", version())
+        .instructions(INSTRUCTIONS)
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+        .jsonMapper(mapper)
+        .jsonSchemaValidator(new LenientSchemaValidator())
+        .validateToolInputs(false) // Args checks them, naming the argument
+        .requestTimeout(Duration.ofSeconds(CoorddTools.MAX_WAIT_SECONDS + 60))
+        .tools(tools.specifications())
+        .build();
+    LoggerFactory.getLogger(McpCommand.class).info("coordd mcp serving {}", resolved);
+    in.awaitEnd();
+    server.closeGracefully();
+    return 0;
+  }
+
+  static Path resolveHome(Path option) {
+    if (option != null) {
+      return option.toAbsolutePath().normalize();
+    }
+    String env = System.getenv("COORDD_HOME");
+    Path h = env == null || env.isBlank() ? Path.of(DaemonConfig.DEFAULT_HOME) : Path.of(env);
+    return h.toAbsolutePath().normalize();
+  }
+
+  static ObjectMapper mapper() {
+    return Json.MAPPER.copy();
+  }
+
+  private static String version() {
+    String v = McpCommand.class.getPackage().getImplementationVersion();
+    return v == null ? "dev" : v;
+  }
+
+  /** WARN and above, to stderr only; an appender aimed at stdout would corrupt the protocol. */
+  static void quietLogging() {
+    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
+      return;
+    }
+    Logger root = ctx.getLogger(Logger.ROOT_LOGGER_NAME);
+    root.setLevel(Level.WARN);
+    List<Appender<ILoggingEvent>> toStdout = new ArrayList<>();
+    for (Iterator<Appender<ILoggingEvent>> it = root.iteratorForAppenders(); it.hasNext(); ) {
+      Appender<ILoggingEvent> a = it.next();
+      if (a instanceof ConsoleAppender<ILoggingEvent> console
+          && !"System.err".equals(console.getTarget())) {
+        toStdout.add(a);
+      }
+    }
+    toStdout.forEach(a -> {
+      root.detachAppender(a);
+      a.stop();
+    });
+    if (!root.iteratorForAppenders().hasNext()) {
+      PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+      encoder.setContext(ctx);
+      encoder.setPattern("%d{HH:mm:ss.SSS} %-5level %logger{20} - %msg%n");
+      encoder.start();
+      ConsoleAppender<ILoggingEvent> err = new ConsoleAppender<>();
+      err.setContext(ctx);
+      err.setName("mcp-stderr");
+      err.setTarget("System.err");
+      err.setEncoder(encoder);
+      err.start();
+      root.addAppender(err);
+    }
+  }
+}

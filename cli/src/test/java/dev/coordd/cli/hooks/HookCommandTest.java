@@ -1,0 +1,337 @@
+package dev.coordd.cli.hooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.api.Agent;
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.Invocation;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.Task;
+import dev.coordd.cli.Main;
+import dev.coordd.client.CoorddClient;
+import dev.coordd.daemon.Daemon;
+import dev.coordd.daemon.config.ConfigLoader;
+import dev.coordd.internal.Json;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code coordd hook session-start} run in-process, as Claude Code runs it, against a real daemon. */
+class HookCommandTest {
+  static final String SESSION = "abcdef12-3456-7890-abcd-ef1234567890";
+  static final String AGENT = "claude-abcdef12";
+
+  @TempDir Path dir;
+  Daemon daemon;
+
+  record Result(int exit, String out, String err) {
+    /** The one JSON object on stdout; fails if stdout holds anything else. */
+    JsonNode json() {
+      JsonNode node = Json.read(out);
+      assertThat(out.strip().lines()).as("stdout is exactly one JSON line").hasSize(1);
+      return node;
+    }
+
+    String context() {
+      JsonNode hso = json().get("hookSpecificOutput");
+      assertThat(hso.get("hookEventName").asText()).isEqualTo("SessionStart");
+      return hso.get("additionalContext").asText();
+    }
+  }
+
+  Path home() {
+    return dir.resolve("home");
+  }
+
+  void startDaemon(Path home) {
+    daemon = Daemon.start(ConfigLoader.load(home, Map.of(), Map.of()));
+  }
+
+  @AfterEach
+  void stop() {
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  static String input(String source) {
+    return "{\"session_id\":\"" + SESSION + "\",\"transcript_path\":\"/tmp/t.jsonl\","
+        + "\"cwd\":\"/work/project\",\"hook_event_name\":\"SessionStart\",\"source\":\""
+        + source + "\"}";
+  }
+
+  Result hook(String stdin, String... args) {
+    List<String> all = new ArrayList<>(List.of("hook", "session-start"));
+    all.addAll(List.of(args));
+    if (!all.contains("--home")) {
+      all.add("--home");
+      all.add(home().toString());
+    }
+    return run(stdin, all);
+  }
+
+  static Result run(String stdin, List<String> args) {
+    InputStream original = System.in;
+    System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
+    try {
+      CommandLine cl = Main.commandLine();
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      cl.setOut(new PrintWriter(out, true));
+      cl.setErr(new PrintWriter(err, true));
+      int exit = cl.execute(args.toArray(String[]::new));
+      return new Result(exit, out.toString(), err.toString());
+    } finally {
+      System.setIn(original);
+    }
+  }
+
+  CoorddClient client() {
+    return CoorddClient.connect(home());
+  }
+
+  Agent agent(CoorddClient client, String name) {
+    List<Agent> named = client.listAgents().stream().filter(a -> a.name().equals(name)).toList();
+    assertThat(named).as("agents named " + name).hasSize(1);
+    return named.getFirst();
+  }
+
+  void writeInvocation(Path home, String id, String command, long createdAt) throws Exception {
+    Invocation inv = new Invocation(id, "task-" + id, "claude", command,
+        Json.MAPPER.createObjectNode(), Invocation.PENDING, createdAt, null, null, null, null,
+        null, null);
+    Path pending = home.resolve("invocations").resolve("pending");
+    Files.createDirectories(pending);
+    Files.writeString(pending.resolve(id + ".json"), Json.write(inv));
+  }
+
+  @Test
+  void startup_registers_the_session_as_an_agent_and_lists_its_assigned_task() {
+    startDaemon(home());
+    String taskId;
+    try (CoorddClient c = client()) {
+      taskId = c.createTask(NewTask.of("review").withAssignedTo(AGENT)
+          .withDescription("look at PR 17\nand the follow-up")).id();
+    }
+
+    Result r = hook(input("startup"));
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    String context = r.context();
+    assertThat(context).contains(taskId).contains("[review] look at PR 17 and the follow-up")
+        .contains("coordd task claim --agent " + AGENT);
+    try (CoorddClient c = client()) {
+      Agent a = agent(c, AGENT);
+      assertThat(a.kind()).isEqualTo("claude_code");
+      assertThat(a.metadata().get("sessionId").asText()).isEqualTo(SESSION);
+      assertThat(a.metadata().get("cwd").asText()).isEqualTo("/work/project");
+      assertThat(a.metadata().get("source").asText()).isEqualTo("startup");
+    }
+  }
+
+  @Test
+  void a_running_task_of_the_agent_is_listed_with_how_to_finish_it() {
+    startDaemon(home());
+    Task running;
+    try (CoorddClient c = client()) {
+      c.createTask(NewTask.of("build").withAssignedTo("worker-7").withDescription("compile"));
+      running = c.claimTasks("worker-7", List.of(), 1, 0).getFirst();
+    }
+
+    String context = hook(input("compact"), "--agent", "worker-7").context();
+
+    assertThat(context).contains(running.id()).contains("[build] compile")
+        .contains("coordd task complete ID --agent worker-7");
+  }
+
+  @Test
+  void pending_invocations_are_listed_with_the_command_to_take_one() throws Exception {
+    startDaemon(home());
+    writeInvocation(home(), "inv-older", "Summarise the failing tests", 1_000);
+    writeInvocation(home(), "inv-newer", "Review the migration", 2_000);
+
+    String context = hook(input("startup")).context();
+
+    assertThat(context).contains("coordd check process ID")
+        .contains("- inv-older [claude] Summarise the failing tests")
+        .contains("- inv-newer [claude] Review the migration");
+    assertThat(context.indexOf("inv-older")).isLessThan(context.indexOf("inv-newer"));
+  }
+
+  @Test
+  void with_nothing_pending_it_says_so_plainly() {
+    startDaemon(home());
+
+    Result r = hook(input("startup"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.context()).isEqualTo("coordd: nothing pending for " + AGENT + ".");
+  }
+
+  @Test
+  void resume_refreshes_the_same_agent_without_duplicates_and_keeps_its_capabilities() {
+    startDaemon(home());
+    try (CoorddClient c = client()) {
+      c.registerAgent(new AgentRegistration(AGENT, "claude_code", List.of("review"),
+          Json.read("{\"team\":\"infra\"}")));
+      c.createTask(NewTask.of("review").withAssignedTo(AGENT).withDescription("one"));
+    }
+
+    Result first = hook(input("startup"));
+    Result resumed = hook(input("resume"));
+    Result compacted = hook(input("compact"));
+
+    assertThat(resumed.context()).isEqualTo(first.context());
+    assertThat(compacted.context()).isEqualTo(first.context());
+    try (CoorddClient c = client()) {
+      Agent a = agent(c, AGENT);
+      assertThat(a.capabilities()).containsExactly("review");
+      assertThat(a.metadata().get("source").asText()).isEqualTo("compact");
+      assertThat(a.metadata().get("team").asText()).isEqualTo("infra");
+      assertThat(c.listTasks(dev.coordd.api.TaskQuery.all()).stream()
+          .filter(t -> AGENT.equals(t.assignedTo()))).hasSize(1);
+    }
+  }
+
+  @Test
+  void the_agent_name_comes_from_the_option_before_the_session_id() {
+    startDaemon(home());
+
+    Result r = hook(input("startup"), "--agent", "reviewer", "--kind", "worker");
+
+    assertThat(r.context()).isEqualTo("coordd: nothing pending for reviewer.");
+    try (CoorddClient c = client()) {
+      assertThat(agent(c, "reviewer").kind()).isEqualTo("worker");
+      assertThat(c.listAgents()).noneMatch(a -> a.name().equals(AGENT));
+    }
+  }
+
+  @Test
+  void without_a_daemon_it_says_so_still_lists_invocation_files_and_exits_0() throws Exception {
+    writeInvocation(home(), "inv-offline", "Write the release notes", 1_000);
+
+    Result r = hook(input("startup"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.context()).contains("no coordd daemon is running")
+        .contains("- inv-offline [claude] Write the release notes")
+        .contains("coordd check process ID");
+    assertThat(r.err()).contains("no coordd daemon is running");
+  }
+
+  @Test
+  void without_a_daemon_and_nothing_queued_it_says_both() {
+    Result r = hook(input("startup"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.context()).contains("no coordd daemon is running")
+        .contains("coordd: nothing pending for " + AGENT + ".");
+  }
+
+  @Test
+  void bad_json_on_stdin_still_prints_valid_hook_output_and_exits_0() {
+    startDaemon(home());
+
+    Result r = hook("{not json");
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.context()).contains("coordd could not read the hook input");
+    assertThat(r.err()).contains("not valid JSON");
+  }
+
+  @Test
+  void empty_stdin_registers_a_default_agent() {
+    startDaemon(home());
+
+    Result r = hook("");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.context()).isEqualTo("coordd: nothing pending for claude.");
+    try (CoorddClient c = client()) {
+      assertThat(agent(c, "claude").kind()).isEqualTo("claude_code");
+    }
+  }
+
+  @Test
+  void missing_fields_are_tolerated() {
+    startDaemon(home());
+
+    Result r = hook("{\"session_id\":\"" + SESSION + "\",\"extra\":{\"nested\":true}}");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.context()).isEqualTo("coordd: nothing pending for " + AGENT + ".");
+  }
+
+  @Test
+  void the_input_can_come_from_a_file() throws Exception {
+    startDaemon(home());
+    Path file = dir.resolve("input.json");
+    Files.writeString(file, input("clear"));
+
+    Result r = hook("", "--input", file.toString());
+
+    assertThat(r.context()).isEqualTo("coordd: nothing pending for " + AGENT + ".");
+    try (CoorddClient c = client()) {
+      assertThat(agent(c, AGENT).metadata().get("source").asText()).isEqualTo("clear");
+    }
+  }
+
+  @Test
+  void the_list_is_capped_at_ten_compact_items() throws Exception {
+    startDaemon(home());
+    String longText = "x".repeat(500);
+    try (CoorddClient c = client()) {
+      for (int i = 0; i < 15; i++) {
+        c.createTask(NewTask.of("review").withAssignedTo(AGENT)
+            .withDescription("task " + i + " " + longText));
+      }
+    }
+    for (int i = 0; i < 6; i++) {
+      writeInvocation(home(), "inv-" + i, "invocation " + i + " " + longText, 1_000 + i);
+    }
+
+    String context = hook(input("startup")).context();
+
+    assertThat(context.lines().filter(l -> l.startsWith("- "))).hasSize(10);
+    assertThat(context.length()).isLessThan(4_000);
+    assertThat(context.lines().filter(l -> l.startsWith("- "))).allMatch(l -> l.length() < 160);
+    assertThat(context).contains("More not shown");
+  }
+
+  @Test
+  void the_home_defaults_to_dot_coordd_in_the_cwd_of_the_hook_input() {
+    assumeTrue(System.getenv("COORDD_HOME") == null, "COORDD_HOME is set");
+    Path project = dir.resolve("project");
+    startDaemon(project.resolve(".coordd"));
+    String in = "{\"session_id\":\"" + SESSION + "\",\"cwd\":\"" + project + "\","
+        + "\"source\":\"startup\"}";
+
+    Result r = run(in, List.of("hook", "session-start"));
+
+    assertThat(r.context()).isEqualTo("coordd: nothing pending for " + AGENT + ".");
+    try (CoorddClient c = CoorddClient.connect(project.resolve(".coordd"))) {
+      assertThat(agent(c, AGENT).metadata().get("cwd").asText()).isEqualTo(project.toString());
+    }
+  }
+
+  @Test
+  void default_names_keep_only_characters_an_agent_name_allows() {
+    assertThat(HookCommand.SessionStart.defaultName(SESSION)).isEqualTo(AGENT);
+    assertThat(HookCommand.SessionStart.defaultName("a/b c$d")).isEqualTo("claude-abcd");
+    assertThat(HookCommand.SessionStart.defaultName("///")).isEqualTo("claude");
+    assertThat(HookCommand.SessionStart.defaultName(null)).isEqualTo("claude");
+  }
+}

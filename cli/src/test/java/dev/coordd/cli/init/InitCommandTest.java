@@ -1,0 +1,397 @@
+package dev.coordd.cli.init;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.cli.Main;
+import dev.coordd.internal.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code coordd init claude|codex|gemini} run in-process on temp folders. */
+class InitCommandTest {
+  @TempDir Path dir;
+  Path project;
+  Path home;
+  Path codexHome;
+  /** What the tests expect as the coordd command: bin/coordd's path when it exports it. */
+  String launcher;
+
+  record Result(int exit, String out, String err) {}
+
+  @BeforeEach
+  void setUp() throws Exception {
+    project = Files.createDirectories(dir.resolve("project"));
+    home = project.resolve(".coordd");
+    codexHome = dir.resolve("codex-home");
+    String env = System.getenv("COORDD_LAUNCHER");
+    launcher = env == null || env.isBlank() ? "coordd"
+        : Path.of(env).toAbsolutePath().normalize().toString();
+  }
+
+  Result init(String... args) {
+    List<String> all = new ArrayList<>(List.of("init"));
+    all.addAll(List.of(args));
+    all.addAll(List.of("--dir", project.toString(), "--home", home.toString()));
+    if (all.contains("codex")) {
+      all.addAll(List.of("--codex-home", codexHome.toString()));
+    }
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(all.toArray(String[]::new));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  JsonNode json(Path file) throws Exception {
+    return Json.read(Files.readString(file));
+  }
+
+  Path mcpJson() {
+    return project.resolve(".mcp.json");
+  }
+
+  Path claudeSettings() {
+    return project.resolve(".claude/settings.json");
+  }
+
+  String hookCommand() {
+    return launcher + " hook session-start --home " + home;
+  }
+
+  List<String> coorddHookCommands(JsonNode settings) {
+    List<String> found = new ArrayList<>();
+    for (JsonNode group : settings.at("/hooks/SessionStart")) {
+      for (JsonNode h : group.path("hooks")) {
+        if (h.path("command").asText().contains("hook session-start")) {
+          found.add(h.path("command").asText());
+        }
+      }
+    }
+    return found;
+  }
+
+  // --- claude ---
+
+  @Test
+  void claude_creates_the_mcp_server_and_the_session_start_hook() throws Exception {
+    Result r = init("claude");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("created .mcp.json").contains("created .claude/settings.json");
+    JsonNode server = json(mcpJson()).at("/mcpServers/coordd");
+    assertThat(server.get("command").asText()).isEqualTo(launcher);
+    assertThat(server.get("args")).hasSize(3);
+    assertThat(server.get("args").get(0).asText()).isEqualTo("mcp");
+    assertThat(server.get("args").get(1).asText()).isEqualTo("--home");
+    assertThat(server.get("args").get(2).asText()).isEqualTo(home.toString());
+    JsonNode hook = json(claudeSettings()).at("/hooks/SessionStart/0/hooks/0");
+    assertThat(hook.get("type").asText()).isEqualTo("command");
+    assertThat(hook.get("command").asText()).isEqualTo(hookCommand());
+    assertThat(Files.readString(mcpJson())).startsWith("{\n  \"mcpServers\": {").endsWith("}\n");
+  }
+
+  @Test
+  void claude_merges_into_existing_files_keeping_every_other_server_hook_and_key()
+      throws Exception {
+    Files.writeString(mcpJson(), """
+        {"mcpServers": {"github": {"command": "gh-mcp", "args": ["--stdio"]},
+                        "coordd": {"command": "/old/coordd", "args": ["mcp"], "env": {"X": "1"}}},
+         "other": true}
+        """);
+    Files.createDirectories(claudeSettings().getParent());
+    Files.writeString(claudeSettings(), """
+        {"permissions": {"allow": ["Bash(ls:*)"]},
+         "hooks": {
+           "SessionStart": [{"matcher": "startup", "hooks": [{"type": "command", "command": "echo hi"}]}],
+           "PreToolUse": [{"matcher": "Bash", "hooks": [{"type": "command", "command": "check.sh"}]}]
+         },
+         "model": "opus"}
+        """);
+
+    Result r = init("claude");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("updated .mcp.json").contains("updated .claude/settings.json");
+    JsonNode mcp = json(mcpJson());
+    assertThat(mcp.at("/mcpServers/github/command").asText()).isEqualTo("gh-mcp");
+    assertThat(mcp.at("/other").asBoolean()).isTrue();
+    assertThat(mcp.at("/mcpServers/coordd/command").asText()).isEqualTo(launcher);
+    assertThat(mcp.at("/mcpServers/coordd/args/2").asText()).isEqualTo(home.toString());
+    assertThat(mcp.at("/mcpServers/coordd/env/X").asText()).isEqualTo("1");
+    JsonNode settings = json(claudeSettings());
+    assertThat(settings.at("/permissions/allow/0").asText()).isEqualTo("Bash(ls:*)");
+    assertThat(settings.at("/model").asText()).isEqualTo("opus");
+    assertThat(settings.at("/hooks/PreToolUse/0/hooks/0/command").asText()).isEqualTo("check.sh");
+    assertThat(settings.at("/hooks/SessionStart/0/hooks/0/command").asText())
+        .isEqualTo("echo hi");
+    assertThat(coorddHookCommands(settings)).containsExactly(hookCommand());
+  }
+
+  @Test
+  void claude_run_twice_changes_nothing_the_second_time() throws Exception {
+    assertThat(init("claude").exit()).isZero();
+    String mcp = Files.readString(mcpJson());
+    String settings = Files.readString(claudeSettings());
+
+    Result again = init("claude");
+
+    assertThat(again.exit()).isZero();
+    assertThat(again.out()).contains("unchanged .mcp.json")
+        .contains("unchanged .claude/settings.json").doesNotContain("updated");
+    assertThat(Files.readString(mcpJson())).isEqualTo(mcp);
+    assertThat(Files.readString(claudeSettings())).isEqualTo(settings);
+    assertThat(coorddHookCommands(json(claudeSettings()))).hasSize(1);
+  }
+
+  @Test
+  void an_identical_entry_leaves_a_hand_formatted_file_byte_for_byte() throws Exception {
+    String original = "{\"mcpServers\":{\"coordd\":{\"command\":\"" + launcher
+        + "\",\"args\":[\"mcp\",\"--home\",\"" + home + "\"]}}}";
+    Files.writeString(mcpJson(), original);
+
+    Result r = init("claude");
+
+    assertThat(r.out()).contains("unchanged .mcp.json");
+    assertThat(Files.readString(mcpJson())).isEqualTo(original);
+  }
+
+  @Test
+  void an_outdated_coordd_hook_is_updated_in_place_not_duplicated() throws Exception {
+    Files.createDirectories(claudeSettings().getParent());
+    Files.writeString(claudeSettings(), """
+        {"hooks": {"SessionStart": [{"hooks": [
+          {"type": "command", "command": "/old/bin/coordd hook session-start --home /old/.coordd",
+           "timeout": 30}]}]}}
+        """);
+
+    Result r = init("claude");
+
+    assertThat(r.out()).contains("updated .claude/settings.json");
+    JsonNode settings = json(claudeSettings());
+    assertThat(coorddHookCommands(settings)).containsExactly(hookCommand());
+    assertThat(settings.at("/hooks/SessionStart/0/hooks/0/timeout").asInt()).isEqualTo(30);
+  }
+
+  @Test
+  void a_file_that_is_not_valid_json_is_refused_and_nothing_is_written() throws Exception {
+    Files.writeString(mcpJson(), "{\"mcpServers\": {oops");
+
+    Result r = init("claude");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains(".mcp.json is not valid JSON").contains("nothing was changed");
+    assertThat(Files.readString(mcpJson())).isEqualTo("{\"mcpServers\": {oops");
+    assertThat(claudeSettings()).doesNotExist();
+  }
+
+  @Test
+  void a_json_file_with_trailing_garbage_or_a_non_object_is_refused() throws Exception {
+    Files.writeString(mcpJson(), "{} {}");
+    assertThat(init("claude").exit()).isEqualTo(2);
+    Files.writeString(mcpJson(), "[1, 2]");
+    Result r = init("claude");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("does not hold a JSON object");
+  }
+
+  @Test
+  void dry_run_reports_the_changes_and_writes_nothing() throws Exception {
+    Result r = init("claude", "--dry-run");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("would create .mcp.json")
+        .contains("would create .claude/settings.json").contains("nothing was written");
+    assertThat(mcpJson()).doesNotExist();
+    assertThat(project.resolve(".claude")).doesNotExist();
+
+    Result codex = init("codex", "--dry-run");
+    assertThat(codex.exit()).as(codex.err()).isZero();
+    assertThat(codex.out()).contains("would create");
+    assertThat(codexHome).doesNotExist();
+    assertThat(project.resolve("AGENTS.md")).doesNotExist();
+  }
+
+  @Test
+  void writes_are_atomic_and_leave_no_temp_files_and_keep_permissions() throws Exception {
+    Files.writeString(mcpJson(), "{}");
+    Files.setPosixFilePermissions(mcpJson(), PosixFilePermissions.fromString("rw-------"));
+
+    init("claude");
+
+    assertThat(Files.getPosixFilePermissions(mcpJson()))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    try (var files = Files.list(project)) {
+      assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".tmp"));
+    }
+  }
+
+  // --- gemini ---
+
+  @Test
+  void gemini_merges_the_server_into_gemini_settings_keeping_other_settings() throws Exception {
+    Path settings = project.resolve(".gemini/settings.json");
+    Files.createDirectories(settings.getParent());
+    Files.writeString(settings, """
+        {"theme": "Dracula", "mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"]}}}
+        """);
+
+    Result r = init("gemini");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("updated .gemini/settings.json");
+    JsonNode s = json(settings);
+    assertThat(s.at("/theme").asText()).isEqualTo("Dracula");
+    assertThat(s.at("/mcpServers/git/command").asText()).isEqualTo("uvx");
+    assertThat(s.at("/mcpServers/coordd/command").asText()).isEqualTo(launcher);
+    assertThat(s.at("/mcpServers/coordd/args/2").asText()).isEqualTo(home.toString());
+    assertThat(init("gemini").out()).contains("unchanged .gemini/settings.json");
+  }
+
+  @Test
+  void gemini_refuses_invalid_json() throws Exception {
+    Path settings = project.resolve(".gemini/settings.json");
+    Files.createDirectories(settings.getParent());
+    Files.writeString(settings, "{ // comments are not JSON\n}");
+
+    Result r = init("gemini");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("not valid JSON");
+  }
+
+  // --- codex ---
+
+  @Test
+  void codex_appends_the_server_table_and_an_agents_md_section() throws Exception {
+    Files.createDirectories(codexHome);
+    String original = """
+        model = "gpt-5-codex"
+
+        [projects."/some/project"]
+        trust_level = "trusted"
+
+        [mcp_servers.context7]
+        command = "npx"
+        args = ["-y", "@upstash/context7-mcp"]
+        """;
+    Files.writeString(codexHome.resolve("config.toml"), original);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    String toml = Files.readString(codexHome.resolve("config.toml"));
+    assertThat(toml).startsWith(original).endsWith("""
+
+        [mcp_servers.coordd]
+        command = "%s"
+        args = ["mcp", "--home", "%s"]
+        """.formatted(launcher, home));
+    assertThat(r.out()).contains("updated " + codexHome.resolve("config.toml"))
+        .contains("created AGENTS.md").contains("no SessionStart hook for Codex")
+        .contains("coordd check");
+    String agents = Files.readString(project.resolve("AGENTS.md"));
+    assertThat(agents).startsWith("## coordd").contains("coordd check")
+        .contains("task claim --agent codex");
+  }
+
+  @Test
+  void codex_creates_config_toml_when_absent_and_a_second_run_changes_nothing()
+      throws Exception {
+    assertThat(init("codex").out()).contains("created " + codexHome.resolve("config.toml"));
+    String toml = Files.readString(codexHome.resolve("config.toml"));
+    assertThat(toml).startsWith("[mcp_servers.coordd]\n");
+    assertThat(Files.getPosixFilePermissions(codexHome.resolve("config.toml")))
+        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
+    String agents = Files.readString(project.resolve("AGENTS.md"));
+
+    Result again = init("codex");
+
+    assertThat(again.out()).contains("unchanged " + codexHome.resolve("config.toml"))
+        .contains("unchanged AGENTS.md");
+    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(toml);
+    assertThat(Files.readString(project.resolve("AGENTS.md"))).isEqualTo(agents);
+  }
+
+  @Test
+  void codex_replaces_only_command_and_args_of_an_existing_coordd_table() throws Exception {
+    Files.createDirectories(codexHome);
+    Files.writeString(codexHome.resolve("config.toml"), """
+        # my codex config
+        model = "o3"
+
+        [mcp_servers.coordd]
+        command = "/old/bin/coordd"
+        args = [
+          "mcp",  # the server
+          "--home", "/old/.coordd",
+        ]
+        startup_timeout_sec = 20
+
+        [mcp_servers.coordd.env]
+        COORDD_AGENT = "codex"
+
+        [mcp_servers.other]
+        command = "other"
+        """);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo("""
+        # my codex config
+        model = "o3"
+
+        [mcp_servers.coordd]
+        command = "%s"
+        args = ["mcp", "--home", "%s"]
+        startup_timeout_sec = 20
+
+        [mcp_servers.coordd.env]
+        COORDD_AGENT = "codex"
+
+        [mcp_servers.other]
+        command = "other"
+        """.formatted(launcher, home));
+    assertThat(init("codex").out()).contains("unchanged " + codexHome.resolve("config.toml"));
+  }
+
+  @Test
+  void codex_keeps_an_agents_md_that_already_has_a_coordd_section_and_appends_otherwise()
+      throws Exception {
+    Path agents = project.resolve("AGENTS.md");
+    Files.writeString(agents, "# Rules\n\nBe nice.\n\n## Working with coordd\n\nRun it.\n");
+    assertThat(init("codex").out()).contains("unchanged AGENTS.md");
+    assertThat(Files.readString(agents)).isEqualTo(
+        "# Rules\n\nBe nice.\n\n## Working with coordd\n\nRun it.\n");
+
+    Files.writeString(agents, "# Rules\n\nBe nice.\n");
+    assertThat(init("codex").out()).contains("updated AGENTS.md");
+    assertThat(Files.readString(agents)).startsWith("# Rules\n\nBe nice.\n\n## coordd\n");
+  }
+
+  @Test
+  void codex_refuses_a_server_defined_in_a_form_it_does_not_edit() throws Exception {
+    Files.createDirectories(codexHome);
+    String inline = "mcp_servers = { coordd = { command = \"x\" } }\n";
+    Files.writeString(codexHome.resolve("config.toml"), inline);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("does not edit");
+    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(inline);
+    assertThat(project.resolve("AGENTS.md")).doesNotExist();
+  }
+}

@@ -1,0 +1,124 @@
+package dev.coordd.daemon.invocations;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.api.CoorddException;
+import dev.coordd.api.Invocation;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskError;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.config.Durations;
+import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.handler.AwaitExternal;
+import dev.coordd.internal.Json;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Links invocation files to their tasks: an {@code invoke_agent} task with no runner parks in
+ * {@code waiting} on {@code invocation:<id>}; completing or failing the invocation ends the task;
+ * an invocation nobody takes in time fails it. {@link #reconcile()} also settles what {@code
+ * coordd check} finished while no daemon ran. Thread-safe.
+ */
+public final class InvocationQueue {
+  public static final String WAIT_KIND = "invocation:";
+  private static final Logger log = LoggerFactory.getLogger(InvocationQueue.class);
+
+  private final Engine engine;
+  private final InvocationFiles files;
+  private final Duration expiry;
+
+  public InvocationQueue(Engine engine, InvocationFiles files, Duration expiry) {
+    this.engine = engine;
+    this.files = files;
+    this.expiry = expiry;
+  }
+
+  public InvocationFiles files() {
+    return files;
+  }
+
+  /**
+   * Queues the task's invocation (or finds the one a crashed attempt already wrote) and parks the
+   * task on it.
+   */
+  public AwaitExternal enqueue(Task task, String agentType, String command, JsonNode context,
+      Duration expiresIn) {
+    Duration wait = expiresIn == null ? expiry : expiresIn;
+    Invocation inv = files.openFor(task.id()).orElseGet(() -> files.create(task.id(), agentType,
+        command, context, engine.clock().millis() + wait.toMillis()));
+    long until = inv.expiresAt() == null ? Long.MAX_VALUE : inv.expiresAt();
+    return new AwaitExternal(WAIT_KIND + inv.id(), until);
+  }
+
+  public Invocation complete(String id, JsonNode result) {
+    Invocation done = files.complete(id, result);
+    settle(done);
+    return done;
+  }
+
+  public Invocation fail(String id, String error) {
+    Invocation done = files.fail(id, error);
+    settle(done);
+    return done;
+  }
+
+  /** Ends the waiting task of an archived invocation; a task that moved on is left alone. */
+  void settle(Invocation archived) {
+    Task waiting = engine.store().read(tx -> engine.tasks().get(tx, archived.taskId()));
+    if (waiting == null || waiting.status() != TaskStatus.WAITING
+        || !(WAIT_KIND + archived.id()).equals(waiting.waitingFor())) {
+      return; // cancelled, or already settled: nothing left to end
+    }
+    long now = engine.clock().millis();
+    String worker = archived.takenBy() == null ? "agent" : archived.takenBy();
+    TaskError error = switch (archived.status()) {
+      case Invocation.COMPLETED -> null;
+      case Invocation.EXPIRED -> new TaskError(archived.error(), "expired", waiting.attempts());
+      default -> new TaskError(archived.error() == null ? "the agent failed the invocation"
+          : archived.error(), "agent", waiting.attempts());
+    };
+    String result = error == null ? Json.write(archived.result()) : null;
+    engine.outcomes().after(engine.store().writer().execute(
+        tx -> engine.tasks().endWait(tx, waiting, result, error, worker, now)));
+  }
+
+  /**
+   * One round: settle tasks whose invocation was archived behind the daemon's back, and fail
+   * those whose invocation expired untaken.
+   */
+  public void reconcile() {
+    long now = engine.clock().millis();
+    List<Task> waiting = engine.store().read(tx -> engine.tasks().waitingFor(tx, WAIT_KIND));
+    for (Task t : waiting) {
+      String id = t.waitingFor().substring(WAIT_KIND.length());
+      try {
+        Optional<Invocation> archived = files.archived(id);
+        if (archived.isPresent()) {
+          settle(archived.get());
+        } else if (t.waitUntil() != null && now >= t.waitUntil()) {
+          settle(files.close(id, Invocation.EXPIRED, "invocation " + id
+              + " was not completed within " + Durations.format(Duration.ofMillis(
+                  t.waitUntil() - t.startedAt())) + " (invocationExpiry); no agent took it"));
+        }
+      } catch (CoorddException e) {
+        log.warn("could not reconcile invocation {} of task {}: {}", id, t.id(), e.getMessage());
+      }
+    }
+  }
+
+  /** The task was cancelled: archive its open invocation so no session picks it up. */
+  public void cancelled(Task task) {
+    if (task.waitingFor() == null || !task.waitingFor().startsWith(WAIT_KIND)) {
+      return;
+    }
+    String id = task.waitingFor().substring(WAIT_KIND.length());
+    try {
+      files.close(id, Invocation.CANCELLED, "its task was cancelled");
+    } catch (CoorddException e) {
+      log.info("invocation {} of cancelled task {} was already closed", id, task.id());
+    }
+  }
+}

@@ -1,0 +1,508 @@
+package dev.coordd.daemon.agents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+import static org.assertj.core.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.daemon.config.AgentRunnerConfig;
+import dev.coordd.daemon.handler.TaskFailure;
+import dev.coordd.internal.Json;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@link AgentRunner} against {@code fake-agent.sh}, a stand-in for Claude Code, Codex, Gemini. */
+class AgentRunnerTest {
+  private static final String TRICKY_PROMPT =
+      "it's \"quoted\" $(touch pwned) `touch pwned2` ; rm -rf x && echo $HOME \\ {cwd} *";
+
+  @TempDir Path tmp;
+  Path fake;
+  Path work;
+
+  @BeforeEach
+  void installFakeAgent() throws Exception {
+    fake = tmp.resolve("fake-agent.sh");
+    try (InputStream in = AgentRunnerTest.class.getResourceAsStream("/fake-agent.sh")) {
+      assertThat(in).as("fake-agent.sh on the test classpath").isNotNull();
+      Files.copy(in, fake);
+    }
+    Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
+    work = Files.createDirectory(tmp.resolve("work"));
+  }
+
+  // --- Claude Code ---
+
+  @Test
+  void claude_result_is_normalised() throws Exception {
+    JsonNode answer = runner("claude", "claude", "{command}").run("fix the bug", work, null);
+
+    assertThat(answer.get("agentType").asText()).isEqualTo("claude");
+    assertThat(answer.get("text").asText()).isEqualTo("fix the bug");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("sess-new");
+    assertThat(answer.get("costUsd").asDouble()).isEqualTo(0.0123);
+    assertThat(answer.get("turns").asInt()).isEqualTo(3);
+    assertThat(answer.get("durationMs").asLong()).as("the CLI's own figure").isEqualTo(4567);
+    assertThat(answer.get("raw").get("type").asText()).isEqualTo("result");
+  }
+
+  @Test
+  void the_prompt_is_one_argument_whatever_it_contains() throws Exception {
+    JsonNode answer = runner("claude", "claude", "{command}").run(TRICKY_PROMPT, work, null);
+
+    assertThat(answer.get("text").asText()).isEqualTo(TRICKY_PROMPT);
+    assertThat(answer.at("/raw/argc").asInt()).isEqualTo(1);
+    assertThat(answer.at("/raw/args/0").asText()).isEqualTo(TRICKY_PROMPT);
+    assertThat(work.resolve("pwned")).doesNotExist();
+    assertThat(work.resolve("pwned2")).doesNotExist();
+  }
+
+  @Test
+  void the_placeholder_may_be_part_of_a_larger_argument() throws Exception {
+    JsonNode answer = runner("claude", "claude", "--prompt={command}").run("hi there", work, null);
+
+    assertThat(answer.at("/raw/args/0").asText()).isEqualTo("--prompt=hi there");
+  }
+
+  @Test
+  void the_prompt_can_go_through_stdin() throws Exception {
+    String prompt = "line one\nline \"two\" with $(no expansion)";
+    AgentRunner runner =
+        new AgentRunner("claude", config("stdin", "claude", List.of(fake.toString(), "claude", "-")));
+
+    JsonNode answer = runner.run(prompt, work, null);
+
+    assertThat(answer.get("text").asText()).isEqualTo(prompt);
+    assertThat(answer.at("/raw/args").toString()).isEqualTo("[\"-\"]");
+  }
+
+  @Test
+  void runs_in_the_working_directory_and_fills_in_cwd() throws Exception {
+    JsonNode answer =
+        runner("claude", "claude", "{command}", "--dir={cwd}").run("where am I", work, null);
+
+    assertThat(answer.at("/raw/cwd").asText()).isEqualTo(work.toRealPath().toString());
+    assertThat(answer.at("/raw/args/1").asText())
+        .isEqualTo("--dir=" + work.toAbsolutePath().normalize());
+  }
+
+  @Test
+  void resume_args_are_appended_with_the_session_id() throws Exception {
+    AgentRunnerConfig base = config("argv", "claude", argv("claude", "{command}"));
+    AgentRunner runner =
+        new AgentRunner(
+            "claude",
+            new AgentRunnerConfig(
+                base.command(),
+                base.promptVia(),
+                base.timeout(),
+                base.idleTimeout(),
+                base.output(),
+                List.of("--resume", "{sessionId}"),
+                base.maxOutputBytes()));
+
+    JsonNode resumed = runner.run("go on", work, "sess-42");
+    JsonNode fresh = runner.run("start", work, null);
+
+    assertThat(resumed.at("/raw/args").toString())
+        .isEqualTo("[\"go on\",\"--resume\",\"sess-42\"]");
+    assertThat(resumed.get("sessionId").asText()).isEqualTo("sess-42");
+    assertThat(fresh.at("/raw/args").toString()).isEqualTo("[\"start\"]");
+  }
+
+  @Test
+  void a_session_id_that_looks_like_an_option_is_refused() {
+    TaskFailure failure =
+        failure(() -> runner("claude", "claude", "{command}").run("go on", work, "--yolo"));
+
+    assertThat(failure.kind()).isEqualTo("invalid");
+    assertThat(failure.permanent()).isTrue();
+  }
+
+  @Test
+  void stream_json_output_ends_in_the_result_line() throws Exception {
+    JsonNode answer = runner("claude", "claude-stream", "{command}").run("stream it", work, null);
+
+    assertThat(answer.get("text").asText()).isEqualTo("stream it");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("sess-new");
+  }
+
+  @Test
+  void verbose_json_array_of_messages_gives_its_result() throws Exception {
+    JsonNode answer = runner("claude", "claude-verbose", "{command}").run("all of it", work, null);
+
+    assertThat(answer.get("text").asText()).isEqualTo("all of it");
+  }
+
+  @Test
+  void garbage_output_is_an_invalid_result() {
+    TaskFailure failure = failure(() -> runner("claude", "garbage", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("invalid_result");
+    assertThat(failure.permanent()).isFalse();
+    assertThat(failure.getMessage())
+        .startsWith("no result line in claude output: ")
+        .contains("Segmentation fault");
+  }
+
+  @Test
+  void output_without_a_result_line_is_an_invalid_result() {
+    TaskFailure failure =
+        failure(() -> runner("claude", "no-result", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("invalid_result");
+    assertThat(failure.getMessage()).contains("no result line in claude output", "halfway");
+  }
+
+  @Test
+  void is_error_in_the_result_is_an_agent_error() {
+    TaskFailure failure =
+        failure(() -> runner("claude", "claude-error", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.permanent()).isFalse();
+    assertThat(failure.getMessage()).contains("API Error: 529 overloaded", "sess-new");
+  }
+
+  @Test
+  void a_result_subtype_other_than_success_is_an_agent_error() {
+    TaskFailure failure =
+        failure(() -> runner("claude", "claude-max-turns", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.getMessage()).contains("error_max_turns", "sess-7");
+  }
+
+  // --- failures of the process ---
+
+  @Test
+  void non_zero_exit_fails_retryably_with_stderr() {
+    TaskFailure failure = failure(() -> runner("claude", "fail", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("exit_code");
+    assertThat(failure.permanent()).isFalse();
+    assertThat(failure.getMessage()).isEqualTo("claude exited with 3: boom: rate limited, try later");
+  }
+
+  @Test
+  void wall_clock_timeout_kills_the_agent_and_its_children() throws Exception {
+    AgentRunner runner = runner(Duration.ofMillis(700), Duration.ofSeconds(30), "hang");
+    long started = System.nanoTime();
+
+    Outcome outcome = runInBackground(runner);
+    List<ProcessHandle> tree = awaitTree(work.resolve("fake-agent.pid"));
+    Throwable thrown = outcome.await();
+
+    assertThat(thrown).isInstanceOf(TaskFailure.class);
+    TaskFailure failure = (TaskFailure) thrown;
+    assertThat(failure.kind()).isEqualTo("timeout");
+    assertThat(failure.permanent()).isFalse();
+    assertThat(failure.getMessage()).startsWith("claude run killed after 700ms (wall clock)");
+    assertThat(elapsed(started)).isLessThan(Duration.ofSeconds(5));
+    assertAllGone(tree);
+  }
+
+  @Test
+  void idle_timeout_fires_while_the_wall_clock_would_not() throws Exception {
+    AgentRunner runner = runner(Duration.ofSeconds(60), Duration.ofMillis(400), "silent");
+    long started = System.nanoTime();
+
+    Outcome outcome = runInBackground(runner);
+    ProcessHandle agent = awaitPid(work.resolve("fake-agent.pid"));
+    Throwable thrown = outcome.await();
+
+    assertThat(thrown).isInstanceOf(TaskFailure.class);
+    assertThat(((TaskFailure) thrown).kind()).isEqualTo("timeout");
+    assertThat(thrown.getMessage()).startsWith("claude run killed after 400ms (no output)");
+    assertThat(elapsed(started)).isLessThan(Duration.ofSeconds(5));
+    assertAllGone(List.of(agent));
+  }
+
+  @Test
+  void an_agent_that_keeps_printing_is_not_idle() throws Exception {
+    // Prints every 100 ms for ~1.2 s: longer than the idle timeout, never silent that long.
+    AgentRunner runner = runner(Duration.ofSeconds(20), Duration.ofMillis(600), "trickle");
+
+    JsonNode answer = runner.run("slow but steady", work, null);
+
+    assertThat(answer.get("text").asText()).isEqualTo("slow but steady");
+  }
+
+  @Test
+  void a_flood_of_output_is_capped_without_deadlock() throws Exception {
+    AgentRunnerConfig base = config("argv", "claude", argv("flood", "{command}"));
+    AgentRunner runner =
+        new AgentRunner(
+            "claude",
+            new AgentRunnerConfig(
+                base.command(), "argv", Duration.ofMillis(1500), Duration.ofSeconds(30), "claude",
+                List.of(), 64 * 1024));
+    long started = System.nanoTime();
+
+    TaskFailure failure = failure(() -> runner.run("x", work, null));
+
+    assertThat(failure.kind()).as("it hangs after the flood").isEqualTo("timeout");
+    assertThat(failure.getMessage())
+        .contains("(wall clock)", "stderr: …", "an error line that goes on and on");
+    assertThat(failure.getMessage()).hasSizeLessThan(3000);
+    assertThat(elapsed(started)).isLessThan(Duration.ofSeconds(6));
+  }
+
+  @Test
+  void interrupting_the_caller_kills_the_agent_and_rethrows() throws Exception {
+    AgentRunner runner = runner(Duration.ofSeconds(60), Duration.ofSeconds(60), "hang");
+
+    Outcome outcome = runInBackground(runner);
+    List<ProcessHandle> tree = awaitTree(work.resolve("fake-agent.pid"));
+    outcome.thread.interrupt();
+
+    assertThat(outcome.await()).isInstanceOf(InterruptedException.class);
+    assertAllGone(tree);
+  }
+
+  @Test
+  void a_missing_working_directory_fails_permanently() {
+    TaskFailure failure =
+        failure(
+            () -> runner("claude", "claude", "{command}").run("x", tmp.resolve("nowhere"), null));
+
+    assertThat(failure.kind()).isEqualTo("invalid");
+    assertThat(failure.permanent()).isTrue();
+    assertThat(failure.getMessage()).contains("nowhere", "does not exist");
+  }
+
+  @Test
+  void a_blank_prompt_fails_permanently() {
+    TaskFailure failure = failure(() -> runner("claude", "claude", "{command}").run(" ", work, null));
+
+    assertThat(failure.kind()).isEqualTo("invalid");
+    assertThat(failure.permanent()).isTrue();
+  }
+
+  @Test
+  void a_missing_program_fails_permanently() {
+    AgentRunner runner =
+        new AgentRunner(
+            "claude",
+            config("argv", "claude", List.of(tmp.resolve("no-claude").toString(), "{command}")));
+
+    TaskFailure failure = failure(() -> runner.run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("start_failed");
+    assertThat(failure.permanent()).isTrue();
+  }
+
+  @Test
+  void a_template_without_the_prompt_placeholder_is_refused_up_front() {
+    Throwable thrown =
+        catchThrowable(() -> new AgentRunner("claude", config("argv", "claude", argv("claude"))));
+
+    assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{command}");
+  }
+
+  // --- Codex, Gemini, JSON, text ---
+
+  @Test
+  void codex_events_give_the_last_agent_message_and_the_thread_id() throws Exception {
+    JsonNode answer = runner("codex", "codex", "{command}").run("look around", work, null);
+
+    assertThat(answer.get("agentType").asText()).isEqualTo("codex");
+    assertThat(answer.get("text").asText()).isEqualTo("The repo has a README.");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("0199a213-81c0-7800-8aa1-bbab2a035a53");
+    assertThat(answer.get("turns").asInt()).isEqualTo(1);
+    assertThat(answer.at("/raw/item/id").asText()).isEqualTo("item_3");
+    assertThat(answer.get("costUsd").isNull()).isTrue();
+  }
+
+  @Test
+  void older_codex_events_are_read_too() throws Exception {
+    JsonNode answer = runner("codex", "codex-legacy", "{command}").run("say hi", work, null);
+
+    assertThat(answer.get("text").asText()).isEqualTo("Hi there.");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("5973b6c0-94b8-487b-a530-2aeb6098ae0e");
+  }
+
+  @Test
+  void a_failed_codex_turn_is_an_agent_error() {
+    TaskFailure failure =
+        failure(() -> runner("codex", "codex-failed", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.getMessage()).contains("stream disconnected before completion");
+  }
+
+  @Test
+  void codex_output_without_an_agent_message_is_an_invalid_result() {
+    TaskFailure failure =
+        failure(() -> runner("codex", "codex-silent", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("invalid_result");
+    assertThat(failure.getMessage()).startsWith("no agent message in codex output");
+  }
+
+  @Test
+  void gemini_response_is_the_text() throws Exception {
+    JsonNode answer = runner("gemini", "gemini", "{command}").run("hello", work, null);
+
+    assertThat(answer.get("agentType").asText()).isEqualTo("gemini");
+    assertThat(answer.get("text").asText()).isEqualTo("Gemini says hello.");
+    assertThat(answer.at("/raw/stats/tools/totalCalls").asInt()).isZero();
+  }
+
+  @Test
+  void a_gemini_error_is_an_agent_error() {
+    TaskFailure failure =
+        failure(() -> runner("gemini", "gemini-error", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.getMessage()).contains("not logged in");
+  }
+
+  @Test
+  void gemini_output_without_a_response_is_an_invalid_result() {
+    TaskFailure failure = failure(() -> runner("gemini", "garbage", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("invalid_result");
+  }
+
+  @Test
+  void json_output_is_the_last_value_printed() throws Exception {
+    JsonNode answer = runner("json", "json", "{command}").run("x", work, null);
+
+    assertThat(answer.get("text").isNull()).isTrue();
+    assertThat(answer.get("raw")).isEqualTo(Json.read("{\"answer\": 42, \"why\": \"it is known\"}"));
+  }
+
+  @Test
+  void text_output_is_stdout() throws Exception {
+    JsonNode answer = runner("text", "text", "{command}").run("hi", work, null);
+
+    assertThat(answer.get("text").asText()).isEqualTo("Line one.\nYou said: hi");
+    assertThat(answer.get("raw").isNull()).isTrue();
+    assertThat(answer.get("durationMs").asLong()).isNotNegative();
+  }
+
+  // --- helpers ---
+
+  private List<String> argv(String... args) {
+    List<String> argv = new ArrayList<>();
+    argv.add(fake.toString());
+    argv.addAll(List.of(args));
+    return argv;
+  }
+
+  private static AgentRunnerConfig config(String promptVia, String output, List<String> command) {
+    return new AgentRunnerConfig(
+        command, promptVia, Duration.ofSeconds(20), Duration.ofSeconds(20), output, List.of(),
+        AgentRunnerConfig.DEFAULT_MAX_OUTPUT_BYTES);
+  }
+
+  /** The fake agent in {@code mode}, read as {@code output}, with the prompt in argv. */
+  private AgentRunner runner(String output, String mode, String... args) {
+    List<String> command = argv(mode);
+    command.addAll(List.of(args));
+    return new AgentRunner(output, config("argv", output, command));
+  }
+
+  private AgentRunner runner(Duration timeout, Duration idleTimeout, String mode) {
+    return new AgentRunner(
+        "claude",
+        new AgentRunnerConfig(
+            argv(mode, "{command}"), "argv", timeout, idleTimeout, "claude", List.of(),
+            AgentRunnerConfig.DEFAULT_MAX_OUTPUT_BYTES));
+  }
+
+  private interface Call {
+    void run() throws Exception;
+  }
+
+  private static TaskFailure failure(Call call) {
+    Throwable thrown = catchThrowable(call::run);
+    assertThat(thrown).isInstanceOf(TaskFailure.class);
+    return (TaskFailure) thrown;
+  }
+
+  private static Duration elapsed(long startedNanos) {
+    return Duration.ofNanos(System.nanoTime() - startedNanos);
+  }
+
+  private record Outcome(Thread thread, AtomicReference<Throwable> thrown) {
+    /** What the run threw, once it returned; null if it succeeded. */
+    Throwable await() throws InterruptedException {
+      thread.join(Duration.ofSeconds(30));
+      assertThat(thread.isAlive()).as("run returned").isFalse();
+      return thrown.get();
+    }
+  }
+
+  private Outcome runInBackground(AgentRunner runner) {
+    AtomicReference<Throwable> thrown = new AtomicReference<>();
+    Thread thread =
+        Thread.ofVirtual()
+            .start(
+                () -> {
+                  try {
+                    runner.run("wait for it", work, null);
+                  } catch (Throwable t) {
+                    thrown.set(t);
+                  }
+                });
+    return new Outcome(thread, thrown);
+  }
+
+  private static ProcessHandle awaitPid(Path pidFile) throws Exception {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      String pid = Files.exists(pidFile) ? Files.readString(pidFile).strip() : "";
+      if (!pid.isEmpty()) {
+        return ProcessHandle.of(Long.parseLong(pid))
+            .orElseGet(() -> fail("the agent exited before it could be seen"));
+      }
+      Thread.sleep(10);
+    }
+    return fail("the agent did not start");
+  }
+
+  /** The fake agent's shell and its two sleeps, once all three are running. */
+  private static List<ProcessHandle> awaitTree(Path pidFile) throws Exception {
+    ProcessHandle shell = awaitPid(pidFile);
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (System.nanoTime() < deadline) {
+      List<ProcessHandle> tree = new ArrayList<>(shell.descendants().toList());
+      if (tree.size() >= 2) {
+        tree.add(shell);
+        return tree;
+      }
+      Thread.sleep(10);
+    }
+    return fail("the agent's children did not start");
+  }
+
+  /**
+   * Waits on each process's exit (reaped, not merely a zombie): nothing of the tree may survive.
+   */
+  private static void assertAllGone(List<ProcessHandle> tree) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    List<ProcessHandle> survivors = new ArrayList<>();
+    for (ProcessHandle process : tree) {
+      try {
+        process.onExit().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+      } catch (ExecutionException | TimeoutException e) {
+        survivors.add(process);
+      }
+    }
+    assertThat(survivors).as("processes still running").isEmpty();
+  }
+}
