@@ -5,7 +5,6 @@ import dev.coordd.cli.console.DaemonConsole;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.config.DaemonConfig;
-import java.io.Console;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -63,30 +62,12 @@ final class DaemonCommand implements Callable<Integer> {
       // service managers and scripts do not report a clean shutdown as a failure.
       Runtime.getRuntime().halt(0);
     }, "coordd-shutdown"));
-    if (!noConsole && stdinIsTerminal() && runConsole(daemon, resolved)) {
+    if (!noConsole && Terminals.stdinIsTerminal() && runConsole(daemon, resolved)) {
       daemon.close(); // quit or end of input at the console
       return 0;
     }
     stopped.await();
     return 0;
-  }
-
-  /**
-   * On Java 21 a console exists only for a terminal; from Java 22 one always exists and {@code
-   * isTerminal()} tells, so ask it when it is there (we compile for 21).
-   */
-  static boolean stdinIsTerminal() {
-    Console console = System.console();
-    if (console == null) {
-      return false;
-    }
-    try {
-      return (boolean) Console.class.getMethod("isTerminal").invoke(console);
-    } catch (NoSuchMethodException e) {
-      return true;
-    } catch (ReflectiveOperationException e) {
-      return false;
-    }
   }
 
   /** False when no usable terminal turned up after all: then run headless until a signal. */

@@ -19,6 +19,10 @@ import picocli.CommandLine.Command;
     versionProvider = Main.Version.class,
     description = "Coordination daemon for AI coding agents and worker processes.",
     subcommands = {DaemonCommand.class, TaskCommand.class, AgentCommand.class,
+        QueueCommand.class,
+        dev.coordd.cli.locks.LockCommand.class,
+        dev.coordd.cli.schedules.ScheduleCommand.class,
+        dev.coordd.cli.events.EventCommand.class, dev.coordd.cli.events.InboxCommand.class,
         dev.coordd.cli.check.CheckCommand.class,
         dev.coordd.cli.hooks.HookCommand.class, dev.coordd.cli.init.InitCommand.class,
         dev.coordd.cli.mcp.McpCommand.class,
@@ -33,6 +37,7 @@ public final class Main {
   /** The configured command line; tests call {@code execute} on it with captured streams. */
   public static CommandLine commandLine() {
     CommandLine cl = new CommandLine(new Main());
+    cl.setExpandAtFiles(false); // "@file" is ours: --data @file means the file's JSON
     cl.registerConverter(Duration.class, Durations::parse);
     cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
       cmd.getErr().println("coordd: " + message(e));

@@ -54,6 +54,10 @@ final class TaskCreateCommand implements Callable<Integer> {
       description = "A second create with the same key returns the first task.")
   String idempotencyKey;
 
+  @Option(names = "--depends-on", paramLabel = "ID", split = ",",
+      description = "Run only after these tasks succeeded; repeatable or comma-separated.")
+  java.util.List<String> dependsOn = new java.util.ArrayList<>();
+
   @Option(names = "--wait", paramLabel = "DUR", arity = "0..1", fallbackValue = Cli.FOREVER,
       description = "Wait for the task to finish (optionally at most DUR); exit 0 only if it"
           + " succeeded.")
@@ -64,7 +68,7 @@ final class TaskCreateCommand implements Callable<Integer> {
     NewTask task = new NewTask(type, description, Inputs.json("--data", data), assignedTo,
         priority, delay == null ? null : delay.toMillis(), maxAttempts,
         timeout == null ? null : timeout.toMillis(), idempotencyKey,
-        "cli:" + System.getProperty("user.name", "user"));
+        "cli:" + System.getProperty("user.name", "user"), dependsOn.isEmpty() ? null : dependsOn);
     Path home = common.home();
     try (CoorddClient client = common.connect()) {
       Task created = client.createTask(task);

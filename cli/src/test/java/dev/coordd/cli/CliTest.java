@@ -204,6 +204,33 @@ class CliTest {
   }
 
   @Test
+  void queues_are_paused_limited_and_listed() {
+    startDaemon();
+    run("task", "create", "build", "--assigned-to", "ci");
+    assertThat(run("queue", "pause", "build").out()).contains("build paused");
+    assertThat(run("queue", "limit", "build", "2").out()).contains("limit 2");
+    Result list = run("queue", "list");
+    assertThat(list.out()).contains("TYPE").contains("build").contains("paused");
+    assertThat(run("queue", "list", "--json").json().get(0).get("queued").asInt()).isEqualTo(1);
+    assertThat(run("queue", "limit", "build", "lots").exit()).isEqualTo(2);
+    assertThat(run("queue", "limit", "build", "none").out()).contains("limit none");
+    assertThat(run("queue", "resume", "build").out()).contains("build active");
+  }
+
+  @Test
+  void depends_on_makes_a_task_wait_for_another() {
+    startDaemon();
+    String first = run("task", "create", "x", "--assigned-to", "w").out().strip();
+    String second = run("task", "create", "x", "--assigned-to", "w", "--depends-on", first)
+        .out().strip();
+    assertThat(run("task", "show", second, "--json").json().get("status").asText())
+        .isEqualTo("waiting");
+    Result missing = run("task", "create", "x", "--assigned-to", "w", "--depends-on", "nope");
+    assertThat(missing.exit()).isEqualTo(2);
+    assertThat(missing.err()).contains("only depend on tasks that already exist");
+  }
+
+  @Test
   void every_command_has_help() {
     CommandLine root = Main.commandLine();
     List<List<String>> paths = new ArrayList<>();

@@ -142,7 +142,7 @@ class EndToEndIT {
     Run completed = coordd("check", "complete", id, "--result", "{\"verdict\":\"ship it\"}");
     assertThat(completed.exit()).as(completed.err()).isZero();
     Run created = finish(creator);
-    assertThat(created.exit()).as(created.err()).isZero();
+    assertThat(created.exit()).as(created.err() + created.out()).isZero();
     JsonNode task = Json.read(created.out());
     assertThat(task.get("status").asText()).isEqualTo("succeeded");
     assertThat(task.at("/result/verdict").asText()).isEqualTo("ship it");

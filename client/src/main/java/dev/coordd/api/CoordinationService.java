@@ -77,5 +77,71 @@ public interface CoordinationService {
   /** Marks {@code agent} as arrived at a {@code synchronize_agents} barrier. */
   void arrive(String barrier, String agent);
 
+  // --- events ---
+
+  /** Stores an event durably and wakes every watcher and inbox reader of its topic. */
+  Event publish(String topic, JsonNode data, String source);
+
+  /** Subscribes {@code agent} to a topic pattern; events from now on reach its inbox. */
+  Subscription subscribe(String agent, String pattern);
+
+  void unsubscribe(String agent, String pattern);
+
+  /**
+   * Live watching: events on any of {@code patterns} after {@code afterSeq}, at most {@code max};
+   * when there are none yet, waits up to {@code waitMs} for one. The caller keeps the cursor. A
+   * negative {@code afterSeq} asks for the newest {@code -afterSeq} matching events at once (or, if
+   * there are none, waits from the newest event), so a new watcher starts "from now" without a gap.
+   */
+  @LongWait
+  List<Event> awaitEvents(List<String> patterns, long afterSeq, int max, long waitMs);
+
+  /** An agent's unacknowledged events; waits up to {@code waitMs} when there are none. */
+  @LongWait
+  EventInbox inbox(String agent, int max, long waitMs);
+
+  /** Acknowledges an agent's events up to {@code seq}; returns its new cursor. */
+  long ackEvents(String agent, long seq);
+
+  // --- locks ---
+
+  /**
+   * Acquires an exclusive (or shared) lease on {@code resource} for {@code ttlMs}; the holder may
+   * call again to extend it. When it is held by others, waits up to {@code waitMs}, then fails
+   * with a conflict naming the holder and when its lease ends.
+   */
+  @LongWait
+  Lock acquireLock(String resource, String agent, long ttlMs, boolean shared, long waitMs);
+
+  /** Releases a lease; refused for anyone but its holder. */
+  void releaseLock(String resource, String agent);
+
+  List<Lock> listLocks();
+
+  // --- schedules ---
+
+  Schedule addSchedule(ScheduleSpec spec);
+
+  List<Schedule> listSchedules();
+
+  void removeSchedule(String name);
+
+  Schedule pauseSchedule(String name);
+
+  Schedule resumeSchedule(String name);
+
+  // --- queues ---
+
+  /** Stops every claimer from taking tasks of {@code type}; running ones finish. */
+  QueueState pauseQueue(String type);
+
+  QueueState resumeQueue(String type);
+
+  /** Caps how many tasks of {@code type} run at once across all claimers; null removes the cap. */
+  QueueState limitQueue(String type, Integer maxConcurrency);
+
+  /** Every type that has tasks, a pause or a limit. */
+  List<QueueState> listQueues();
+
   Stats stats();
 }

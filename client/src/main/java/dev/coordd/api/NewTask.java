@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param delayMs run no earlier than this many milliseconds after creation
  * @param timeoutMs how long one attempt may run before it is interrupted and fails
  * @param idempotencyKey a second create with the same key returns the first task
+ * @param dependsOn tasks that must succeed first; the task waits until they have, and fails if
+ *     one of them fails or is cancelled
  */
 public record NewTask(
     String type,
@@ -20,45 +22,50 @@ public record NewTask(
     Integer maxAttempts,
     Long timeoutMs,
     String idempotencyKey,
-    String createdBy) {
+    String createdBy,
+    java.util.List<String> dependsOn) {
 
   public static NewTask of(String type) {
-    return new NewTask(type, null, null, null, null, null, null, null, null, null);
+    return new NewTask(type, null, null, null, null, null, null, null, null, null, null);
   }
 
   public NewTask withDescription(String v) {
-    return new NewTask(type, v, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+    return new NewTask(type, v, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy, dependsOn);
   }
 
   public NewTask withData(JsonNode v) {
-    return new NewTask(type, description, v, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+    return new NewTask(type, description, v, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy, dependsOn);
   }
 
   public NewTask withAssignedTo(String v) {
-    return new NewTask(type, description, data, v, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+    return new NewTask(type, description, data, v, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy, dependsOn);
   }
 
   public NewTask withPriority(int v) {
-    return new NewTask(type, description, data, assignedTo, v, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+    return new NewTask(type, description, data, assignedTo, v, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy, dependsOn);
   }
 
   public NewTask withDelayMs(long v) {
-    return new NewTask(type, description, data, assignedTo, priority, v, maxAttempts, timeoutMs, idempotencyKey, createdBy);
+    return new NewTask(type, description, data, assignedTo, priority, v, maxAttempts, timeoutMs, idempotencyKey, createdBy, dependsOn);
   }
 
   public NewTask withMaxAttempts(int v) {
-    return new NewTask(type, description, data, assignedTo, priority, delayMs, v, timeoutMs, idempotencyKey, createdBy);
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, v, timeoutMs, idempotencyKey, createdBy, dependsOn);
   }
 
   public NewTask withTimeoutMs(long v) {
-    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, v, idempotencyKey, createdBy);
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, v, idempotencyKey, createdBy, dependsOn);
   }
 
   public NewTask withIdempotencyKey(String v) {
-    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, v, createdBy);
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, v, createdBy, dependsOn);
+  }
+
+  public NewTask withDependsOn(java.util.List<String> v) {
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, createdBy, v);
   }
 
   public NewTask withCreatedBy(String v) {
-    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, v);
+    return new NewTask(type, description, data, assignedTo, priority, delayMs, maxAttempts, timeoutMs, idempotencyKey, v, dependsOn);
   }
 }

@@ -6,7 +6,14 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.CoordinationService;
+import dev.coordd.api.Event;
+import dev.coordd.api.EventInbox;
 import dev.coordd.api.Invocation;
+import dev.coordd.api.Lock;
+import dev.coordd.api.QueueState;
+import dev.coordd.api.Schedule;
+import dev.coordd.api.ScheduleSpec;
+import dev.coordd.api.Subscription;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Stats;
 import dev.coordd.api.Task;
@@ -38,6 +45,10 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   private static final TypeReference<List<Task>> TASKS = new TypeReference<>() {};
   private static final TypeReference<List<Agent>> AGENTS = new TypeReference<>() {};
   private static final TypeReference<List<Invocation>> INVOCATIONS = new TypeReference<>() {};
+  private static final TypeReference<List<Event>> EVENTS = new TypeReference<>() {};
+  private static final TypeReference<List<Lock>> LOCKS = new TypeReference<>() {};
+  private static final TypeReference<List<Schedule>> SCHEDULES = new TypeReference<>() {};
+  private static final TypeReference<List<QueueState>> QUEUES = new TypeReference<>() {};
 
   private final RpcConnection rpc;
 
@@ -59,7 +70,7 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
     NewTask base = options == null ? NewTask.of(type) : options;
     return createTask(new NewTask(type, description, data, base.assignedTo(), base.priority(),
         base.delayMs(), base.maxAttempts(), base.timeoutMs(), base.idempotencyKey(),
-        base.createdBy()));
+        base.createdBy(), base.dependsOn()));
   }
 
   /** Waits for the task to finish and returns it; check its status for the outcome. */
@@ -163,6 +174,99 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   @Override
   public void arrive(String barrier, String agent) {
     rpc.call("arrive", params("barrier", barrier, "agent", agent));
+  }
+
+  @Override
+  public Event publish(String topic, JsonNode data, String source) {
+    return call("publish", Event.class, "topic", topic, "data", data, "source", source);
+  }
+
+  @Override
+  public Subscription subscribe(String agent, String pattern) {
+    return call("subscribe", Subscription.class, "agent", agent, "pattern", pattern);
+  }
+
+  @Override
+  public void unsubscribe(String agent, String pattern) {
+    rpc.call("unsubscribe", params("agent", agent, "pattern", pattern));
+  }
+
+  @Override
+  public List<Event> awaitEvents(List<String> patterns, long afterSeq, int max, long waitMs) {
+    return Json.MAPPER.convertValue(rpc.call("awaitEvents", params("patterns", patterns,
+        "afterSeq", afterSeq, "max", max, "waitMs", waitMs)), EVENTS);
+  }
+
+  @Override
+  public EventInbox inbox(String agent, int max, long waitMs) {
+    return call("inbox", EventInbox.class, "agent", agent, "max", max, "waitMs", waitMs);
+  }
+
+  @Override
+  public long ackEvents(String agent, long seq) {
+    return rpc.call("ackEvents", params("agent", agent, "seq", seq)).asLong();
+  }
+
+  @Override
+  public Lock acquireLock(String resource, String agent, long ttlMs, boolean shared,
+      long waitMs) {
+    return call("acquireLock", Lock.class, "resource", resource, "agent", agent, "ttlMs", ttlMs,
+        "shared", shared, "waitMs", waitMs);
+  }
+
+  @Override
+  public void releaseLock(String resource, String agent) {
+    rpc.call("releaseLock", params("resource", resource, "agent", agent));
+  }
+
+  @Override
+  public List<Lock> listLocks() {
+    return Json.MAPPER.convertValue(rpc.call("listLocks", params()), LOCKS);
+  }
+
+  @Override
+  public Schedule addSchedule(ScheduleSpec spec) {
+    return call("addSchedule", Schedule.class, "spec", spec);
+  }
+
+  @Override
+  public List<Schedule> listSchedules() {
+    return Json.MAPPER.convertValue(rpc.call("listSchedules", params()), SCHEDULES);
+  }
+
+  @Override
+  public void removeSchedule(String name) {
+    rpc.call("removeSchedule", params("name", name));
+  }
+
+  @Override
+  public Schedule pauseSchedule(String name) {
+    return call("pauseSchedule", Schedule.class, "name", name);
+  }
+
+  @Override
+  public Schedule resumeSchedule(String name) {
+    return call("resumeSchedule", Schedule.class, "name", name);
+  }
+
+  @Override
+  public QueueState pauseQueue(String type) {
+    return call("pauseQueue", QueueState.class, "type", type);
+  }
+
+  @Override
+  public QueueState resumeQueue(String type) {
+    return call("resumeQueue", QueueState.class, "type", type);
+  }
+
+  @Override
+  public QueueState limitQueue(String type, Integer maxConcurrency) {
+    return call("limitQueue", QueueState.class, "type", type, "maxConcurrency", maxConcurrency);
+  }
+
+  @Override
+  public List<QueueState> listQueues() {
+    return Json.MAPPER.convertValue(rpc.call("listQueues", params()), QUEUES);
   }
 
   @Override

@@ -66,6 +66,9 @@ public final class Daemon implements AutoCloseable {
         new InvocationFiles(config.home(), clock), config.invocationExpiry());
     this.service = new LocalCoordinationService(engine, invocations, running::get);
     engine.addChore(invocations::reconcile);
+    engine.addChore(service.locks()::expire);
+    engine.addChore(service.scheduler()::fireDue);
+    engine.addChore(service.events()::prune);
     handlers.register("file_operation", new FileOperationHandler(
         new PathSandbox(config.fileRoots(), List.of(config.home())), config.fileMaxReadBytes()));
     handlers.register("coordination", new CoordinationHandler(engine.barriers()));
@@ -177,6 +180,7 @@ public final class Daemon implements AutoCloseable {
       if (rpc != null) {
         rpc.close();
       }
+      service.events().close(); // live watchers and inbox readers stop waiting
       engine.stop(config.shutdownGrace());
       service.signOff(config.name());
     } catch (RuntimeException e) {

@@ -24,10 +24,12 @@ class BarrierTest {
   void synchronize_agents_completes_when_every_named_agent_has_arrived() {
     try (DaemonFixture f = new DaemonFixture(dir)) {
       Task t = f.service().createTask(barrier("release-1", "1m"));
-      f.awaitStatus(t.id(), TaskStatus.RUNNING);
+      f.awaitStatus(t.id(), TaskStatus.WAITING);
       f.service().arrive("release-1", "alice");
       assertThat(f.service().awaitTask(t.id(), 300).status())
-          .isEqualTo(TaskStatus.RUNNING);
+          .isEqualTo(TaskStatus.WAITING);
+      assertThat(f.daemon.engine().dispatcher().inFlight()).as("a waiting barrier holds no worker")
+          .isEmpty();
       f.service().arrive("release-1", "bob");
       Task done = f.service().awaitTask(t.id(), 10000);
       assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
@@ -36,10 +38,32 @@ class BarrierTest {
   }
 
   @Test
+  void agents_that_arrived_before_the_barrier_task_ran_release_it_at_once() {
+    try (DaemonFixture f = new DaemonFixture(dir)) {
+      f.service().arrive("early", "alice");
+      f.service().arrive("early", "bob");
+      Task t = f.service().createTask(barrier("early", "1m"));
+      assertThat(f.service().awaitTask(t.id(), 10000).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
+  void a_waiting_barrier_survives_a_restart() {
+    try (DaemonFixture f = new DaemonFixture(dir)) {
+      Task t = f.service().createTask(barrier("durable", "10m"));
+      f.awaitStatus(t.id(), TaskStatus.WAITING);
+      f.service().arrive("durable", "alice");
+      f.restart();
+      f.service().arrive("durable", "bob");
+      assertThat(f.service().awaitTask(t.id(), 10000).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
   void synchronize_agents_fails_at_its_timeout_naming_who_never_came() {
     try (DaemonFixture f = new DaemonFixture(dir)) {
       Task t = f.service().createTask(barrier("release-2", "30s"));
-      f.awaitStatus(t.id(), TaskStatus.RUNNING);
+      f.awaitStatus(t.id(), TaskStatus.WAITING);
       f.service().arrive("release-2", "alice");
       f.advance(Duration.ofSeconds(31));
       Task failed = f.awaitStatus(t.id(), TaskStatus.FAILED);

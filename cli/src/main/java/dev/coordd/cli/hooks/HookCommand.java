@@ -14,7 +14,6 @@ import dev.coordd.cli.Common;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.internal.Json;
-import java.io.Console;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -141,26 +140,13 @@ public final class HookCommand {
         if (!input.equals("-")) {
           return Files.readString(Path.of(input), StandardCharsets.UTF_8);
         }
-        if (interactive()) {
+        if (dev.coordd.cli.Terminals.stdinIsTerminal()) {
           return ""; // someone typed the command: do not wait for input that never comes
         }
         InputStream stdin = System.in;
         return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read the hook input: " + e.getMessage(), e);
-      }
-    }
-
-    /** True when stdin is a terminal; Java 22+ answers exactly, Java 21 when console is non-null. */
-    private static boolean interactive() {
-      Console console = System.console();
-      if (console == null) {
-        return false;
-      }
-      try {
-        return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
-      } catch (ReflectiveOperationException e) {
-        return true;
       }
     }
 

@@ -80,6 +80,21 @@ final class Args {
     return s;
   }
 
+  /** A boolean; false when absent. "true"/"false" as text are accepted too. */
+  boolean bool(String name) {
+    JsonNode v = get(name);
+    if (v == null) {
+      return false;
+    }
+    if (v.isBoolean()) {
+      return v.booleanValue();
+    }
+    if (v.isTextual() && (v.asText().equals("true") || v.asText().equals("false"))) {
+      return Boolean.parseBoolean(v.asText());
+    }
+    throw wrongType(name, "true or false", v);
+  }
+
   /** An integer within {@code [min, max]}, or null when absent. */
   Integer integer(String name, int min, int max) {
     BigDecimal n = number(name, "an integer");

@@ -7,6 +7,7 @@ import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.CoorddException;
+import dev.coordd.api.EventInbox;
 import dev.coordd.api.Invocation;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
@@ -58,6 +59,9 @@ public final class CoorddTools {
     Object run(Args args, CoordinationService service);
   }
 
+  static final int MAX_LOCK_SECONDS = 7 * 24 * 3600;
+  static final long DEFAULT_LOCK_MS = 5 * 60_000;
+
   private record Def(String name, String description, Map<String, Object> schema,
       Set<String> args, Body body) {}
 
@@ -66,7 +70,7 @@ public final class CoorddTools {
               + " return it finished.",
           List.of("type"),
           props("type", str(), "description", str(), "data", obj(), "assignedTo", str(),
-              "priority", integer(), "wait", seconds()),
+              "priority", integer(), "dependsOn", strs(), "wait", seconds()),
           CoorddTools::createTask),
       def("task_claim", "Claim tasks for agent: those assigned to it, and unassigned ones of"
               + " types (any if none).",
@@ -115,6 +119,29 @@ public final class CoorddTools {
           List.of("name"),
           props("name", str()),
           (a, s) -> s.heartbeat(a.requiredString("name"))),
+      def("event_publish", "Publish an event; agent.NAME topics are direct messages.",
+          List.of("topic"),
+          props("topic", str(), "data", obj(), "source", str()),
+          (a, s) -> s.publish(a.requiredString("topic"), a.object("data"), a.string("source"))),
+      def("event_inbox", "Events the agent has not acknowledged; ack marks them read.",
+          List.of("agent"),
+          props("agent", str(), "max", integer(), "wait", seconds(), "ack", bool()),
+          CoorddTools::inbox),
+      def("lock_acquire", "Lease a resource (path, glob, name) for agent; fails naming the holder.",
+          List.of("resource", "agent"),
+          props("resource", str(), "agent", str(),
+              "ttl", Map.of("type", "number", "description", "seconds, default 300"), "shared", bool(),
+              "wait", seconds()),
+          (a, s) -> s.acquireLock(a.requiredString("resource"), a.requiredString("agent"),
+              orElse(a.seconds("ttl", MAX_LOCK_SECONDS), DEFAULT_LOCK_MS),
+              a.bool("shared"), orElse(a.seconds("wait", MAX_WAIT_SECONDS), 0L))),
+      def("lock_release", "Release a resource lease the agent holds.",
+          List.of("resource", "agent"),
+          props("resource", str(), "agent", str()),
+          (a, s) -> {
+            s.releaseLock(a.requiredString("resource"), a.requiredString("agent"));
+            return "released " + a.requiredString("resource");
+          }),
       def("stats", "Daemon, agent and task counts.",
           List.of(),
           props(),
@@ -215,6 +242,7 @@ public final class CoorddTools {
         .withDescription(a.string("description"))
         .withData(a.object("data"))
         .withAssignedTo(a.string("assignedTo"))
+        .withDependsOn(a.strings("dependsOn").isEmpty() ? null : a.strings("dependsOn"))
         .withCreatedBy(CREATED_BY);
     Integer priority = a.integer("priority", 0, 1_000_000);
     if (priority != null) {
@@ -223,6 +251,29 @@ public final class CoorddTools {
     Long waitMs = a.seconds("wait", MAX_WAIT_SECONDS);
     Task created = s.createTask(request);
     return waitMs == null ? created : s.awaitTask(created.id(), waitMs);
+  }
+
+  private static long orElse(Long value, long fallback) {
+    return value == null ? fallback : value;
+  }
+
+  private static Object inbox(Args a, CoordinationService s) {
+    String agent = a.requiredString("agent");
+    Integer max = a.integer("max", 1, 1_000);
+    Long waitMs = a.seconds("wait", MAX_WAIT_SECONDS);
+    boolean ack = a.bool("ack");
+    EventInbox inbox = s.inbox(agent, max == null ? 50 : max, waitMs == null ? 0 : waitMs);
+    if (!inbox.known()) {
+      return "no events for agent '" + agent + "' — " + unknown(agent);
+    }
+    if (inbox.events().isEmpty()) {
+      return "no unacknowledged events for agent '" + agent + "' (subscribed to "
+          + inbox.patterns() + ")";
+    }
+    if (ack) {
+      s.ackEvents(agent, inbox.events().get(inbox.events().size() - 1).seq());
+    }
+    return inbox;
   }
 
   private static Object claimTasks(Args a, CoordinationService s) {
@@ -332,6 +383,10 @@ public final class CoorddTools {
 
   private static Map<String, Object> integer() {
     return Map.of("type", "integer");
+  }
+
+  private static Map<String, Object> bool() {
+    return Map.of("type", "boolean");
   }
 
   private static Map<String, Object> obj() {

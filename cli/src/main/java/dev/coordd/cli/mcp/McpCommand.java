@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coordd.cli.Homes;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.internal.Json;
@@ -46,7 +47,6 @@ import picocli.CommandLine.Option;
 @Command(name = "mcp", mixinStandardHelpOptions = true,
     description = "Serve the coordd tools to an AI agent over MCP (stdio); runs until stdin ends.")
 public final class McpCommand implements Callable<Integer> {
-  // Common and Homes of dev.coordd.cli are package-private there; this mirrors their --home.
   @Option(names = "--home", paramLabel = "DIR",
       description = "Home folder (default: $COORDD_HOME or ./" + DaemonConfig.DEFAULT_HOME + ").")
   Path home;
@@ -61,7 +61,7 @@ public final class McpCommand implements Callable<Integer> {
     System.setOut(System.err); // nothing but the protocol may reach stdout
     quietLogging();
 
-    Path resolved = resolveHome(home);
+    Path resolved = Homes.resolve(home);
     JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(mapper());
     StdinGuard in = new StdinGuard(new BufferedInputStream(new FileInputStream(FileDescriptor.in)),
         protocolOut, mapper);
@@ -82,15 +82,6 @@ public final class McpCommand implements Callable<Integer> {
     in.awaitEnd();
     server.closeGracefully();
     return 0;
-  }
-
-  static Path resolveHome(Path option) {
-    if (option != null) {
-      return option.toAbsolutePath().normalize();
-    }
-    String env = System.getenv("COORDD_HOME");
-    Path h = env == null || env.isBlank() ? Path.of(DaemonConfig.DEFAULT_HOME) : Path.of(env);
-    return h.toAbsolutePath().normalize();
   }
 
   static ObjectMapper mapper() {

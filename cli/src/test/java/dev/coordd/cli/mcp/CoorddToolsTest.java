@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class CoorddToolsTest {
   static final List<String> NAMES = List.of("task_create", "task_claim", "task_complete",
       "task_fail", "task_list", "task_show", "invocation_list", "invocation_process",
-      "invocation_complete", "agent_register", "agent_heartbeat", "stats");
+      "invocation_complete", "agent_register", "agent_heartbeat", "event_publish", "event_inbox",
+      "lock_acquire", "lock_release", "stats");
 
   @TempDir Path dir;
   Daemon daemon;
@@ -148,6 +149,30 @@ class CoorddToolsTest {
         .contains("no tasks with assignedTo nobody", "no agent named 'nobody' is registered");
     assertThat(text(tools.call("task_list", Map.of("assignedTo", "alice", "status", "queued"))))
         .isEqualTo("no tasks with status queued, assignedTo alice (agent 'alice' is active)");
+  }
+
+  @Test
+  void events_and_locks_work_through_the_tools() {
+    startDaemon();
+    CoorddTools tools = tools();
+    assertThat(text(tools.call("event_inbox", Map.of("agent", "ghost"))))
+        .contains("no agent named 'ghost' is registered");
+    assertOk(tools.call("agent_register", Map.of("name", "bob")));
+    assertThat(assertOk(tools.call("event_publish", Map.of("topic", "agent.bob",
+        "data", Map.of("hi", 1), "source", "alice"))).get("seq").asLong()).isPositive();
+    JsonNode inbox = assertOk(tools.call("event_inbox", Map.of("agent", "bob", "ack", true)));
+    assertThat(inbox.get("events")).hasSize(1);
+    assertThat(text(tools.call("event_inbox", Map.of("agent", "bob"))))
+        .startsWith("no unacknowledged events for agent 'bob'");
+
+    assertThat(assertOk(tools.call("lock_acquire", Map.of("resource", "src/**", "agent", "bob",
+        "ttl", 60))).get("holder").asText()).isEqualTo("bob");
+    assertError(tools.call("lock_acquire", Map.of("resource", "src/Main.java", "agent", "eve")),
+        "held exclusively by bob");
+    assertError(tools.call("lock_acquire", Map.of("resource", "x", "agent", "eve", "ttl", 0)),
+        "ttlMs");
+    assertThat(text(tools.call("lock_release", Map.of("resource", "src/**", "agent", "bob"))))
+        .isEqualTo("released src/**");
   }
 
   @Test

@@ -42,6 +42,12 @@ public final class ConfigLoader {
   public static final String CONFIG_FILE = "config.json";
   public static final String ENV_PREFIX = "COORDD_";
 
+  // Features that own their settings' shape parse them; wired here once.
+  private static final java.util.function.Function<JsonNode, Object> EVENT_RULES =
+      dev.coordd.daemon.events.EventRules::parseRules;
+  private static final java.util.function.Function<JsonNode, Object> SCHEDULES =
+      dev.coordd.daemon.schedules.Scheduler::parseConfig;
+
   /** The settings, in {@link DaemonConfig} order: its component names except {@code home}. */
   public static final List<String> KEYS =
       List.of(
@@ -63,7 +69,11 @@ public final class ConfigLoader {
           "fileMaxReadBytes",
           "commands",
           "agentRunners",
-          "invocationExpiry");
+          "invocationExpiry",
+          "eventRetention",
+          "eventRules",
+          "schedules",
+          "queueLimits");
 
   /** Task types the daemon handles itself; a command handler cannot take their names. */
   public static final Set<String> BUILT_IN_TYPES =
@@ -244,7 +254,11 @@ public final class ConfigLoader {
           get("fileMaxReadBytes", d.fileMaxReadBytes()),
           get("commands", d.commands()),
           get("agentRunners", d.agentRunners()),
-          get("invocationExpiry", d.invocationExpiry()));
+          get("invocationExpiry", d.invocationExpiry()),
+          get("eventRetention", d.eventRetention()),
+          get("eventRules", d.eventRules()),
+          get("schedules", d.schedules()),
+          get("queueLimits", d.queueLimits()));
     }
 
     @SuppressWarnings("unchecked")
@@ -274,6 +288,9 @@ public final class ConfigLoader {
             case "fileRoots" -> fileRoots(src, key, v);
             case "commands" -> commands(src, key, v);
             case "agentRunners" -> agentRunners(src, key, v);
+            case "queueLimits" -> queueLimits(src, key, v);
+            case "eventRules" -> parsed(src, key, v, EVENT_RULES);
+            case "schedules" -> parsed(src, key, v, SCHEDULES);
             default -> duration(src, key, v); // every other key is a duration
           };
       if (parsed != null) {
@@ -487,6 +504,55 @@ public final class ConfigLoader {
       return new CommandHandlerConfig(
           command, workingDirectory, timeout, present(schema) ? schema : null,
           maxOutputBytes.intValue());
+    }
+
+    /** Task type → the most of its tasks that may run at once. */
+    private Map<String, Integer> queueLimits(Source src, String key, JsonNode v) {
+      if (src.text() && v.isTextual()) {
+        v = jsonText(src, key, v);
+        if (v == null) {
+          return null;
+        }
+        src = new Source(src.where(), false);
+      }
+      if (!v.isObject()) {
+        return invalid(src, key, v, "must be an object of task type to a limit, like"
+            + " {\"build\": 2}, not " + typeName(v));
+      }
+      Map<String, Integer> limits = new TreeMap<>();
+      boolean ok = true;
+      for (var field : v.properties()) {
+        if (!TYPE.matcher(field.getKey()).matches()) {
+          invalid(src, key, text(field.getKey()),
+              "task type names must be 1 to 64 of a-z, 0-9, '_', '.' or '-', starting with a-z");
+          ok = false;
+          continue;
+        }
+        Long n = integer(src, key + "." + field.getKey(), field.getValue(), 1, 100_000,
+            "a whole number from 1 to 100000");
+        if (n == null) {
+          ok = false;
+        } else {
+          limits.put(field.getKey(), n.intValue());
+        }
+      }
+      return ok ? limits : null;
+    }
+
+    /** A setting whose shape its feature checks (event rules, schedules). */
+    private Object parsed(Source src, String key, JsonNode v,
+        java.util.function.Function<JsonNode, Object> parser) {
+      if (src.text() && v.isTextual()) {
+        v = jsonText(src, key, v);
+        if (v == null) {
+          return null;
+        }
+      }
+      try {
+        return parser.apply(v);
+      } catch (IllegalArgumentException e) {
+        return invalid(src, key, v, e.getMessage());
+      }
     }
 
     /** A setting given as JSON text (environment, command line), parsed; null if not JSON. */

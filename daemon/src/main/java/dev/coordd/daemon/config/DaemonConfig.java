@@ -1,5 +1,7 @@
 package dev.coordd.daemon.config;
 
+import dev.coordd.api.ScheduleSpec;
+import dev.coordd.daemon.events.EventRule;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -32,6 +34,10 @@ import java.util.Map;
  * @param commands command handlers by task type
  * @param agentRunners headless agent CLIs for {@code invoke_agent}, by agent type
  * @param invocationExpiry how long a queued invocation may wait for an agent before its task fails
+ * @param eventRetention events older than this are deleted, unless a subscriber still needs them
+ * @param eventRules topic → task rules
+ * @param schedules schedules declared in the configuration, by name
+ * @param queueLimits concurrency limits by task type
  */
 public record DaemonConfig(
     Path home,
@@ -53,7 +59,11 @@ public record DaemonConfig(
     long fileMaxReadBytes,
     Map<String, CommandHandlerConfig> commands,
     Map<String, AgentRunnerConfig> agentRunners,
-    Duration invocationExpiry) {
+    Duration invocationExpiry,
+    Duration eventRetention,
+    List<EventRule> eventRules,
+    Map<String, ScheduleSpec> schedules,
+    Map<String, Integer> queueLimits) {
 
   public static final String DEFAULT_HOME = ".coordd";
   public static final String DEFAULT_NAME = "daemon";
@@ -72,6 +82,7 @@ public record DaemonConfig(
   public static final Duration DEFAULT_BUSY_TIMEOUT = Duration.ofSeconds(5);
   public static final long DEFAULT_FILE_MAX_READ_BYTES = 1 << 20;
   public static final Duration DEFAULT_INVOCATION_EXPIRY = Duration.ofHours(24);
+  public static final Duration DEFAULT_EVENT_RETENTION = Duration.ofDays(7);
 
   /** SQLite's {@code PRAGMA synchronous} levels that keep an acknowledged task on a crash. */
   public enum Synchronous {
@@ -83,6 +94,9 @@ public record DaemonConfig(
     fileRoots = List.copyOf(fileRoots);
     commands = Map.copyOf(commands);
     agentRunners = Map.copyOf(agentRunners);
+    eventRules = List.copyOf(eventRules);
+    schedules = Map.copyOf(schedules);
+    queueLimits = Map.copyOf(queueLimits);
   }
 
   /** All defaults, for a home; the file roots default to the folder that holds the home. */
@@ -109,7 +123,11 @@ public record DaemonConfig(
         DEFAULT_FILE_MAX_READ_BYTES,
         Map.of(),
         Map.of(),
-        DEFAULT_INVOCATION_EXPIRY);
+        DEFAULT_INVOCATION_EXPIRY,
+        DEFAULT_EVENT_RETENTION,
+        List.of(),
+        Map.of(),
+        Map.of());
   }
 
   public Path database() {

@@ -1,24 +1,46 @@
 package dev.coordd.daemon.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskError;
 import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.internal.Json;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Arrivals at {@code synchronize_agents} barriers: stored durably, and announced to barrier
- * handlers waiting in this process. Thread-safe.
+ * {@code synchronize_agents} barriers on the waiting machinery: the barrier task parks in {@code
+ * waiting} on {@code barrier:<name>} (holding no worker), each arrival is stored durably, and the
+ * task succeeds the moment the last named agent arrives (everyone waiting on it is released
+ * together) or fails when its time is up, naming who never came. Settled on every arrival and in
+ * every housekeeping round, so a restart loses nothing. Thread-safe.
  */
 public final class Barriers {
+  public static final String WAIT_KIND = "barrier:";
+
   private final Store store;
   private final AgentStore agents;
+  private final TaskStore tasks;
   private final Clock clock;
-  private final Signal arrived = new Signal();
+  private final ReentrantLock round = new ReentrantLock();
+  private Outcomes outcomes;
 
-  Barriers(Store store, AgentStore agents, Clock clock) {
+  Barriers(Store store, AgentStore agents, TaskStore tasks, Clock clock) {
     this.store = store;
     this.agents = agents;
+    this.tasks = tasks;
     this.clock = clock;
+  }
+
+  void outcomes(Outcomes outcomes) {
+    this.outcomes = outcomes;
   }
 
   public void arrive(String barrier, String agent) {
@@ -27,20 +49,57 @@ public final class Barriers {
       agents.arrive(tx, barrier, agent, now);
       return null;
     });
-    arrived.signalAll();
+    settle();
   }
 
   public List<String> arrived(String barrier) {
     return store.read(tx -> agents.arrivals(tx, barrier));
   }
 
-  /** The arrival generation; read it before checking arrivals, then wait on it. */
-  public long generation() {
-    return arrived.generation();
+  /** The agents a barrier task names, in order. */
+  public static Set<String> expected(JsonNode data) {
+    Set<String> expected = new LinkedHashSet<>();
+    data.path("agents").forEach(a -> expected.add(a.asText()));
+    return expected;
   }
 
-  /** Waits up to {@code millis} for an arrival after generation {@code seen}. */
-  public void awaitArrival(long seen, long millis) throws InterruptedException {
-    arrived.await(seen, millis);
+  /** The result of a released barrier. */
+  public ObjectNode released(String barrier, Set<String> expected) {
+    ObjectNode result = Json.MAPPER.createObjectNode();
+    result.put("action", "synchronize_agents").put("barrier", barrier);
+    result.set("agents", Json.MAPPER.valueToTree(expected));
+    result.put("releasedAt", clock.millis());
+    return result;
+  }
+
+  /** Releases complete barriers and fails expired ones. */
+  public void settle() {
+    round.lock();
+    try {
+      long now = clock.millis();
+      for (Task t : store.read(tx -> tasks.waitingFor(tx, WAIT_KIND))) {
+        String barrier = t.waitingFor().substring(WAIT_KIND.length());
+        Set<String> expected = expected(t.data());
+        List<String> arrived = arrived(barrier);
+        List<String> missing = new ArrayList<>(expected);
+        missing.removeAll(arrived);
+        if (missing.isEmpty()) {
+          String result = Json.write(released(barrier, expected));
+          end(t, result, null, now);
+        } else if (t.waitUntil() != null && now >= t.waitUntil()) {
+          TaskError error = new TaskError("barrier '" + barrier + "' timed out: still waiting for "
+              + missing + "; arrived: " + arrived.stream().filter(expected::contains).toList(),
+              "timeout", t.attempts());
+          end(t, null, error, now);
+        }
+      }
+    } finally {
+      round.unlock();
+    }
+  }
+
+  private void end(Task waiting, String result, TaskError error, long now) {
+    outcomes.after(store.writer().execute(
+        tx -> tasks.endWait(tx, waiting, result, error, "barrier", now)));
   }
 }

@@ -62,6 +62,7 @@ public final class Dispatcher {
   private final Outcomes outcomes;
   private final Clock clock;
   private final Wakeup wakeup;
+  private final Queues queues;
   private final Semaphore slots;
   private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
   private volatile CoordinationService service;
@@ -69,7 +70,7 @@ public final class Dispatcher {
   private Thread loop;
 
   Dispatcher(DaemonConfig config, Store store, TaskStore tasks, HandlerRegistry handlers,
-      Outcomes outcomes, Clock clock, Wakeup wakeup) {
+      Outcomes outcomes, Clock clock, Wakeup wakeup, Queues queues) {
     this.self = config.name();
     this.config = config;
     this.store = store;
@@ -78,6 +79,7 @@ public final class Dispatcher {
     this.outcomes = outcomes;
     this.clock = clock;
     this.wakeup = wakeup;
+    this.queues = queues;
     this.slots = new Semaphore(config.concurrency());
   }
 
@@ -142,7 +144,9 @@ public final class Dispatcher {
       long leaseUntil = now + config.leaseDuration().toMillis();
       String types = handlers.typesJson();
       int max = wanted;
-      claimed = store.writer().execute(tx -> tasks.claim(tx, self, types, now, leaseUntil, max));
+      boolean policy = queues.active();
+      claimed = store.writer().execute(
+          tx -> tasks.claim(tx, self, types, now, leaseUntil, max, policy));
     } catch (RuntimeException e) {
       slots.release(wanted);
       throw e;

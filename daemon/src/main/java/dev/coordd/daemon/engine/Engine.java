@@ -35,6 +35,8 @@ public final class Engine {
   private final Dispatcher dispatcher;
   private final Housekeeper housekeeper;
   private final Barriers barriers;
+  private final Queues queues;
+  private final Dependencies dependencies;
 
   public Engine(DaemonConfig config, Clock clock, Store store, HandlerRegistry handlers) {
     this.config = config;
@@ -46,10 +48,18 @@ public final class Engine {
         config.offlineAfter().toMillis());
     this.ids = new Ids(clock);
     Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
-    this.outcomes = new Outcomes(store, tasks, backoff, clock, waiters, wakeup, queueChanged);
-    this.dispatcher = new Dispatcher(config, store, tasks, handlers, outcomes, clock, wakeup);
+    this.dependencies = new Dependencies(store, tasks, clock);
+    this.outcomes = new Outcomes(store, tasks, backoff, clock, waiters, wakeup, queueChanged,
+        dependencies);
+    dependencies.outcomes(outcomes);
+    this.queues = new Queues(store);
+    this.dispatcher =
+        new Dispatcher(config, store, tasks, handlers, outcomes, clock, wakeup, queues);
     this.housekeeper = new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock);
-    this.barriers = new Barriers(store, agents, clock);
+    this.barriers = new Barriers(store, agents, tasks, clock);
+    barriers.outcomes(outcomes);
+    housekeeper.addChore(dependencies::settle);
+    housekeeper.addChore(barriers::settle);
   }
 
   /**
@@ -75,12 +85,15 @@ public final class Engine {
   }
 
   public void start(CoordinationService service) {
+    queues.applyConfigured(config.queueLimits());
     dispatcher.start(service);
     housekeeper.start();
+    dependencies.start();
   }
 
   public void stop(Duration grace) {
     housekeeper.stop();
+    dependencies.stop();
     dispatcher.stop(grace);
     waiters.releaseAll();
     queueChanged.signalAll(); // claimers waiting for work see the daemon is stopping
@@ -144,6 +157,14 @@ public final class Engine {
 
   public Housekeeper housekeeper() {
     return housekeeper;
+  }
+
+  public Dependencies dependencies() {
+    return dependencies;
+  }
+
+  public Queues queues() {
+    return queues;
   }
 
   public Barriers barriers() {

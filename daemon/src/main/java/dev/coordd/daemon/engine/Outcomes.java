@@ -21,9 +21,10 @@ public final class Outcomes {
   private final TaskWaiters waiters;
   private final Wakeup wakeup;
   private final Signal queueChanged;
+  private final Dependencies dependencies;
 
   Outcomes(Store store, TaskStore tasks, Backoff backoff, Clock clock, TaskWaiters waiters,
-      Wakeup wakeup, Signal queueChanged) {
+      Wakeup wakeup, Signal queueChanged, Dependencies dependencies) {
     this.store = store;
     this.tasks = tasks;
     this.backoff = backoff;
@@ -31,6 +32,7 @@ public final class Outcomes {
     this.waiters = waiters;
     this.wakeup = wakeup;
     this.queueChanged = queueChanged;
+    this.dependencies = dependencies;
   }
 
   /** Null when the attempt had already lost the task (lease expired, cancelled). */
@@ -76,6 +78,7 @@ public final class Outcomes {
     if (changed != null) {
       if (changed.status().isTerminal()) {
         waiters.finished(changed.id());
+        dependencies.nudge();
       } else {
         queued();
       }

@@ -34,11 +34,11 @@ import java.util.Set;
 final class TaskFile {
   static final Set<String> FIELDS = Set.of(
       "type", "description", "data", "assignedTo", "priority", "maxAttempts", "idempotencyKey",
-      "createdBy", "delayMs", "timeoutMs", "delay", "timeout");
+      "createdBy", "delayMs", "timeoutMs", "delay", "timeout", "dependsOn");
   /** The fields in the order the error message lists them. */
   private static final List<String> FIELD_ORDER = List.of(
       "type", "description", "data", "assignedTo", "priority", "delayMs", "delay", "maxAttempts",
-      "timeoutMs", "timeout", "idempotencyKey", "createdBy");
+      "timeoutMs", "timeout", "idempotencyKey", "createdBy", "dependsOn");
 
   // Trailing garbage after the object and repeated keys are errors, not "last one wins".
   private static final ObjectReader READER = Json.MAPPER.reader()
@@ -106,7 +106,26 @@ final class TaskFile {
         integer(root, "maxAttempts"),
         millis(root, "timeoutMs", "timeout", true),
         text(root, "idempotencyKey"),
-        text(root, "createdBy"));
+        text(root, "createdBy"),
+        texts(root, "dependsOn"));
+  }
+
+  private static List<String> texts(JsonNode root, String field) {
+    JsonNode v = root.get(field);
+    if (v == null || v.isNull()) {
+      return null;
+    }
+    if (!v.isArray()) {
+      throw new InvalidRequestException(field, field + " must be an array of task ids");
+    }
+    List<String> out = new java.util.ArrayList<>();
+    for (JsonNode e : v) {
+      if (!e.isTextual()) {
+        throw new InvalidRequestException(field, field + " must be an array of task ids");
+      }
+      out.add(e.asText());
+    }
+    return out;
   }
 
   /** The file text for a task: the field names above, times as integer milliseconds, no nulls. */
@@ -132,6 +151,9 @@ final class TaskFile {
     }
     putText(o, "idempotencyKey", task.idempotencyKey());
     putText(o, "createdBy", task.createdBy());
+    if (task.dependsOn() != null) {
+      o.set("dependsOn", Json.MAPPER.valueToTree(task.dependsOn()));
+    }
     try {
       // Indented: people read these files in the inbox, done and rejected folders.
       return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(o);

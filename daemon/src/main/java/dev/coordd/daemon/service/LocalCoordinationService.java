@@ -7,7 +7,17 @@ import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.AgentStatus;
 import dev.coordd.api.ConflictException;
 import dev.coordd.api.CoordinationService;
+import dev.coordd.api.Event;
+import dev.coordd.api.EventInbox;
 import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.Lock;
+import dev.coordd.api.QueueState;
+import dev.coordd.api.Schedule;
+import dev.coordd.api.ScheduleSpec;
+import dev.coordd.api.Subscription;
+import dev.coordd.daemon.events.Events;
+import dev.coordd.daemon.locks.Locks;
+import dev.coordd.daemon.schedules.Scheduler;
 import dev.coordd.api.Invocation;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.NotFoundException;
@@ -17,6 +27,7 @@ import dev.coordd.api.TaskError;
 import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.engine.Dependencies;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.invocations.InvocationFiles;
 import dev.coordd.daemon.invocations.InvocationQueue;
@@ -48,11 +59,20 @@ public final class LocalCoordinationService implements CoordinationService {
   private final long startedAt;
   private final BooleanSupplier running;
   private final InvocationQueue invocations;
+  private final Events events;
+  private final Locks locks;
+  private final Scheduler scheduler;
 
   public LocalCoordinationService(Engine engine, InvocationQueue invocations,
       BooleanSupplier running) {
     this.engine = engine;
     this.invocations = invocations;
+    // Rules and schedules create tasks through this service, so they are checked like any other;
+    // the references are only called once the daemon runs, after construction.
+    this.events = new Events(engine, engine.config().eventRetention(),
+        engine.config().eventRules(), this::createTask);
+    this.locks = new Locks(engine);
+    this.scheduler = new Scheduler(engine, engine.config().schedules(), this::createTask);
     this.config = engine.config();
     this.clock = engine.clock();
     this.tasks = engine.tasks();
@@ -89,15 +109,61 @@ public final class LocalCoordinationService implements CoordinationService {
     String createdBy = Checks.text("createdBy", request.createdBy(), 128);
     routeable(type, assignedTo, data);
 
+    List<String> dependsOn = dependencies(request.dependsOn());
     long now = clock.millis();
-    TaskStore.NewRow row = new TaskStore.NewRow(engine.ids().next(), type,
-        description == null ? "" : description, dataJson, TaskStatus.QUEUED, priority, assignedTo,
-        createdBy, now + delay, maxAttempts, timeout, key, now);
-    TaskStore.Inserted inserted = engine.store().writer().execute(tx -> tasks.insert(tx, row));
+    String id = engine.ids().next();
+    TaskStore.Inserted inserted = engine.store().writer().execute(tx -> {
+      boolean ready = dependenciesMet(tx, dependsOn);
+      TaskStore.NewRow row = new TaskStore.NewRow(id, type,
+          description == null ? "" : description, dataJson,
+          ready ? TaskStatus.QUEUED : TaskStatus.WAITING, priority, assignedTo, createdBy,
+          now + delay, maxAttempts, timeout, key, now, ready ? null : Dependencies.WAIT_KIND);
+      TaskStore.Inserted result = tasks.insert(tx, row);
+      if (result.created()) {
+        for (String upstream : dependsOn) {
+          tasks.addDependency(tx, id, upstream);
+        }
+      }
+      return result;
+    });
     if (inserted.created()) {
       engine.announce(inserted.task());
     }
     return inserted.task();
+  }
+
+  static final int MAX_DEPENDENCIES = 100;
+
+  private static List<String> dependencies(List<String> ids) {
+    if (ids == null || ids.isEmpty()) {
+      return List.of();
+    }
+    if (ids.size() > MAX_DEPENDENCIES) {
+      throw new InvalidRequestException("dependsOn", "a task may depend on at most "
+          + MAX_DEPENDENCIES + " tasks, got " + ids.size());
+    }
+    return ids.stream().map(Checks::id).distinct().toList();
+  }
+
+  /**
+   * True when every dependency already succeeded. A dependency must exist already, so a task can
+   * never depend on itself or on anything created after it: dependencies cannot form a cycle.
+   */
+  private boolean dependenciesMet(Tx tx, List<String> dependsOn) throws SQLException {
+    boolean met = true;
+    for (String upstream : dependsOn) {
+      Task t = tasks.get(tx, upstream);
+      if (t == null) {
+        throw new InvalidRequestException("dependsOn", "dependsOn: no task with id " + upstream
+            + "; a task can only depend on tasks that already exist");
+      }
+      if (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.CANCELLED) {
+        throw new InvalidRequestException("dependsOn", "dependsOn: task " + upstream + " already "
+            + t.status().wire() + "; retry it first (coordd task retry " + upstream + ")");
+      }
+      met &= t.status() == TaskStatus.SUCCEEDED;
+    }
+    return met;
   }
 
   /** Someone must be able to run the task, or it would sit in the queue forever. */
@@ -181,6 +247,10 @@ public final class LocalCoordinationService implements CoordinationService {
       }
       return queued;
     });
+    if (retried.status() == TaskStatus.WAITING) {
+      engine.dependencies().settle(); // release or fail it now, by its dependencies
+      return getTask(taskId);
+    }
     return engine.outcomes().after(retried);
   }
 
@@ -256,7 +326,7 @@ public final class LocalCoordinationService implements CoordinationService {
     String newId = engine.ids().next();
     return engine.store().writer().execute(tx -> {
       engine.agents().touch(tx, newId, name, now);
-      return tasks.claim(tx, name, typesJson, now, leaseUntil, n);
+      return tasks.claim(tx, name, typesJson, now, leaseUntil, n, engine.queues().active());
     });
   }
 
@@ -416,6 +486,112 @@ public final class LocalCoordinationService implements CoordinationService {
   public void arrive(String barrier, String agent) {
     String b = Checks.text("barrier", Checks.id(barrier), 200);
     engine.barriers().arrive(b, Checks.name("agent", agent));
+  }
+
+  // --- events, locks, schedules, queues: each feature checks its own input ---
+
+  @Override
+  public Event publish(String topic, JsonNode data, String source) {
+    return events.publish(topic, data, source);
+  }
+
+  @Override
+  public Subscription subscribe(String agent, String pattern) {
+    return events.subscribe(agent, pattern);
+  }
+
+  @Override
+  public void unsubscribe(String agent, String pattern) {
+    events.unsubscribe(agent, pattern);
+  }
+
+  @Override
+  public List<Event> awaitEvents(List<String> patterns, long afterSeq, int max, long waitMs) {
+    return events.awaitEvents(patterns, afterSeq, max, waitMs);
+  }
+
+  @Override
+  public EventInbox inbox(String agent, int max, long waitMs) {
+    return events.inbox(agent, max, waitMs);
+  }
+
+  @Override
+  public long ackEvents(String agent, long seq) {
+    return events.ack(agent, seq);
+  }
+
+  @Override
+  public Lock acquireLock(String resource, String agent, long ttlMs, boolean shared,
+      long waitMs) {
+    return locks.acquire(resource, agent, ttlMs, shared, waitMs);
+  }
+
+  @Override
+  public void releaseLock(String resource, String agent) {
+    locks.release(resource, agent);
+  }
+
+  @Override
+  public List<Lock> listLocks() {
+    return locks.list();
+  }
+
+  @Override
+  public Schedule addSchedule(ScheduleSpec spec) {
+    return scheduler.add(spec);
+  }
+
+  @Override
+  public List<Schedule> listSchedules() {
+    return scheduler.list();
+  }
+
+  @Override
+  public void removeSchedule(String name) {
+    scheduler.remove(name);
+  }
+
+  @Override
+  public Schedule pauseSchedule(String name) {
+    return scheduler.pause(name);
+  }
+
+  @Override
+  public Schedule resumeSchedule(String name) {
+    return scheduler.resume(name);
+  }
+
+  @Override
+  public QueueState pauseQueue(String type) {
+    return engine.queues().pause(type);
+  }
+
+  @Override
+  public QueueState resumeQueue(String type) {
+    return engine.queues().resume(type);
+  }
+
+  @Override
+  public QueueState limitQueue(String type, Integer maxConcurrency) {
+    return engine.queues().limit(type, maxConcurrency);
+  }
+
+  @Override
+  public List<QueueState> listQueues() {
+    return engine.queues().list();
+  }
+
+  /** The parts behind the coordination operations, for the daemon to run their chores. */
+  public Events events() {
+    return events;
+  }
+
+  public Locks locks() {
+    return locks;
+  }
+
+  public Scheduler scheduler() {
+    return scheduler;
   }
 
   @Override

@@ -25,13 +25,16 @@ public abstract class SqlDialect {
    */
   abstract String claim();
 
+  /** The claim while a queue is paused or capped; same parameters as {@link #claim()}. */
+  abstract String claimWithQueuePolicy();
+
   /** Count of signed-on agents whose capabilities (a JSON array) include type {@code ?1}. */
   abstract String countCapableAgents();
 
   String insertTask() {
     return "INSERT INTO tasks (id, type, description, data, status, priority, assigned_to,"
         + " created_by, run_at, attempts, max_attempts, budget, timeout_ms, idempotency_key,"
-        + " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)"
+        + " created_at, waiting_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)"
         + " ON CONFLICT DO NOTHING RETURNING *";
   }
 
@@ -81,6 +84,68 @@ public abstract class SqlDialect {
   /** Waiting tasks whose wait is of a kind, e.g. {@code invocation:%}. */
   String waitingLike() {
     return "SELECT * FROM tasks WHERE status = 'waiting' AND waiting_for LIKE ?";
+  }
+
+  String queueTypes() {
+    return "SELECT type, paused, max_concurrency FROM queue_types";
+  }
+
+  /** Parameters: type, paused (null keeps), max_concurrency, whether to set the cap (0/1). */
+  String upsertQueueType() {
+    return "INSERT INTO queue_types (type, paused, max_concurrency) VALUES (?1, COALESCE(?2, 0),"
+        + " CASE WHEN ?4 = 1 THEN ?3 END)"
+        + " ON CONFLICT (type) DO UPDATE SET paused = COALESCE(?2, queue_types.paused),"
+        + " max_concurrency = CASE WHEN ?4 = 1 THEN ?3 ELSE queue_types.max_concurrency END";
+  }
+
+  /** Per type: running and queued counts (for the queue list). */
+  String queueCounts() {
+    return "SELECT type, SUM(status = 'running'), SUM(status = 'queued') FROM tasks"
+        + " WHERE status IN ('running', 'queued') GROUP BY type";
+  }
+
+  String insertDependency() {
+    return "INSERT INTO task_deps (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING";
+  }
+
+  /**
+   * Tasks waiting on dependencies, with how many of their dependencies failed or were cancelled
+   * and how many have not succeeded yet.
+   */
+  String dependencyWaits() {
+    return "SELECT t.*,"
+        + " (SELECT COUNT(*) FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
+        + "   WHERE d.task_id = t.id AND x.status IN ('failed', 'cancelled')) AS broken,"
+        + " (SELECT COUNT(*) FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
+        + "   WHERE d.task_id = t.id AND x.status <> 'succeeded') AS open"
+        + " FROM tasks t WHERE t.status = 'waiting' AND t.waiting_for = 'dependencies'";
+  }
+
+  /** The first failed or cancelled dependency of a task. */
+  String brokenDependency() {
+    return "SELECT x.* FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
+        + " WHERE d.task_id = ? AND x.status IN ('failed', 'cancelled') ORDER BY x.id LIMIT 1";
+  }
+
+  /** Parameters: id, id. A retried task with dependencies waits for them again. */
+  String rewaitDependencies() {
+    return "UPDATE tasks SET status = 'waiting', waiting_for = 'dependencies' WHERE id = ?"
+        + " AND status = 'queued' AND EXISTS (SELECT 1 FROM task_deps WHERE task_id = ?)"
+        + " RETURNING *";
+  }
+
+  /** Parameters: now, id. */
+  String releaseDependent() {
+    return "UPDATE tasks SET status = 'queued', waiting_for = NULL, wait_until = NULL,"
+        + " run_at = MAX(run_at, ?) WHERE id = ? AND status = 'waiting'"
+        + " AND waiting_for = 'dependencies' RETURNING *";
+  }
+
+  /** Parameters: error, now, id. */
+  String failDependent() {
+    return "UPDATE tasks SET status = 'failed', error = ?, finished_at = ?, waiting_for = NULL,"
+        + " wait_until = NULL WHERE id = ? AND status = 'waiting'"
+        + " AND waiting_for = 'dependencies' RETURNING *";
   }
 
   String insertRun() {

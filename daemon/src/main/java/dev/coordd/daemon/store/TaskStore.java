@@ -36,7 +36,8 @@ public final class TaskStore {
       int maxAttempts,
       Long timeoutMs,
       String idempotencyKey,
-      long createdAt) {}
+      long createdAt,
+      String waitingFor) {}
 
   /** The task and whether this call created it (false: the idempotency key was taken). */
   public record Inserted(Task task, boolean created) {}
@@ -46,7 +47,8 @@ public final class TaskStore {
         tx.queryOne(
             sql.insertTask(), Rows::task, r.id(), r.type(), r.description(), r.data(),
             r.status().wire(), r.priority(), r.assignedTo(), r.createdBy(), r.runAt(),
-            r.maxAttempts(), r.maxAttempts(), r.timeoutMs(), r.idempotencyKey(), r.createdAt());
+            r.maxAttempts(), r.maxAttempts(), r.timeoutMs(), r.idempotencyKey(), r.createdAt(),
+            r.waitingFor());
     if (task != null) {
       return new Inserted(task, true);
     }
@@ -60,10 +62,13 @@ public final class TaskStore {
   /**
    * Claims up to {@code max} due tasks for {@code agent}: those assigned to it and unassigned ones
    * of {@code typesJson} (a JSON array; null for any type). Highest priority first, then oldest.
+   * With {@code queuePolicy}, paused types are skipped and capped types get no more than their
+   * free slots.
    */
-  public List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max)
-      throws SQLException {
-    List<Task> claimed = tx.query(sql.claim(), Rows::task, agent, leaseUntil, now, typesJson, max);
+  public List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max,
+      boolean queuePolicy) throws SQLException {
+    String statement = queuePolicy ? sql.claimWithQueuePolicy() : sql.claim();
+    List<Task> claimed = tx.query(statement, Rows::task, agent, leaseUntil, now, typesJson, max);
     // RETURNING order is unspecified; hand tasks out in claim order.
     return claimed.stream()
         .sorted((a, b) -> a.priority() != b.priority()
@@ -152,6 +157,34 @@ public final class TaskStore {
     return tx.query(sql.waitingLike(), Rows::task, prefix + "%");
   }
 
+  /** Records that {@code taskId} runs only after {@code dependsOn} succeeded. */
+  public void addDependency(Tx tx, String taskId, String dependsOn) throws SQLException {
+    tx.update(sql.insertDependency(), taskId, dependsOn);
+  }
+
+  /** A task waiting on dependencies, with how many failed and how many are not done. */
+  public record DependencyWait(Task task, int broken, int open) {}
+
+  public List<DependencyWait> dependencyWaits(Tx tx) throws SQLException {
+    return tx.query(sql.dependencyWaits(), rs -> new DependencyWait(Rows.task(rs),
+        rs.getInt("broken"), rs.getInt("open")));
+  }
+
+  /** The first dependency of {@code taskId} that failed or was cancelled, or null. */
+  public Task brokenDependency(Tx tx, String taskId) throws SQLException {
+    return tx.queryOne(sql.brokenDependency(), Rows::task, taskId);
+  }
+
+  /** Moves a task whose dependencies all succeeded into the queue; null if it moved on. */
+  public Task releaseDependent(Tx tx, String id, long now) throws SQLException {
+    return tx.queryOne(sql.releaseDependent(), Rows::task, now, id);
+  }
+
+  /** Fails a task whose dependency failed; null if it moved on (cancelled meanwhile). */
+  public Task failDependent(Tx tx, String id, TaskError error, long now) throws SQLException {
+    return tx.queryOne(sql.failDependent(), Rows::task, Rows.errorJson(error), now, id);
+  }
+
   /** Puts a running task back without spending its attempt, recording why. */
   public Task requeueUncounted(Tx tx, Task running, TaskError reason, long now)
       throws SQLException {
@@ -175,8 +208,11 @@ public final class TaskStore {
     return cancelled;
   }
 
+  /** Queues a failed or cancelled task again; one with dependencies waits for them first. */
   public Task retry(Tx tx, String id, long now) throws SQLException {
-    return tx.queryOne(sql.retry(), Rows::task, now, id);
+    Task queued = tx.queryOne(sql.retry(), Rows::task, now, id);
+    Task waiting = queued == null ? null : tx.queryOne(sql.rewaitDependencies(), Rows::task, id, id);
+    return waiting != null ? waiting : queued;
   }
 
   public Task renewLease(Tx tx, String id, String owner, long until) throws SQLException {

@@ -261,7 +261,7 @@ class InboxTest {
     Task t = tasks().get(0);
     assertThat(new NewTask(t.type(), t.description(), t.data(), t.assignedTo(), t.priority(),
         t.runAt() - t.createdAt(), t.maxAttempts(), t.timeoutMs(), t.idempotencyKey(),
-        t.createdBy())).isEqualTo(request);
+        t.createdBy(), null)).isEqualTo(request);
   }
 
   @Test

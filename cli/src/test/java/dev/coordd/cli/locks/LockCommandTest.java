@@ -1,0 +1,130 @@
+package dev.coordd.cli.locks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.cli.Main;
+import dev.coordd.daemon.Daemon;
+import dev.coordd.daemon.config.ConfigLoader;
+import dev.coordd.internal.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code coordd lock …} run in-process against a real daemon on a temp home. */
+class LockCommandTest {
+  @TempDir Path dir;
+  Daemon daemon;
+
+  record Result(int exit, String out, String err) {
+    JsonNode json() {
+      return Json.read(out);
+    }
+  }
+
+  Path home() {
+    return dir.resolve("home");
+  }
+
+  @BeforeEach
+  void startDaemon() {
+    daemon = Daemon.start(ConfigLoader.load(home(), Map.of(), Map.of()));
+  }
+
+  @AfterEach
+  void stop() {
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  Result run(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    all.add("--home");
+    all.add(home().toString());
+    CommandLine cl = Main.commandLine();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    cl.setOut(new PrintWriter(out, true));
+    cl.setErr(new PrintWriter(err, true));
+    int exit = cl.execute(all.toArray(String[]::new));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void acquire_list_refuse_and_release() {
+    Result got = run("lock", "acquire", "src/**", "--agent", "alice", "--ttl", "10m");
+    assertThat(got.exit()).as(got.err()).isZero();
+    assertThat(got.out()).startsWith("alice holds src/** exclusive until ");
+
+    Result refused = run("lock", "acquire", "src/Main.java", "--agent", "bob");
+    assertThat(refused.exit()).isEqualTo(1);
+    assertThat(refused.err())
+        .contains("resource src/Main.java is held exclusively by alice on src/** until ")
+        .contains("(lease expires in 9m");
+
+    assertThat(run("lock", "acquire", "docs/*.md", "--agent", "bob", "--shared").exit()).isZero();
+
+    Result list = run("lock", "list");
+    assertThat(list.exit()).isZero();
+    assertThat(list.out().lines().toList()).hasSize(3);
+    assertThat(list.out().lines().findFirst().orElseThrow())
+        .matches("RESOURCE +HOLDER +MODE +EXPIRES IN");
+    assertThat(list.out()).containsPattern("docs/\\*\\.md +bob +shared +[45]m")
+        .containsPattern("src/\\*\\* +alice +exclusive +(9|10)m");
+
+    JsonNode json = run("lock", "list", "--json").json();
+    assertThat(json).hasSize(2);
+    assertThat(json.get(1).get("holder").asText()).isEqualTo("alice");
+    assertThat(json.get(1).get("shared").asBoolean()).isFalse();
+    assertThat(json.get(1).has("expiresAt")).isTrue();
+
+    Result notHolder = run("lock", "release", "src/**", "--agent", "bob");
+    assertThat(notHolder.exit()).isEqualTo(1);
+    assertThat(notHolder.err()).contains("bob does not hold src/**").contains("alice");
+
+    Result released = run("lock", "release", "src/**", "--agent", "alice");
+    assertThat(released.exit()).as(released.err()).isZero();
+    assertThat(released.out()).contains("alice released src/**");
+    assertThat(run("lock", "acquire", "src/Main.java", "--agent", "bob", "--json").json()
+        .get("holder").asText()).isEqualTo("bob");
+
+    Result nobody = run("lock", "release", "nothing", "--agent", "bob");
+    assertThat(nobody.exit()).isEqualTo(1);
+    assertThat(nobody.err()).contains("nobody holds a lock on nothing");
+  }
+
+  @Test
+  void a_waiting_acquire_gets_the_lock_once_it_is_released() throws Exception {
+    assertThat(run("lock", "acquire", "deploy", "--agent", "alice").exit()).isZero();
+    CompletableFuture<Result> waiting = CompletableFuture.supplyAsync(
+        () -> run("lock", "acquire", "deploy", "--agent", "bob", "--wait", "30s"));
+    Thread.sleep(200);
+    assertThat(waiting).isNotDone();
+    assertThat(run("lock", "release", "deploy", "--agent", "alice").exit()).isZero();
+    Result got = waiting.get(10, TimeUnit.SECONDS);
+    assertThat(got.exit()).as(got.err()).isZero();
+    assertThat(got.out()).startsWith("bob holds deploy exclusive until ");
+  }
+
+  @Test
+  void bad_input_is_a_usage_error() {
+    Result zero = run("lock", "acquire", "r", "--agent", "alice", "--ttl", "0s");
+    assertThat(zero.exit()).isEqualTo(2);
+    assertThat(zero.err()).contains("ttlMs");
+    assertThat(run("lock", "acquire", "r").exit()).isEqualTo(2); // --agent is required
+    Result empty = run("lock", "list");
+    assertThat(empty.exit()).isZero();
+    assertThat(empty.out()).isEqualTo("no locks\n");
+  }
+}

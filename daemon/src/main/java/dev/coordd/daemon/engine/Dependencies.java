@@ -1,0 +1,117 @@
+package dev.coordd.daemon.engine;
+
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskError;
+import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.TaskStore;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Releases tasks whose dependencies all succeeded and fails those one of whose dependencies failed
+ * or was cancelled, naming it. It runs when a task finishes and in every housekeeping round, so a
+ * crash between a task finishing and its dependents moving on only delays them. Failures cascade:
+ * each round repeats until nothing changes. Thread-safe (rounds are serialised).
+ */
+public final class Dependencies {
+  public static final String WAIT_KIND = "dependencies";
+  private static final Logger log = LoggerFactory.getLogger(Dependencies.class);
+
+  private final Store store;
+  private final TaskStore tasks;
+  private final Clock clock;
+  private final java.util.concurrent.locks.ReentrantLock round =
+      new java.util.concurrent.locks.ReentrantLock();
+  private final Wakeup finished = new Wakeup();
+  private Outcomes outcomes;
+  private volatile Thread loop;
+
+  Dependencies(Store store, TaskStore tasks, Clock clock) {
+    this.store = store;
+    this.tasks = tasks;
+    this.clock = clock;
+  }
+
+  void outcomes(Outcomes outcomes) {
+    this.outcomes = outcomes;
+  }
+
+  /** A task finished: settle its dependents soon, off the caller's thread. */
+  void nudge() {
+    finished.signal();
+  }
+
+  /** Runs settling rounds as tasks finish; rounds coalesce under load. */
+  void start() {
+    loop = Thread.ofPlatform().daemon(true).name("coordd-dependencies").start(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        try {
+          finished.await(Long.MAX_VALUE);
+          settle();
+        } catch (InterruptedException e) {
+          return;
+        } catch (RuntimeException e) {
+          log.warn("settling dependents failed; the next round retries", e);
+        }
+      }
+    });
+  }
+
+  void stop() {
+    Thread t = loop;
+    if (t != null) {
+      t.interrupt();
+      try {
+        t.join(5_000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** One pass until settled: release the ready, fail the broken. */
+  public void settle() {
+    round.lock();
+    try {
+      boolean changed = true;
+      for (int pass = 0; changed && pass < 100; pass++) {
+        changed = false;
+        for (TaskStore.DependencyWait w : store.read(tasks::dependencyWaits)) {
+          changed |= settle(w);
+        }
+      }
+    } finally {
+      round.unlock();
+    }
+  }
+
+  private boolean settle(TaskStore.DependencyWait w) {
+    long now = clock.millis();
+    String id = w.task().id();
+    if (w.broken() > 0) {
+      Task after = store.writer().execute(tx -> {
+        Task broken = tasks.brokenDependency(tx, id);
+        if (broken == null) {
+          return null; // retried meanwhile
+        }
+        String why = broken.error() == null ? "" : ": " + broken.error().message();
+        TaskError error = new TaskError("dependency " + broken.id() + " " + broken.status().wire()
+            + why, "dependency_failed", w.task().attempts());
+        return tasks.failDependent(tx, id, error, now);
+      });
+      if (after != null) {
+        log.info("task {} failed: {}", id, after.error().message());
+        outcomes.after(after);
+        return true;
+      }
+    } else if (w.open() == 0) {
+      Task after = store.writer().execute(tx -> tasks.releaseDependent(tx, id, now));
+      if (after != null) {
+        outcomes.after(after);
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,94 @@
+package dev.coordd.daemon.engine;
+
+import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.QueueState;
+import dev.coordd.daemon.handler.HandlerRegistry;
+import dev.coordd.daemon.store.QueueStore;
+import dev.coordd.daemon.store.QueueStore.Policy;
+import dev.coordd.daemon.store.Store;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Per-type pause and concurrency limits. They live in the store, so every claimer honours them in
+ * the claim statement itself; this class only remembers whether any exist, so the claim can take
+ * its fast path while none do. Thread-safe.
+ */
+public final class Queues {
+  static final int MAX_LIMIT = 100_000;
+
+  private final Store store;
+  private final QueueStore queues;
+  private volatile boolean active;
+
+  Queues(Store store) {
+    this.store = store;
+    this.queues = new QueueStore(store.sql());
+    refresh();
+  }
+
+  /** True while some type is paused or capped: claims must use the policy-aware statement. */
+  public boolean active() {
+    return active;
+  }
+
+  public QueueState pause(String type) {
+    return change(type, true, null, false);
+  }
+
+  public QueueState resume(String type) {
+    return change(type, false, null, false);
+  }
+
+  /** Sets (or with null, removes) the cap on running tasks of {@code type}. */
+  public QueueState limit(String type, Integer maxConcurrency) {
+    if (maxConcurrency != null && (maxConcurrency < 1 || maxConcurrency > MAX_LIMIT)) {
+      throw new InvalidRequestException("maxConcurrency", "maxConcurrency must be between 1 and "
+          + MAX_LIMIT + " (or none to remove the limit), got " + maxConcurrency);
+    }
+    return change(type, null, maxConcurrency, true);
+  }
+
+  /** Applies the configuration's limits at start; limits set at run time for other types stay. */
+  void applyConfigured(Map<String, Integer> limits) {
+    limits.forEach(this::limit);
+  }
+
+  private QueueState change(String type, Boolean paused, Integer cap, boolean setCap) {
+    checkType(type);
+    store.writer().execute(tx -> {
+      queues.upsert(tx, type, paused, cap, setCap);
+      return null;
+    });
+    refresh();
+    return list().stream().filter(q -> q.type().equals(type)).findFirst().orElseThrow();
+  }
+
+  public List<QueueState> list() {
+    return store.read(tx -> {
+      Map<String, Policy> policies = queues.policies(tx);
+      Map<String, long[]> counts = queues.counts(tx);
+      TreeMap<String, QueueState> out = new TreeMap<>();
+      policies.forEach((type, p) -> out.put(type, new QueueState(type, p.paused(), p.cap(), 0, 0)));
+      counts.forEach((type, c) -> {
+        Policy p = policies.getOrDefault(type, new Policy(false, null));
+        out.put(type, new QueueState(type, p.paused(), p.cap(), c[0], c[1]));
+      });
+      return new ArrayList<>(out.values());
+    });
+  }
+
+  private void refresh() {
+    active = store.read(tx -> queues.policies(tx).values().stream()
+        .anyMatch(p -> p.paused() || p.cap() != null));
+  }
+
+  private static void checkType(String type) {
+    if (type == null || !HandlerRegistry.TYPE.matcher(type).matches()) {
+      throw new InvalidRequestException("type", "task type '" + type + "' must match "
+          + HandlerRegistry.TYPE.pattern());
+    }
+  }
+}

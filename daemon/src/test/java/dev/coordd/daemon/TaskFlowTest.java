@@ -1,0 +1,226 @@
+package dev.coordd.daemon;
+
+import static dev.coordd.daemon.ClaimTest.settings;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.TextNode;
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.CoordinationService;
+import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.QueueState;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Dependencies, queue pause and per-type concurrency limits. */
+class TaskFlowTest {
+  @TempDir Path dir;
+  DaemonFixture f;
+
+  @AfterEach
+  void stop() {
+    if (f != null) {
+      f.close();
+    }
+  }
+
+  private CoordinationService svc() {
+    return f.service();
+  }
+
+  @Test
+  void a_chain_runs_in_order_each_task_after_its_dependency_succeeded() {
+    f = new DaemonFixture(dir);
+    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    f.daemon.registerHandler("step", ctx -> {
+      order.add(ctx.data().get("n").asText());
+      return TextNode.valueOf("ok");
+    });
+    String a = svc().createTask(NewTask.of("step").withDelayMs(60_000)
+        .withData(dev.coordd.internal.Json.read("{\"n\":\"a\"}"))).id();
+    String b = svc().createTask(NewTask.of("step").withDependsOn(List.of(a))
+        .withData(dev.coordd.internal.Json.read("{\"n\":\"b\"}"))).id();
+    String c = svc().createTask(NewTask.of("step").withDependsOn(List.of(a, b))
+        .withData(dev.coordd.internal.Json.read("{\"n\":\"c\"}"))).id();
+    assertThat(svc().getTask(b).status()).isEqualTo(TaskStatus.WAITING);
+    assertThat(svc().getTask(b).waitingFor()).isEqualTo("dependencies");
+    f.advance(java.time.Duration.ofMinutes(2));
+    assertThat(svc().awaitTask(c, 10_000).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(order).containsExactly("a", "b", "c");
+  }
+
+  @Test
+  void a_failed_dependency_fails_its_dependents_down_the_chain_with_the_reason() {
+    f = new DaemonFixture(dir);
+    f.daemon.registerHandler("boom", ctx -> {
+      throw new dev.coordd.daemon.handler.TaskFailure("broken", "the build is red", true);
+    });
+    String a = svc().createTask(NewTask.of("boom").withDelayMs(60_000)).id();
+    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a)))
+        .id();
+    String c = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(b)))
+        .id();
+    f.advance(java.time.Duration.ofMinutes(2));
+    Task failedB = svc().awaitTask(b, 10_000);
+    assertThat(failedB.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(failedB.error().kind()).isEqualTo("dependency_failed");
+    assertThat(failedB.error().message()).contains(a).contains("the build is red");
+    Task failedC = svc().awaitTask(c, 10_000);
+    assertThat(failedC.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(failedC.error().message()).contains(b);
+  }
+
+  @Test
+  void cancelling_a_dependency_fails_the_dependent_instead_of_leaving_it_waiting() {
+    f = new DaemonFixture(dir);
+    String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
+    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a)))
+        .id();
+    svc().cancelTask(a);
+    Task failed = svc().awaitTask(b, 10_000);
+    assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(failed.error().message()).contains("dependency " + a + " cancelled");
+  }
+
+  @Test
+  void dependencies_must_exist_and_not_have_failed() {
+    f = new DaemonFixture(dir);
+    assertThatThrownBy(() -> svc().createTask(NewTask.of("x").withAssignedTo("w")
+        .withDependsOn(List.of("no-such-task"))))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("only depend on tasks that already exist");
+    String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
+    svc().cancelTask(a);
+    assertThatThrownBy(() -> svc().createTask(NewTask.of("x").withAssignedTo("w")
+        .withDependsOn(List.of(a))))
+        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("already cancelled");
+    assertThat(svc().listTasks(null)).hasSize(1);
+  }
+
+  @Test
+  void retrying_a_dependent_waits_for_its_dependencies_again() {
+    f = new DaemonFixture(dir);
+    String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
+    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a)))
+        .id();
+    svc().cancelTask(a);
+    svc().awaitTask(b, 10_000);
+    svc().retryTask(a);
+    Task retried = svc().retryTask(b);
+    assertThat(retried.status()).isEqualTo(TaskStatus.WAITING);
+    svc().claimTasks("w", List.of(), 1, 0);
+    svc().completeTask(a, "w", null);
+    assertThat(svc().awaitTask(b, 100)).extracting(Task::status).isIn(TaskStatus.QUEUED,
+        TaskStatus.WAITING);
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (svc().getTask(b).status() != TaskStatus.QUEUED && System.nanoTime() < until) {
+      DaemonFixture.sleep(5);
+    }
+    assertThat(svc().getTask(b).status()).isEqualTo(TaskStatus.QUEUED);
+  }
+
+  @Test
+  void a_paused_type_is_claimed_by_nobody_until_resumed() {
+    f = new DaemonFixture(dir);
+    svc().registerAgent(new AgentRegistration("w", "worker", List.of("build"), null));
+    String id = svc().createTask(NewTask.of("build")).id();
+    QueueState paused = svc().pauseQueue("build");
+    assertThat(paused.paused()).isTrue();
+    assertThat(paused.queued()).isEqualTo(1);
+    assertThat(svc().claimTasks("w", List.of("build"), 10, 0)).isEmpty();
+    svc().resumeQueue("build");
+    assertThat(svc().claimTasks("w", List.of("build"), 10, 0)).extracting(Task::id)
+        .containsExactly(id);
+  }
+
+  @Test
+  void a_paused_type_holds_the_daemons_own_workers_too() {
+    f = new DaemonFixture(dir);
+    AtomicInteger ran = new AtomicInteger();
+    f.daemon.registerHandler("job", ctx -> TextNode.valueOf("ran " + ran.incrementAndGet()));
+    svc().pauseQueue("job");
+    String id = svc().createTask(NewTask.of("job")).id();
+    f.daemon.engine().dispatcher().claimOnce();
+    assertThat(svc().awaitTask(id, 200).status()).isEqualTo(TaskStatus.QUEUED);
+    svc().resumeQueue("job");
+    assertThat(svc().awaitTask(id, 10_000).status()).isEqualTo(TaskStatus.SUCCEEDED);
+  }
+
+  @Test
+  void a_concurrency_limit_is_never_exceeded_under_a_burst() throws Exception {
+    f = new DaemonFixture(dir, settings("concurrency", "32"));
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger peak = new AtomicInteger();
+    f.daemon.registerHandler("heavy", ctx -> {
+      int now = running.incrementAndGet();
+      peak.accumulateAndGet(now, Math::max);
+      Thread.sleep(20);
+      running.decrementAndGet();
+      return null;
+    });
+    svc().limitQueue("heavy", 3);
+    svc().registerAgent(new AgentRegistration("ext", "worker", List.of("heavy"), null));
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      ids.add(svc().createTask(NewTask.of("heavy")).id());
+    }
+    // External claimers race the daemon's workers for the same capped type.
+    ConcurrentLinkedQueue<Integer> observed = new ConcurrentLinkedQueue<>();
+    CountDownLatch done = new CountDownLatch(4);
+    try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
+      for (int t = 0; t < 4; t++) {
+        String agent = "ext-" + t;
+        pool.submit(() -> {
+          try {
+            for (int i = 0; i < 30; i++) {
+              for (Task claimed : svc().claimTasks(agent, List.of("heavy"), 5, 0)) {
+                observed.add(runningOf("heavy"));
+                svc().completeTask(claimed.id(), agent, null);
+              }
+            }
+          } finally {
+            done.countDown();
+          }
+          return null;
+        });
+      }
+      done.await(60, TimeUnit.SECONDS);
+    }
+    for (String id : ids) {
+      svc().awaitTask(id, 30_000);
+    }
+    assertThat(peak.get()).isLessThanOrEqualTo(3);
+    assertThat(observed).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
+    assertThat(svc().listTasks(new dev.coordd.api.TaskQuery(TaskStatus.SUCCEEDED, "heavy", null,
+        1000))).hasSize(60);
+  }
+
+  private int runningOf(String type) {
+    return (int) svc().listQueues().stream().filter(q -> q.type().equals(type)).findFirst()
+        .orElseThrow().running();
+  }
+
+  @Test
+  void bad_limits_are_refused() {
+    f = new DaemonFixture(dir);
+    assertThatThrownBy(() -> svc().limitQueue("x", 0)).isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("between 1 and");
+    assertThatThrownBy(() -> svc().pauseQueue("bad type")).isInstanceOf(
+        InvalidRequestException.class);
+    assertThat(svc().limitQueue("x", 2).maxConcurrency()).isEqualTo(2);
+    assertThat(svc().limitQueue("x", null).maxConcurrency()).isNull();
+  }
+}
