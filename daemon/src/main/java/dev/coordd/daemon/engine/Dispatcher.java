@@ -184,7 +184,7 @@ public final class Dispatcher {
       JsonNode result = handler.handle(new Context(task, clock, r.deadline, service));
       String json = resultJson(result);
       if (settle(r)) {
-        outcomes.succeed(task, json);
+        outcomes.succeed(task, result == null ? NullNode.getInstance() : result, json);
       }
     } catch (InterruptedException e) {
       // Whoever interrupted settled the attempt already.

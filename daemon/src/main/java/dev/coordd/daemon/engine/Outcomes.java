@@ -1,5 +1,6 @@
 package dev.coordd.daemon.engine;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
 import dev.coordd.daemon.store.Store;
@@ -36,9 +37,10 @@ public final class Outcomes {
   }
 
   /** Null when the attempt had already lost the task (lease expired, cancelled). */
-  public Task succeed(Task running, String resultJson) {
+  public Task succeed(Task running, JsonNode result, String resultJson) {
     long now = clock.millis();
-    return after(store.writer().execute(tx -> tasks.complete(tx, running, resultJson, now)));
+    boolean done = store.writer().execute(tx -> tasks.complete(tx, running, resultJson, now));
+    return done ? after(TaskStore.succeeded(running, result, now)) : null;
   }
 
   public Task fail(Task running, String message, String kind, boolean permanent) {

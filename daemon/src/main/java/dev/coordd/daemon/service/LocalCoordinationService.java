@@ -126,10 +126,12 @@ public final class LocalCoordinationService implements CoordinationService {
       }
       return result;
     });
-    if (inserted.created()) {
-      engine.announce(inserted.task());
+    if (!inserted.created()) {
+      return inserted.existing();
     }
-    return inserted.task();
+    Task created = TaskStore.created(inserted.row(), data);
+    engine.announce(created);
+    return created;
   }
 
   static final int MAX_DEPENDENCIES = 100;
@@ -339,9 +341,10 @@ public final class LocalCoordinationService implements CoordinationService {
     long now = clock.millis();
     Task done = engine.store().writer().execute(tx -> {
       Task current = heldBy(tx, taskId, name);
-      return tasks.complete(tx, current, resultJson, now);
+      return tasks.complete(tx, current, resultJson, now) ? current : null;
     });
-    return engine.outcomes().after(done);
+    return done == null ? null : engine.outcomes().after(
+        TaskStore.succeeded(done, result == null ? NullNode.getInstance() : result, now));
   }
 
   @Override

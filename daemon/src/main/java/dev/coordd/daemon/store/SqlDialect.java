@@ -35,7 +35,7 @@ public abstract class SqlDialect {
     return "INSERT INTO tasks (id, type, description, data, status, priority, assigned_to,"
         + " created_by, run_at, attempts, max_attempts, budget, timeout_ms, idempotency_key,"
         + " created_at, waiting_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT DO NOTHING RETURNING *";
+        + " ON CONFLICT DO NOTHING";
   }
 
   String taskById() {
@@ -50,7 +50,7 @@ public abstract class SqlDialect {
   String complete() {
     return "UPDATE tasks SET status = 'succeeded', result = ?, error = NULL, finished_at = ?,"
         + " lease_owner = NULL, lease_expires_at = NULL"
-        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
+        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ?";
   }
 
   /** Parameters: new status, run_at, error, finished_at, id, owner, attempt. */

@@ -38,6 +38,8 @@ public final class Store implements AutoCloseable {
       SQLiteConfig config = new SQLiteConfig();
       // IMMEDIATE: the writer takes the write lock when a batch begins, not halfway through it.
       config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+      // No generated-keys lookup after every insert: nothing reads them, and it costs a query.
+      config.setGetGeneratedKeys(false);
       writerConnection = DriverManager.getConnection(url, config.toProperties());
       dialect.configure(writerConnection);
       new Migrator(dialect.migrationFolder(), dialect.migrations()).migrate(writerConnection);

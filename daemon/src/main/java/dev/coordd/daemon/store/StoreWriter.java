@@ -34,6 +34,9 @@ public final class StoreWriter implements AutoCloseable {
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final Tx tx;
   private final Thread thread;
+  private final java.util.concurrent.ExecutorService acks =
+      java.util.concurrent.Executors.newSingleThreadExecutor(
+          Thread.ofPlatform().name("coordd-writer-acks").daemon(true).factory());
   private volatile boolean closed;
 
   private final ReentrantLock closing = new ReentrantLock();
@@ -125,9 +128,13 @@ public final class StoreWriter implements AutoCloseable {
       log.error("commit of {} operations failed", batch.size(), e);
       return;
     }
-    for (int i = 0; i < batch.size(); i++) {
-      complete(batch.get(i), results[i], errors[i]);
-    }
+    // Waking the callers is left to another thread: the writer goes straight to the next batch.
+    List<Pending<?>> done = List.copyOf(batch);
+    acks.execute(() -> {
+      for (int i = 0; i < done.size(); i++) {
+        complete(done.get(i), results[i], errors[i]);
+      }
+    });
   }
 
   /** Fast path: everything in one go. False when some operation threw. */
@@ -202,6 +209,12 @@ public final class StoreWriter implements AutoCloseable {
     if (thread.isAlive()) {
       log.error("the writer did not finish within 30 s; leaving its connection open");
       return;
+    }
+    acks.shutdown();
+    try {
+      acks.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
     tx.closeStatements();
     try {

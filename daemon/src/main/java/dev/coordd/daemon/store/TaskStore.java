@@ -39,24 +39,36 @@ public final class TaskStore {
       long createdAt,
       String waitingFor) {}
 
-  /** The task and whether this call created it (false: the idempotency key was taken). */
-  public record Inserted(Task task, boolean created) {}
+  /**
+   * What an insert did: created {@code row}, or found {@code existing} holding the idempotency
+   * key.
+   */
+  public record Inserted(Task existing, NewRow row) {
+    public boolean created() {
+      return existing == null;
+    }
+  }
 
+  /**
+   * Inserts the row, or finds the task that already holds its idempotency key. A new task is not
+   * read back: the caller builds it from what it sent ({@link #created}), off the single writer's
+   * thread.
+   */
   public Inserted insert(Tx tx, NewRow r) throws SQLException {
-    Task task =
-        tx.queryOne(
-            sql.insertTask(), Rows::task, r.id(), r.type(), r.description(), r.data(),
+    int inserted =
+        tx.update(
+            sql.insertTask(), r.id(), r.type(), r.description(), r.data(),
             r.status().wire(), r.priority(), r.assignedTo(), r.createdBy(), r.runAt(),
             r.maxAttempts(), r.maxAttempts(), r.timeoutMs(), r.idempotencyKey(), r.createdAt(),
             r.waitingFor());
-    if (task != null) {
-      return new Inserted(task, true);
+    if (inserted == 1) {
+      return new Inserted(null, r);
     }
     Task existing = tx.queryOne(sql.taskByIdempotencyKey(), Rows::task, r.idempotencyKey());
     if (existing == null) {
       throw new SQLException("insert of task " + r.id() + " conflicted but no task holds its key");
     }
-    return new Inserted(existing, false);
+    return new Inserted(existing, r);
   }
 
   /**
@@ -101,15 +113,33 @@ public final class TaskStore {
     return tx.query(statement, Rows::task, args.toArray());
   }
 
-  /** Succeeds the attempt {@code running} describes; null when that attempt no longer holds it. */
-  public Task complete(Tx tx, Task running, String resultJson, long now) throws SQLException {
-    Task done =
-        tx.queryOne(sql.complete(), Rows::task, resultJson, now, running.id(),
-            running.leaseOwner(), running.attempts());
-    if (done != null) {
+  /** The task a successful {@link #insert} created, as the row now holds it. */
+  public static Task created(NewRow r, com.fasterxml.jackson.databind.JsonNode data) {
+    return new Task(r.id(), r.type(), r.description(), data, r.status(), r.priority(),
+        r.assignedTo(), r.createdBy(), r.runAt(), 0, r.maxAttempts(), r.timeoutMs(),
+        r.idempotencyKey(), null, null, null, null, r.createdAt(), null, null, r.waitingFor(),
+        null, List.of());
+  }
+
+  /**
+   * Succeeds the attempt {@code running} describes; false when that attempt no longer holds the
+   * task. The caller builds the finished task with {@link #succeeded}, off the writer's thread.
+   */
+  public boolean complete(Tx tx, Task running, String resultJson, long now) throws SQLException {
+    boolean done = tx.update(sql.complete(), resultJson, now, running.id(), running.leaseOwner(),
+        running.attempts()) == 1;
+    if (done) {
       insertRun(tx, running, now, "succeeded", resultJson, null);
     }
     return done;
+  }
+
+  /** {@code running} as a successful {@link #complete} left it. */
+  public static Task succeeded(Task r, com.fasterxml.jackson.databind.JsonNode result, long now) {
+    return new Task(r.id(), r.type(), r.description(), r.data(), TaskStatus.SUCCEEDED,
+        r.priority(), r.assignedTo(), r.createdBy(), r.runAt(), r.attempts(), r.maxAttempts(),
+        r.timeoutMs(), r.idempotencyKey(), result, null, null, null, r.createdAt(), r.startedAt(),
+        now, null, null, List.of());
   }
 
   /**
