@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.coordd.cli.CliRun.Result;
 import picocli.CommandLine;
 
 /** The coordd command run in-process (picocli's way) against a real daemon on a temp home. */
@@ -25,11 +26,6 @@ class CliTest {
   @TempDir Path dir;
   Daemon daemon;
 
-  record Result(int exit, String out, String err) {
-    JsonNode json() {
-      return Json.read(out);
-    }
-  }
 
   Path home() {
     return dir.resolve("home");
@@ -47,18 +43,7 @@ class CliTest {
   }
 
   Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    if (!all.contains("--home") && !all.contains("--help") && !all.contains("generate-completion")) {
-      all.add("--home");
-      all.add(home().toString());
-    }
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+    return CliRun.inHome(home(), args);
   }
 
   @Test

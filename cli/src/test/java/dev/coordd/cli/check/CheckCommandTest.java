@@ -1,5 +1,7 @@
 package dev.coordd.cli.check;
 
+import dev.coordd.cli.CliRun;
+import dev.coordd.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coordd.api.Invocation;
@@ -26,23 +28,13 @@ import picocli.CommandLine;
 class CheckCommandTest {
   @TempDir Path dir;
 
-  record Result(int exit, String out, String err) {}
 
   Path home() {
     return dir.resolve("home");
   }
 
   Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.add("--home");
-    all.add(home().toString());
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+    return CliRun.inHome(home(), args);
   }
 
   @Test

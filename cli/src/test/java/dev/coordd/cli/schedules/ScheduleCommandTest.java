@@ -1,5 +1,7 @@
 package dev.coordd.cli.schedules;
 
+import dev.coordd.cli.CliRun;
+import dev.coordd.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,11 +26,6 @@ class ScheduleCommandTest {
   @TempDir Path dir;
   Daemon daemon;
 
-  record Result(int exit, String out, String err) {
-    JsonNode json() {
-      return Json.read(out);
-    }
-  }
 
   Path home() {
     return dir.resolve("home");
@@ -46,18 +43,7 @@ class ScheduleCommandTest {
   }
 
   Result run(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    if (!all.contains("--help")) {
-      all.add("--home");
-      all.add(home().toString());
-    }
-    CommandLine cl = Main.commandLine();
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    cl.setOut(new PrintWriter(out, true));
-    cl.setErr(new PrintWriter(err, true));
-    int exit = cl.execute(all.toArray(String[]::new));
-    return new Result(exit, out.toString(), err.toString());
+    return CliRun.inHome(home(), args);
   }
 
   @Test
