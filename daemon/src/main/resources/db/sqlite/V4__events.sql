@@ -14,6 +14,8 @@ CREATE TABLE events (
 
 -- Retention looks for old events by age.
 CREATE INDEX events_created ON events (created_at);
+-- Direct messages waiting for an agent that has no cursor yet, and reads of one topic.
+CREATE INDEX events_topic ON events (topic, seq);
 CREATE INDEX events_rules_pending ON events (created_at) WHERE rules_pending = 1;
 
 -- One cursor per agent over everything it receives: the last seq it acknowledged.

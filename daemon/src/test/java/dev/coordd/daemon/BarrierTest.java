@@ -48,6 +48,25 @@ class BarrierTest {
   }
 
   @Test
+  void a_barrier_name_used_again_waits_for_new_arrivals() {
+    try (DaemonFixture f = new DaemonFixture(dir)) {
+      f.service().arrive("daily", "alice");
+      f.service().arrive("daily", "bob");
+      Task first = f.service().createTask(barrier("daily", "1m"));
+      assertThat(f.service().awaitTask(first.id(), 10000).status())
+          .isEqualTo(TaskStatus.SUCCEEDED);
+      Task second = f.service().createTask(barrier("daily", "1m"));
+      f.awaitStatus(second.id(), TaskStatus.WAITING);
+      f.advance(Duration.ofMillis(300)); // a housekeeping round: yesterday's arrivals are gone
+      assertThat(f.service().getTask(second.id()).status()).isEqualTo(TaskStatus.WAITING);
+      f.service().arrive("daily", "alice");
+      f.service().arrive("daily", "bob");
+      assertThat(f.service().awaitTask(second.id(), 10000).status())
+          .isEqualTo(TaskStatus.SUCCEEDED);
+    }
+  }
+
+  @Test
   void a_waiting_barrier_survives_a_restart() {
     try (DaemonFixture f = new DaemonFixture(dir)) {
       Task t = f.service().createTask(barrier("durable", "10m"));

@@ -64,7 +64,7 @@ public final class Barriers {
   }
 
   /** The result of a released barrier. */
-  public ObjectNode released(String barrier, Set<String> expected) {
+  private ObjectNode released(String barrier, Set<String> expected) {
     ObjectNode result = Json.MAPPER.createObjectNode();
     result.put("action", "synchronize_agents").put("barrier", barrier);
     result.set("agents", Json.MAPPER.valueToTree(expected));
@@ -85,12 +85,12 @@ public final class Barriers {
         missing.removeAll(arrived);
         if (missing.isEmpty()) {
           String result = Json.write(released(barrier, expected));
-          end(t, result, null, now);
+          end(t, barrier, result, null, now);
         } else if (t.waitUntil() != null && now >= t.waitUntil()) {
           TaskError error = new TaskError("barrier '" + barrier + "' timed out: still waiting for "
               + missing + "; arrived: " + arrived.stream().filter(expected::contains).toList(),
               "timeout", t.attempts());
-          end(t, null, error, now);
+          end(t, barrier, null, error, now);
         }
       }
     } finally {
@@ -98,8 +98,14 @@ public final class Barriers {
     }
   }
 
-  private void end(Task waiting, String result, TaskError error, long now) {
-    outcomes.after(store.writer().execute(
-        tx -> tasks.endWait(tx, waiting, result, error, "barrier", now)));
+  /** Ends the barrier task and forgets its arrivals, so the name starts afresh next time. */
+  private void end(Task waiting, String barrier, String result, TaskError error, long now) {
+    outcomes.after(store.writer().execute(tx -> {
+      Task ended = tasks.endWait(tx, waiting, result, error, "barrier", now);
+      if (ended != null) {
+        agents.clearArrivals(tx, barrier);
+      }
+      return ended;
+    }));
   }
 }

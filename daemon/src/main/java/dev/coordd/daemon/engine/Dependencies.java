@@ -70,15 +70,26 @@ public final class Dependencies {
     }
   }
 
-  /** One pass until settled: release the ready, fail the broken. */
+  /**
+   * Passes until settled: release the ready, fail the broken. A round already running does the
+   * work, so a caller that finds one going returns at once (housekeeping is never held up).
+   */
   public void settle() {
-    round.lock();
+    if (!round.tryLock()) {
+      nudge(); // make sure the running round's results are looked at again
+      return;
+    }
     try {
       boolean changed = true;
       for (int pass = 0; changed && pass < 100; pass++) {
         changed = false;
         for (TaskStore.DependencyWait w : store.read(tasks::dependencyWaits)) {
-          changed |= settle(w);
+          try {
+            changed |= settle(w);
+          } catch (RuntimeException e) {
+            log.warn("could not settle the dependencies of task {}; next round retries",
+                w.task().id(), e);
+          }
         }
       }
     } finally {

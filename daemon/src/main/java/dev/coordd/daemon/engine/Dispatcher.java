@@ -62,7 +62,6 @@ public final class Dispatcher {
   private final Outcomes outcomes;
   private final Clock clock;
   private final Wakeup wakeup;
-  private final Queues queues;
   private final Semaphore slots;
   private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
   private volatile CoordinationService service;
@@ -70,7 +69,7 @@ public final class Dispatcher {
   private Thread loop;
 
   Dispatcher(DaemonConfig config, Store store, TaskStore tasks, HandlerRegistry handlers,
-      Outcomes outcomes, Clock clock, Wakeup wakeup, Queues queues) {
+      Outcomes outcomes, Clock clock, Wakeup wakeup) {
     this.self = config.name();
     this.config = config;
     this.store = store;
@@ -79,7 +78,6 @@ public final class Dispatcher {
     this.outcomes = outcomes;
     this.clock = clock;
     this.wakeup = wakeup;
-    this.queues = queues;
     this.slots = new Semaphore(config.concurrency());
   }
 
@@ -144,9 +142,7 @@ public final class Dispatcher {
       long leaseUntil = now + config.leaseDuration().toMillis();
       String types = handlers.typesJson();
       int max = wanted;
-      boolean policy = queues.active();
-      claimed = store.writer().execute(
-          tx -> tasks.claim(tx, self, types, now, leaseUntil, max, policy));
+      claimed = store.writer().execute(tx -> tasks.claim(tx, self, types, now, leaseUntil, max));
     } catch (RuntimeException e) {
       slots.release(wanted);
       throw e;

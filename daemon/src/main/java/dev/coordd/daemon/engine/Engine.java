@@ -52,9 +52,8 @@ public final class Engine {
     this.outcomes = new Outcomes(store, tasks, backoff, clock, waiters, wakeup, queueChanged,
         dependencies);
     dependencies.outcomes(outcomes);
-    this.queues = new Queues(store);
-    this.dispatcher =
-        new Dispatcher(config, store, tasks, handlers, outcomes, clock, wakeup, queues);
+    this.queues = new Queues(store, outcomes);
+    this.dispatcher = new Dispatcher(config, store, tasks, handlers, outcomes, clock, wakeup);
     this.housekeeper = new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock);
     this.barriers = new Barriers(store, agents, tasks, clock);
     barriers.outcomes(outcomes);

@@ -12,26 +12,21 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per-type pause and concurrency limits. They live in the store, so every claimer honours them in
- * the claim statement itself; this class only remembers whether any exist, so the claim can take
- * its fast path while none do. Thread-safe.
+ * Per-type pause and concurrency limits. They live in the store and the claim reads them in its
+ * own transaction, so every claimer honours them, the daemon's workers and external agents alike.
+ * Thread-safe.
  */
 public final class Queues {
   static final int MAX_LIMIT = 100_000;
 
   private final Store store;
   private final QueueStore queues;
-  private volatile boolean active;
+  private final Outcomes outcomes;
 
-  Queues(Store store) {
+  Queues(Store store, Outcomes outcomes) {
     this.store = store;
     this.queues = new QueueStore(store.sql());
-    refresh();
-  }
-
-  /** True while some type is paused or capped: claims must use the policy-aware statement. */
-  public boolean active() {
-    return active;
+    this.outcomes = outcomes;
   }
 
   public QueueState pause(String type) {
@@ -62,7 +57,7 @@ public final class Queues {
       queues.upsert(tx, type, paused, cap, setCap);
       return null;
     });
-    refresh();
+    outcomes.queued(); // a resume or a raised cap may free work for waiting claimers
     return list().stream().filter(q -> q.type().equals(type)).findFirst().orElseThrow();
   }
 
@@ -80,10 +75,6 @@ public final class Queues {
     });
   }
 
-  private void refresh() {
-    active = store.read(tx -> queues.policies(tx).values().stream()
-        .anyMatch(p -> p.paused() || p.cap() != null));
-  }
 
   private static void checkType(String type) {
     if (type == null || !HandlerRegistry.TYPE.matcher(type).matches()) {

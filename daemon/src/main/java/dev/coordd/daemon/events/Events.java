@@ -233,7 +233,7 @@ public final class Events {
           done = false;
           log.warn("event rule {} ('{}'): could not create its task for event {} yet: {}",
               r.index(), r.pattern(), e.seq(), ex.getMessage());
-        } catch (CoorddException | IllegalArgumentException ex) {
+        } catch (RuntimeException ex) { // the event is committed: a rule must never undo that
           log.warn("event rule {} ('{}' → task type '{}'{}) made no task for event {} on {}: {}",
               r.index(), r.pattern(), r.rule().task().type(),
               agent == null ? "" : " for " + agent, e.seq(), e.topic(), ex.getMessage());
@@ -290,7 +290,11 @@ public final class Events {
     return store.writer().execute(tx -> {
       engine.agents().touch(tx, newId, a, now);
       long latest = events.latestSeq(tx);
-      events.ensureCursor(tx, a, latest);
+      // A new cursor starts at the newest event, but before any direct message already sent to
+      // the agent: those were meant for it and must not be skipped. (Pattern events before now
+      // stay out: a subscription carries its own starting point.)
+      Long firstDirect = events.firstSeq(tx, TopicPattern.directTopic(a));
+      events.ensureCursor(tx, a, firstDirect == null ? latest : Math.min(latest, firstDirect - 1));
       return events.subscribe(tx, a, p.text(), latest, now).toSubscription();
     });
   }

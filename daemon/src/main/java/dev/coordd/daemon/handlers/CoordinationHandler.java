@@ -61,7 +61,9 @@ public final class CoordinationHandler implements TaskHandler {
     String barrier = data.hasNonNull("barrier") ? data.get("barrier").asText() : ctx.task().id();
     List<String> arrived = barriers.arrived(barrier);
     if (arrived.containsAll(expected)) {
-      return barriers.released(barrier, expected);
+      // Everyone came before the task ran: release it by the same path as a late arrival, which
+      // also forgets the arrivals so the barrier's name starts afresh.
+      throw new AwaitExternal(Barriers.WAIT_KIND + barrier, ctx.task().startedAt());
     }
     throw new AwaitExternal(Barriers.WAIT_KIND + barrier,
         ctx.task().startedAt() + timeoutMillis(data));

@@ -328,7 +328,7 @@ public final class LocalCoordinationService implements CoordinationService {
     String newId = engine.ids().next();
     return engine.store().writer().execute(tx -> {
       engine.agents().touch(tx, newId, name, now);
-      return tasks.claim(tx, name, typesJson, now, leaseUntil, n, engine.queues().active());
+      return tasks.claim(tx, name, typesJson, now, leaseUntil, n);
     });
   }
 

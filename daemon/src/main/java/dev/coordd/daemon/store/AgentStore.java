@@ -61,4 +61,9 @@ public final class AgentStore {
   public List<String> arrivals(Tx tx, String barrier) throws SQLException {
     return tx.query(sql.arrivals(), rs -> rs.getString(1), barrier);
   }
+
+  /** Forgets a finished barrier's arrivals, so its name can be used again. */
+  public void clearArrivals(Tx tx, String barrier) throws SQLException {
+    tx.update(sql.clearArrivals(), barrier);
+  }
 }

@@ -107,6 +107,14 @@ public final class EventStore {
         agent);
   }
 
+  /** The first event on {@code topic}, or null when there is none. */
+  public Long firstSeq(Tx tx, String topic) throws SQLException {
+    return tx.queryOne("SELECT MIN(seq) FROM events WHERE topic = ?", rs -> {
+      long v = rs.getLong(1);
+      return rs.wasNull() ? null : v;
+    }, topic);
+  }
+
   /** Gives the agent a cursor at {@code seq} unless it has one. */
   public void ensureCursor(Tx tx, String agent, long seq) throws SQLException {
     tx.update("INSERT INTO event_cursors (agent, seq) VALUES (?, ?) ON CONFLICT DO NOTHING",

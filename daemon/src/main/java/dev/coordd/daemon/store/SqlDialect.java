@@ -18,15 +18,16 @@ public abstract class SqlDialect {
   /** Settings of the writer connection, run once when it opens. */
   abstract void configure(Connection c) throws SQLException;
 
+  static final String CLAIM_EXCLUDING = "excluding";
+  static final String CLAIM_OF_TYPE = "of type";
+
   /**
    * The claim: one atomic statement that flips up to {@code ?5} queued tasks to running and returns
    * them. Parameters: 1 agent, 2 lease expiry, 3 now, 4 JSON array of types or null for any, 5
-   * limit.
+   * limit; with {@link #CLAIM_EXCLUDING}, 6 a JSON array of types to leave alone; with {@link
+   * #CLAIM_OF_TYPE}, 6 the one type to take. An empty filter takes any type.
    */
-  abstract String claim();
-
-  /** The claim while a queue is paused or capped; same parameters as {@link #claim()}. */
-  abstract String claimWithQueuePolicy();
+  abstract String claim(String typeFilter);
 
   /** Count of signed-on agents whose capabilities (a JSON array) include type {@code ?1}. */
   abstract String countCapableAgents();
@@ -96,6 +97,10 @@ public abstract class SqlDialect {
         + " CASE WHEN ?4 = 1 THEN ?3 END)"
         + " ON CONFLICT (type) DO UPDATE SET paused = COALESCE(?2, queue_types.paused),"
         + " max_concurrency = CASE WHEN ?4 = 1 THEN ?3 ELSE queue_types.max_concurrency END";
+  }
+
+  String countRunningOfType() {
+    return "SELECT COUNT(*) FROM tasks WHERE status = 'running' AND type = ?";
   }
 
   /** Per type: running and queued counts (for the queue list). */
@@ -257,5 +262,9 @@ public abstract class SqlDialect {
 
   String arrivals() {
     return "SELECT agent FROM barrier_arrivals WHERE barrier = ? ORDER BY arrived_at, agent";
+  }
+
+  String clearArrivals() {
+    return "DELETE FROM barrier_arrivals WHERE barrier = ?";
   }
 }

@@ -39,7 +39,7 @@ final class SqliteDialect extends SqlDialect {
   }
 
   @Override
-  String claim() {
+  String claim(String typeFilter) {
     return "UPDATE tasks SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,"
         + " attempts = attempts + 1, started_at = ?3"
         // INDEXED BY: left alone, the planner prefers tasks_status and sorts every queued row.
@@ -47,30 +47,12 @@ final class SqliteDialect extends SqlDialect {
         + " WHERE status = 'queued' AND run_at <= ?3"
         + " AND (assigned_to = ?1 OR (assigned_to IS NULL"
         + " AND (?4 IS NULL OR type IN (SELECT value FROM json_each(?4)))))"
-        + " ORDER BY priority DESC, id LIMIT ?5)"
-        + " AND status = 'queued' RETURNING *";
-  }
-
-  /**
-   * The claim when some type is paused or capped: the same compare-and-set, but a window ranks
-   * each type's candidates so one batch never takes more than the type's free slots. Slower than
-   * {@link #claim()} (it ranks every candidate), so it is used only while a pause or cap exists.
-   */
-  @Override
-  String claimWithQueuePolicy() {
-    return "UPDATE tasks SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,"
-        + " attempts = attempts + 1, started_at = ?3"
-        + " WHERE id IN (SELECT id FROM ("
-        + "   SELECT t.id, t.priority, q.max_concurrency AS cap,"
-        + "     ROW_NUMBER() OVER (PARTITION BY t.type ORDER BY t.priority DESC, t.id) AS rank,"
-        + "     (SELECT COUNT(*) FROM tasks r WHERE r.status = 'running' AND r.type = t.type)"
-        + "       AS busy"
-        + "   FROM tasks t LEFT JOIN queue_types q ON q.type = t.type"
-        + "   WHERE t.status = 'queued' AND t.run_at <= ?3"
-        + "   AND (t.assigned_to = ?1 OR (t.assigned_to IS NULL"
-        + "     AND (?4 IS NULL OR t.type IN (SELECT value FROM json_each(?4)))))"
-        + "   AND COALESCE(q.paused, 0) = 0)"
-        + " WHERE cap IS NULL OR rank <= cap - busy"
+        + switch (typeFilter) {
+            case "" -> "";
+            case CLAIM_EXCLUDING -> " AND type NOT IN (SELECT value FROM json_each(?6))";
+            case CLAIM_OF_TYPE -> " AND type = ?6";
+            default -> throw new IllegalArgumentException(typeFilter);
+          }
         + " ORDER BY priority DESC, id LIMIT ?5)"
         + " AND status = 'queued' RETURNING *";
   }

@@ -6,6 +6,8 @@ import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskRun;
 import dev.coordd.api.TaskStatus;
 import java.sql.SQLException;
+import dev.coordd.internal.Json;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -17,9 +19,11 @@ import java.util.Map;
  */
 public final class TaskStore {
   private final SqlDialect sql;
+  private final QueueStore queues;
 
   public TaskStore(SqlDialect sql) {
     this.sql = sql;
+    this.queues = new QueueStore(sql);
   }
 
   /** A new row; {@code data} is JSON text. */
@@ -74,19 +78,45 @@ public final class TaskStore {
   /**
    * Claims up to {@code max} due tasks for {@code agent}: those assigned to it and unassigned ones
    * of {@code typesJson} (a JSON array; null for any type). Highest priority first, then oldest.
-   * With {@code queuePolicy}, paused types are skipped and capped types get no more than their
-   * free slots.
+   *
+   * <p>Paused types are left alone and a capped type gets no more than its free slots. The policy
+   * is read inside the caller's transaction, and SQLite has one writer, so it cannot change
+   * between the check and the claim. With a policy, uncapped types are claimed first in one
+   * statement, then each capped type up to its free slots; every statement uses the claim index.
    */
-  public List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max,
-      boolean queuePolicy) throws SQLException {
-    String statement = queuePolicy ? sql.claimWithQueuePolicy() : sql.claim();
-    List<Task> claimed = tx.query(statement, Rows::task, agent, leaseUntil, now, typesJson, max);
+  public List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max)
+      throws SQLException {
+    Map<String, QueueStore.Policy> policies = queues.policies(tx);
+    List<String> held = new ArrayList<>();
+    policies.forEach((type, p) -> {
+      if (p.paused() || p.cap() != null) {
+        held.add(type);
+      }
+    });
+    List<Task> claimed = new ArrayList<>();
+    if (held.isEmpty()) {
+      claimed.addAll(tx.query(sql.claim(""), Rows::task, agent, leaseUntil, now, typesJson, max));
+    } else {
+      claimed.addAll(tx.query(sql.claim(SqlDialect.CLAIM_EXCLUDING), Rows::task, agent,
+          leaseUntil, now, typesJson, max, Json.write(held)));
+      for (String type : held) {
+        QueueStore.Policy p = policies.get(type);
+        int room = max - claimed.size();
+        if (p.paused() || room <= 0) {
+          continue;
+        }
+        long free = p.cap() - tx.count(sql.countRunningOfType(), type);
+        if (free > 0) {
+          claimed.addAll(tx.query(sql.claim(SqlDialect.CLAIM_OF_TYPE), Rows::task, agent,
+              leaseUntil, now, typesJson, (int) Math.min(free, room), type));
+        }
+      }
+    }
     // RETURNING order is unspecified; hand tasks out in claim order.
-    return claimed.stream()
-        .sorted((a, b) -> a.priority() != b.priority()
-            ? Integer.compare(b.priority(), a.priority())
-            : a.id().compareTo(b.id()))
-        .toList();
+    claimed.sort((a, b) -> a.priority() != b.priority()
+        ? Integer.compare(b.priority(), a.priority())
+        : a.id().compareTo(b.id()));
+    return claimed;
   }
 
   public Task get(Tx tx, String id) throws SQLException {

@@ -411,4 +411,14 @@ class EventsTest {
     assertThat(svc().inbox("alice", 10, 0).patterns()).isEmpty();
     assertThat(svc().publish("x", null, null).seq()).as("the daemon goes on").isPositive();
   }
+
+  @Test
+  void a_direct_message_sent_before_the_first_subscribe_is_still_delivered() {
+    start();
+    svc().registerAgent(dev.coordd.api.AgentRegistration.of("bob"));
+    svc().publish("build.before", null, null); // before the subscription: not bob's
+    svc().publish("agent.bob", json("{\"hi\":1}"), "alice");
+    svc().subscribe("bob", "build.*");
+    assertThat(topics(svc().inbox("bob", 10, 0).events())).containsExactly("agent.bob");
+  }
 }
