@@ -67,6 +67,12 @@ public final class InvocationQueue {
 
   /** Ends the waiting task of an archived invocation; a task that moved on is left alone. */
   void settle(Invocation archived) {
+    if (Invocation.PENDING.equals(archived.status())
+        || Invocation.PROCESSING.equals(archived.status())) {
+      // Finishing is a rename into the archive, then a rewrite with the outcome: caught between
+      // the two, the outcome is not written yet. The finisher settles it (or the next round).
+      return;
+    }
     Task waiting = engine.store().read(tx -> engine.tasks().get(tx, archived.taskId()));
     if (waiting == null || waiting.status() != TaskStatus.WAITING
         || !(WAIT_KIND + archived.id()).equals(waiting.waitingFor())) {

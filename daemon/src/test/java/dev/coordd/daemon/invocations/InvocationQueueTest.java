@@ -182,6 +182,19 @@ class InvocationQueueTest {
   }
 
   @Test
+  void an_invocation_caught_mid_finish_in_the_archive_does_not_fail_its_task() throws Exception {
+    Task t = invoke("careful");
+    f.awaitStatus(t.id(), TaskStatus.WAITING);
+    Invocation inv = onlyPending();
+    svc.processInvocation(inv.id(), "claude-3");
+    // What a finisher leaves between its rename into the archive and the rewrite with the result.
+    Files.move(f.home.resolve("invocations/processing/" + inv.id() + ".json"),
+        f.home.resolve("invocations/archive/" + inv.id() + ".json"));
+    f.advance(Duration.ofSeconds(1)); // a housekeeping round reconciles the archive
+    assertThat(svc.getTask(t.id()).status()).isEqualTo(TaskStatus.WAITING);
+  }
+
+  @Test
   void invocation_ids_cannot_smuggle_a_path() {
     for (String bad : List.of("../../etc/passwd", "a/b", ".hidden", "", "x".repeat(100))) {
       assertThatThrownBy(() -> svc.processInvocation(bad, "a"))
