@@ -224,7 +224,9 @@ public final class Locks {
             + " until " + Instant.ofEpochMilli(l.expiresAt())
             + " (lease expires in " + span(l.expiresAt() - now) + ")")
         .collect(Collectors.joining(", "));
-    return "resource " + resource + " is held " + parts;
+    // A TTL is an upper bound: a holder that stops beating loses its leases sooner (stale).
+    return "resource " + resource + " is held " + parts
+        + "; a holder that stops sending heartbeats loses its leases sooner";
   }
 
   /** A short span like 4m59s, 250ms, 2h0m. */

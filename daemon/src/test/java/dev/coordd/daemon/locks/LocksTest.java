@@ -63,7 +63,8 @@ class LocksTest {
     assertThatThrownBy(() -> svc.acquireLock("src/Main.java", "bob", MIN, false, 0))
         .isInstanceOf(ConflictException.class)
         .hasMessage("resource src/Main.java is held exclusively by alice until "
-            + Instant.ofEpochMilli(held.expiresAt()) + " (lease expires in 5m)");
+            + Instant.ofEpochMilli(held.expiresAt()) + " (lease expires in 5m); a holder that"
+            + " stops sending heartbeats loses its leases sooner");
     assertThat(svc.listLocks()).containsExactly(held);
   }
 
