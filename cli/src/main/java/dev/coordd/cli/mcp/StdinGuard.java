@@ -94,8 +94,9 @@ final class StdinGuard extends InputStream {
         ended.countDown();
         return false;
       }
-      if (accept(next)) {
-        line = next;
+      byte[] accepted = accept(next);
+      if (accepted != null) {
+        line = accepted;
         pos = 0;
       }
     }
@@ -129,25 +130,30 @@ final class StdinGuard extends InputStream {
     return buf.toByteArray();
   }
 
-  private boolean accept(byte[] bytes) {
+  /**
+   * The message re-written as one compact line, or null when it was answered as bad. Re-writing
+   * matters: JSON allows a raw CR between tokens, which the SDK's reader takes for a line end.
+   */
+  private byte[] accept(byte[] bytes) {
     String text = new String(bytes, StandardCharsets.UTF_8);
     if (text.isBlank()) {
-      return false;
+      return null;
     }
     JsonNode tree;
     try {
       tree = Json.MAPPER.readTree(text);
     } catch (IOException e) {
       answer(null, -32700, "Parse error: not JSON");
-      return false;
+      return null;
     }
     JsonNode id = tree != null && tree.isObject() ? tree.get("id") : null;
     try {
-      McpSchema.deserializeJsonRpcMessage(mapper, text.strip());
-      return true;
+      String compact = Json.write(tree);
+      McpSchema.deserializeJsonRpcMessage(mapper, compact);
+      return (compact + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (IOException | RuntimeException e) {
       answer(id, -32600, "Invalid Request: not a JSON-RPC 2.0 message");
-      return false;
+      return null;
     }
   }
 

@@ -210,4 +210,16 @@ class CoorddToolsTest {
     assertThat(answers.get(1).get("id").asInt()).isEqualTo(4);
     assertThat(guard.awaitEnd(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
   }
+
+  @Test
+  void a_message_with_a_raw_carriage_return_reaches_the_server_as_one_line() throws Exception {
+    String input = "{\"jsonrpc\":\"2.0\",\r\"id\":2,\"method\":\"tools/list\"}\n";
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    StdinGuard guard = new StdinGuard(
+        new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out,
+        new JacksonMcpJsonMapper(McpCommand.mapper()));
+    String passed = new String(guard.readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(passed).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n");
+    assertThat(out.size()).isZero();
+  }
 }

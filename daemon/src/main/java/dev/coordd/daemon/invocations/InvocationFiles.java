@@ -114,15 +114,17 @@ public final class InvocationFiles {
    */
   public Invocation process(String id, String agent) {
     checkId(id);
-    Path target = processing().resolve(id + ".json");
-    ensureFolders();
-    if (!move(pending().resolve(id + ".json"), target)) {
-      throw notPending(id);
-    }
-    Invocation taken = with(read(target), Invocation.PROCESSING, agent, clock.millis(), null,
-        null, null);
-    write(target, taken);
-    return taken;
+    return locked(() -> {
+      Path target = processing().resolve(id + ".json");
+      ensureFolders();
+      if (!move(pending().resolve(id + ".json"), target)) {
+        throw notPending(id);
+      }
+      Invocation taken = with(read(target), Invocation.PROCESSING, agent, clock.millis(), null,
+          null, null);
+      write(target, taken);
+      return taken;
+    });
   }
 
   public Invocation complete(String id, JsonNode result) {
@@ -134,9 +136,37 @@ public final class InvocationFiles {
     return finish(id, Invocation.FAILED, null, error);
   }
 
-  /** Archives an open invocation nobody finished (expired, or its task was cancelled). */
+  /** Archives an open invocation nobody finished (its task was cancelled). */
   public Invocation close(String id, String status, String reason) {
     return finish(id, status, null, reason);
+  }
+
+  /** Archives an invocation only while nobody has taken it (expiry); a conflict otherwise. */
+  public Invocation closePending(String id, String status, String reason) {
+    checkId(id);
+    return locked(() -> {
+      ensureFolders();
+      Path target = archive().resolve(id + ".json");
+      if (!move(pending().resolve(id + ".json"), target)) {
+        throw notPending(id);
+      }
+      Invocation open = read(target);
+      Invocation done = with(open, status, null, null, clock.millis(), null, reason);
+      write(target, done);
+      return done;
+    });
+  }
+
+  /** The folder the invocation is in now ({@code pending}, {@code processing}, …), or null. */
+  public String where(String id) {
+    checkId(id);
+    if (Files.exists(pending().resolve(id + ".json"))) {
+      return Invocation.PENDING;
+    }
+    if (Files.exists(processing().resolve(id + ".json"))) {
+      return Invocation.PROCESSING;
+    }
+    return Files.exists(archive().resolve(id + ".json")) ? "archive" : null;
   }
 
   /**
@@ -145,18 +175,46 @@ public final class InvocationFiles {
    */
   private Invocation finish(String id, String status, JsonNode result, String error) {
     checkId(id);
-    ensureFolders();
-    Path target = archive().resolve(id + ".json");
-    if (!move(processing().resolve(id + ".json"), target)
-        && !move(pending().resolve(id + ".json"), target)) {
-      throw notPending(id);
-    }
-    Invocation open = read(target);
-    Invocation done = with(open, status, open.takenBy(), open.takenAt(), clock.millis(), result,
-        error);
-    write(target, done);
-    return done;
+    return locked(() -> {
+      ensureFolders();
+      Path target = archive().resolve(id + ".json");
+      if (!move(processing().resolve(id + ".json"), target)
+          && !move(pending().resolve(id + ".json"), target)) {
+        throw notPending(id);
+      }
+      Invocation open = read(target);
+      Invocation done = with(open, status, open.takenBy(), open.takenAt(), clock.millis(),
+          result, error);
+      write(target, done);
+      return done;
+    });
   }
+
+  /**
+   * Runs a state change (a rename, then a rewrite of the moved file) under one lock shared by
+   * every thread and every process on this folder, so no other change lands between the two
+   * steps. The rename alone still decides races; the lock keeps the rewrite with it.
+   */
+  private <T> T locked(java.util.function.Supplier<T> change) {
+    ensureFolders();
+    java.util.concurrent.locks.ReentrantLock inProcess =
+        LOCKS.computeIfAbsent(root.toAbsolutePath().normalize(), k ->
+            new java.util.concurrent.locks.ReentrantLock());
+    inProcess.lock(); // a JVM may hold one file lock per file: threads queue here first
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+            root.resolve(".lock"), java.nio.file.StandardOpenOption.CREATE,
+            java.nio.file.StandardOpenOption.WRITE);
+        java.nio.channels.FileLock ignored = ch.lock()) {
+      return change.get();
+    } catch (IOException e) {
+      throw new CoorddException("invocations", "cannot lock " + root + ": " + e.getMessage(), e);
+    } finally {
+      inProcess.unlock();
+    }
+  }
+
+  private static final java.util.Map<Path, java.util.concurrent.locks.ReentrantLock> LOCKS =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Deletes archived invocations finished more than {@code age} ago; returns how many. */
   public int cleanup(Duration age) {

@@ -92,27 +92,55 @@ public final class InvocationQueue {
   }
 
   /**
-   * One round: settle tasks whose invocation was archived behind the daemon's back, and fail
-   * those whose invocation expired untaken.
+   * One round: settle tasks whose invocation was archived behind the daemon's back (coordd check
+   * with no daemon), fail those whose invocation nobody took in time, and fail those whose
+   * invocation file is gone. Completions through the daemon settle at once, so this full pass runs
+   * only at start and then once per poll interval of clock time.
    */
   public void reconcile() {
     long now = engine.clock().millis();
+    if (now < nextReconcile) {
+      return;
+    }
+    nextReconcile = now + engine.config().pollInterval().toMillis();
     List<Task> waiting = engine.store().read(tx -> engine.tasks().waitingFor(tx, WAIT_KIND));
     for (Task t : waiting) {
       String id = t.waitingFor().substring(WAIT_KIND.length());
       try {
-        Optional<Invocation> archived = files.archived(id);
-        if (archived.isPresent()) {
-          settle(archived.get());
-        } else if (t.waitUntil() != null && now >= t.waitUntil()) {
-          settle(files.close(id, Invocation.EXPIRED, "invocation " + id
-              + " was not completed within " + Durations.format(Duration.ofMillis(
-                  t.waitUntil() - t.startedAt())) + " (invocationExpiry); no agent took it"));
-        }
+        reconcile(t, id, now);
       } catch (CoorddException e) {
         log.warn("could not reconcile invocation {} of task {}: {}", id, t.id(), e.getMessage());
       }
     }
+  }
+
+  private volatile long nextReconcile = Long.MIN_VALUE;
+
+  private void reconcile(Task t, String id, long now) {
+    Optional<Invocation> archived = files.archived(id);
+    if (archived.isPresent()) {
+      settle(archived.get());
+      return;
+    }
+    String where = files.where(id);
+    if (where == null) {
+      // Deleted (or never written): nothing will ever finish it, so say so instead of waiting.
+      endWithError(t, "invocation " + id + " is gone from " + files.root()
+          + " (deleted before its task was settled); create the task again", "invocation_lost",
+          now);
+    } else if (Invocation.PENDING.equals(where) && t.waitUntil() != null
+        && now >= t.waitUntil()) {
+      // Only an invocation nobody took expires: one an agent is working on runs to its end.
+      settle(files.closePending(id, Invocation.EXPIRED, "invocation " + id
+          + " was not taken within " + Durations.format(Duration.ofMillis(
+              t.waitUntil() - t.startedAt())) + " (invocationExpiry); no agent took it"));
+    }
+  }
+
+  private void endWithError(Task waiting, String message, String kind, long now) {
+    TaskError error = new TaskError(message, kind, waiting.attempts());
+    engine.outcomes().after(engine.store().writer().execute(
+        tx -> engine.tasks().endWait(tx, waiting, null, error, "daemon", now)));
   }
 
   /** The task was cancelled: archive its open invocation so no session picks it up. */

@@ -241,14 +241,21 @@ public final class ProcessRunner {
               lastOutput);
       feed(process, spec.stdin());
       TimedOut timedOut;
+      java.util.Set<ProcessHandle> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
       try {
-        timedOut = await(process, spec, started, lastOutput);
+        timedOut = await(process, spec, started, lastOutput, seen);
       } catch (InterruptedException e) {
         killTree(process, killGrace);
         throw e;
       }
       if (timedOut != TimedOut.NONE) {
         killTree(process, killGrace);
+      }
+      // Children it left behind (a language server, a background job) end with the run.
+      for (ProcessHandle child : seen) {
+        if (child.isAlive()) {
+          killTree(child, killGrace);
+        }
       }
       boolean closed = stdout.await(OUTPUT_GRACE) & stderr.await(OUTPUT_GRACE);
       if (!closed) {
@@ -299,9 +306,11 @@ public final class ProcessRunner {
     }
   }
 
+  static final long SNAPSHOT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
+
   /** Waits for exit or for the first limit to pass; all times from nanoTime. */
-  private static TimedOut await(Process process, Spec spec, long started, AtomicLong lastOutput)
-      throws InterruptedException {
+  private static TimedOut await(Process process, Spec spec, long started, AtomicLong lastOutput,
+      java.util.Set<ProcessHandle> seen) throws InterruptedException {
     long wallDeadline =
         spec.timeout() == null ? Long.MAX_VALUE : started + saturatedNanos(spec.timeout());
     long idleNanos =
@@ -317,15 +326,15 @@ public final class ProcessRunner {
       if (idleDeadline != Long.MAX_VALUE && now - idleDeadline >= 0) {
         return process.isAlive() ? TimedOut.IDLE : TimedOut.NONE;
       }
-      long wait = Math.min(untilOrMax(wallDeadline, now), untilOrMax(idleDeadline, now));
+      // Wake at least every SNAPSHOT_NANOS to note the process's children: once it exits they
+      // are orphans nobody can find any more, and they must not outlive the run.
+      process.descendants().forEach(seen::add);
+      long wait = Math.min(SNAPSHOT_NANOS,
+          Math.min(untilOrMax(wallDeadline, now), untilOrMax(idleDeadline, now)));
       // onExit() rather than waitFor(): on Java 21 waitFor holds a monitor and pins the virtual
       // thread's carrier for the whole run; a future's get() lets the carrier go.
       try {
-        if (wait == Long.MAX_VALUE) {
-          process.onExit().get();
-        } else {
-          process.onExit().get(wait, TimeUnit.NANOSECONDS);
-        }
+        process.onExit().get(wait, TimeUnit.NANOSECONDS);
         return TimedOut.NONE;
       } catch (java.util.concurrent.TimeoutException e) {
         // at a deadline: loop

@@ -132,10 +132,36 @@ class InvocationQueueTest {
     Task failed = svc.getTask(t.id());
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.error().kind()).isEqualTo("expired");
-    assertThat(failed.error().message()).contains("was not completed within 1h");
+    assertThat(failed.error().message()).contains("was not taken within 1h");
     assertThat(svc.listInvocations()).isEmpty();
     assertThatThrownBy(() -> svc.processInvocation(inv.id(), "late"))
         .isInstanceOf(ConflictException.class).hasMessageContaining("already expired");
+  }
+
+  @Test
+  void an_invocation_an_agent_took_does_not_expire_under_it() {
+    Task t = invoke("long work");
+    f.awaitStatus(t.id(), TaskStatus.WAITING);
+    Invocation inv = onlyPending();
+    svc.processInvocation(inv.id(), "slow-agent");
+    f.advance(Duration.ofHours(2)); // well past the 1h expiry
+    assertThat(svc.getTask(t.id()).status()).isEqualTo(TaskStatus.WAITING);
+    svc.completeInvocation(inv.id(), Json.read("{\"late\":\"but done\"}"));
+    assertThat(svc.getTask(t.id()).status()).isEqualTo(TaskStatus.SUCCEEDED);
+  }
+
+  @Test
+  void a_task_whose_invocation_file_was_deleted_fails_instead_of_waiting_forever()
+      throws Exception {
+    Task t = invoke("lost");
+    f.awaitStatus(t.id(), TaskStatus.WAITING);
+    Invocation inv = onlyPending();
+    Files.delete(f.home.resolve("invocations/pending/" + inv.id() + ".json"));
+    f.advance(Duration.ofSeconds(6));
+    Task failed = svc.getTask(t.id());
+    assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(failed.error().kind()).isEqualTo("invocation_lost");
+    assertThat(failed.error().message()).contains("is gone");
   }
 
   @Test
@@ -190,7 +216,7 @@ class InvocationQueueTest {
     // What a finisher leaves between its rename into the archive and the rewrite with the result.
     Files.move(f.home.resolve("invocations/processing/" + inv.id() + ".json"),
         f.home.resolve("invocations/archive/" + inv.id() + ".json"));
-    f.advance(Duration.ofSeconds(1)); // a housekeeping round reconciles the archive
+    f.advance(Duration.ofSeconds(6)); // past the poll interval: a round reconciles the archive
     assertThat(svc.getTask(t.id()).status()).isEqualTo(TaskStatus.WAITING);
   }
 

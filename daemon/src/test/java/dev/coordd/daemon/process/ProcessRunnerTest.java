@@ -27,6 +27,21 @@ class ProcessRunnerTest {
   @TempDir Path tmp;
 
   @Test
+  void children_left_behind_by_a_program_that_exits_normally_are_killed() throws Exception {
+    java.nio.file.Path pidFile = tmp.resolve("child.pid");
+    Result r = runner.run(Spec.of("/bin/sh", "-c",
+        "sleep 300 >/dev/null 2>&1 & echo $! > " + pidFile + "; sleep 1; echo done"));
+    assertThat(r.exitCode()).isZero();
+    long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
+    java.util.Optional<ProcessHandle> child = ProcessHandle.of(pid);
+    if (child.isPresent()) {
+      // a killed orphan may linger briefly as a zombie until init reaps it
+      child.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
+    assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+  }
+
+  @Test
   void exit_code_stdout_and_stderr_come_back_separately() throws Exception {
     Result r = runner.run(sh("echo out; echo err >&2; exit 5"));
 
