@@ -44,6 +44,18 @@ public final class Main {
       cmd.getErr().flush();
       return exitCode(e);
     });
+    CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
+    cl.setParameterExceptionHandler((e, args) -> {
+      if (dev.coordd.cli.hooks.HookCommand.isSessionStart(e.getCommandLine())) {
+        // A hook must never break the session that runs it, even when its own flags are wrong.
+        e.getCommandLine().getOut().println(
+            dev.coordd.cli.hooks.HookCommand.usageFailure(e.getMessage()));
+        e.getCommandLine().getOut().flush();
+        e.getCommandLine().getErr().println("coordd: " + e.getMessage());
+        return 0;
+      }
+      return usage.handleParseException(e, args);
+    });
     CommandLine completion = cl.getSubcommands().get("generate-completion");
     completion.getCommandSpec().usageMessage().hidden(false);
     return cl;

@@ -46,6 +46,20 @@ import picocli.CommandLine.Spec;
 public final class HookCommand {
 
   /**
+   * The hook output for a session-start hook whose own command line is wrong: still valid JSON on
+   * stdout (and exit 0, chosen by the caller), so a misconfigured hook never breaks the session.
+   */
+  public static String usageFailure(String message) {
+    return Json.write(SessionStart.output("coordd could not run its session-start hook: "
+        + message + " (check the hook command in the agent's settings)."));
+  }
+
+  /** True for the session-start hook's command line. */
+  public static boolean isSessionStart(picocli.CommandLine commandLine) {
+    return commandLine.getCommandSpec().userObject() instanceof SessionStart;
+  }
+
+  /**
    * Claude Code's {@code SessionStart} hook. Input on stdin: {@code {"session_id", "transcript_path",
    * "cwd", "hook_event_name": "SessionStart", "source": "startup|resume|clear|compact"}}. Output on
    * stdout: {@code {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext":
@@ -144,7 +158,21 @@ public final class HookCommand {
           return ""; // someone typed the command: do not wait for input that never comes
         }
         InputStream stdin = System.in;
-        return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+        // Bounded: a caller that never closes stdin must not hang the session's start.
+        java.util.concurrent.FutureTask<byte[]> read =
+            new java.util.concurrent.FutureTask<>(stdin::readAllBytes);
+        Thread.ofPlatform().daemon(true).name("coordd-hook-stdin").start(read);
+        return new String(read.get(timeout.toMillis(), TimeUnit.MILLISECONDS),
+            StandardCharsets.UTF_8);
+      } catch (java.util.concurrent.TimeoutException e) {
+        throw new IllegalArgumentException("the hook input did not end within "
+            + timeout.toMillis() + "ms (stdin was left open)", e);
+      } catch (java.util.concurrent.ExecutionException e) {
+        throw new IllegalArgumentException("cannot read the hook input: "
+            + e.getCause().getMessage(), e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalArgumentException("interrupted while reading the hook input", e);
       } catch (IOException e) {
         throw new IllegalArgumentException("cannot read the hook input: " + e.getMessage(), e);
       }

@@ -95,13 +95,10 @@ public final class CoorddTools {
           List.of("id"),
           props("id", str()),
           (a, s) -> s.getTask(a.requiredString("id"))),
-      def("invocation_list", "List invocations waiting for an AI agent session.",
+      def("invocation_list", "List invocations waiting for an AI agent session (commands cut).",
           List.of(),
-          props(),
-          (a, s) -> {
-            List<Invocation> pending = s.listInvocations();
-            return pending.isEmpty() ? "no pending invocations" : pending;
-          }),
+          props("max", integer()),
+          CoorddTools::listInvocations),
       def("invocation_process", "Take a pending invocation for agent; returns it in full.",
           List.of("id", "agent"),
           props("id", str(), "agent", str()),
@@ -255,6 +252,27 @@ public final class CoorddTools {
 
   private static long orElse(Long value, long fallback) {
     return value == null ? fallback : value;
+  }
+
+  static final int LISTED_COMMAND_CHARS = 300;
+
+  /** Oldest first, each command cut short: invocation_process returns one in full. */
+  private static Object listInvocations(Args a, CoordinationService s) {
+    Integer max = a.integer("max", 1, 1_000);
+    List<Invocation> pending = s.listInvocations();
+    if (pending.isEmpty()) {
+      return "no pending invocations";
+    }
+    List<Map<String, Object>> shown = new ArrayList<>();
+    for (Invocation i : pending.subList(0, Math.min(pending.size(), max == null ? 20 : max))) {
+      String command = i.command().length() <= LISTED_COMMAND_CHARS ? i.command()
+          : i.command().substring(0, LISTED_COMMAND_CHARS) + "… (" + i.command().length()
+              + " chars; invocation_process shows all)";
+      shown.add(Map.of("id", i.id(), "taskId", i.taskId(), "agentType", i.agentType(),
+          "createdAt", i.createdAt(), "command", command));
+    }
+    return pending.size() > shown.size()
+        ? Map.of("invocations", shown, "more", pending.size() - shown.size()) : shown;
   }
 
   private static Object inbox(Args a, CoordinationService s) {

@@ -334,4 +334,30 @@ class HookCommandTest {
     assertThat(HookCommand.SessionStart.defaultName("///")).isEqualTo("claude");
     assertThat(HookCommand.SessionStart.defaultName(null)).isEqualTo("claude");
   }
+
+  @Test
+  void a_hook_with_a_wrong_flag_still_prints_hook_json_and_exits_0() {
+    Result r = run("{}", java.util.List.of("hook", "session-start", "--no-such-flag"));
+    assertThat(r.exit()).isZero();
+    assertThat(r.context()).contains("could not run its session-start hook")
+        .contains("--no-such-flag");
+  }
+
+  @Test
+  void a_hook_whose_stdin_never_ends_answers_within_its_timeout() throws Exception {
+    java.io.PipedOutputStream writer = new java.io.PipedOutputStream();
+    java.io.InputStream neverEnds = new java.io.PipedInputStream(writer);
+    java.io.InputStream original = System.in;
+    System.setIn(neverEnds);
+    try {
+      dev.coordd.cli.CliRun.Result r = dev.coordd.cli.CliRun.exactly("hook", "session-start",
+          "--timeout", "500ms", "--home", dir.resolve("none").toString());
+      assertThat(r.exit()).isZero();
+      assertThat(Json.read(r.out()).at("/hookSpecificOutput/additionalContext").asText())
+          .contains("did not end within 500ms");
+    } finally {
+      System.setIn(original);
+      writer.close();
+    }
+  }
 }

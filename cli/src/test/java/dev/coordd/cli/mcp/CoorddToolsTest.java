@@ -222,4 +222,31 @@ class CoorddToolsTest {
     assertThat(passed).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n");
     assertThat(out.size()).isZero();
   }
+
+  @Test
+  void listed_invocations_are_short_and_taking_one_shows_it_whole() {
+    startDaemon();
+    CoorddTools tools = tools();
+    String longCommand = "review ".repeat(200);
+    for (int i = 0; i < 3; i++) {
+      assertOk(tools.call("task_create", Map.of("type", "invoke_agent", "data",
+          Map.of("agentType", "claude_code", "command", longCommand))));
+    }
+    JsonNode listed = Json.MAPPER.createArrayNode();
+    long until = System.nanoTime() + 10_000_000_000L;
+    while (System.nanoTime() < until) {
+      String text = text(tools.call("invocation_list", Map.of("max", 2)));
+      if (text.startsWith("{")) {
+        listed = Json.read(text);
+        break;
+      }
+      Thread.onSpinWait();
+    }
+    assertThat(listed.get("more").asInt()).isEqualTo(1);
+    JsonNode first = listed.get("invocations").get(0);
+    assertThat(first.get("command").asText()).hasSizeLessThan(400).contains("invocation_process");
+    JsonNode taken = assertOk(tools.call("invocation_process",
+        Map.of("id", first.get("id").asText(), "agent", "alice")));
+    assertThat(taken.get("command").asText()).isEqualTo(longCommand);
+  }
 }
