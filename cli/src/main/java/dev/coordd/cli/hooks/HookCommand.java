@@ -199,7 +199,7 @@ public final class HookCommand {
       String env = System.getenv("COORDD_HOME");
       boolean envMatches = env != null && !env.isBlank()
           && Path.of(env).toAbsolutePath().normalize().equals(home);
-      return implied.equals(home) || envMatches ? "" : " --home " + shellQuote(home.toString());
+      return implied.equals(home) || envMatches ? "" : " --home " + dev.coordd.cli.Shell.quote(home.toString());
     }
 
     String agentName(HookInput in) {
@@ -274,7 +274,7 @@ public final class HookCommand {
         err().println("coordd: " + e.getMessage());
         Report r = Report.offline("no coordd daemon is running on " + home
             + ", so this session was not registered (start one: coordd daemon --home "
-            + shellQuote(home.toString()) + ")");
+            + dev.coordd.cli.Shell.quote(home.toString()) + ")");
         r.invocations.addAll(pendingFiles(home, err()));
         return r;
       }
@@ -474,14 +474,5 @@ public final class HookCommand {
     private static String orDash(String s) {
       return s == null || s.isBlank() ? "-" : s;
     }
-  }
-
-  /** Quotes for a POSIX shell when needed; plain paths stay as they are. */
-  static String shellQuote(String s) {
-    if (!s.isEmpty() && s.chars().allMatch(c -> Character.isLetterOrDigit(c)
-        || "/._-+:@,=%".indexOf(c) >= 0)) {
-      return s;
-    }
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 }

@@ -135,7 +135,7 @@ public final class InitCommand {
     /** {@code " --home H"} when the agent's default ({@code ./.coordd} in the project) is wrong. */
     String homeArgForShell() {
       return coorddHome().equals(projectDir().resolve(DaemonConfig.DEFAULT_HOME)) ? ""
-          : " --home " + shellQuote(coorddHome().toString());
+          : " --home " + dev.coordd.cli.Shell.quote(coorddHome().toString());
     }
 
     /** The coordd MCP server entry every JSON-configured CLI takes. */
@@ -167,8 +167,8 @@ public final class InitCommand {
     }
 
     String hookCommand() {
-      return shellQuote(launcher()) + " hook session-start --home "
-          + shellQuote(coorddHome().toString());
+      return dev.coordd.cli.Shell.quote(launcher()) + " hook session-start --home "
+          + dev.coordd.cli.Shell.quote(coorddHome().toString());
     }
   }
 
@@ -248,7 +248,7 @@ public final class InitCommand {
         return before;
       }
       String nl = before != null && before.contains("\r\n") ? "\r\n" : "\n";
-      String c = shellQuote(launcher());
+      String c = dev.coordd.cli.Shell.quote(launcher());
       String h = homeArgForShell();
       String section = String.join(nl,
           "## coordd",
@@ -385,8 +385,9 @@ public final class InitCommand {
           if (!"command".equals(handler.path("type").asText())) {
             handler.put("type", "command");
           }
-          if (!command.equals(handler.path("command").asText())) {
-            handler.put("command", command);
+          String wanted = keepUserFlags(handler.path("command").asText(), command);
+          if (!wanted.equals(handler.path("command").asText())) {
+            handler.put("command", wanted);
           }
         }
       }
@@ -395,6 +396,25 @@ public final class InitCommand {
       ObjectNode group = ((ArrayNode) sessionStart).addObject();
       group.putArray("hooks").addObject().put("type", "command").put("command", command);
     }
+  }
+
+  /**
+   * The desired hook command plus the flags the user added to the existing one (an --agent, a
+   * --timeout…): init owns only the launcher and --home.
+   */
+  static String keepUserFlags(String existing, String desired) {
+    List<String> old = dev.coordd.cli.Shell.split(existing);
+    int at = old.indexOf("session-start");
+    StringBuilder out = new StringBuilder(desired);
+    for (int i = at + 1; at >= 0 && i < old.size(); i++) {
+      String word = old.get(i);
+      if (word.equals("--home")) {
+        i++; // and its value
+      } else if (!word.startsWith("--home=")) {
+        out.append(' ').append(dev.coordd.cli.Shell.quote(word));
+      }
+    }
+    return out.toString();
   }
 
   static boolean isCoorddSessionHook(String command) {
@@ -477,15 +497,6 @@ public final class InitCommand {
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }
-
-  /** Quotes for a POSIX shell when needed; plain paths stay as they are. */
-  static String shellQuote(String s) {
-    if (!s.isEmpty() && s.chars().allMatch(c -> (c < 128 && Character.isLetterOrDigit(c))
-        || "/._-+:@,=%".indexOf(c) >= 0)) {
-      return s;
-    }
-    return "'" + s.replace("'", "'\\''") + "'";
   }
 
   static String firstLine(String s) {

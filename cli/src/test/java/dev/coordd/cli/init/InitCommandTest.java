@@ -394,4 +394,15 @@ class InitCommandTest {
     assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(inline);
     assertThat(project.resolve("AGENTS.md")).doesNotExist();
   }
+
+  @Test
+  void updating_the_hook_keeps_flags_the_user_added() {
+    String updated = InitCommand.keepUserFlags(
+        "coordd hook session-start --home /old/.coordd --agent 'my agent' --timeout=5s",
+        "/bin/coordd hook session-start --home /new/.coordd");
+    assertThat(updated).isEqualTo(
+        "/bin/coordd hook session-start --home /new/.coordd --agent 'my agent' --timeout=5s");
+    assertThat(dev.coordd.cli.Shell.split(updated)).containsExactly("/bin/coordd", "hook",
+        "session-start", "--home", "/new/.coordd", "--agent", "my agent", "--timeout=5s");
+  }
 }
