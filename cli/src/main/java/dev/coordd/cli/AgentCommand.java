@@ -13,43 +13,55 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code coordd agent register|heartbeat}. */
-@Command(name = "agent", mixinStandardHelpOptions = true,
+@Command(
+    name = "agent",
+    mixinStandardHelpOptions = true,
     description = "Register an agent or send its heartbeat.",
     subcommands = {AgentCommand.Register.class, AgentCommand.Heartbeat.class})
 final class AgentCommand {
 
-  @Command(name = "register", mixinStandardHelpOptions = true,
+  @Command(
+      name = "register",
+      mixinStandardHelpOptions = true,
       description = "Register an agent by name (or refresh it); its id stays the same.")
   static final class Register implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Option(names = "--kind", paramLabel = "KIND", description = "e.g. claude_code, worker.")
     String kind;
 
-    @Option(names = "--capability", paramLabel = "TYPE",
+    @Option(
+        names = "--capability",
+        paramLabel = "TYPE",
         description = "A task type this agent can claim; repeatable.")
     List<String> capabilities = List.of();
 
     @Override
     public Integer call() {
       try (CoorddClient client = common.connect()) {
-        print(spec, common, client.registerAgent(
-            new AgentRegistration(name, kind, capabilities, null)));
+        print(
+            spec,
+            common,
+            client.registerAgent(new AgentRegistration(name, kind, capabilities, null)));
         return 0;
       }
     }
   }
 
-  @Command(name = "heartbeat", mixinStandardHelpOptions = true,
+  @Command(
+      name = "heartbeat",
+      mixinStandardHelpOptions = true,
       description = "Record that the agent is alive; renews the leases of its tasks.")
   static final class Heartbeat implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {
@@ -64,8 +76,9 @@ final class AgentCommand {
     if (common.json) {
       Output.json(spec.commandLine().getOut(), agent);
     } else {
-      spec.commandLine().getOut().println(agent.name() + " " + agent.status().wire()
-          + " (id " + agent.id() + ")");
+      spec.commandLine()
+          .getOut()
+          .println(agent.name() + " " + agent.status().wire() + " (id " + agent.id() + ")");
     }
   }
 }

@@ -9,7 +9,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
-@Command(name = "agents", mixinStandardHelpOptions = true,
+@Command(
+    name = "agents",
+    mixinStandardHelpOptions = true,
     description = "List known agents and whether they are alive.")
 final class AgentsCommand implements Callable<Integer> {
   @Mixin Common common;

@@ -6,12 +6,16 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Exit codes and small output habits shared by the commands. */
 public final class Cli {
   public static final int EXIT_OK = 0;
+
   /** The operation failed, or the task did. */
   public static final int EXIT_FAILED = 1;
+
   /** Bad usage: unknown option, bad value, invalid request. */
   public static final int EXIT_USAGE = 2;
+
   /** No daemon runs on the home. */
   public static final int EXIT_NO_DAEMON = 3;
+
   /** "No limit" for waits, as a duration picocli can parse. */
   public static final String FOREVER = "3650d";
 

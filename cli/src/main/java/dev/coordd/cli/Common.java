@@ -6,7 +6,9 @@ import picocli.CommandLine.Option;
 
 /** Options every command takes: which home, and whether to print JSON for scripts. */
 public final class Common {
-  @Option(names = "--home", paramLabel = "DIR",
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
       description = "Home folder (default: $COORDD_HOME or ./.coordd).")
   public Path home;
 

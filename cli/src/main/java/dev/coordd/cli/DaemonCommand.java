@@ -22,16 +22,22 @@ import picocli.CommandLine.Spec;
  * {@code coordd daemon}: runs in the foreground until SIGTERM or SIGINT, then stops gracefully.
  * With a terminal on stdin it also offers the interactive console; {@code quit} stops it.
  */
-@Command(name = "daemon", mixinStandardHelpOptions = true,
+@Command(
+    name = "daemon",
+    mixinStandardHelpOptions = true,
     description = "Run the daemon in the foreground on the home's embedded SQLite store.")
 final class DaemonCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(names = "--home", paramLabel = "DIR",
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
       description = "Home folder (default: $COORDD_HOME or ./" + DaemonConfig.DEFAULT_HOME + ").")
   Path home;
 
-  @Option(names = "--name", paramLabel = "NAME",
+  @Option(
+      names = "--name",
+      paramLabel = "NAME",
       description = "The daemon's agent name (default: " + DaemonConfig.DEFAULT_NAME + ").")
   String name;
 
@@ -55,13 +61,18 @@ final class DaemonCommand implements Callable<Integer> {
       return Cli.EXIT_FAILED;
     }
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      daemon.close();
-      stopped.countDown();
-      // A graceful stop on SIGTERM/SIGINT is success: exit 0, not the JVM's 128+signal, so
-      // service managers and scripts do not report a clean shutdown as a failure.
-      Runtime.getRuntime().halt(0);
-    }, "coordd-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  daemon.close();
+                  stopped.countDown();
+                  // A graceful stop on SIGTERM/SIGINT is success: exit 0, not the JVM's 128+signal,
+                  // so
+                  // service managers and scripts do not report a clean shutdown as a failure.
+                  Runtime.getRuntime().halt(0);
+                },
+                "coordd-shutdown"));
     if (!noConsole && Terminals.stdinIsTerminal() && runConsole(daemon, resolved)) {
       daemon.close(); // quit or end of input at the console
       return 0;
@@ -76,8 +87,10 @@ final class DaemonCommand implements Callable<Integer> {
       new DaemonConsole(daemon.service(), terminal, home.resolve("console_history")).run();
       return true;
     } catch (IOException e) {
-      spec.commandLine().getErr().println("coordd: no console (" + e.getMessage()
-          + "); running until stopped by a signal");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "coordd: no console (" + e.getMessage() + "); running until stopped by a signal");
       return false;
     }
   }

@@ -21,16 +21,16 @@ public final class Inputs {
       try {
         text = new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
       } catch (IOException e) {
-        throw new InvalidRequestException(option, "cannot read " + option + " from stdin: "
-            + e.getMessage());
+        throw new InvalidRequestException(
+            option, "cannot read " + option + " from stdin: " + e.getMessage());
       }
     } else if (value.startsWith("@")) {
       Path file = Path.of(value.substring(1));
       try {
         text = Files.readString(file);
       } catch (IOException e) {
-        throw new InvalidRequestException(option, "cannot read " + option + " file " + file
-            + ": " + e.getMessage());
+        throw new InvalidRequestException(
+            option, "cannot read " + option + " file " + file + ": " + e.getMessage());
       }
     } else {
       text = value;

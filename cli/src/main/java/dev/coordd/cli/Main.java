@@ -18,16 +18,24 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Coordination daemon for AI coding agents and worker processes.",
-    subcommands = {DaemonCommand.class, TaskCommand.class, AgentCommand.class,
-        QueueCommand.class,
-        dev.coordd.cli.locks.LockCommand.class,
-        dev.coordd.cli.schedules.ScheduleCommand.class,
-        dev.coordd.cli.events.EventCommand.class, dev.coordd.cli.events.InboxCommand.class,
-        dev.coordd.cli.check.CheckCommand.class,
-        dev.coordd.cli.hooks.HookCommand.class, dev.coordd.cli.init.InitCommand.class,
-        dev.coordd.cli.mcp.McpCommand.class,
-        AgentsCommand.class, StatsCommand.class, AutoComplete.GenerateCompletion.class,
-        CommandLine.HelpCommand.class})
+    subcommands = {
+      DaemonCommand.class,
+      TaskCommand.class,
+      AgentCommand.class,
+      QueueCommand.class,
+      dev.coordd.cli.locks.LockCommand.class,
+      dev.coordd.cli.schedules.ScheduleCommand.class,
+      dev.coordd.cli.events.EventCommand.class,
+      dev.coordd.cli.events.InboxCommand.class,
+      dev.coordd.cli.check.CheckCommand.class,
+      dev.coordd.cli.hooks.HookCommand.class,
+      dev.coordd.cli.init.InitCommand.class,
+      dev.coordd.cli.mcp.McpCommand.class,
+      AgentsCommand.class,
+      StatsCommand.class,
+      AutoComplete.GenerateCompletion.class,
+      CommandLine.HelpCommand.class
+    })
 public final class Main {
 
   public static void main(String[] args) {
@@ -39,23 +47,26 @@ public final class Main {
     CommandLine cl = new CommandLine(new Main());
     cl.setExpandAtFiles(false); // "@file" is ours: --data @file means the file's JSON
     cl.registerConverter(Duration.class, Durations::parse);
-    cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
-      cmd.getErr().println("coordd: " + message(e));
-      cmd.getErr().flush();
-      return exitCode(e);
-    });
+    cl.setExecutionExceptionHandler(
+        (e, cmd, parsed) -> {
+          cmd.getErr().println("coordd: " + message(e));
+          cmd.getErr().flush();
+          return exitCode(e);
+        });
     CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
-    cl.setParameterExceptionHandler((e, args) -> {
-      if (dev.coordd.cli.hooks.HookCommand.isSessionStart(e.getCommandLine())) {
-        // A hook must never break the session that runs it, even when its own flags are wrong.
-        e.getCommandLine().getOut().println(
-            dev.coordd.cli.hooks.HookCommand.usageFailure(e.getMessage()));
-        e.getCommandLine().getOut().flush();
-        e.getCommandLine().getErr().println("coordd: " + e.getMessage());
-        return 0;
-      }
-      return usage.handleParseException(e, args);
-    });
+    cl.setParameterExceptionHandler(
+        (e, args) -> {
+          if (dev.coordd.cli.hooks.HookCommand.isSessionStart(e.getCommandLine())) {
+            // A hook must never break the session that runs it, even when its own flags are wrong.
+            e.getCommandLine()
+                .getOut()
+                .println(dev.coordd.cli.hooks.HookCommand.usageFailure(e.getMessage()));
+            e.getCommandLine().getOut().flush();
+            e.getCommandLine().getErr().println("coordd: " + e.getMessage());
+            return 0;
+          }
+          return usage.handleParseException(e, args);
+        });
     CommandLine completion = cl.getSubcommands().get("generate-completion");
     completion.getCommandSpec().usageMessage().hidden(false);
     return cl;

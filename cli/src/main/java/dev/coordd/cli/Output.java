@@ -33,12 +33,19 @@ public final class Output {
     long now = System.currentTimeMillis();
     List<List<String>> rows = new ArrayList<>();
     for (Task t : tasks) {
-      rows.add(List.of(t.id(), t.type(), t.status().wire(), Integer.toString(t.priority()),
-          orDash(t.assignedTo()), t.attempts() + "/" + t.maxAttempts(),
-          Tables.ago(t.createdAt(), now)));
+      rows.add(
+          List.of(
+              t.id(),
+              t.type(),
+              t.status().wire(),
+              Integer.toString(t.priority()),
+              orDash(t.assignedTo()),
+              t.attempts() + "/" + t.maxAttempts(),
+              Tables.ago(t.createdAt(), now)));
     }
-    out.print(Tables.render(
-        List.of("ID", "TYPE", "STATUS", "PRI", "ASSIGNED", "ATTEMPTS", "CREATED"), rows));
+    out.print(
+        Tables.render(
+            List.of("ID", "TYPE", "STATUS", "PRI", "ASSIGNED", "ATTEMPTS", "CREATED"), rows));
     out.flush();
   }
 
@@ -71,19 +78,31 @@ public final class Output {
       line(out, "result", compact(t.result()));
     }
     if (t.error() != null) {
-      line(out, "error", "[" + t.error().kind() + "] " + t.error().message()
-          + " (attempt " + t.error().attempt() + ")");
+      line(
+          out,
+          "error",
+          "["
+              + t.error().kind()
+              + "] "
+              + t.error().message()
+              + " (attempt "
+              + t.error().attempt()
+              + ")");
     }
     if (t.runs() != null && !t.runs().isEmpty()) {
       out.println("runs:");
       List<List<String>> rows = new ArrayList<>();
       for (TaskRun r : t.runs()) {
-        rows.add(List.of(Integer.toString(r.attempt()), orDash(r.worker()), r.outcome(),
-            r.startedAt() == null ? "-" : (r.finishedAt() - r.startedAt()) + "ms",
-            r.error() == null ? "" : "[" + r.error().kind() + "] " + r.error().message()));
+        rows.add(
+            List.of(
+                Integer.toString(r.attempt()),
+                orDash(r.worker()),
+                r.outcome(),
+                r.startedAt() == null ? "-" : (r.finishedAt() - r.startedAt()) + "ms",
+                r.error() == null ? "" : "[" + r.error().kind() + "] " + r.error().message()));
       }
-      out.print(Tables.render(List.of("ATTEMPT", "WORKER", "OUTCOME", "TOOK", "ERROR"), rows)
-          .indent(2));
+      out.print(
+          Tables.render(List.of("ATTEMPT", "WORKER", "OUTCOME", "TOOK", "ERROR"), rows).indent(2));
     }
     out.flush();
   }
@@ -96,8 +115,13 @@ public final class Output {
     long now = System.currentTimeMillis();
     List<List<String>> rows = new ArrayList<>();
     for (Agent a : agents) {
-      rows.add(List.of(a.name(), a.kind(), a.status().wire(), Tables.ago(a.lastHeartbeat(), now),
-          String.join(",", a.capabilities())));
+      rows.add(
+          List.of(
+              a.name(),
+              a.kind(),
+              a.status().wire(),
+              Tables.ago(a.lastHeartbeat(), now),
+              String.join(",", a.capabilities())));
     }
     out.print(Tables.render(List.of("NAME", "KIND", "STATUS", "LAST BEAT", "CAPABILITIES"), rows));
     out.flush();

@@ -9,8 +9,10 @@ public final class Shell {
 
   /** {@code s} as one shell word: unchanged when safe, else in single quotes. */
   public static String quote(String s) {
-    if (!s.isEmpty() && s.chars().allMatch(c -> (c < 128 && Character.isLetterOrDigit(c))
-        || "/._-+:@,=%".indexOf(c) >= 0)) {
+    if (!s.isEmpty()
+        && s.chars()
+            .allMatch(
+                c -> (c < 128 && Character.isLetterOrDigit(c)) || "/._-+:@,=%".indexOf(c) >= 0)) {
       return s;
     }
     return "'" + s.replace("'", "'\\''") + "'";
@@ -36,7 +38,9 @@ public final class Shell {
       } else if (quote == '"') {
         if (c == '"') {
           quote = 0;
-        } else if (c == '\\' && i + 1 < command.length() && "\"\\$`".indexOf(command.charAt(i + 1)) >= 0) {
+        } else if (c == '\\'
+            && i + 1 < command.length()
+            && "\"\\$`".indexOf(command.charAt(i + 1)) >= 0) {
           word.append(command.charAt(++i));
         } else {
           word.append(c);

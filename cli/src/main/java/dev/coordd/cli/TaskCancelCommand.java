@@ -8,13 +8,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "cancel", mixinStandardHelpOptions = true,
+@Command(
+    name = "cancel",
+    mixinStandardHelpOptions = true,
     description = "Cancel a queued, waiting or running task (a running handler is interrupted).")
 final class TaskCancelCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+  @Parameters(index = "0", paramLabel = "ID")
+  String id;
 
   @Override
   public Integer call() {

@@ -12,23 +12,33 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code coordd task claim}: an external worker takes tasks; it must complete or fail them. */
-@Command(name = "claim", mixinStandardHelpOptions = true,
-    description = "Claim tasks as an external worker: those assigned to AGENT and unassigned ones"
-        + " of the given types (any type when none is given).")
+@Command(
+    name = "claim",
+    mixinStandardHelpOptions = true,
+    description =
+        "Claim tasks as an external worker: those assigned to AGENT and unassigned ones"
+            + " of the given types (any type when none is given).")
 final class TaskClaimCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--agent", required = true, paramLabel = "NAME") String agent;
+  @Option(names = "--agent", required = true, paramLabel = "NAME")
+  String agent;
 
   @Option(names = "--type", paramLabel = "TYPE", description = "A task type to take; repeatable.")
   List<String> types = List.of();
 
-  @Option(names = "--max", paramLabel = "N", defaultValue = "1",
+  @Option(
+      names = "--max",
+      paramLabel = "N",
+      defaultValue = "1",
       description = "Claim up to N tasks (default 1).")
   int max;
 
-  @Option(names = "--wait", paramLabel = "DUR", defaultValue = "0s",
+  @Option(
+      names = "--wait",
+      paramLabel = "DUR",
+      defaultValue = "0s",
       description = "When nothing is due, wait this long for work (default: answer at once).")
   Duration wait;
 
@@ -41,10 +51,11 @@ final class TaskClaimCommand implements Callable<Integer> {
       } else if (claimed.isEmpty()) {
         spec.commandLine().getOut().println("nothing to claim for " + agent);
       } else {
-        claimed.forEach(t -> {
-          Output.task(spec.commandLine().getOut(), t);
-          spec.commandLine().getOut().println();
-        });
+        claimed.forEach(
+            t -> {
+              Output.task(spec.commandLine().getOut(), t);
+              spec.commandLine().getOut().println();
+            });
       }
       return 0;
     }

@@ -9,25 +9,31 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "complete", mixinStandardHelpOptions = true,
+@Command(
+    name = "complete",
+    mixinStandardHelpOptions = true,
     description = "Complete a task you claimed, with its result.")
 final class TaskCompleteCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+  @Parameters(index = "0", paramLabel = "ID")
+  String id;
 
-  @Option(names = "--agent", required = true, paramLabel = "NAME") String agent;
+  @Option(names = "--agent", required = true, paramLabel = "NAME")
+  String agent;
 
-  @Option(names = "--result", paramLabel = "JSON|@FILE",
+  @Option(
+      names = "--result",
+      paramLabel = "JSON|@FILE",
       description = "The result: inline JSON, @file, or @- for stdin (default null).")
   String result;
 
   @Override
   public Integer call() {
     try (CoorddClient client = common.connect()) {
-      Cli.printTaskChange(spec, common,
-          client.completeTask(id, agent, Inputs.json("--result", result)));
+      Cli.printTaskChange(
+          spec, common, client.completeTask(id, agent, Inputs.json("--result", result)));
       return 0;
     }
   }

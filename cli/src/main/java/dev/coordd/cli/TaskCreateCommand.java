@@ -11,16 +11,18 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code coordd task create}: prints the new task's id. With no daemon running, the task goes to
  * the home's {@code inbox/} so nothing is lost; the next daemon creates it.
  */
-@Command(name = "create", mixinStandardHelpOptions = true,
+@Command(
+    name = "create",
+    mixinStandardHelpOptions = true,
     description = "Create a task; prints its id (with --wait, the finished task).")
 final class TaskCreateCommand implements Callable<Integer> {
   @Mixin Common common;
@@ -29,52 +31,79 @@ final class TaskCreateCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TYPE", description = "Task type, e.g. file_operation.")
   String type;
 
-  @Option(names = "--description", paramLabel = "TEXT") String description;
+  @Option(names = "--description", paramLabel = "TEXT")
+  String description;
 
-  @Option(names = "--data", paramLabel = "JSON|@FILE",
+  @Option(
+      names = "--data",
+      paramLabel = "JSON|@FILE",
       description = "Task data: inline JSON, @file, or @- for stdin.")
   String data;
 
-  @Option(names = "--assigned-to", paramLabel = "AGENT",
+  @Option(
+      names = "--assigned-to",
+      paramLabel = "AGENT",
       description = "Only this agent may claim the task.")
   String assignedTo;
 
   @Option(names = "--priority", paramLabel = "N", description = "Higher runs first (default 0).")
   Integer priority;
 
-  @Option(names = "--delay", paramLabel = "DUR", description = "Run no earlier than this, e.g. 30s.")
+  @Option(
+      names = "--delay",
+      paramLabel = "DUR",
+      description = "Run no earlier than this, e.g. 30s.")
   Duration delay;
 
-  @Option(names = "--max-attempts", paramLabel = "N") Integer maxAttempts;
+  @Option(names = "--max-attempts", paramLabel = "N")
+  Integer maxAttempts;
 
   @Option(names = "--timeout", paramLabel = "DUR", description = "Time limit of one attempt.")
   Duration timeout;
 
-  @Option(names = "--idempotency-key", paramLabel = "KEY",
+  @Option(
+      names = "--idempotency-key",
+      paramLabel = "KEY",
       description = "A second create with the same key returns the first task.")
   String idempotencyKey;
 
-  @Option(names = "--depends-on", paramLabel = "ID", split = ",",
+  @Option(
+      names = "--depends-on",
+      paramLabel = "ID",
+      split = ",",
       description = "Run only after these tasks succeeded; repeatable or comma-separated.")
   java.util.List<String> dependsOn = new java.util.ArrayList<>();
 
-  @Option(names = "--wait", paramLabel = "DUR", arity = "0..1", fallbackValue = Cli.FOREVER,
-      description = "Wait for the task to finish (optionally at most DUR); exit 0 only if it"
-          + " succeeded.")
+  @Option(
+      names = "--wait",
+      paramLabel = "DUR",
+      arity = "0..1",
+      fallbackValue = Cli.FOREVER,
+      description =
+          "Wait for the task to finish (optionally at most DUR); exit 0 only if it" + " succeeded.")
   Duration wait;
 
   @Override
   public Integer call() {
-    NewTask task = new NewTask(type, description, Inputs.json("--data", data), assignedTo,
-        priority, delay == null ? null : delay.toMillis(), maxAttempts,
-        timeout == null ? null : timeout.toMillis(), idempotencyKey,
-        "cli:" + System.getProperty("user.name", "user"), dependsOn.isEmpty() ? null : dependsOn);
+    NewTask task =
+        new NewTask(
+            type,
+            description,
+            Inputs.json("--data", data),
+            assignedTo,
+            priority,
+            delay == null ? null : delay.toMillis(),
+            maxAttempts,
+            timeout == null ? null : timeout.toMillis(),
+            idempotencyKey,
+            "cli:" + System.getProperty("user.name", "user"),
+            dependsOn.isEmpty() ? null : dependsOn);
     Path home = common.home();
     try (CoorddClient client = common.connect()) {
       Task created = client.createTask(task);
       if (wait != null) {
-        return TaskWaitCommand.report(spec, common, client.awaitTask(created.id(),
-            wait.toMillis()), wait);
+        return TaskWaitCommand.report(
+            spec, common, client.awaitTask(created.id(), wait.toMillis()), wait);
       }
       if (common.json) {
         Output.json(spec.commandLine().getOut(), created);
@@ -84,9 +113,17 @@ final class TaskCreateCommand implements Callable<Integer> {
       return 0;
     } catch (DaemonNotRunningException e) {
       Path file = Inbox.drop(home, task);
-      spec.commandLine().getErr().println("coordd: no daemon is running on " + home
-          + "; the task was written to " + file + " and will be created when one starts"
-          + " (coordd daemon --home " + home + ")");
+      spec.commandLine()
+          .getErr()
+          .println(
+              "coordd: no daemon is running on "
+                  + home
+                  + "; the task was written to "
+                  + file
+                  + " and will be created when one starts"
+                  + " (coordd daemon --home "
+                  + home
+                  + ")");
       if (common.json) {
         Output.json(spec.commandLine().getOut(), Map.of("inbox", file.toString()));
       }

@@ -9,17 +9,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "fail", mixinStandardHelpOptions = true,
+@Command(
+    name = "fail",
+    mixinStandardHelpOptions = true,
     description = "Fail the attempt of a task you claimed; it is retried while attempts remain.")
 final class TaskFailCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+  @Parameters(index = "0", paramLabel = "ID")
+  String id;
 
-  @Option(names = "--agent", required = true, paramLabel = "NAME") String agent;
+  @Option(names = "--agent", required = true, paramLabel = "NAME")
+  String agent;
 
-  @Option(names = "--error", required = true, paramLabel = "TEXT") String error;
+  @Option(names = "--error", required = true, paramLabel = "TEXT")
+  String error;
 
   @Override
   public Integer call() {

@@ -1,8 +1,8 @@
 package dev.coordd.cli;
 
+import dev.coordd.api.Task;
 import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
-import dev.coordd.api.Task;
 import dev.coordd.client.CoorddClient;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -17,21 +17,25 @@ final class TaskListCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--status", paramLabel = "STATUS",
+  @Option(
+      names = "--status",
+      paramLabel = "STATUS",
       description = "queued, running, waiting, succeeded, failed or cancelled.")
   String status;
 
-  @Option(names = "--type", paramLabel = "TYPE") String type;
+  @Option(names = "--type", paramLabel = "TYPE")
+  String type;
 
-  @Option(names = "--assigned-to", paramLabel = "AGENT") String assignedTo;
+  @Option(names = "--assigned-to", paramLabel = "AGENT")
+  String assignedTo;
 
   @Option(names = "--limit", paramLabel = "N", description = "At most N (default 50).")
   Integer limit;
 
   @Override
   public Integer call() {
-    TaskQuery query = new TaskQuery(status == null ? null : TaskStatus.parse(status), type,
-        assignedTo, limit);
+    TaskQuery query =
+        new TaskQuery(status == null ? null : TaskStatus.parse(status), type, assignedTo, limit);
     try (CoorddClient client = common.connect()) {
       List<Task> tasks = client.listTasks(query);
       if (common.json) {

@@ -8,13 +8,16 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "retry", mixinStandardHelpOptions = true,
+@Command(
+    name = "retry",
+    mixinStandardHelpOptions = true,
     description = "Queue a failed or cancelled task again with a fresh attempt budget.")
 final class TaskRetryCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+  @Parameters(index = "0", paramLabel = "ID")
+  String id;
 
   @Override
   public Integer call() {

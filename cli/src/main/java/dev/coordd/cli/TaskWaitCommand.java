@@ -13,15 +13,21 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "wait", mixinStandardHelpOptions = true,
+@Command(
+    name = "wait",
+    mixinStandardHelpOptions = true,
     description = "Wait for a task to finish; exit 0 only if it succeeded.")
 final class TaskWaitCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+  @Parameters(index = "0", paramLabel = "ID")
+  String id;
 
-  @Option(names = "--timeout", paramLabel = "DUR", defaultValue = Cli.FOREVER,
+  @Option(
+      names = "--timeout",
+      paramLabel = "DUR",
+      defaultValue = Cli.FOREVER,
       description = "Give up after this long (default: no limit).")
   Duration timeout;
 
@@ -40,8 +46,15 @@ final class TaskWaitCommand implements Callable<Integer> {
       Output.task(spec.commandLine().getOut(), task);
     }
     if (!task.status().isTerminal()) {
-      spec.commandLine().getErr().println("coordd: task " + task.id() + " is still "
-          + task.status().wire() + " after " + Durations.format(waited));
+      spec.commandLine()
+          .getErr()
+          .println(
+              "coordd: task "
+                  + task.id()
+                  + " is still "
+                  + task.status().wire()
+                  + " after "
+                  + Durations.format(waited));
     }
     return task.status() == TaskStatus.SUCCEEDED ? 0 : Cli.EXIT_FAILED;
   }

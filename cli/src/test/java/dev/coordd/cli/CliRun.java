@@ -24,10 +24,13 @@ public final class CliRun {
     }
   }
 
-  /** {@code coordd ARGS --home HOME}; no home is added when the arguments ask for help or name one. */
+  /**
+   * {@code coordd ARGS --home HOME}; no home is added when the arguments ask for help or name one.
+   */
   public static Result inHome(Path home, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
-    if (!all.contains("--home") && !all.contains("--help")
+    if (!all.contains("--home")
+        && !all.contains("--help")
         && !all.contains("generate-completion")) {
       all.add("--home");
       all.add(home.toString());

@@ -3,11 +3,9 @@ package dev.coordd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.cli.CliRun.Result;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
-import dev.coordd.internal.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -18,14 +16,12 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import dev.coordd.cli.CliRun.Result;
 import picocli.CommandLine;
 
 /** The coordd command run in-process (picocli's way) against a real daemon on a temp home. */
 class CliTest {
   @TempDir Path dir;
   Daemon daemon;
-
 
   Path home() {
     return dir.resolve("home");
@@ -49,8 +45,19 @@ class CliTest {
   @Test
   void create_prints_the_id_and_show_and_list_find_the_task() {
     startDaemon();
-    Result created = run("task", "create", "review", "--assigned-to", "alice",
-        "--description", "look at it", "--priority", "4", "--data", "{\"pr\":17}");
+    Result created =
+        run(
+            "task",
+            "create",
+            "review",
+            "--assigned-to",
+            "alice",
+            "--description",
+            "look at it",
+            "--priority",
+            "4",
+            "--data",
+            "{\"pr\":17}");
     assertThat(created.exit()).as(created.err()).isZero();
     String id = created.out().strip();
     assertThat(id).matches("[0-9a-f-]{36}");
@@ -58,9 +65,23 @@ class CliTest {
     Result shown = run("task", "show", id, "--json");
     assertThat(shown.exit()).isZero();
     JsonNode t = shown.json();
-    for (String field : List.of("id", "type", "description", "status", "priority", "assignedTo",
-        "createdBy", "data", "result", "error", "attempts", "maxAttempts", "createdAt",
-        "startedAt", "finishedAt")) {
+    for (String field :
+        List.of(
+            "id",
+            "type",
+            "description",
+            "status",
+            "priority",
+            "assignedTo",
+            "createdBy",
+            "data",
+            "result",
+            "error",
+            "attempts",
+            "maxAttempts",
+            "createdAt",
+            "startedAt",
+            "finishedAt")) {
       assertThat(t.has(field)).as(field).isTrue();
     }
     assertThat(t.get("priority").asInt()).isEqualTo(4);
@@ -78,13 +99,27 @@ class CliTest {
   void create_with_wait_prints_the_finished_task_and_exits_by_its_outcome() throws Exception {
     startDaemon();
     Files.writeString(dir.resolve("notes.txt"), "hello");
-    Result ok = run("task", "create", "file_operation", "--wait", "10s", "--json", "--data",
-        "{\"operation\":\"read\",\"path\":\"notes.txt\"}");
+    Result ok =
+        run(
+            "task",
+            "create",
+            "file_operation",
+            "--wait",
+            "10s",
+            "--json",
+            "--data",
+            "{\"operation\":\"read\",\"path\":\"notes.txt\"}");
     assertThat(ok.exit()).as(ok.err()).isZero();
     assertThat(ok.json().at("/result/content").asText()).isEqualTo("hello");
 
-    Result missing = run("task", "create", "file_operation", "--wait", "--data",
-        "{\"operation\":\"read\",\"path\":\"nope.txt\"}");
+    Result missing =
+        run(
+            "task",
+            "create",
+            "file_operation",
+            "--wait",
+            "--data",
+            "{\"operation\":\"read\",\"path\":\"nope.txt\"}");
     assertThat(missing.exit()).isEqualTo(1);
     assertThat(missing.out()).contains("status:      failed").contains("not_found");
   }
@@ -135,8 +170,8 @@ class CliTest {
         .isZero();
     String a = run("task", "create", "build").out().strip();
     String b = run("task", "create", "build").out().strip();
-    Result claimed = run("task", "claim", "--agent", "w", "--type", "build", "--max", "2",
-        "--json");
+    Result claimed =
+        run("task", "claim", "--agent", "w", "--type", "build", "--max", "2", "--json");
     assertThat(claimed.json()).hasSize(2);
     Result done = run("task", "complete", a, "--agent", "w", "--result", "{\"ok\":1}");
     assertThat(done.out().strip()).isEqualTo(a + " succeeded");
@@ -153,8 +188,9 @@ class CliTest {
   @Test
   void claim_with_wait_takes_a_task_created_meanwhile() throws Exception {
     startDaemon();
-    CompletableFuture<Result> waiting = CompletableFuture.supplyAsync(
-        () -> run("task", "claim", "--agent", "w", "--wait", "30s", "--json"));
+    CompletableFuture<Result> waiting =
+        CompletableFuture.supplyAsync(
+            () -> run("task", "claim", "--agent", "w", "--wait", "30s", "--json"));
     Thread.sleep(200);
     String id = run("task", "create", "x", "--assigned-to", "w").out().strip();
     Result claimed = waiting.get(10, TimeUnit.SECONDS);
@@ -206,8 +242,8 @@ class CliTest {
   void depends_on_makes_a_task_wait_for_another() {
     startDaemon();
     String first = run("task", "create", "x", "--assigned-to", "w").out().strip();
-    String second = run("task", "create", "x", "--assigned-to", "w", "--depends-on", first)
-        .out().strip();
+    String second =
+        run("task", "create", "x", "--assigned-to", "w", "--depends-on", first).out().strip();
     assertThat(run("task", "show", second, "--json").json().get("status").asText())
         .isEqualTo("waiting");
     Result missing = run("task", "create", "x", "--assigned-to", "w", "--depends-on", "nope");

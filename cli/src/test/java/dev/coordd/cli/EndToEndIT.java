@@ -35,11 +35,12 @@ class EndToEndIT {
   }
 
   Process daemon() throws IOException {
-    Process p = new ProcessBuilder(BIN.toString(), "daemon", "--home", home().toString())
-        .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-        .redirectOutput(dir.resolve("daemon.out").toFile())
-        .redirectError(dir.resolve("daemon.err").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(BIN.toString(), "daemon", "--home", home().toString())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+            .redirectOutput(dir.resolve("daemon.out").toFile())
+            .redirectError(dir.resolve("daemon.err").toFile())
+            .start();
     started.add(p);
     return p;
   }
@@ -71,7 +72,9 @@ class EndToEndIT {
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+    return new Run(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
         new String(err, StandardCharsets.UTF_8));
   }
 
@@ -81,8 +84,18 @@ class EndToEndIT {
     Files.writeString(dir.resolve("report.txt"), "all green");
     Process daemon = daemon();
     awaitUp(daemon);
-    Run r = coordd("task", "create", "file_operation", "--assigned-to", "daemon", "--wait", "30s",
-        "--json", "--data", "{\"operation\":\"read\",\"path\":\"report.txt\"}");
+    Run r =
+        coordd(
+            "task",
+            "create",
+            "file_operation",
+            "--assigned-to",
+            "daemon",
+            "--wait",
+            "30s",
+            "--json",
+            "--data",
+            "{\"operation\":\"read\",\"path\":\"report.txt\"}");
     assertThat(r.exit()).as(r.err()).isZero();
     JsonNode task = Json.read(r.out());
     assertThat(task.get("status").asText()).isEqualTo("succeeded");
@@ -110,7 +123,9 @@ class EndToEndIT {
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8),
+    return new Run(
+        p.exitValue(),
+        new String(out, StandardCharsets.UTF_8),
         new String(err, StandardCharsets.UTF_8));
   }
 
@@ -119,8 +134,16 @@ class EndToEndIT {
       throws Exception {
     Process daemon = daemon();
     awaitUp(daemon);
-    Process creator = coorddAsync("task", "create", "invoke_agent", "--wait", "90s", "--json",
-        "--data", "{\"agentType\":\"claude_code\",\"command\":\"review the diff\"}");
+    Process creator =
+        coorddAsync(
+            "task",
+            "create",
+            "invoke_agent",
+            "--wait",
+            "90s",
+            "--json",
+            "--data",
+            "{\"agentType\":\"claude_code\",\"command\":\"review the diff\"}");
     JsonNode pending = Json.MAPPER.createArrayNode();
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (pending.isEmpty() && System.nanoTime() < until) {
@@ -159,8 +182,7 @@ class EndToEndIT {
   }
 
   @Test
-  void after_kill_9_a_new_daemon_replaces_the_stale_socket_and_keeps_the_tasks()
-      throws Exception {
+  void after_kill_9_a_new_daemon_replaces_the_stale_socket_and_keeps_the_tasks() throws Exception {
     Process first = daemon();
     awaitUp(first);
     String id = coordd("task", "create", "review", "--assigned-to", "alice").out().strip();

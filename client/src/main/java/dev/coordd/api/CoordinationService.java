@@ -107,8 +107,8 @@ public interface CoordinationService {
 
   /**
    * Acquires an exclusive (or shared) lease on {@code resource} for {@code ttlMs}; the holder may
-   * call again to extend it. When it is held by others, waits up to {@code waitMs}, then fails
-   * with a conflict naming the holder and when its lease ends.
+   * call again to extend it. When it is held by others, waits up to {@code waitMs}, then fails with
+   * a conflict naming the holder and when its lease ends.
    */
   @LongWait
   Lock acquireLock(String resource, String agent, long ttlMs, boolean shared, long waitMs);

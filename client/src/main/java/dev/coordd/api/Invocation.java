@@ -4,9 +4,9 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * Work queued for an AI agent session because no runner could start one: the original's
- * invocation file. It moves {@code pending → processing → archive}; its task stays {@code waiting}
- * until the invocation is completed or failed, then finishes with the agent's result.
+ * Work queued for an AI agent session because no runner could start one: the original's invocation
+ * file. It moves {@code pending → processing → archive}; its task stays {@code waiting} until the
+ * invocation is completed or failed, then finishes with the agent's result.
  *
  * @param status {@code pending}, {@code processing}, {@code completed}, {@code failed}, {@code
  *     expired} or {@code cancelled}

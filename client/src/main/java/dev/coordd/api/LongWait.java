@@ -7,8 +7,8 @@ import java.lang.annotation.Target;
 
 /**
  * Marks an operation that may block for long (waiting for a result or for work). Doors run such
- * calls beside the others on the same connection, so they do not hold up requests sent after
- * them; every other call on a connection is answered in the order it was sent.
+ * calls beside the others on the same connection, so they do not hold up requests sent after them;
+ * every other call on a connection is answered in the order it was sent.
  */
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.METHOD)

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A unit of work as every door shows it. Times are epoch milliseconds. {@code runs} is the
- * history of finished attempts, oldest first; it is empty in list views. A {@code waiting} task
- * says what it waits for ({@code waitingFor}, e.g. {@code invocation:<id>}) and until when.
+ * A unit of work as every door shows it. Times are epoch milliseconds. {@code runs} is the history
+ * of finished attempts, oldest first; it is empty in list views. A {@code waiting} task says what
+ * it waits for ({@code waitingFor}, e.g. {@code invocation:<id>}) and until when.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Task(
@@ -37,8 +37,28 @@ public record Task(
 
   public Task withRuns(List<TaskRun> history) {
     return new Task(
-        id, type, description, data, status, priority, assignedTo, createdBy, runAt, attempts,
-        maxAttempts, timeoutMs, idempotencyKey, result, error, leaseOwner, leaseExpiresAt,
-        createdAt, startedAt, finishedAt, waitingFor, waitUntil, List.copyOf(history));
+        id,
+        type,
+        description,
+        data,
+        status,
+        priority,
+        assignedTo,
+        createdBy,
+        runAt,
+        attempts,
+        maxAttempts,
+        timeoutMs,
+        idempotencyKey,
+        result,
+        error,
+        leaseOwner,
+        leaseExpiresAt,
+        createdAt,
+        startedAt,
+        finishedAt,
+        waitingFor,
+        waitUntil,
+        List.copyOf(history));
   }
 }

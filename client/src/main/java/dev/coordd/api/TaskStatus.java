@@ -32,8 +32,7 @@ public enum TaskStatus {
       }
     }
     throw new InvalidRequestException(
-        "status",
-        "unknown status '" + text + "'; allowed: " + allowed());
+        "status", "unknown status '" + text + "'; allowed: " + allowed());
   }
 
   public static String allowed() {

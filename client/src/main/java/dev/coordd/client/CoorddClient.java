@@ -1,8 +1,8 @@
 package dev.coordd.client;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.CoordinationService;
@@ -10,12 +10,12 @@ import dev.coordd.api.Event;
 import dev.coordd.api.EventInbox;
 import dev.coordd.api.Invocation;
 import dev.coordd.api.Lock;
+import dev.coordd.api.NewTask;
 import dev.coordd.api.QueueState;
 import dev.coordd.api.Schedule;
 import dev.coordd.api.ScheduleSpec;
-import dev.coordd.api.Subscription;
-import dev.coordd.api.NewTask;
 import dev.coordd.api.Stats;
+import dev.coordd.api.Subscription;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskQuery;
 import dev.coordd.internal.Json;
@@ -37,9 +37,9 @@ import java.util.List;
  * }
  * }</pre>
  *
- * Throws {@link dev.coordd.api.DaemonNotRunningException} when no daemon runs on the home,
- * {@link dev.coordd.api.NotFoundException}, {@link dev.coordd.api.InvalidRequestException} and
- * {@link dev.coordd.api.ConflictException} as the daemon does.
+ * Throws {@link dev.coordd.api.DaemonNotRunningException} when no daemon runs on the home, {@link
+ * dev.coordd.api.NotFoundException}, {@link dev.coordd.api.InvalidRequestException} and {@link
+ * dev.coordd.api.ConflictException} as the daemon does.
  */
 public final class CoorddClient implements CoordinationService, AutoCloseable {
   private static final TypeReference<List<Task>> TASKS = new TypeReference<>() {};
@@ -68,9 +68,19 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
    */
   public Task createTask(String type, String description, JsonNode data, NewTask options) {
     NewTask base = options == null ? NewTask.of(type) : options;
-    return createTask(new NewTask(type, description, data, base.assignedTo(), base.priority(),
-        base.delayMs(), base.maxAttempts(), base.timeoutMs(), base.idempotencyKey(),
-        base.createdBy(), base.dependsOn()));
+    return createTask(
+        new NewTask(
+            type,
+            description,
+            data,
+            base.assignedTo(),
+            base.priority(),
+            base.delayMs(),
+            base.maxAttempts(),
+            base.timeoutMs(),
+            base.idempotencyKey(),
+            base.createdBy(),
+            base.dependsOn()));
   }
 
   /** Waits for the task to finish and returns it; check its status for the outcome. */
@@ -112,8 +122,10 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
 
   @Override
   public List<Task> claimTasks(String agent, List<String> types, int max, long waitMs) {
-    return Json.MAPPER.convertValue(rpc.call("claimTasks",
-        params("agent", agent, "types", types, "max", max, "waitMs", waitMs)), TASKS);
+    return Json.MAPPER.convertValue(
+        rpc.call(
+            "claimTasks", params("agent", agent, "types", types, "max", max, "waitMs", waitMs)),
+        TASKS);
   }
 
   @Override
@@ -193,8 +205,11 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
 
   @Override
   public List<Event> awaitEvents(List<String> patterns, long afterSeq, int max, long waitMs) {
-    return Json.MAPPER.convertValue(rpc.call("awaitEvents", params("patterns", patterns,
-        "afterSeq", afterSeq, "max", max, "waitMs", waitMs)), EVENTS);
+    return Json.MAPPER.convertValue(
+        rpc.call(
+            "awaitEvents",
+            params("patterns", patterns, "afterSeq", afterSeq, "max", max, "waitMs", waitMs)),
+        EVENTS);
   }
 
   @Override
@@ -208,10 +223,20 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   }
 
   @Override
-  public Lock acquireLock(String resource, String agent, long ttlMs, boolean shared,
-      long waitMs) {
-    return call("acquireLock", Lock.class, "resource", resource, "agent", agent, "ttlMs", ttlMs,
-        "shared", shared, "waitMs", waitMs);
+  public Lock acquireLock(String resource, String agent, long ttlMs, boolean shared, long waitMs) {
+    return call(
+        "acquireLock",
+        Lock.class,
+        "resource",
+        resource,
+        "agent",
+        agent,
+        "ttlMs",
+        ttlMs,
+        "shared",
+        shared,
+        "waitMs",
+        waitMs);
   }
 
   @Override

@@ -25,9 +25,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One JSON-RPC 2.0 connection to a daemon's Unix socket, one message per line. Requests may be
- * in flight from many threads at once; a reader thread matches answers to callers by id.
- * Thread-safe.
+ * One JSON-RPC 2.0 connection to a daemon's Unix socket, one message per line. Requests may be in
+ * flight from many threads at once; a reader thread matches answers to callers by id. Thread-safe.
  */
 public final class RpcConnection implements AutoCloseable {
   private final SocketChannel channel;
@@ -47,8 +46,11 @@ public final class RpcConnection implements AutoCloseable {
   /** Connects to the daemon of {@code home}, or says plainly that none runs there. */
   public static RpcConnection open(Path home) {
     Path socket = SocketPaths.forHome(home);
-    String notRunning = "no coordd daemon is running on " + home.toAbsolutePath().normalize()
-        + "; start one with: coordd daemon --home " + home;
+    String notRunning =
+        "no coordd daemon is running on "
+            + home.toAbsolutePath().normalize()
+            + "; start one with: coordd daemon --home "
+            + home;
     if (!Files.exists(socket)) {
       throw new DaemonNotRunningException(notRunning);
     }
@@ -79,12 +81,16 @@ public final class RpcConnection implements AutoCloseable {
     try {
       String owner = Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
       if (Files.isSymbolicLink(dir) || !owner.equals(System.getProperty("user.name"))) {
-        throw new UnavailableException("refusing the socket in " + dir + ": the folder belongs to "
-            + owner + ", not to you; remove it and restart the daemon");
+        throw new UnavailableException(
+            "refusing the socket in "
+                + dir
+                + ": the folder belongs to "
+                + owner
+                + ", not to you; remove it and restart the daemon");
       }
     } catch (IOException e) {
-      throw new UnavailableException("cannot check the socket folder " + dir + ": "
-          + e.getMessage(), e);
+      throw new UnavailableException(
+          "cannot check the socket folder " + dir + ": " + e.getMessage(), e);
     }
   }
 
@@ -118,7 +124,8 @@ public final class RpcConnection implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new UnavailableException("interrupted while waiting for the daemon", e);
     } catch (ExecutionException e) {
-      throw e.getCause() instanceof CoorddException ce ? ce
+      throw e.getCause() instanceof CoorddException ce
+          ? ce
           : new UnavailableException("daemon call failed: " + e.getCause(), e.getCause());
     } finally {
       pending.remove(id);
@@ -126,8 +133,9 @@ public final class RpcConnection implements AutoCloseable {
   }
 
   private void readLoop() {
-    try (BufferedReader in = new BufferedReader(
-        new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
+    try (BufferedReader in =
+        new BufferedReader(
+            new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
         JsonNode response = Json.read(line);
@@ -140,8 +148,8 @@ public final class RpcConnection implements AutoCloseable {
       // fall through: everyone waiting is told below
     }
     closed = true;
-    UnavailableException gone = new UnavailableException("the daemon closed the connection"
-        + " (it stopped or restarted)");
+    UnavailableException gone =
+        new UnavailableException("the daemon closed the connection" + " (it stopped or restarted)");
     pending.values().forEach(f -> f.completeExceptionally(gone));
   }
 

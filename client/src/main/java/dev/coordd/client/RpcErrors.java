@@ -28,13 +28,14 @@ public final class RpcErrors {
 
   /** The JSON-RPC {@code error} object for an exception. */
   public static ObjectNode toError(CoorddException e) {
-    int code = switch (e) {
-      case InvalidRequestException x -> INVALID_PARAMS;
-      case NotFoundException x -> NOT_FOUND;
-      case ConflictException x -> CONFLICT;
-      case UnavailableException x -> UNAVAILABLE;
-      default -> FAILED;
-    };
+    int code =
+        switch (e) {
+          case InvalidRequestException x -> INVALID_PARAMS;
+          case NotFoundException x -> NOT_FOUND;
+          case ConflictException x -> CONFLICT;
+          case UnavailableException x -> UNAVAILABLE;
+          default -> FAILED;
+        };
     ObjectNode error = error(code, e.getMessage());
     ObjectNode data = error.putObject("data").put("kind", e.code());
     if (e instanceof InvalidRequestException ire && ire.field() != null) {
@@ -57,8 +58,8 @@ public final class RpcErrors {
     String kind = data.path("kind").asText("");
     return switch (code) {
       case INVALID_PARAMS, INVALID_REQUEST, PARSE_ERROR, METHOD_NOT_FOUND ->
-          new InvalidRequestException(data.hasNonNull("field") ? data.get("field").asText() : null,
-              message);
+          new InvalidRequestException(
+              data.hasNonNull("field") ? data.get("field").asText() : null, message);
       case NOT_FOUND -> new NotFoundException(message);
       case CONFLICT -> new ConflictException(message);
       case UNAVAILABLE -> new UnavailableException(message);

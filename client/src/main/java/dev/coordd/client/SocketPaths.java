@@ -15,6 +15,7 @@ import java.util.HexFormat;
 public final class SocketPaths {
   /** Longest socket path we use as is, leaving room below the 108-byte {@code sun_path}. */
   static final int MAX_PATH_BYTES = 100;
+
   public static final String SOCKET_FILE = "coordd.sock";
 
   private SocketPaths() {}
@@ -36,8 +37,8 @@ public final class SocketPaths {
 
   private static String hash(String text) {
     try {
-      byte[] digest = MessageDigest.getInstance("SHA-256")
-          .digest(text.getBytes(StandardCharsets.UTF_8));
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest, 0, 12);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JDK", e);

@@ -22,7 +22,9 @@ public final class Json {
     }
   }
 
-  /** Parses JSON text; a syntax error becomes an {@link InvalidRequestException} on {@code field}. */
+  /**
+   * Parses JSON text; a syntax error becomes an {@link InvalidRequestException} on {@code field}.
+   */
   public static JsonNode parse(String field, String text) {
     if (text == null) {
       return NullNode.getInstance();

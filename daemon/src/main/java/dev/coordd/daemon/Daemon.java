@@ -1,36 +1,36 @@
 package dev.coordd.daemon;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.api.AgentRegistration;
-import dev.coordd.api.CoordinationService;
 import dev.coordd.api.CoorddException;
+import dev.coordd.api.CoordinationService;
+import dev.coordd.daemon.builtin.CommandHandler;
+import dev.coordd.daemon.builtin.CoordinationHandler;
+import dev.coordd.daemon.builtin.FileOperationHandler;
+import dev.coordd.daemon.builtin.PathSandbox;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskHandler;
-import dev.coordd.daemon.handlers.CommandHandler;
-import dev.coordd.daemon.handlers.CoordinationHandler;
-import dev.coordd.daemon.handlers.FileOperationHandler;
-import dev.coordd.daemon.handlers.PathSandbox;
 import dev.coordd.daemon.inbox.Inbox;
-import dev.coordd.daemon.agents.AgentRunner;
-import dev.coordd.daemon.handlers.AgentInvoker;
-import dev.coordd.daemon.handlers.InvokeAgentHandler;
-import dev.coordd.daemon.invocations.InvocationFiles;
-import dev.coordd.daemon.invocations.InvocationQueue;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
+import dev.coordd.daemon.invoke.AgentInvoker;
+import dev.coordd.daemon.invoke.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationQueue;
+import dev.coordd.daemon.invoke.InvokeAgentHandler;
+import dev.coordd.daemon.invoke.runner.AgentRunner;
 import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.service.LocalCoordinationService;
 import dev.coordd.daemon.store.Store;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
+
   /** Room on a socket line for the JSON-RPC envelope around a payload of the largest size. */
   static final int RPC_ENVELOPE_BYTES = 64 * 1024;
 
@@ -62,20 +63,28 @@ public final class Daemon implements AutoCloseable {
     this.store = store;
     HandlerRegistry handlers = new HandlerRegistry();
     this.engine = new Engine(config, clock, store, handlers);
-    InvocationQueue invocations = new InvocationQueue(engine,
-        new InvocationFiles(config.home(), clock), config.invocationExpiry());
+    InvocationQueue invocations =
+        new InvocationQueue(
+            engine, new InvocationFiles(config.home(), clock), config.invocationExpiry());
     this.service = new LocalCoordinationService(engine, invocations, running::get);
     engine.addChore(invocations::reconcile);
     engine.addChore(service.locks()::expire);
     engine.addChore(service.scheduler()::fireDue);
     engine.addChore(service.events()::prune);
-    handlers.register("file_operation", new FileOperationHandler(
-        new PathSandbox(config.fileRoots(), List.of(config.home())), config.fileMaxReadBytes()));
+    handlers.register(
+        "file_operation",
+        new FileOperationHandler(
+            new PathSandbox(config.fileRoots(), List.of(config.home())),
+            config.fileMaxReadBytes()));
     handlers.register("coordination", new CoordinationHandler(engine.barriers()));
     Map<String, AgentInvoker> runners = new HashMap<>();
     config.agentRunners().forEach((type, c) -> runners.put(type, new AgentRunner(type, c)::run));
-    handlers.register("invoke_agent", new InvokeAgentHandler(runners, invocations,
-        config.fileRoots().isEmpty() ? config.home() : config.fileRoots().get(0)));
+    handlers.register(
+        "invoke_agent",
+        new InvokeAgentHandler(
+            runners,
+            invocations,
+            config.fileRoots().isEmpty() ? config.home() : config.fileRoots().get(0)));
     config.commands().forEach((type, c) -> handlers.register(type, new CommandHandler(type, c)));
   }
 
@@ -88,36 +97,43 @@ public final class Daemon implements AutoCloseable {
     try {
       if (!Files.isDirectory(config.home())) {
         // The home holds the queue, the socket and tokens: only its owner may look inside.
-        Files.createDirectories(config.home(), PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rwx------")));
+        Files.createDirectories(
+            config.home(),
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
       }
     } catch (IOException e) {
-      throw new CoorddException("home", "cannot create the home " + config.home() + ": "
-          + e.getMessage(), e);
+      throw new CoorddException(
+          "home", "cannot create the home " + config.home() + ": " + e.getMessage(), e);
     }
     HomeLock lock = HomeLock.acquire(config.home(), config.pidFile());
     Store store = null;
     Daemon daemon = null;
     try {
-      store = Store.openSqlite(config.database(), config.synchronous().name(),
-          config.busyTimeout());
+      store =
+          Store.openSqlite(config.database(), config.synchronous().name(), config.busyTimeout());
       daemon = new Daemon(config, clock, lock, store);
       daemon.registerSelf();
       daemon.engine.recover();
       // one round now: settles invocations that coordd check finished while no daemon ran
       daemon.engine.housekeeper().tick();
       daemon.engine.start(daemon.service);
-      daemon.rpc = new RpcServer(config.home(), new MethodTable(daemon.service),
-          config.maxPayloadBytes() + RPC_ENVELOPE_BYTES);
+      daemon.rpc =
+          new RpcServer(
+              config.home(),
+              new MethodTable(daemon.service),
+              config.maxPayloadBytes() + RPC_ENVELOPE_BYTES);
       daemon.inbox = new Inbox(config.home(), daemon.service);
       daemon.inbox.start();
-      log.info("coordd '{}' running on {} (handlers: {})", config.name(), config.home(),
+      log.info(
+          "coordd '{}' running on {} (handlers: {})",
+          config.name(),
+          config.home(),
           daemon.engine.handlers().types());
       return daemon;
     } catch (IOException e) {
       daemon.close();
-      throw new CoorddException("socket", "cannot listen on the socket of " + config.home()
-          + ": " + e.getMessage(), e);
+      throw new CoorddException(
+          "socket", "cannot listen on the socket of " + config.home() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       if (daemon != null) {
         daemon.close();
@@ -139,8 +155,9 @@ public final class Daemon implements AutoCloseable {
     ObjectNode metadata = Json.MAPPER.createObjectNode();
     metadata.put("pid", ProcessHandle.current().pid());
     metadata.put("home", config.home().toString());
-    service.registerAgent(new AgentRegistration(config.name(), "daemon",
-        new ArrayList<>(engine.handlers().types()), metadata));
+    service.registerAgent(
+        new AgentRegistration(
+            config.name(), "daemon", new ArrayList<>(engine.handlers().types()), metadata));
   }
 
   /** Adds or replaces the handler for a task type; the daemon claims that type from now on. */

@@ -1,6 +1,7 @@
 package dev.coordd.daemon;
 
 import dev.coordd.api.CoorddException;
+import dev.coordd.daemon.fs.AtomicFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -39,12 +40,16 @@ final class HomeLock implements AutoCloseable {
       }
       if (lock == null) {
         channel.close();
-        throw new CoorddException("already_running", "coordd is already running" + pidOf(pidFile)
-            + " on " + home + "; stop it first or use another --home");
+        throw new CoorddException(
+            "already_running",
+            "coordd is already running"
+                + pidOf(pidFile)
+                + " on "
+                + home
+                + "; stop it first or use another --home");
       }
-      Path tmp = pidFile.resolveSibling(pidFile.getFileName() + ".tmp");
-      Files.writeString(tmp, ProcessHandle.current().pid() + "\n", StandardCharsets.UTF_8);
-      Files.move(tmp, pidFile, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.write(
+          pidFile, (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.UTF_8));
       return new HomeLock(channel, lock, pidFile);
     } catch (IOException e) {
       if (channel != null) {

@@ -15,9 +15,15 @@ class BarrierTest {
   @TempDir Path dir;
 
   private static NewTask barrier(String name, String timeout) {
-    return NewTask.of("coordination").withData(Json.read("{\"action\":\"synchronize_agents\","
-        + "\"agents\":[\"alice\",\"bob\"],\"barrier\":\"" + name + "\",\"timeout\":\"" + timeout
-        + "\"}"));
+    return NewTask.of("coordination")
+        .withData(
+            Json.read(
+                "{\"action\":\"synchronize_agents\","
+                    + "\"agents\":[\"alice\",\"bob\"],\"barrier\":\""
+                    + name
+                    + "\",\"timeout\":\""
+                    + timeout
+                    + "\"}"));
   }
 
   @Test
@@ -26,9 +32,9 @@ class BarrierTest {
       Task t = f.service().createTask(barrier("release-1", "1m"));
       f.awaitStatus(t.id(), TaskStatus.WAITING);
       f.service().arrive("release-1", "alice");
-      assertThat(f.service().awaitTask(t.id(), 300).status())
-          .isEqualTo(TaskStatus.WAITING);
-      assertThat(f.daemon.engine().dispatcher().inFlight()).as("a waiting barrier holds no worker")
+      assertThat(f.service().awaitTask(t.id(), 300).status()).isEqualTo(TaskStatus.WAITING);
+      assertThat(f.daemon.engine().dispatcher().inFlight())
+          .as("a waiting barrier holds no worker")
           .isEmpty();
       f.service().arrive("release-1", "bob");
       Task done = f.service().awaitTask(t.id(), 10000);
@@ -53,8 +59,7 @@ class BarrierTest {
       f.service().arrive("daily", "alice");
       f.service().arrive("daily", "bob");
       Task first = f.service().createTask(barrier("daily", "1m"));
-      assertThat(f.service().awaitTask(first.id(), 10000).status())
-          .isEqualTo(TaskStatus.SUCCEEDED);
+      assertThat(f.service().awaitTask(first.id(), 10000).status()).isEqualTo(TaskStatus.SUCCEEDED);
       Task second = f.service().createTask(barrier("daily", "1m"));
       f.awaitStatus(second.id(), TaskStatus.WAITING);
       f.advance(Duration.ofMillis(300)); // a housekeeping round: yesterday's arrivals are gone
@@ -88,7 +93,8 @@ class BarrierTest {
       Task failed = f.awaitStatus(t.id(), TaskStatus.FAILED);
       assertThat(failed.attempts()).isEqualTo(1);
       assertThat(failed.error().kind()).isEqualTo("timeout");
-      assertThat(failed.error().message()).contains("still waiting for [bob]")
+      assertThat(failed.error().message())
+          .contains("still waiting for [bob]")
           .contains("arrived: [alice]");
     }
   }

@@ -9,7 +9,6 @@ import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.internal.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,8 +21,12 @@ class BuiltInHandlersTest {
   void file_operation_reads_a_file_inside_the_roots() throws Exception {
     try (DaemonFixture f = new DaemonFixture(dir)) {
       Files.writeString(dir.resolve("data.json"), "{\"n\":1}");
-      Task t = f.service().createTask(NewTask.of("file_operation").withAssignedTo("daemon")
-          .withData(Json.read("{\"operation\":\"read\",\"path\":\"data.json\"}")));
+      Task t =
+          f.service()
+              .createTask(
+                  NewTask.of("file_operation")
+                      .withAssignedTo("daemon")
+                      .withData(Json.read("{\"operation\":\"read\",\"path\":\"data.json\"}")));
       Task done = f.service().awaitTask(t.id(), 10000);
       assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
       assertThat(done.result().get("content").asText()).isEqualTo("{\"n\":1}");
@@ -38,8 +41,15 @@ class BuiltInHandlersTest {
     Files.createSymbolicLink(root.resolve("link"), outside.resolve("secret"));
     try (DaemonFixture f = new DaemonFixture(dir, Map.of("fileRoots", root.toString()))) {
       for (String path : new String[] {"../outside/secret", "link", outside + "/secret"}) {
-        Task t = f.service().createTask(NewTask.of("file_operation").withData(
-            Json.MAPPER.createObjectNode().put("operation", "read").put("path", path)));
+        Task t =
+            f.service()
+                .createTask(
+                    NewTask.of("file_operation")
+                        .withData(
+                            Json.MAPPER
+                                .createObjectNode()
+                                .put("operation", "read")
+                                .put("path", path)));
         Task failed = f.service().awaitTask(t.id(), 10000);
         assertThat(failed.status()).as(path).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.attempts()).as(path).isEqualTo(1);
@@ -53,8 +63,15 @@ class BuiltInHandlersTest {
   void file_operation_cannot_touch_the_daemons_own_home() throws Exception {
     try (DaemonFixture f = new DaemonFixture(dir)) {
       for (String path : new String[] {"home/coordd.db", "home/coordd.lock", "home"}) {
-        Task t = f.service().createTask(NewTask.of("file_operation").withData(
-            Json.MAPPER.createObjectNode().put("operation", "delete").put("path", path)));
+        Task t =
+            f.service()
+                .createTask(
+                    NewTask.of("file_operation")
+                        .withData(
+                            Json.MAPPER
+                                .createObjectNode()
+                                .put("operation", "delete")
+                                .put("path", path)));
         Task failed = f.service().awaitTask(t.id(), 10000);
         assertThat(failed.status()).as(path).isEqualTo(TaskStatus.FAILED);
         assertThat(failed.error().kind()).as(path).isEqualTo("sandbox");
@@ -65,11 +82,12 @@ class BuiltInHandlersTest {
   }
 
   @Test
-  void a_configured_command_handler_gets_the_task_on_stdin_and_returns_its_json()
-      throws Exception {
+  void a_configured_command_handler_gets_the_task_on_stdin_and_returns_its_json() throws Exception {
     Path home = dir.resolve("home");
     Files.createDirectories(home);
-    Files.writeString(home.resolve(ConfigLoader.CONFIG_FILE), """
+    Files.writeString(
+        home.resolve(ConfigLoader.CONFIG_FILE),
+        """
         {"commands": {
           "inspect": {"command": ["sh", "-c",
             "if grep -q '\\"type\\":\\"inspect\\"'; then echo '{\\"sawTask\\":true}'; else echo '{}'; fi"]},

@@ -52,16 +52,17 @@ class ClaimTest {
     try (ExecutorService pool = Executors.newFixedThreadPool(threads)) {
       for (int t = 0; t < threads; t++) {
         String agent = "w" + t;
-        pool.submit(() -> {
-          go.await();
-          while (true) {
-            List<Task> batch = svc.claimTasks(agent, List.of("work"), 7, 0);
-            if (batch.isEmpty()) {
-              return null;
-            }
-            batch.forEach(task -> claimed.add(task.id()));
-          }
-        });
+        pool.submit(
+            () -> {
+              go.await();
+              while (true) {
+                List<Task> batch = svc.claimTasks(agent, List.of("work"), 7, 0);
+                if (batch.isEmpty()) {
+                  return null;
+                }
+                batch.forEach(task -> claimed.add(task.id()));
+              }
+            });
       }
       go.countDown();
     }
@@ -71,13 +72,15 @@ class ClaimTest {
 
   @Test
   void a_claim_that_waits_gets_a_task_created_while_it_waits() throws Exception {
-    var waiting = java.util.concurrent.CompletableFuture.supplyAsync(
-        () -> svc.claimTasks("w", List.of("work"), 1, 30_000));
+    var waiting =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> svc.claimTasks("w", List.of("work"), 1, 30_000));
     Thread.sleep(100);
     assertThat(waiting).isNotDone();
     String id = svc.createTask(NewTask.of("work")).id();
     assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS))
-        .extracting(Task::id).containsExactly(id);
+        .extracting(Task::id)
+        .containsExactly(id);
   }
 
   @Test
@@ -102,7 +105,9 @@ class ClaimTest {
   void a_batch_claim_returns_tasks_in_priority_order() {
     String a = svc.createTask(NewTask.of("work").withPriority(0)).id();
     String b = svc.createTask(NewTask.of("work").withPriority(9)).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(b, a);
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0))
+        .extracting(Task::id)
+        .containsExactly(b, a);
   }
 
   @Test
@@ -121,7 +126,9 @@ class ClaimTest {
     svc.registerAgent(new AgentRegistration("p", "worker", List.of("other"), null));
     svc.createTask(NewTask.of("other"));
     String work = svc.createTask(NewTask.of("work")).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(work);
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0))
+        .extracting(Task::id)
+        .containsExactly(work);
   }
 
   @Test
@@ -129,14 +136,19 @@ class ClaimTest {
     String id = svc.createTask(NewTask.of("work").withDelayMs(60_000)).id();
     assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).isEmpty();
     f.clock.step(java.time.Duration.ofSeconds(61));
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(id);
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0))
+        .extracting(Task::id)
+        .containsExactly(id);
   }
 
   @Test
   void the_same_idempotency_key_returns_the_first_task() {
     Task first = svc.createTask(NewTask.of("work").withIdempotencyKey("build-42"));
-    Task second = svc.createTask(NewTask.of("work").withIdempotencyKey("build-42")
-        .withDescription("a different description"));
+    Task second =
+        svc.createTask(
+            NewTask.of("work")
+                .withIdempotencyKey("build-42")
+                .withDescription("a different description"));
     assertThat(second.id()).isEqualTo(first.id());
     assertThat(second.description()).isEqualTo(first.description());
     assertThat(svc.listTasks(null)).hasSize(1);
@@ -150,10 +162,13 @@ class ClaimTest {
     assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
     Task shown = svc.getTask(id);
     assertThat(shown.result().get("answer").asInt()).isEqualTo(42);
-    assertThat(shown.runs()).singleElement().satisfies(r -> {
-      assertThat(r.outcome()).isEqualTo("succeeded");
-      assertThat(r.worker()).isEqualTo("w");
-    });
+    assertThat(shown.runs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.outcome()).isEqualTo("succeeded");
+              assertThat(r.worker()).isEqualTo("w");
+            });
   }
 
   @Test
@@ -168,8 +183,7 @@ class ClaimTest {
   void completing_a_task_held_by_someone_else_is_refused() {
     String id = svc.createTask(NewTask.of("work")).id();
     svc.claimTasks("w", List.of("work"), 1, 0);
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> svc.completeTask(id, "intruder", null))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> svc.completeTask(id, "intruder", null))
         .isInstanceOf(dev.coordd.api.ConflictException.class)
         .hasMessageContaining("leased to w, not intruder");
   }

@@ -30,14 +30,19 @@ class CrashRecoveryTest {
       throws Exception {
     Path home = dir.resolve("home");
     String java = ProcessHandle.current().info().command().orElse("java");
-    Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
-        CrashingDaemonMain.class.getName(), home.toString())
-        .redirectError(ProcessBuilder.Redirect.DISCARD)
-        .start();
+    Process child =
+        new ProcessBuilder(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                CrashingDaemonMain.class.getName(),
+                home.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
     List<String> acked = new ArrayList<>();
     String running = null;
-    try (BufferedReader out = new BufferedReader(
-        new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+    try (BufferedReader out =
+        new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
       String line;
       while (running == null && (line = out.readLine()) != null) {
         if (line.startsWith("ACKED ")) {
@@ -56,9 +61,10 @@ class CrashRecoveryTest {
     SettableClock clock = new SettableClock(System.currentTimeMillis());
     DaemonConfig config = ConfigLoader.load(home, Map.of(), Map.of());
     try (Daemon daemon = Daemon.start(config, clock)) {
-      List<String> stored = daemon.service()
-          .listTasks(new TaskQuery(TaskStatus.QUEUED, "later", null, 1000))
-          .stream().map(Task::id).toList();
+      List<String> stored =
+          daemon.service().listTasks(new TaskQuery(TaskStatus.QUEUED, "later", null, 1000)).stream()
+              .map(Task::id)
+              .toList();
       assertThat(stored).containsExactlyInAnyOrderElementsOf(acked);
 
       Task recovered = daemon.service().getTask(running);

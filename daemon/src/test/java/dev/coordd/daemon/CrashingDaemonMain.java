@@ -12,12 +12,14 @@ import java.util.Map;
 public final class CrashingDaemonMain {
   public static void main(String[] args) throws Exception {
     Daemon daemon = Daemon.start(ConfigLoader.load(Path.of(args[0]), Map.of(), Map.of()));
-    daemon.registerHandler("block", ctx -> {
-      System.out.println("RUNNING " + ctx.task().id());
-      System.out.flush();
-      Thread.sleep(Long.MAX_VALUE);
-      return null;
-    });
+    daemon.registerHandler(
+        "block",
+        ctx -> {
+          System.out.println("RUNNING " + ctx.task().id());
+          System.out.flush();
+          Thread.sleep(Long.MAX_VALUE);
+          return null;
+        });
     for (int i = 0; i < 100; i++) {
       String id = daemon.service().createTask(NewTask.of("later").withAssignedTo("nobody")).id();
       System.out.println("ACKED " + id);

@@ -22,7 +22,9 @@ public final class DaemonFixture implements AutoCloseable {
     this(dir, Map.of());
   }
 
-  /** @param settings config keys and values, as on the command line (e.g. pollInterval=1h) */
+  /**
+   * @param settings config keys and values, as on the command line (e.g. pollInterval=1h)
+   */
   public DaemonFixture(Path dir, Map<String, String> settings) {
     this.home = dir.resolve("home");
     this.config = ConfigLoader.load(home, Map.of(), settings);

@@ -30,8 +30,10 @@ class DaemonLifecycleTest {
   }
 
   private static Agent self(DaemonFixture f) {
-    return f.service().listAgents().stream().filter(a -> a.name().equals("daemon"))
-        .findFirst().orElseThrow();
+    return f.service().listAgents().stream()
+        .filter(a -> a.name().equals("daemon"))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
@@ -50,7 +52,8 @@ class DaemonLifecycleTest {
   void the_pid_file_exists_while_running_and_is_removed_at_stop() throws Exception {
     DaemonFixture f = new DaemonFixture(dir);
     Path pid = f.config.pidFile();
-    assertThat(Files.readString(pid).strip()).isEqualTo(Long.toString(ProcessHandle.current().pid()));
+    assertThat(Files.readString(pid).strip())
+        .isEqualTo(Long.toString(ProcessHandle.current().pid()));
     f.close();
     assertThat(pid).doesNotExist();
   }

@@ -47,9 +47,11 @@ class DispatcherTest {
   void a_failing_handler_is_retried_with_backoff_until_failed_and_every_error_is_kept() {
     f = new DaemonFixture(dir, settings("retryBackoffBase", "10s"));
     AtomicInteger calls = new AtomicInteger();
-    f.daemon.registerHandler("flaky", ctx -> {
-      throw new IllegalStateException("boom " + calls.incrementAndGet());
-    });
+    f.daemon.registerHandler(
+        "flaky",
+        ctx -> {
+          throw new IllegalStateException("boom " + calls.incrementAndGet());
+        });
     String id = f.service().createTask(NewTask.of("flaky").withMaxAttempts(3)).id();
     Task afterFirst = awaitAttemptsQueued(id, 1);
     assertThat(afterFirst.runAt()).isGreaterThanOrEqualTo(f.clock.millis() + 5_000);
@@ -61,9 +63,14 @@ class DispatcherTest {
     Task failed = f.awaitStatus(id, TaskStatus.FAILED);
     assertThat(failed.attempts()).isEqualTo(3);
     assertThat(failed.error().message()).isEqualTo("IllegalStateException: boom 3");
-    assertThat(failed.runs()).extracting(TaskRun::outcome).containsExactly("retry", "retry", "failed");
-    assertThat(failed.runs()).extracting(r -> r.error().message())
-        .containsExactly("IllegalStateException: boom 1", "IllegalStateException: boom 2",
+    assertThat(failed.runs())
+        .extracting(TaskRun::outcome)
+        .containsExactly("retry", "retry", "failed");
+    assertThat(failed.runs())
+        .extracting(r -> r.error().message())
+        .containsExactly(
+            "IllegalStateException: boom 1",
+            "IllegalStateException: boom 2",
             "IllegalStateException: boom 3");
     assertThat(failed.runs()).extracting(r -> r.error().attempt()).containsExactly(1, 2, 3);
   }
@@ -85,12 +92,14 @@ class DispatcherTest {
   void a_retry_on_request_gives_a_failed_task_a_fresh_budget() {
     f = new DaemonFixture(dir);
     AtomicInteger calls = new AtomicInteger();
-    f.daemon.registerHandler("once", ctx -> {
-      if (calls.incrementAndGet() == 1) {
-        throw TaskFailure.permanent("bad", "first time fails for good");
-      }
-      return TextNode.valueOf("fine");
-    });
+    f.daemon.registerHandler(
+        "once",
+        ctx -> {
+          if (calls.incrementAndGet() == 1) {
+            throw TaskFailure.permanent("bad", "first time fails for good");
+          }
+          return TextNode.valueOf("fine");
+        });
     String id = f.service().createTask(NewTask.of("once")).id();
     Task failed = f.awaitStatus(id, TaskStatus.FAILED);
     assertThat(failed.attempts()).isEqualTo(1);
@@ -106,16 +115,18 @@ class DispatcherTest {
     f = new DaemonFixture(dir);
     CountDownLatch started = new CountDownLatch(1);
     CountDownLatch interrupted = new CountDownLatch(1);
-    f.daemon.registerHandler("slow", ctx -> {
-      started.countDown();
-      try {
-        Thread.sleep(60_000);
-      } catch (InterruptedException e) {
-        interrupted.countDown();
-        throw e;
-      }
-      return null;
-    });
+    f.daemon.registerHandler(
+        "slow",
+        ctx -> {
+          started.countDown();
+          try {
+            Thread.sleep(60_000);
+          } catch (InterruptedException e) {
+            interrupted.countDown();
+            throw e;
+          }
+          return null;
+        });
     String id = f.service().createTask(NewTask.of("slow")).id();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     Task cancelled = f.service().cancelTask(id);
@@ -145,19 +156,21 @@ class DispatcherTest {
       throws Exception {
     f = new DaemonFixture(dir, settings("concurrency", "1"));
     CountDownLatch hung = new CountDownLatch(1);
-    f.daemon.registerHandler("hang", ctx -> {
-      hung.countDown();
-      while (true) {
-        try {
-          Thread.sleep(60_000);
-        } catch (InterruptedException ignoredOnPurpose) {
-          // a badly behaved handler that swallows interrupts and keeps going
-        }
-      }
-    });
+    f.daemon.registerHandler(
+        "hang",
+        ctx -> {
+          hung.countDown();
+          while (true) {
+            try {
+              Thread.sleep(60_000);
+            } catch (InterruptedException ignoredOnPurpose) {
+              // a badly behaved handler that swallows interrupts and keeps going
+            }
+          }
+        });
     f.daemon.registerHandler("ok", ctx -> TextNode.valueOf("fine"));
-    String hang = f.service().createTask(NewTask.of("hang").withTimeoutMs(1_000)
-        .withMaxAttempts(1)).id();
+    String hang =
+        f.service().createTask(NewTask.of("hang").withTimeoutMs(1_000).withMaxAttempts(1)).id();
     assertThat(hung.await(10, TimeUnit.SECONDS)).isTrue();
     String ok = f.service().createTask(NewTask.of("ok")).id();
     f.advance(Duration.ofSeconds(2));
@@ -192,11 +205,13 @@ class DispatcherTest {
   void graceful_stop_requeues_an_unfinished_task_without_spending_its_attempt() throws Exception {
     f = new DaemonFixture(dir, settings("shutdownGrace", "100ms"));
     CountDownLatch started = new CountDownLatch(1);
-    f.daemon.registerHandler("slow", ctx -> {
-      started.countDown();
-      Thread.sleep(60_000);
-      return null;
-    });
+    f.daemon.registerHandler(
+        "slow",
+        ctx -> {
+          started.countDown();
+          Thread.sleep(60_000);
+          return null;
+        });
     String id = f.service().createTask(NewTask.of("slow")).id();
     assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
     f.daemon.close();
@@ -204,9 +219,12 @@ class DispatcherTest {
     Task t = f.service().getTask(id);
     assertThat(t.status()).isEqualTo(TaskStatus.QUEUED);
     assertThat(t.attempts()).isZero();
-    assertThat(t.runs()).singleElement().satisfies(r -> {
-      assertThat(r.outcome()).isEqualTo("requeued");
-      assertThat(r.error().kind()).isEqualTo("shutdown");
-    });
+    assertThat(t.runs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.outcome()).isEqualTo("requeued");
+              assertThat(r.error().kind()).isEqualTo("shutdown");
+            });
   }
 }

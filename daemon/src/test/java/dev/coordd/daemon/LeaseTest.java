@@ -59,7 +59,8 @@ class LeaseTest {
     f.advance(Duration.ofMinutes(1)); // past the backoff
     svc.claimTasks("w2", List.of("work"), 1, 0);
     assertThatThrownBy(() -> svc.completeTask(id, "w", null))
-        .isInstanceOf(ConflictException.class).hasMessageContaining("leased to w2");
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("leased to w2");
   }
 
   @Test
@@ -74,7 +75,8 @@ class LeaseTest {
     Task t = svc.getTask(id);
     assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(t.finishedAt()).isNotNull();
-    assertThat(t.runs()).hasSize(2)
+    assertThat(t.runs())
+        .hasSize(2)
         .allSatisfy(r -> assertThat(r.error().kind()).isEqualTo("lease_expired"));
   }
 
@@ -137,7 +139,10 @@ class LeaseTest {
   }
 
   private AgentStatus agentStatus(String name) {
-    return svc.listAgents().stream().filter(a -> a.name().equals(name)).findFirst()
-        .orElseThrow().status();
+    return svc.listAgents().stream()
+        .filter(a -> a.name().equals(name))
+        .findFirst()
+        .orElseThrow()
+        .status();
   }
 }

@@ -45,16 +45,33 @@ class TaskFlowTest {
   void a_chain_runs_in_order_each_task_after_its_dependency_succeeded() {
     f = new DaemonFixture(dir);
     List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
-    f.daemon.registerHandler("step", ctx -> {
-      order.add(ctx.data().get("n").asText());
-      return TextNode.valueOf("ok");
-    });
-    String a = svc().createTask(NewTask.of("step").withDelayMs(60_000)
-        .withData(dev.coordd.internal.Json.read("{\"n\":\"a\"}"))).id();
-    String b = svc().createTask(NewTask.of("step").withDependsOn(List.of(a))
-        .withData(dev.coordd.internal.Json.read("{\"n\":\"b\"}"))).id();
-    String c = svc().createTask(NewTask.of("step").withDependsOn(List.of(a, b))
-        .withData(dev.coordd.internal.Json.read("{\"n\":\"c\"}"))).id();
+    f.daemon.registerHandler(
+        "step",
+        ctx -> {
+          order.add(ctx.data().get("n").asText());
+          return TextNode.valueOf("ok");
+        });
+    String a =
+        svc()
+            .createTask(
+                NewTask.of("step")
+                    .withDelayMs(60_000)
+                    .withData(dev.coordd.internal.Json.read("{\"n\":\"a\"}")))
+            .id();
+    String b =
+        svc()
+            .createTask(
+                NewTask.of("step")
+                    .withDependsOn(List.of(a))
+                    .withData(dev.coordd.internal.Json.read("{\"n\":\"b\"}")))
+            .id();
+    String c =
+        svc()
+            .createTask(
+                NewTask.of("step")
+                    .withDependsOn(List.of(a, b))
+                    .withData(dev.coordd.internal.Json.read("{\"n\":\"c\"}")))
+            .id();
     assertThat(svc().getTask(b).status()).isEqualTo(TaskStatus.WAITING);
     assertThat(svc().getTask(b).waitingFor()).isEqualTo("dependencies");
     f.advance(java.time.Duration.ofMinutes(2));
@@ -65,14 +82,14 @@ class TaskFlowTest {
   @Test
   void a_failed_dependency_fails_its_dependents_down_the_chain_with_the_reason() {
     f = new DaemonFixture(dir);
-    f.daemon.registerHandler("boom", ctx -> {
-      throw new dev.coordd.daemon.handler.TaskFailure("broken", "the build is red", true);
-    });
+    f.daemon.registerHandler(
+        "boom",
+        ctx -> {
+          throw new dev.coordd.daemon.handler.TaskFailure("broken", "the build is red", true);
+        });
     String a = svc().createTask(NewTask.of("boom").withDelayMs(60_000)).id();
-    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a)))
-        .id();
-    String c = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(b)))
-        .id();
+    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
+    String c = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(b))).id();
     f.advance(java.time.Duration.ofMinutes(2));
     Task failedB = svc().awaitTask(b, 10_000);
     assertThat(failedB.status()).isEqualTo(TaskStatus.FAILED);
@@ -87,8 +104,7 @@ class TaskFlowTest {
   void cancelling_a_dependency_fails_the_dependent_instead_of_leaving_it_waiting() {
     f = new DaemonFixture(dir);
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
-    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a)))
-        .id();
+    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     svc().cancelTask(a);
     Task failed = svc().awaitTask(b, 10_000);
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
@@ -98,15 +114,19 @@ class TaskFlowTest {
   @Test
   void dependencies_must_exist_and_not_have_failed() {
     f = new DaemonFixture(dir);
-    assertThatThrownBy(() -> svc().createTask(NewTask.of("x").withAssignedTo("w")
-        .withDependsOn(List.of("no-such-task"))))
+    assertThatThrownBy(
+            () ->
+                svc()
+                    .createTask(
+                        NewTask.of("x").withAssignedTo("w").withDependsOn(List.of("no-such-task"))))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("only depend on tasks that already exist");
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
     svc().cancelTask(a);
-    assertThatThrownBy(() -> svc().createTask(NewTask.of("x").withAssignedTo("w")
-        .withDependsOn(List.of(a))))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("already cancelled");
+    assertThatThrownBy(
+            () -> svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("already cancelled");
     assertThat(svc().listTasks(null)).hasSize(1);
   }
 
@@ -114,8 +134,7 @@ class TaskFlowTest {
   void retrying_a_dependent_waits_for_its_dependencies_again() {
     f = new DaemonFixture(dir);
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
-    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a)))
-        .id();
+    String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     svc().cancelTask(a);
     svc().awaitTask(b, 10_000);
     svc().retryTask(a);
@@ -140,7 +159,8 @@ class TaskFlowTest {
     assertThat(paused.queued()).isEqualTo(1);
     assertThat(svc().claimTasks("w", List.of("build"), 10, 0)).isEmpty();
     svc().resumeQueue("build");
-    assertThat(svc().claimTasks("w", List.of("build"), 10, 0)).extracting(Task::id)
+    assertThat(svc().claimTasks("w", List.of("build"), 10, 0))
+        .extracting(Task::id)
         .containsExactly(id);
   }
 
@@ -162,13 +182,15 @@ class TaskFlowTest {
     f = new DaemonFixture(dir, settings("concurrency", "32"));
     AtomicInteger running = new AtomicInteger();
     AtomicInteger peak = new AtomicInteger();
-    f.daemon.registerHandler("heavy", ctx -> {
-      int now = running.incrementAndGet();
-      peak.accumulateAndGet(now, Math::max);
-      Thread.sleep(20);
-      running.decrementAndGet();
-      return null;
-    });
+    f.daemon.registerHandler(
+        "heavy",
+        ctx -> {
+          int now = running.incrementAndGet();
+          peak.accumulateAndGet(now, Math::max);
+          Thread.sleep(20);
+          running.decrementAndGet();
+          return null;
+        });
     svc().limitQueue("heavy", 3);
     svc().registerAgent(new AgentRegistration("ext", "worker", List.of("heavy"), null));
     List<String> ids = new ArrayList<>();
@@ -181,19 +203,20 @@ class TaskFlowTest {
     try (ExecutorService pool = Executors.newFixedThreadPool(4)) {
       for (int t = 0; t < 4; t++) {
         String agent = "ext-" + t;
-        pool.submit(() -> {
-          try {
-            for (int i = 0; i < 30; i++) {
-              for (Task claimed : svc().claimTasks(agent, List.of("heavy"), 5, 0)) {
-                observed.add(runningOf("heavy"));
-                svc().completeTask(claimed.id(), agent, null);
+        pool.submit(
+            () -> {
+              try {
+                for (int i = 0; i < 30; i++) {
+                  for (Task claimed : svc().claimTasks(agent, List.of("heavy"), 5, 0)) {
+                    observed.add(runningOf("heavy"));
+                    svc().completeTask(claimed.id(), agent, null);
+                  }
+                }
+              } finally {
+                done.countDown();
               }
-            }
-          } finally {
-            done.countDown();
-          }
-          return null;
-        });
+              return null;
+            });
       }
       assertThat(done.await(60, TimeUnit.SECONDS)).as("claimers finished").isTrue();
     }
@@ -202,13 +225,19 @@ class TaskFlowTest {
     }
     assertThat(peak.get()).isLessThanOrEqualTo(3);
     assertThat(observed).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
-    assertThat(svc().listTasks(new dev.coordd.api.TaskQuery(TaskStatus.SUCCEEDED, "heavy", null,
-        1000))).hasSize(60);
+    assertThat(
+            svc()
+                .listTasks(new dev.coordd.api.TaskQuery(TaskStatus.SUCCEEDED, "heavy", null, 1000)))
+        .hasSize(60);
   }
 
   private int runningOf(String type) {
-    return (int) svc().listQueues().stream().filter(q -> q.type().equals(type)).findFirst()
-        .orElseThrow().running();
+    return (int)
+        svc().listQueues().stream()
+            .filter(q -> q.type().equals(type))
+            .findFirst()
+            .orElseThrow()
+            .running();
   }
 
   @Test
@@ -231,10 +260,11 @@ class TaskFlowTest {
   @Test
   void bad_limits_are_refused() {
     f = new DaemonFixture(dir);
-    assertThatThrownBy(() -> svc().limitQueue("x", 0)).isInstanceOf(InvalidRequestException.class)
+    assertThatThrownBy(() -> svc().limitQueue("x", 0))
+        .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("between 1 and");
-    assertThatThrownBy(() -> svc().pauseQueue("bad type")).isInstanceOf(
-        InvalidRequestException.class);
+    assertThatThrownBy(() -> svc().pauseQueue("bad type"))
+        .isInstanceOf(InvalidRequestException.class);
     assertThat(svc().limitQueue("x", 2).maxConcurrency()).isEqualTo(2);
     assertThat(svc().limitQueue("x", null).maxConcurrency()).isNull();
   }

@@ -2,7 +2,7 @@ package dev.coordd.cli.check;
 
 import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
-import dev.coordd.daemon.invocations.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationFiles;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -13,7 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-@Command(name = "cleanup", mixinStandardHelpOptions = true,
+@Command(
+    name = "cleanup",
+    mixinStandardHelpOptions = true,
     description = "Delete archived invocations older than DAYS (default 7; 0 deletes all).")
 final class CheckCleanupCommand implements Callable<Integer> {
   @Mixin Common common;
@@ -25,16 +27,21 @@ final class CheckCleanupCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (days < 0) {
-      throw new picocli.CommandLine.ParameterException(spec.commandLine(),
-          "DAYS must be 0 or more, got " + days);
+      throw new picocli.CommandLine.ParameterException(
+          spec.commandLine(), "DAYS must be 0 or more, got " + days);
     }
-    int deleted = new InvocationFiles(common.home(), Clock.systemUTC())
-        .cleanup(Duration.ofDays(days));
+    int deleted =
+        new InvocationFiles(common.home(), Clock.systemUTC()).cleanup(Duration.ofDays(days));
     if (common.json) {
       Output.json(spec.commandLine().getOut(), Map.of("deleted", deleted));
     } else {
-      spec.commandLine().getOut().println("deleted " + deleted + " archived invocation(s)"
-          + (days == 0 ? "" : " older than " + days + " day(s)"));
+      spec.commandLine()
+          .getOut()
+          .println(
+              "deleted "
+                  + deleted
+                  + " archived invocation(s)"
+                  + (days == 0 ? "" : " older than " + days + " day(s)"));
     }
     return 0;
   }

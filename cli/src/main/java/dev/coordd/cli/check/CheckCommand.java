@@ -4,7 +4,7 @@ import dev.coordd.api.Invocation;
 import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
 import dev.coordd.cli.console.Tables;
-import dev.coordd.daemon.invocations.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationFiles;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -20,11 +20,17 @@ import picocli.CommandLine.Spec;
  * claims work from the files alone, so it works with no daemon running; completing and failing go
  * through the daemon when one runs, so the waiting task finishes at once.
  */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(
+    name = "check",
+    mixinStandardHelpOptions = true,
     description = "Pending invocations for AI agent sessions (same as 'check list').",
-    subcommands = {CheckCommand.ListCommand.class, CheckProcessCommand.class,
-        CheckFinishCommand.Complete.class, CheckFinishCommand.Fail.class,
-        CheckCleanupCommand.class})
+    subcommands = {
+      CheckCommand.ListCommand.class,
+      CheckProcessCommand.class,
+      CheckFinishCommand.Complete.class,
+      CheckFinishCommand.Fail.class,
+      CheckCleanupCommand.class
+    })
 public final class CheckCommand implements Callable<Integer> {
   @Mixin Common options;
   @Spec CommandSpec spec;
@@ -49,8 +55,12 @@ public final class CheckCommand implements Callable<Integer> {
     long now = System.currentTimeMillis();
     List<List<String>> rows = new ArrayList<>();
     for (Invocation i : pending) {
-      rows.add(List.of(i.id(), i.agentType(), Tables.ago(i.createdAt(), now),
-          Tables.truncate(i.command().replaceAll("\\s+", " "), 80)));
+      rows.add(
+          List.of(
+              i.id(),
+              i.agentType(),
+              Tables.ago(i.createdAt(), now),
+              Tables.truncate(i.command().replaceAll("\\s+", " "), 80)));
     }
     out.print(Tables.render(List.of("ID", "AGENT TYPE", "CREATED", "COMMAND"), rows));
     out.println("take one with: coordd check process ID");
@@ -58,7 +68,9 @@ public final class CheckCommand implements Callable<Integer> {
     return 0;
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
       description = "Pending invocations, newest last.")
   static final class ListCommand implements Callable<Integer> {
     @Mixin Common options;

@@ -7,7 +7,7 @@ import dev.coordd.cli.Common;
 import dev.coordd.cli.Inputs;
 import dev.coordd.cli.Output;
 import dev.coordd.client.CoorddClient;
-import dev.coordd.daemon.invocations.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationFiles;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -27,35 +27,44 @@ import picocli.CommandLine.Spec;
 final class CheckFinishCommand {
   private CheckFinishCommand() {}
 
-  @Command(name = "complete", mixinStandardHelpOptions = true,
+  @Command(
+      name = "complete",
+      mixinStandardHelpOptions = true,
       description = "Complete an invocation with its result; its task succeeds.")
   static final class Complete implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
 
-    @Option(names = "--result", paramLabel = "JSON|@FILE|-",
+    @Option(
+        names = "--result",
+        paramLabel = "JSON|@FILE|-",
         description = "The result: inline JSON, @file, or - for stdin (default null).")
     String result;
 
     @Override
     public Integer call() {
       JsonNode value = Inputs.json("--result", result);
-      return finish(spec, common, id, c -> c.completeInvocation(id, value),
-          f -> f.complete(id, value));
+      return finish(
+          spec, common, id, c -> c.completeInvocation(id, value), f -> f.complete(id, value));
     }
   }
 
-  @Command(name = "fail", mixinStandardHelpOptions = true,
+  @Command(
+      name = "fail",
+      mixinStandardHelpOptions = true,
       description = "Fail an invocation; its task fails with this error.")
   static final class Fail implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "ID") String id;
+    @Parameters(index = "0", paramLabel = "ID")
+    String id;
 
-    @Option(names = "--error", required = true, paramLabel = "TEXT") String error;
+    @Option(names = "--error", required = true, paramLabel = "TEXT")
+    String error;
 
     @Override
     public Integer call() {
@@ -63,8 +72,12 @@ final class CheckFinishCommand {
     }
   }
 
-  private static int finish(CommandSpec spec, Common common, String id,
-      Function<CoorddClient, Invocation> viaDaemon, Function<InvocationFiles, Invocation> viaFiles) {
+  private static int finish(
+      CommandSpec spec,
+      Common common,
+      String id,
+      Function<CoorddClient, Invocation> viaDaemon,
+      Function<InvocationFiles, Invocation> viaFiles) {
     InvocationFiles.checkId(id);
     PrintWriter out = spec.commandLine().getOut();
     Invocation done;

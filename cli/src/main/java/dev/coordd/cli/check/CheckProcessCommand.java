@@ -3,7 +3,7 @@ package dev.coordd.cli.check;
 import dev.coordd.api.Invocation;
 import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
-import dev.coordd.daemon.invocations.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationFiles;
 import java.io.PrintWriter;
 import java.time.Clock;
 import java.util.concurrent.Callable;
@@ -15,29 +15,40 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code coordd check process ID}: takes an invocation (one winner) and shows it in full. */
-@Command(name = "process", mixinStandardHelpOptions = true,
+@Command(
+    name = "process",
+    mixinStandardHelpOptions = true,
     description = "Take a pending invocation and show it; of racing sessions exactly one wins.")
 final class CheckProcessCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "ID") String id;
+  @Parameters(index = "0", paramLabel = "ID")
+  String id;
 
-  @Option(names = "--agent", paramLabel = "NAME",
+  @Option(
+      names = "--agent",
+      paramLabel = "NAME",
       description = "Who takes it (default: $COORDD_AGENT, else cli:$USER).")
   String agent;
 
   @Override
   public Integer call() {
-    Invocation taken = new InvocationFiles(common.home(), Clock.systemUTC())
-        .process(id, agentName(agent));
+    Invocation taken =
+        new InvocationFiles(common.home(), Clock.systemUTC()).process(id, agentName(agent));
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
       Output.json(out, taken);
       return 0;
     }
-    out.println("invocation " + taken.id() + " (task " + taken.taskId() + ") is yours, "
-        + taken.takenBy() + ".");
+    out.println(
+        "invocation "
+            + taken.id()
+            + " (task "
+            + taken.taskId()
+            + ") is yours, "
+            + taken.takenBy()
+            + ".");
     out.println("agent type: " + taken.agentType());
     out.println("context:    " + taken.context());
     out.println("command:");

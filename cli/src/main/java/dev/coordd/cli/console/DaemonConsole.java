@@ -36,14 +36,14 @@ import org.jline.terminal.Attributes;
 import org.jline.terminal.Terminal;
 
 /**
- * The interactive console of a foreground daemon: {@code stats}, {@code tasks [all|STATUS]},
- * {@code agents}, {@code help} and {@code quit}, with persistent history and tab completion.
+ * The interactive console of a foreground daemon: {@code stats}, {@code tasks [all|STATUS]}, {@code
+ * agents}, {@code help} and {@code quit}, with persistent history and tab completion.
  *
  * <p>{@link #run()} reads commands on the calling thread until {@code quit}/{@code exit}, end of
  * input (Ctrl-D) or an interrupt of that thread, then returns; the caller then stops the daemon.
- * Ctrl-C only prints a hint: while the console runs, the terminal's signal keys are read as
- * keys ({@code ISIG} off), so that Ctrl-C cannot be mistaken for an interrupt of the thread.
- * Errors of the service are printed and the console goes on.
+ * Ctrl-C only prints a hint: while the console runs, the terminal's signal keys are read as keys
+ * ({@code ISIG} off), so that Ctrl-C cannot be mistaken for an interrupt of the thread. Errors of
+ * the service are printed and the console goes on.
  */
 public final class DaemonConsole {
   /** The command words, as {@code help} lists them. */
@@ -63,6 +63,7 @@ public final class DaemonConsole {
   private final Path historyFile;
   private final InstantSource clock;
   private PrintWriter out;
+
   /** Set by the Ctrl-C key widget, so that an interrupt of the thread tells itself apart. */
   private boolean ctrlC;
 
@@ -142,21 +143,26 @@ public final class DaemonConsole {
         say("cannot create " + parent + " for the history: " + e.getMessage());
       }
     }
-    LineReader reader = LineReaderBuilder.builder()
-        .terminal(terminal)
-        .appName("coordd")
-        .completer(completer())
-        .variable(LineReader.HISTORY_FILE, historyFile)
-        .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
-        .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
-        .build();
-    reader.getWidgets().put(INTERRUPT_WIDGET, () -> {
-      ctrlC = true;
-      throw new UserInterruptException(reader.getBuffer().toString());
-    });
+    LineReader reader =
+        LineReaderBuilder.builder()
+            .terminal(terminal)
+            .appName("coordd")
+            .completer(completer())
+            .variable(LineReader.HISTORY_FILE, historyFile)
+            .option(LineReader.Option.DISABLE_EVENT_EXPANSION, true)
+            .option(LineReader.Option.HISTORY_IGNORE_DUPS, true)
+            .build();
+    reader
+        .getWidgets()
+        .put(
+            INTERRUPT_WIDGET,
+            () -> {
+              ctrlC = true;
+              throw new UserInterruptException(reader.getBuffer().toString());
+            });
     // MAIN is EMACS, or on a dumb terminal (no completion, no history keys) the DUMB map
-    for (String map : List.of(LineReader.MAIN, LineReader.EMACS, LineReader.VIINS,
-        LineReader.VICMD)) {
+    for (String map :
+        List.of(LineReader.MAIN, LineReader.EMACS, LineReader.VIINS, LineReader.VICMD)) {
       KeyMap<org.jline.reader.Binding> keys = reader.getKeyMaps().get(map);
       if (keys != null) {
         keys.bind(new Reference(INTERRUPT_WIDGET), KeyMap.ctrl('C'));
@@ -223,18 +229,22 @@ public final class DaemonConsole {
     List<Task> tasks;
     String what;
     if (filter == null) {
-      tasks = ACTIVE.stream()
-          .flatMap(s -> service.listTasks(new TaskQuery(s, null, null, TASK_LIMIT)).stream())
-          .sorted(Comparator.comparingLong(Task::createdAt).thenComparing(Task::id).reversed())
-          .limit(TASK_LIMIT)
-          .toList();
+      tasks =
+          ACTIVE.stream()
+              .flatMap(s -> service.listTasks(new TaskQuery(s, null, null, TASK_LIMIT)).stream())
+              .sorted(Comparator.comparingLong(Task::createdAt).thenComparing(Task::id).reversed())
+              .limit(TASK_LIMIT)
+              .toList();
       what = "queued, running or waiting tasks";
     } else if (filter.equals("all")) {
       tasks = service.listTasks(new TaskQuery(null, null, null, TASK_LIMIT));
       what = "tasks";
     } else {
-      TaskStatus status = Stream.of(TaskStatus.values())
-          .filter(s -> s.wire().equals(filter)).findFirst().orElse(null);
+      TaskStatus status =
+          Stream.of(TaskStatus.values())
+              .filter(s -> s.wire().equals(filter))
+              .findFirst()
+              .orElse(null);
       if (status == null) {
         say("unknown status '" + args.get(0) + "'; allowed: all, " + TaskStatus.allowed());
         return;
@@ -247,18 +257,21 @@ public final class DaemonConsole {
       return;
     }
     long now = clock.millis();
-    List<List<String>> rows = tasks.stream()
-        .map(t -> List.of(
-            t.id(),
-            t.type(),
-            t.status().wire(),
-            Integer.toString(t.priority()),
-            t.assignedTo() == null ? "-" : t.assignedTo(),
-            t.attempts() + "/" + t.maxAttempts(),
-            Tables.ago(t.createdAt(), now)))
-        .toList();
-    out.print(Tables.render(
-        List.of("ID", "TYPE", "STATUS", "PRI", "ASSIGNED", "ATTEMPTS", "AGE"), rows));
+    List<List<String>> rows =
+        tasks.stream()
+            .map(
+                t ->
+                    List.of(
+                        t.id(),
+                        t.type(),
+                        t.status().wire(),
+                        Integer.toString(t.priority()),
+                        t.assignedTo() == null ? "-" : t.assignedTo(),
+                        t.attempts() + "/" + t.maxAttempts(),
+                        Tables.ago(t.createdAt(), now)))
+            .toList();
+    out.print(
+        Tables.render(List.of("ID", "TYPE", "STATUS", "PRI", "ASSIGNED", "ATTEMPTS", "AGE"), rows));
     if (tasks.size() == TASK_LIMIT) {
       say("(the newest " + TASK_LIMIT + " " + what + ")");
     }
@@ -272,29 +285,34 @@ public final class DaemonConsole {
       return;
     }
     long now = clock.millis();
-    List<List<String>> rows = agents.stream()
-        .map(a -> List.of(
-            a.name(),
-            a.kind() == null ? "-" : a.kind(),
-            a.status() == null ? "-" : a.status().wire(),
-            Tables.ago(a.lastHeartbeat(), now),
-            a.capabilities() == null || a.capabilities().isEmpty()
-                ? "-"
-                : String.join(", ", a.capabilities())))
-        .toList();
+    List<List<String>> rows =
+        agents.stream()
+            .map(
+                a ->
+                    List.of(
+                        a.name(),
+                        a.kind() == null ? "-" : a.kind(),
+                        a.status() == null ? "-" : a.status().wire(),
+                        Tables.ago(a.lastHeartbeat(), now),
+                        a.capabilities() == null || a.capabilities().isEmpty()
+                            ? "-"
+                            : String.join(", ", a.capabilities())))
+            .toList();
     out.print(Tables.render(List.of("NAME", "KIND", "STATUS", "LAST BEAT", "CAPABILITIES"), rows));
     out.flush();
   }
 
   private void help() {
-    say(Stream.of(
-            "stats            daemon, agent and task counts as JSON",
-            "tasks [STATUS]   the newest " + TASK_LIMIT
-                + " queued, running and waiting tasks; 'tasks all' or a status filters",
-            "agents           known agents, their status and last heartbeat",
-            "help             this list",
-            "quit             stop the daemon gracefully (also exit or Ctrl-D)")
-        .collect(Collectors.joining("\n")));
+    say(
+        Stream.of(
+                "stats            daemon, agent and task counts as JSON",
+                "tasks [STATUS]   the newest "
+                    + TASK_LIMIT
+                    + " queued, running and waiting tasks; 'tasks all' or a status filters",
+                "agents           known agents, their status and last heartbeat",
+                "help             this list",
+                "quit             stop the daemon gracefully (also exit or Ctrl-D)")
+            .collect(Collectors.joining("\n")));
   }
 
   private void say(String text) {

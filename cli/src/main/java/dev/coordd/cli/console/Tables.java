@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Plain-text tables for terminals: a header row, then one row per line, columns left-aligned and
- * as wide as their widest cell, two spaces apart, no trailing blanks. Cells longer than
- * {@link #MAX_CELL} characters are cut and end in "…"; line breaks and tabs inside a cell become
- * spaces; {@code null} shows as an empty cell.
+ * Plain-text tables for terminals: a header row, then one row per line, columns left-aligned and as
+ * wide as their widest cell, two spaces apart, no trailing blanks. Cells longer than {@link
+ * #MAX_CELL} characters are cut and end in "…"; line breaks and tabs inside a cell become spaces;
+ * {@code null} shows as an empty cell.
  */
 public final class Tables {
   /** The longest a cell may be before it is cut, "…" included. */
@@ -70,9 +70,9 @@ public final class Tables {
   }
 
   /**
-   * How long ago {@code epochMillis} was, in the largest whole unit: "just now" (under a
-   * second), "42s ago", "5m ago", "3h ago", "2d ago"; "in 5s" for a moment still ahead; "never"
-   * for a time of 0 or less.
+   * How long ago {@code epochMillis} was, in the largest whole unit: "just now" (under a second),
+   * "42s ago", "5m ago", "3h ago", "2d ago"; "in 5s" for a moment still ahead; "never" for a time
+   * of 0 or less.
    */
   public static String ago(long epochMillis, long nowMillis) {
     if (epochMillis <= 0) {
@@ -113,13 +113,15 @@ public final class Tables {
 
   private static String flatten(String cell) {
     StringBuilder sb = new StringBuilder(cell.length());
-    cell.codePoints().forEach(cp -> {
-      if (cp == '\n' || cp == '\r' || cp == '\t') {
-        sb.append(' ');
-      } else if (!Character.isISOControl(cp)) {
-        sb.appendCodePoint(cp);
-      }
-    });
+    cell.codePoints()
+        .forEach(
+            cp -> {
+              if (cp == '\n' || cp == '\r' || cp == '\t') {
+                sb.append(' ');
+              } else if (!Character.isISOControl(cp)) {
+                sb.appendCodePoint(cp);
+              }
+            });
     return sb.toString();
   }
 

@@ -20,26 +20,37 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code coordd inbox --agent NAME}: what an agent missed — events on its subscriptions and its
- * direct messages after its cursor, oldest first. {@code --ack} acknowledges what was shown, so
- * the next look starts after it.
+ * direct messages after its cursor, oldest first. {@code --ack} acknowledges what was shown, so the
+ * next look starts after it.
  */
-@Command(name = "inbox", mixinStandardHelpOptions = true,
-    description = {"An agent's unacknowledged events, oldest first: those on its subscriptions"
-        + " and its direct messages (topic agent.NAME), one line each: SEQ TOPIC SOURCE DATA.",
-        "With --ack, what was shown is acknowledged and not shown again."})
+@Command(
+    name = "inbox",
+    mixinStandardHelpOptions = true,
+    description = {
+      "An agent's unacknowledged events, oldest first: those on its subscriptions"
+          + " and its direct messages (topic agent.NAME), one line each: SEQ TOPIC SOURCE DATA.",
+      "With --ack, what was shown is acknowledged and not shown again."
+    })
 public final class InboxCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Option(names = "--agent", required = true, paramLabel = "NAME") String agent;
+  @Option(names = "--agent", required = true, paramLabel = "NAME")
+  String agent;
 
-  @Option(names = "--max", paramLabel = "N", defaultValue = "100",
+  @Option(
+      names = "--max",
+      paramLabel = "N",
+      defaultValue = "100",
       description = "Show at most N events (1-1000, default 100).")
   int max;
 
-  @Option(names = "--wait", paramLabel = "DUR", defaultValue = "0s",
-      description = "When there is nothing, wait this long for an event (default: answer at"
-          + " once).")
+  @Option(
+      names = "--wait",
+      paramLabel = "DUR",
+      defaultValue = "0s",
+      description =
+          "When there is nothing, wait this long for an event (default: answer at" + " once).")
   Duration wait;
 
   @Option(names = "--ack", description = "Acknowledge the events shown.")
@@ -58,9 +69,13 @@ public final class InboxCommand implements Callable<Integer> {
           Output.json(out, box);
         } else {
           PrintWriter err = spec.commandLine().getErr();
-          err.println("coordd: no agent named " + agent + " is known (it never registered,"
-              + " subscribed or acknowledged events); subscribe it with: coordd event subscribe "
-              + agent + " PATTERN");
+          err.println(
+              "coordd: no agent named "
+                  + agent
+                  + " is known (it never registered,"
+                  + " subscribed or acknowledged events); subscribe it with: coordd event subscribe "
+                  + agent
+                  + " PATTERN");
           err.flush();
         }
         return Cli.EXIT_FAILED;
@@ -77,11 +92,19 @@ public final class InboxCommand implements Callable<Integer> {
         Output.json(out, node);
         return 0;
       }
-      String subscriptions = box.patterns().isEmpty() ? "no subscriptions"
-          : "subscribed to " + String.join(", ", box.patterns());
+      String subscriptions =
+          box.patterns().isEmpty()
+              ? "no subscriptions"
+              : "subscribed to " + String.join(", ", box.patterns());
       if (box.events().isEmpty()) {
-        out.println("no unacknowledged events for " + agent + " (" + subscriptions
-            + "; direct messages on agent." + agent + ")");
+        out.println(
+            "no unacknowledged events for "
+                + agent
+                + " ("
+                + subscriptions
+                + "; direct messages on agent."
+                + agent
+                + ")");
       } else {
         for (Event e : box.events()) {
           out.println(EventCommand.line(e));

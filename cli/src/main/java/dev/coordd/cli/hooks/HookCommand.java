@@ -40,7 +40,9 @@ import picocli.CommandLine.Spec;
  * {@code coordd hook …}: entry points that agent CLIs run themselves. A hook must never break the
  * session that runs it, so every failure here still ends in valid hook output and exit 0.
  */
-@Command(name = "hook", mixinStandardHelpOptions = true,
+@Command(
+    name = "hook",
+    mixinStandardHelpOptions = true,
     description = "Entry points for agent hooks (run by Claude Code, not by people).",
     subcommands = {HookCommand.SessionStart.class})
 public final class HookCommand {
@@ -50,8 +52,11 @@ public final class HookCommand {
    * stdout (and exit 0, chosen by the caller), so a misconfigured hook never breaks the session.
    */
   public static String usageFailure(String message) {
-    return Json.write(SessionStart.output("coordd could not run its session-start hook: "
-        + message + " (check the hook command in the agent's settings)."));
+    return Json.write(
+        SessionStart.output(
+            "coordd could not run its session-start hook: "
+                + message
+                + " (check the hook command in the agent's settings)."));
   }
 
   /** True for the session-start hook's command line. */
@@ -60,21 +65,26 @@ public final class HookCommand {
   }
 
   /**
-   * Claude Code's {@code SessionStart} hook. Input on stdin: {@code {"session_id", "transcript_path",
-   * "cwd", "hook_event_name": "SessionStart", "source": "startup|resume|clear|compact"}}. Output on
-   * stdout: {@code {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext":
-   * "…"}}}, which Claude Code adds to the session's context.
+   * Claude Code's {@code SessionStart} hook. Input on stdin: {@code {"session_id",
+   * "transcript_path", "cwd", "hook_event_name": "SessionStart", "source":
+   * "startup|resume|clear|compact"}}. Output on stdout: {@code {"hookSpecificOutput":
+   * {"hookEventName": "SessionStart", "additionalContext": "…"}}}, which Claude Code adds to the
+   * session's context.
    */
-  @Command(name = "session-start", mixinStandardHelpOptions = true,
+  @Command(
+      name = "session-start",
+      mixinStandardHelpOptions = true,
       description = {
-          "Claude Code SessionStart hook: registers this session as an agent and prints, as hook"
-              + " JSON on stdout, the pending invocations and the tasks assigned to it.",
-          "Reads the hook input JSON on stdin; the output is always JSON (--json changes"
-              + " nothing). Always exits 0.",
-          "Home: --home, else $COORDD_HOME, else <cwd of the hook input>/.coordd, else ./.coordd."})
+        "Claude Code SessionStart hook: registers this session as an agent and prints, as hook"
+            + " JSON on stdout, the pending invocations and the tasks assigned to it.",
+        "Reads the hook input JSON on stdin; the output is always JSON (--json changes"
+            + " nothing). Always exits 0.",
+        "Home: --home, else $COORDD_HOME, else <cwd of the hook input>/.coordd, else ./.coordd."
+      })
   static final class SessionStart implements Callable<Integer> {
     /** Items listed at most, all kinds together. */
     static final int MAX_ITEMS = 10;
+
     /** Characters of a command or description shown per item. */
     static final int MAX_TEXT = 100;
 
@@ -83,25 +93,40 @@ public final class HookCommand {
     /** {@code --home} as every command takes it; the default also looks at the input's cwd. */
     @Mixin Common common;
 
-    @Option(names = "--agent", paramLabel = "NAME",
-        description = "Agent name (default: $COORDD_AGENT, else claude-<first 8 characters of"
-            + " the session id>).")
+    @Option(
+        names = "--agent",
+        paramLabel = "NAME",
+        description =
+            "Agent name (default: $COORDD_AGENT, else claude-<first 8 characters of"
+                + " the session id>).")
     String agent;
 
-    @Option(names = "--kind", paramLabel = "KIND", defaultValue = "claude_code",
+    @Option(
+        names = "--kind",
+        paramLabel = "KIND",
+        defaultValue = "claude_code",
         description = "Agent kind to register (default: ${DEFAULT-VALUE}).")
     String kind;
 
-    @Option(names = "--capability", paramLabel = "TYPE",
-        description = "A task type this agent can claim; repeatable (default: keep what the agent"
-            + " registered before).")
+    @Option(
+        names = "--capability",
+        paramLabel = "TYPE",
+        description =
+            "A task type this agent can claim; repeatable (default: keep what the agent"
+                + " registered before).")
     List<String> capabilities = new ArrayList<>();
 
-    @Option(names = "--input", paramLabel = "FILE", defaultValue = "-",
+    @Option(
+        names = "--input",
+        paramLabel = "FILE",
+        defaultValue = "-",
         description = "Read the hook input from FILE instead of stdin (-).")
     String input;
 
-    @Option(names = "--timeout", paramLabel = "DUR", defaultValue = "10s",
+    @Option(
+        names = "--timeout",
+        paramLabel = "DUR",
+        defaultValue = "10s",
         description = "Give up on the daemon after this long (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -111,8 +136,11 @@ public final class HookCommand {
       try {
         context = run();
       } catch (RuntimeException | Error e) {
-        context = "coordd: the session-start hook failed (" + describe(e) + "); run `coordd check`"
-            + " to see pending work.";
+        context =
+            "coordd: the session-start hook failed ("
+                + describe(e)
+                + "); run `coordd check`"
+                + " to see pending work.";
         err().println("coordd: session-start hook failed: " + describe(e));
       }
       PrintWriter out = spec.commandLine().getOut();
@@ -140,7 +168,9 @@ public final class HookCommand {
         in = HookInput.parse(readInput());
       } catch (IllegalArgumentException e) {
         err().println("coordd: " + e.getMessage());
-        return "coordd could not read the hook input (" + e.getMessage() + "), so it did not"
+        return "coordd could not read the hook input ("
+            + e.getMessage()
+            + "), so it did not"
             + " register this session. Run `coordd check` to see pending work.";
       }
       Path resolvedHome = resolveHome(in);
@@ -162,14 +192,15 @@ public final class HookCommand {
         java.util.concurrent.FutureTask<byte[]> read =
             new java.util.concurrent.FutureTask<>(stdin::readAllBytes);
         Thread.ofPlatform().daemon(true).name("coordd-hook-stdin").start(read);
-        return new String(read.get(timeout.toMillis(), TimeUnit.MILLISECONDS),
-            StandardCharsets.UTF_8);
+        return new String(
+            read.get(timeout.toMillis(), TimeUnit.MILLISECONDS), StandardCharsets.UTF_8);
       } catch (java.util.concurrent.TimeoutException e) {
-        throw new IllegalArgumentException("the hook input did not end within "
-            + timeout.toMillis() + "ms (stdin was left open)", e);
+        throw new IllegalArgumentException(
+            "the hook input did not end within " + timeout.toMillis() + "ms (stdin was left open)",
+            e);
       } catch (java.util.concurrent.ExecutionException e) {
-        throw new IllegalArgumentException("cannot read the hook input: "
-            + e.getCause().getMessage(), e.getCause());
+        throw new IllegalArgumentException(
+            "cannot read the hook input: " + e.getCause().getMessage(), e.getCause());
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw new IllegalArgumentException("interrupted while reading the hook input", e);
@@ -197,9 +228,11 @@ public final class HookCommand {
       Path base = in.cwd() != null ? Path.of(in.cwd()) : Path.of("");
       Path implied = base.resolve(DaemonConfig.DEFAULT_HOME).toAbsolutePath().normalize();
       String env = System.getenv("COORDD_HOME");
-      boolean envMatches = env != null && !env.isBlank()
-          && Path.of(env).toAbsolutePath().normalize().equals(home);
-      return implied.equals(home) || envMatches ? "" : " --home " + dev.coordd.cli.Shell.quote(home.toString());
+      boolean envMatches =
+          env != null && !env.isBlank() && Path.of(env).toAbsolutePath().normalize().equals(home);
+      return implied.equals(home) || envMatches
+          ? ""
+          : " --home " + dev.coordd.cli.Shell.quote(home.toString());
     }
 
     String agentName(HookInput in) {
@@ -223,8 +256,12 @@ public final class HookCommand {
         if (sb.length() == 8) {
           break;
         }
-        if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-            || c == '-' || c == '_' || c == '.') {
+        if ((c >= 'a' && c <= 'z')
+            || (c >= 'A' && c <= 'Z')
+            || (c >= '0' && c <= '9')
+            || c == '-'
+            || c == '_'
+            || c == '.') {
           sb.append(c);
         }
       }
@@ -233,15 +270,21 @@ public final class HookCommand {
 
     /** Everything the context needs, from the daemon when one answers, else from the files. */
     private Report gather(Path home, String name, HookInput in) {
-      CompletableFuture<Report> fromDaemon = CompletableFuture.supplyAsync(
-          () -> fromDaemon(home, name, in), command -> Thread.ofVirtual().start(command));
+      CompletableFuture<Report> fromDaemon =
+          CompletableFuture.supplyAsync(
+              () -> fromDaemon(home, name, in), command -> Thread.ofVirtual().start(command));
       try {
         return fromDaemon.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       } catch (TimeoutException e) {
         fromDaemon.cancel(true);
         err().println("coordd: the daemon did not answer within " + timeout.toMillis() + "ms");
-        Report r = Report.offline("the coordd daemon on " + home + " did not answer within "
-            + timeout.toSeconds() + "s; this session was not registered");
+        Report r =
+            Report.offline(
+                "the coordd daemon on "
+                    + home
+                    + " did not answer within "
+                    + timeout.toSeconds()
+                    + "s; this session was not registered");
         r.invocations.addAll(pendingFiles(home, err()));
         return r;
       } catch (ExecutionException e) {
@@ -261,20 +304,27 @@ public final class HookCommand {
           report.invocations.addAll(client.listInvocations());
         } catch (CoorddException e) {
           // an older daemon, or one whose invocation queue is unreadable: the files still are
-          err().println("coordd: listInvocations failed (" + e.getMessage()
-              + "); reading the invocation files instead");
+          err()
+              .println(
+                  "coordd: listInvocations failed ("
+                      + e.getMessage()
+                      + "); reading the invocation files instead");
           report.invocations.addAll(pendingFiles(home, err()));
         }
-        report.running.addAll(client.listTasks(
-            new TaskQuery(TaskStatus.RUNNING, null, name, MAX_ITEMS)));
-        report.queued.addAll(client.listTasks(
-            new TaskQuery(TaskStatus.QUEUED, null, name, MAX_ITEMS)));
+        report.running.addAll(
+            client.listTasks(new TaskQuery(TaskStatus.RUNNING, null, name, MAX_ITEMS)));
+        report.queued.addAll(
+            client.listTasks(new TaskQuery(TaskStatus.QUEUED, null, name, MAX_ITEMS)));
         return report;
       } catch (DaemonNotRunningException e) {
         err().println("coordd: " + e.getMessage());
-        Report r = Report.offline("no coordd daemon is running on " + home
-            + ", so this session was not registered (start one: coordd daemon --home "
-            + dev.coordd.cli.Shell.quote(home.toString()) + ")");
+        Report r =
+            Report.offline(
+                "no coordd daemon is running on "
+                    + home
+                    + ", so this session was not registered (start one: coordd daemon --home "
+                    + dev.coordd.cli.Shell.quote(home.toString())
+                    + ")");
         r.invocations.addAll(pendingFiles(home, err()));
         return r;
       }
@@ -288,11 +338,16 @@ public final class HookCommand {
           existing = a;
         }
       }
-      List<String> caps = !capabilities.isEmpty() ? capabilities
-          : existing != null && existing.capabilities() != null ? existing.capabilities()
-          : List.of();
-      ObjectNode metadata = existing != null && existing.metadata() instanceof ObjectNode m
-          ? m.deepCopy() : Json.MAPPER.createObjectNode();
+      List<String> caps =
+          !capabilities.isEmpty()
+              ? capabilities
+              : existing != null && existing.capabilities() != null
+                  ? existing.capabilities()
+                  : List.of();
+      ObjectNode metadata =
+          existing != null && existing.metadata() instanceof ObjectNode m
+              ? m.deepCopy()
+              : Json.MAPPER.createObjectNode();
       putOrRemove(metadata, "sessionId", in.sessionId());
       putOrRemove(metadata, "cwd", in.cwd());
       putOrRemove(metadata, "source", in.source());
@@ -328,21 +383,32 @@ public final class HookCommand {
             }
             if (inv.id() == null) {
               String stem = fileName.substring(0, fileName.length() - ".json".length());
-              inv = new Invocation(stem, inv.taskId(), inv.agentType(), inv.command(),
-                  inv.context(), inv.status(), inv.createdAt(), inv.expiresAt(), inv.takenBy(),
-                  inv.takenAt(), inv.finishedAt(), inv.result(), inv.error());
+              inv =
+                  new Invocation(
+                      stem,
+                      inv.taskId(),
+                      inv.agentType(),
+                      inv.command(),
+                      inv.context(),
+                      inv.status(),
+                      inv.createdAt(),
+                      inv.expiresAt(),
+                      inv.takenBy(),
+                      inv.takenAt(),
+                      inv.finishedAt(),
+                      inv.result(),
+                      inv.error());
             }
             found.add(inv);
           } catch (IOException | RuntimeException e) {
-            err.println("coordd: skipping unreadable invocation file " + file + ": "
-                + e.getMessage());
+            err.println(
+                "coordd: skipping unreadable invocation file " + file + ": " + e.getMessage());
           }
         }
       } catch (IOException e) {
         err.println("coordd: cannot list " + dir + ": " + e.getMessage());
       }
-      found.sort(Comparator.comparingLong(Invocation::createdAt)
-          .thenComparing(Invocation::id));
+      found.sort(Comparator.comparingLong(Invocation::createdAt).thenComparing(Invocation::id));
       return found;
     }
 
@@ -361,8 +427,8 @@ public final class HookCommand {
       try {
         node = Json.MAPPER.readTree(text);
       } catch (IOException e) {
-        throw new IllegalArgumentException("the hook input is not valid JSON: "
-            + firstLine(e.getMessage()), e);
+        throw new IllegalArgumentException(
+            "the hook input is not valid JSON: " + firstLine(e.getMessage()), e);
       }
       if (node == null || node.isNull() || node.isMissingNode()) {
         return new HookInput(null, null, null, null);
@@ -370,14 +436,18 @@ public final class HookCommand {
       if (!node.isObject()) {
         throw new IllegalArgumentException("the hook input is not a JSON object");
       }
-      return new HookInput(text(node, "session_id"), text(node, "transcript_path"),
-          text(node, "cwd"), text(node, "source"));
+      return new HookInput(
+          text(node, "session_id"),
+          text(node, "transcript_path"),
+          text(node, "cwd"),
+          text(node, "source"));
     }
 
     private static String text(JsonNode node, String field) {
       JsonNode v = node.get(field);
       return v == null || !v.isValueNode() || v.isNull() || v.asText().isBlank()
-          ? null : v.asText();
+          ? null
+          : v.asText();
     }
 
     private static String firstLine(String s) {
@@ -418,8 +488,12 @@ public final class HookCommand {
       int shown = 0;
       if (!running.isEmpty() && budget > 0) {
         sb.append("Tasks you are running (finish each: coordd task complete ID --agent ")
-            .append(agent).append(homeArg).append(" --result JSON, or coordd task fail ID --agent ")
-            .append(agent).append(homeArg).append(" --error TEXT):\n");
+            .append(agent)
+            .append(homeArg)
+            .append(" --result JSON, or coordd task fail ID --agent ")
+            .append(agent)
+            .append(homeArg)
+            .append(" --error TEXT):\n");
         for (Task t : running.subList(0, Math.min(budget, running.size()))) {
           sb.append(taskLine(t));
           shown++;
@@ -427,38 +501,53 @@ public final class HookCommand {
         }
       }
       if (!invocations.isEmpty() && budget > 0) {
-        sb.append("Pending invocations (take one: coordd check process ID --agent ").append(agent)
-            .append(homeArg).append(", then coordd check complete ID --result JSON").append(homeArg)
+        sb.append("Pending invocations (take one: coordd check process ID --agent ")
+            .append(agent)
+            .append(homeArg)
+            .append(", then coordd check complete ID --result JSON")
+            .append(homeArg)
             .append("):\n");
         for (Invocation i : invocations.subList(0, Math.min(budget, invocations.size()))) {
-          sb.append("- ").append(i.id()).append(" [").append(orDash(i.agentType())).append("] ")
-              .append(excerpt(i.command())).append('\n');
+          sb.append("- ")
+              .append(i.id())
+              .append(" [")
+              .append(orDash(i.agentType()))
+              .append("] ")
+              .append(excerpt(i.command()))
+              .append('\n');
           shown++;
           budget--;
         }
       }
       if (!queued.isEmpty() && budget > 0) {
-        sb.append("Tasks queued for you (take them: coordd task claim --agent ").append(agent)
-            .append(homeArg).append("):\n");
+        sb.append("Tasks queued for you (take them: coordd task claim --agent ")
+            .append(agent)
+            .append(homeArg)
+            .append("):\n");
         for (Task t : queued.subList(0, Math.min(budget, queued.size()))) {
           sb.append(taskLine(t));
           shown++;
           budget--;
         }
       }
-      if (shown < total || running.size() >= SessionStart.MAX_ITEMS
+      if (shown < total
+          || running.size() >= SessionStart.MAX_ITEMS
           || queued.size() >= SessionStart.MAX_ITEMS) {
-        sb.append("More not shown: coordd check").append(homeArg)
-            .append("; coordd task list --assigned-to ").append(agent).append(homeArg)
+        sb.append("More not shown: coordd check")
+            .append(homeArg)
+            .append("; coordd task list --assigned-to ")
+            .append(agent)
+            .append(homeArg)
             .append('\n');
       }
       return sb.toString().stripTrailing();
     }
 
     private static String taskLine(Task t) {
-      String text = t.description() == null || t.description().isBlank()
-          ? (t.data() == null || t.data().isNull() ? "" : Json.write(t.data()))
-          : t.description();
+      String text =
+          t.description() == null || t.description().isBlank()
+              ? (t.data() == null || t.data().isNull() ? "" : Json.write(t.data()))
+              : t.description();
       return "- " + t.id() + " [" + t.type() + "] " + excerpt(text) + "\n";
     }
 
@@ -467,7 +556,8 @@ public final class HookCommand {
         return "";
       }
       String oneLine = text.replaceAll("\\s+", " ").strip();
-      return oneLine.length() <= SessionStart.MAX_TEXT ? oneLine
+      return oneLine.length() <= SessionStart.MAX_TEXT
+          ? oneLine
           : oneLine.substring(0, SessionStart.MAX_TEXT - 1).stripTrailing() + "…";
     }
 

@@ -8,24 +8,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.fs.AtomicFiles;
 import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.regex.Pattern;
 import picocli.CommandLine.Command;
@@ -36,12 +29,15 @@ import picocli.CommandLine.Spec;
 /**
  * {@code coordd init claude|codex|gemini}: connects an agent CLI to coordd by merging coordd's
  * entries into that CLI's configuration files. Never clobbers: every other key, server and hook
- * stays; a file that is not valid JSON is refused untouched (exit 2); an identical entry leaves
- * the file byte for byte as it was; every write is atomic (temp file, fsync, rename).
+ * stays; a file that is not valid JSON is refused untouched (exit 2); an identical entry leaves the
+ * file byte for byte as it was; every write is atomic (temp file, fsync, rename).
  */
-@Command(name = "init", mixinStandardHelpOptions = true,
-    description = "Connect an agent CLI (Claude Code, Codex, Gemini CLI) to coordd: MCP server"
-        + " and session hook in its configuration files.",
+@Command(
+    name = "init",
+    mixinStandardHelpOptions = true,
+    description =
+        "Connect an agent CLI (Claude Code, Codex, Gemini CLI) to coordd: MCP server"
+            + " and session hook in its configuration files.",
     subcommands = {InitCommand.Claude.class, InitCommand.Codex.class, InitCommand.Gemini.class})
 public final class InitCommand {
   static final int EXIT_OK = 0;
@@ -52,13 +48,19 @@ public final class InitCommand {
   abstract static class Base implements Callable<Integer> {
     @Spec CommandSpec spec;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = ".",
+    @Option(
+        names = "--dir",
+        paramLabel = "DIR",
+        defaultValue = ".",
         description = "Project folder (default: the current folder).")
     Path dir;
 
-    @Option(names = "--home", paramLabel = "DIR",
-        description = "coordd home the agent should use (default: $COORDD_HOME, else"
-            + " <project>/.coordd).")
+    @Option(
+        names = "--home",
+        paramLabel = "DIR",
+        description =
+            "coordd home the agent should use (default: $COORDD_HOME, else"
+                + " <project>/.coordd).")
     Path home;
 
     @Option(names = "--dry-run", description = "Show what would change; write nothing.")
@@ -98,8 +100,11 @@ public final class InitCommand {
             return EXIT_FAILED;
           }
         }
-        out.println((dryRun && c.changed() ? "would " + c.verb() : c.status()) + " "
-            + display(c.file()) + (c.what() == null ? "" : " (" + c.what() + ")"));
+        out.println(
+            (dryRun && c.changed() ? "would " + c.verb() : c.status())
+                + " "
+                + display(c.file())
+                + (c.what() == null ? "" : " (" + c.what() + ")"));
       }
       for (String note : notes()) {
         out.println(note);
@@ -134,7 +139,8 @@ public final class InitCommand {
 
     /** {@code " --home H"} when the agent's default ({@code ./.coordd} in the project) is wrong. */
     String homeArgForShell() {
-      return coorddHome().equals(projectDir().resolve(DaemonConfig.DEFAULT_HOME)) ? ""
+      return coorddHome().equals(projectDir().resolve(DaemonConfig.DEFAULT_HOME))
+          ? ""
           : " --home " + dev.coordd.cli.Shell.quote(coorddHome().toString());
     }
 
@@ -150,11 +156,14 @@ public final class InitCommand {
 
   // --- claude ---
 
-  @Command(name = "claude", mixinStandardHelpOptions = true,
+  @Command(
+      name = "claude",
+      mixinStandardHelpOptions = true,
       description = {
-          "Claude Code: adds the coordd MCP server to <project>/.mcp.json and a SessionStart hook"
-              + " (coordd hook session-start) to <project>/.claude/settings.json.",
-          "Existing servers, hooks and settings are kept; run it again any time."})
+        "Claude Code: adds the coordd MCP server to <project>/.mcp.json and a SessionStart hook"
+            + " (coordd hook session-start) to <project>/.claude/settings.json.",
+        "Existing servers, hooks and settings are kept; run it again any time."
+      })
   static final class Claude extends Base {
     @Override
     List<Change> plan() throws IOException {
@@ -162,48 +171,67 @@ public final class InitCommand {
       Path settings = projectDir().resolve(".claude").resolve("settings.json");
       return List.of(
           mergeJson(mcp, root -> mergeMcpServer(mcp, root, mcpServerEntry()), "MCP server coordd"),
-          mergeJson(settings, root -> mergeSessionStartHook(settings, root, hookCommand()),
+          mergeJson(
+              settings,
+              root -> mergeSessionStartHook(settings, root, hookCommand()),
               "SessionStart hook"));
     }
 
     String hookCommand() {
-      return dev.coordd.cli.Shell.quote(launcher()) + " hook session-start --home "
+      return dev.coordd.cli.Shell.quote(launcher())
+          + " hook session-start --home "
           + dev.coordd.cli.Shell.quote(coorddHome().toString());
     }
   }
 
   // --- gemini ---
 
-  @Command(name = "gemini", mixinStandardHelpOptions = true,
+  @Command(
+      name = "gemini",
+      mixinStandardHelpOptions = true,
       description = {
-          "Gemini CLI: adds the coordd MCP server to <project>/.gemini/settings.json"
-              + " (\"mcpServers\").",
-          "Existing servers and settings are kept; run it again any time."})
+        "Gemini CLI: adds the coordd MCP server to <project>/.gemini/settings.json"
+            + " (\"mcpServers\").",
+        "Existing servers and settings are kept; run it again any time."
+      })
   static final class Gemini extends Base {
     @Override
     List<Change> plan() throws IOException {
       Path settings = projectDir().resolve(".gemini").resolve("settings.json");
-      return List.of(mergeJson(settings,
-          root -> mergeMcpServer(settings, root, mcpServerEntry()), "MCP server coordd"));
+      return List.of(
+          mergeJson(
+              settings,
+              root -> mergeMcpServer(settings, root, mcpServerEntry()),
+              "MCP server coordd"));
     }
 
     @Override
     List<String> notes() {
-      return List.of("note: Gemini CLI lists pending work through the coordd MCP server; ask it to"
-          + " run `" + launcher() + " check" + homeArgForShell() + "` at the start of a session.");
+      return List.of(
+          "note: Gemini CLI lists pending work through the coordd MCP server; ask it to"
+              + " run `"
+              + launcher()
+              + " check"
+              + homeArgForShell()
+              + "` at the start of a session.");
     }
   }
 
   // --- codex ---
 
-  @Command(name = "codex", mixinStandardHelpOptions = true,
+  @Command(
+      name = "codex",
+      mixinStandardHelpOptions = true,
       description = {
-          "Codex CLI: adds [mcp_servers.coordd] to <codex home>/config.toml and a short coordd"
-              + " section to <project>/AGENTS.md (only if it has none).",
-          "Other tables and keys are kept; an existing coordd table gets only its command and"
-              + " args replaced."})
+        "Codex CLI: adds [mcp_servers.coordd] to <codex home>/config.toml and a short coordd"
+            + " section to <project>/AGENTS.md (only if it has none).",
+        "Other tables and keys are kept; an existing coordd table gets only its command and"
+            + " args replaced."
+      })
   static final class Codex extends Base {
-    @Option(names = "--codex-home", paramLabel = "DIR",
+    @Option(
+        names = "--codex-home",
+        paramLabel = "DIR",
         description = "Codex home (default: $CODEX_HOME, else ~/.codex).")
     Path codexHome;
 
@@ -222,25 +250,36 @@ public final class InitCommand {
     List<Change> plan() throws IOException {
       Path config = codexHome().resolve("config.toml");
       String before = readIfExists(config);
-      String after = CodexToml.upsertServer(config, before == null ? "" : before, "coordd",
-          launcher(), List.of("mcp", "--home", coorddHome().toString()));
+      String after =
+          CodexToml.upsertServer(
+              config,
+              before == null ? "" : before,
+              "coordd",
+              launcher(),
+              List.of("mcp", "--home", coorddHome().toString()));
       Change toml = new Change(config, before, after, "0600", "[mcp_servers.coordd]");
 
       Path agents = projectDir().resolve("AGENTS.md");
       String agentsBefore = readIfExists(agents);
       String agentsAfter = agentsWithCoorddSection(agentsBefore);
-      return List.of(toml, new Change(agents, agentsBefore, agentsAfter, "0644",
-          "coordd section"));
+      return List.of(toml, new Change(agents, agentsBefore, agentsAfter, "0644", "coordd section"));
     }
 
     @Override
     List<String> notes() {
       return List.of(
           "note: coordd installs no SessionStart hook for Codex; the AGENTS.md section asks Codex"
-              + " to run `" + launcher() + " check" + homeArgForShell()
+              + " to run `"
+              + launcher()
+              + " check"
+              + homeArgForShell()
               + "` at the start of a session.",
-          "note: " + codexHome().resolve("config.toml") + " is shared by every project; its coordd"
-              + " server uses the home " + coorddHome() + ".");
+          "note: "
+              + codexHome().resolve("config.toml")
+              + " is shared by every project; its coordd"
+              + " server uses the home "
+              + coorddHome()
+              + ".");
     }
 
     String agentsWithCoorddSection(String before) {
@@ -250,19 +289,38 @@ public final class InitCommand {
       String nl = before != null && before.contains("\r\n") ? "\r\n" : "\n";
       String c = dev.coordd.cli.Shell.quote(launcher());
       String h = homeArgForShell();
-      String section = String.join(nl,
-          "## coordd",
-          "",
-          "This project coordinates agents with coordd. At the start of a session, and after"
-              + " finishing a piece of work:",
-          "",
-          "- run `" + c + " check" + h + "` to see invocations waiting for an AI agent; take one"
-              + " with `" + c + " check process ID" + h + "` and finish it with `" + c
-              + " check complete ID" + h + "`;",
-          "- take tasks assigned to you with `" + c + " task claim --agent codex" + h
-              + "` and finish each with `" + c + " task complete ID --agent codex" + h
-              + " --result JSON`.",
-          "");
+      String section =
+          String.join(
+              nl,
+              "## coordd",
+              "",
+              "This project coordinates agents with coordd. At the start of a session, and after"
+                  + " finishing a piece of work:",
+              "",
+              "- run `"
+                  + c
+                  + " check"
+                  + h
+                  + "` to see invocations waiting for an AI agent; take one"
+                  + " with `"
+                  + c
+                  + " check process ID"
+                  + h
+                  + "` and finish it with `"
+                  + c
+                  + " check complete ID"
+                  + h
+                  + "`;",
+              "- take tasks assigned to you with `"
+                  + c
+                  + " task claim --agent codex"
+                  + h
+                  + "` and finish each with `"
+                  + c
+                  + " task complete ID --agent codex"
+                  + h
+                  + " --result JSON`.",
+              "");
       if (before == null || before.isBlank()) {
         return section;
       }
@@ -271,8 +329,7 @@ public final class InitCommand {
     }
   }
 
-  static final Pattern HAS_COORDD_HEADING =
-      Pattern.compile("(?im)^#{1,6}[ \\t]+.*\\bcoordd\\b");
+  static final Pattern HAS_COORDD_HEADING = Pattern.compile("(?im)^#{1,6}[ \\t]+.*\\bcoordd\\b");
 
   // --- shared pieces ---
 
@@ -327,15 +384,20 @@ public final class InitCommand {
     }
     JsonNode node;
     try {
-      node = Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .readTree(text);
+      node =
+          Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readTree(text);
     } catch (IOException e) {
-      throw new Refused(file + " is not valid JSON (" + firstLine(e.getMessage())
-          + "); nothing was changed: fix the file or move it away, then run coordd init again");
+      throw new Refused(
+          file
+              + " is not valid JSON ("
+              + firstLine(e.getMessage())
+              + "); nothing was changed: fix the file or move it away, then run coordd init again");
     }
     if (!(node instanceof ObjectNode obj)) {
-      throw new Refused(file + " does not hold a JSON object; nothing was changed: fix the file"
-          + " or move it away, then run coordd init again");
+      throw new Refused(
+          file
+              + " does not hold a JSON object; nothing was changed: fix the file"
+              + " or move it away, then run coordd init again");
     }
     return obj;
   }
@@ -423,11 +485,13 @@ public final class InitCommand {
 
   static String prettyJson(JsonNode node) {
     DefaultIndenter indenter = new DefaultIndenter("  ", "\n");
-    DefaultPrettyPrinter printer = new DefaultPrettyPrinter()
-        .withSeparators(Separators.createDefaultInstance()
-            .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
-            .withObjectEmptySeparator("")
-            .withArrayEmptySeparator(""));
+    DefaultPrettyPrinter printer =
+        new DefaultPrettyPrinter()
+            .withSeparators(
+                Separators.createDefaultInstance()
+                    .withObjectFieldValueSpacing(Separators.Spacing.AFTER)
+                    .withObjectEmptySeparator("")
+                    .withArrayEmptySeparator(""));
     printer.indentObjectsWith(indenter);
     printer.indentArraysWith(indenter);
     try {
@@ -455,48 +519,16 @@ public final class InitCommand {
   }
 
   /**
-   * Temp file in the same folder, fsync, rename over the target, fsync the folder. A symbolic
-   * link is followed, so a linked dotfile stays a link. An existing file keeps its permissions.
+   * Temp file in the same folder, fsync, rename over the target, fsync the folder. A symbolic link
+   * is followed, so a linked dotfile stays a link. An existing file keeps its permissions.
    */
   static void writeAtomically(Path file, String content, String newFileMode) throws IOException {
     Path target = Files.isSymbolicLink(file) ? file.toRealPath() : file.toAbsolutePath();
-    Path dir = target.getParent();
-    Files.createDirectories(dir);
-    Set<PosixFilePermission> perms = null;
-    try {
-      perms = Files.exists(target, LinkOption.NOFOLLOW_LINKS)
-          ? Files.getPosixFilePermissions(target)
-          : PosixFilePermissions.fromString(newFileMode.equals("0600") ? "rw-------" : "rw-r--r--");
-    } catch (UnsupportedOperationException e) {
-      // not a POSIX file system: the platform default it is
-    }
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
-    try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE,
-          StandardOpenOption.TRUNCATE_EXISTING)) {
-        ByteBuffer buf = ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8));
-        while (buf.hasRemaining()) {
-          ch.write(buf);
-        }
-        ch.force(true);
-      }
-      if (perms != null) {
-        Files.setPosixFilePermissions(tmp, perms);
-      }
-      try {
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE,
-            StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-        d.force(true);
-      } catch (IOException | UnsupportedOperationException e) {
-        // some file systems cannot sync a folder; the rename is still atomic
-      }
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    Files.createDirectories(target.getParent());
+    AtomicFiles.replace(
+        target,
+        content.getBytes(StandardCharsets.UTF_8),
+        PosixFilePermissions.fromString(newFileMode.equals("0600") ? "rw-------" : "rw-r--r--"));
   }
 
   static String firstLine(String s) {
@@ -511,8 +543,8 @@ public final class InitCommand {
    * A deliberately small TOML editor for one {@code [mcp_servers.NAME]} table: it finds table
    * headers and top-level keys line by line (skipping strings, multi-line strings and multi-line
    * arrays), appends the table when absent, and when present replaces only its {@code command} and
-   * {@code args} lines, keeping every other line of the file as it was. Forms it does not edit
-   * (an inline {@code mcp_servers} table, dotted keys defining the server elsewhere) are refused.
+   * {@code args} lines, keeping every other line of the file as it was. Forms it does not edit (an
+   * inline {@code mcp_servers} table, dotted keys defining the server elsewhere) are refused.
    */
   static final class CodexToml {
     private CodexToml() {}
@@ -520,8 +552,8 @@ public final class InitCommand {
     /** A table header or a key line, with the key path relative to the file. */
     record Line(int index, boolean header, boolean arrayTable, List<String> path, int end) {}
 
-    static String upsertServer(Path file, String text, String name, String command,
-        List<String> args) throws Refused {
+    static String upsertServer(
+        Path file, String text, String name, String command, List<String> args) throws Refused {
       String nl = text.contains("\r\n") ? "\r\n" : "\n";
       List<String> lines = new ArrayList<>(List.of(text.replace("\r\n", "\n").split("\n", -1)));
       if (!lines.isEmpty() && lines.getLast().isEmpty()) {
@@ -530,8 +562,8 @@ public final class InitCommand {
       List<Line> items = scan(file, lines);
       List<String> server = List.of("mcp_servers", name);
       String commandLine = "command = " + quote(command);
-      String argsLine = "args = [" + String.join(", ", args.stream().map(CodexToml::quote)
-          .toList()) + "]";
+      String argsLine =
+          "args = [" + String.join(", ", args.stream().map(CodexToml::quote).toList()) + "]";
 
       Line table = null;
       List<String> section = List.of();
@@ -540,22 +572,38 @@ public final class InitCommand {
           section = l.path();
           if (l.path().equals(server) || (l.arrayTable() && startsWith(server, l.path()))) {
             if (table != null || l.arrayTable()) {
-              throw new Refused(file + " defines [mcp_servers." + name + "] more than once or as"
-                  + " an array of tables (line " + (l.index() + 1) + "); fix it by hand");
+              throw new Refused(
+                  file
+                      + " defines [mcp_servers."
+                      + name
+                      + "] more than once or as"
+                      + " an array of tables (line "
+                      + (l.index() + 1)
+                      + "); fix it by hand");
             }
             table = l;
           }
           continue;
         }
         List<String> full = concat(section, l.path());
-        boolean definesServerElsewhere = startsWith(full, server) && !section.equals(server)
-            && !startsWith(section, server);
-        boolean inlineServers = full.equals(List.of("mcp_servers"))
-            || (full.size() < server.size() && startsWith(server, full));
+        boolean definesServerElsewhere =
+            startsWith(full, server) && !section.equals(server) && !startsWith(section, server);
+        boolean inlineServers =
+            full.equals(List.of("mcp_servers"))
+                || (full.size() < server.size() && startsWith(server, full));
         if (definesServerElsewhere || inlineServers) {
-          throw new Refused(file + " defines mcp_servers." + name + " in a form coordd init does"
-              + " not edit (line " + (l.index() + 1) + ": " + lines.get(l.index()).strip()
-              + "); edit it by hand to a [mcp_servers." + name + "] table, or remove it");
+          throw new Refused(
+              file
+                  + " defines mcp_servers."
+                  + name
+                  + " in a form coordd init does"
+                  + " not edit (line "
+                  + (l.index() + 1)
+                  + ": "
+                  + lines.get(l.index()).strip()
+                  + "); edit it by hand to a [mcp_servers."
+                  + name
+                  + "] table, or remove it");
         }
       }
 
@@ -661,8 +709,12 @@ public final class InitCommand {
           boolean array = stripped.startsWith("[[");
           int close = closingBracket(stripped, array ? 2 : 1);
           if (close < 0) {
-            throw new Refused(file + " line " + (i + 1) + " is not a valid table header; nothing"
-                + " was changed");
+            throw new Refused(
+                file
+                    + " line "
+                    + (i + 1)
+                    + " is not a valid table header; nothing"
+                    + " was changed");
           }
           List<String> path = keyPath(stripped.substring(array ? 2 : 1, close));
           items.add(new Line(i, true, array, path, i));
@@ -670,8 +722,12 @@ public final class InitCommand {
         }
         int eq = keyEnd(lines.get(i));
         if (eq < 0) {
-          throw new Refused(file + " line " + (i + 1) + " is neither a table header nor a"
-              + " key = value line; nothing was changed");
+          throw new Refused(
+              file
+                  + " line "
+                  + (i + 1)
+                  + " is neither a table header nor a"
+                  + " key = value line; nothing was changed");
         }
         List<String> path = keyPath(lines.get(i).substring(0, eq));
         int end = valueEnd(file, lines, i, eq + 1);
@@ -701,8 +757,7 @@ public final class InitCommand {
     }
 
     /** The last line of a value that starts at {@code (line, col)}. */
-    private static int valueEnd(Path file, List<String> lines, int line, int col)
-        throws Refused {
+    private static int valueEnd(Path file, List<String> lines, int line, int col) throws Refused {
       int depth = 0;
       String multi = null; // """ or ''' while inside a multi-line string
       for (int i = line; i < lines.size(); i++) {
@@ -743,8 +798,8 @@ public final class InitCommand {
           return i;
         }
       }
-      throw new Refused(file + " line " + (line + 1) + ": a value is never closed; nothing was"
-          + " changed");
+      throw new Refused(
+          file + " line " + (line + 1) + ": a value is never closed; nothing was" + " changed");
     }
 
     /** {@code a."b.c" . 'd'} → [a, b.c, d]. */

@@ -23,35 +23,58 @@ import picocli.CommandLine.Spec;
  * {@code coordd lock acquire|release|list}: leases on files, globs or any name, so that agents do
  * not step on each other. A refused acquire exits 1 and says who holds the resource until when.
  */
-@Command(name = "lock", mixinStandardHelpOptions = true,
+@Command(
+    name = "lock",
+    mixinStandardHelpOptions = true,
     description = "Reserve resources (files, globs like src/**, any name) between agents.",
-    subcommands = {LockCommand.Acquire.class, LockCommand.Release.class, LockCommand.ListLocks.class})
+    subcommands = {
+      LockCommand.Acquire.class,
+      LockCommand.Release.class,
+      LockCommand.ListLocks.class
+    })
 public final class LockCommand {
 
-  @Command(name = "acquire", mixinStandardHelpOptions = true,
-      description = {"Take an exclusive (or shared) lease on RESOURCE, or renew your own.",
-          "Globs (* ? ** [..] {a,b}) conflict with the names they match and with globs whose"
-              + " text before the first wildcard overlaps. The lease ends at its TTL, on"
-              + " release, or when AGENT stops sending heartbeats."})
+  @Command(
+      name = "acquire",
+      mixinStandardHelpOptions = true,
+      description = {
+        "Take an exclusive (or shared) lease on RESOURCE, or renew your own.",
+        "Globs (* ? ** [..] {a,b}) conflict with the names they match and with globs whose"
+            + " text before the first wildcard overlaps. The lease ends at its TTL, on"
+            + " release, or when AGENT stops sending heartbeats."
+      })
   public static final class Acquire implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RESOURCE") String resource;
+    @Parameters(index = "0", paramLabel = "RESOURCE")
+    String resource;
 
-    @Option(names = "--agent", required = true, paramLabel = "NAME",
+    @Option(
+        names = "--agent",
+        required = true,
+        paramLabel = "NAME",
         description = "Who holds the lease.")
     String agent;
 
-    @Option(names = "--ttl", paramLabel = "DUR", defaultValue = "5m",
+    @Option(
+        names = "--ttl",
+        paramLabel = "DUR",
+        defaultValue = "5m",
         description = "How long the lease lasts unless renewed (default 5m, at most 7d).")
     Duration ttl;
 
-    @Option(names = "--shared", description = "A shared lease: others may share it too, nobody"
-        + " may hold it exclusively meanwhile.")
+    @Option(
+        names = "--shared",
+        description =
+            "A shared lease: others may share it too, nobody"
+                + " may hold it exclusively meanwhile.")
     boolean shared;
 
-    @Option(names = "--wait", paramLabel = "DUR", defaultValue = "0s",
+    @Option(
+        names = "--wait",
+        paramLabel = "DUR",
+        defaultValue = "0s",
         description = "When others hold it, wait this long for it (default: answer at once).")
     Duration wait;
 
@@ -63,8 +86,14 @@ public final class LockCommand {
         if (common.json) {
           Output.json(out, lock);
         } else {
-          out.println(lock.holder() + " holds " + lock.resource() + " " + mode(lock) + " until "
-              + Instant.ofEpochMilli(lock.expiresAt()));
+          out.println(
+              lock.holder()
+                  + " holds "
+                  + lock.resource()
+                  + " "
+                  + mode(lock)
+                  + " until "
+                  + Instant.ofEpochMilli(lock.expiresAt()));
           out.flush();
         }
         return 0;
@@ -72,15 +101,19 @@ public final class LockCommand {
     }
   }
 
-  @Command(name = "release", mixinStandardHelpOptions = true,
+  @Command(
+      name = "release",
+      mixinStandardHelpOptions = true,
       description = "Give up AGENT's lease on RESOURCE; refused for anyone but its holder.")
   public static final class Release implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "RESOURCE") String resource;
+    @Parameters(index = "0", paramLabel = "RESOURCE")
+    String resource;
 
-    @Option(names = "--agent", required = true, paramLabel = "NAME") String agent;
+    @Option(names = "--agent", required = true, paramLabel = "NAME")
+    String agent;
 
     @Override
     public Integer call() {
@@ -98,7 +131,9 @@ public final class LockCommand {
     }
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
       description = "Live leases: resource, holder, mode and time left.")
   public static final class ListLocks implements Callable<Integer> {
     @Mixin Common common;
@@ -121,8 +156,7 @@ public final class LockCommand {
           for (Lock l : locks) {
             rows.add(List.of(l.resource(), l.holder(), mode(l), left(l.expiresAt(), now)));
           }
-          out.print(Tables.render(
-              List.of("RESOURCE", "HOLDER", "MODE", "EXPIRES IN"), rows));
+          out.print(Tables.render(List.of("RESOURCE", "HOLDER", "MODE", "EXPIRES IN"), rows));
         }
         out.flush();
         return 0;

@@ -15,8 +15,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * The arguments of one tool call, checked by hand so that every mistake is a tool error naming
- * the argument ("priority must be an integer, got string \"high\"") rather than a protocol error.
+ * The arguments of one tool call, checked by hand so that every mistake is a tool error naming the
+ * argument ("priority must be an integer, got string \"high\"") rather than a protocol error.
  *
  * <p>Lenient where agents are sloppy in harmless ways: numbers given as numeric strings, a single
  * string where a list is expected, an object given as JSON text. Strict where a mistake would
@@ -34,19 +34,27 @@ final class Args {
 
   /** Wraps the raw arguments of a call, refusing any name not in {@code allowed}. */
   static Args of(String tool, Map<String, Object> arguments, Set<String> allowed) {
-    ObjectNode node = arguments == null ? Json.MAPPER.createObjectNode()
-        : Json.MAPPER.valueToTree(arguments);
+    ObjectNode node =
+        arguments == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(arguments);
     Set<String> unknown = new TreeSet<>();
-    node.fieldNames().forEachRemaining(name -> {
-      if (!allowed.contains(name)) {
-        unknown.add(name);
-      }
-    });
+    node.fieldNames()
+        .forEachRemaining(
+            name -> {
+              if (!allowed.contains(name)) {
+                unknown.add(name);
+              }
+            });
     if (!unknown.isEmpty()) {
       String name = unknown.iterator().next();
-      throw new InvalidRequestException(name, "unknown argument" + (unknown.size() > 1 ? "s " : " ")
-          + String.join(", ", unknown) + " for " + tool + "; allowed: "
-          + (allowed.isEmpty() ? "none" : String.join(", ", new TreeSet<>(allowed))));
+      throw new InvalidRequestException(
+          name,
+          "unknown argument"
+              + (unknown.size() > 1 ? "s " : " ")
+              + String.join(", ", unknown)
+              + " for "
+              + tool
+              + "; allowed: "
+              + (allowed.isEmpty() ? "none" : String.join(", ", new TreeSet<>(allowed))));
     }
     return new Args(tool, node);
   }
@@ -105,8 +113,8 @@ final class Args {
       throw new InvalidRequestException(name, name + " must be an integer, got " + n);
     }
     if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
-      throw new InvalidRequestException(name, name + " must be between " + min + " and " + max
-          + ", got " + n.toPlainString());
+      throw new InvalidRequestException(
+          name, name + " must be between " + min + " and " + max + ", got " + n.toPlainString());
     }
     return n.intValueExact();
   }
@@ -118,8 +126,9 @@ final class Args {
       return null;
     }
     if (n.signum() < 0 || n.compareTo(BigDecimal.valueOf(maxSeconds)) > 0) {
-      throw new InvalidRequestException(name, name + " must be between 0 and " + maxSeconds
-          + " seconds, got " + n.toPlainString());
+      throw new InvalidRequestException(
+          name,
+          name + " must be between 0 and " + maxSeconds + " seconds, got " + n.toPlainString());
     }
     return n.movePointRight(3).longValue();
   }
@@ -186,8 +195,8 @@ final class Args {
     for (int i = 0; it.hasNext(); i++) {
       JsonNode e = it.next();
       if (!e.isTextual() || e.asText().isBlank()) {
-        throw new InvalidRequestException(name, name + "[" + i + "] must be a non-empty string, got "
-            + describe(e));
+        throw new InvalidRequestException(
+            name, name + "[" + i + "] must be a non-empty string, got " + describe(e));
       }
       out.add(e.asText());
     }
@@ -202,25 +211,26 @@ final class Args {
     try {
       return TaskStatus.parse(s);
     } catch (InvalidRequestException e) {
-      throw new InvalidRequestException(name, "unknown " + name + " '" + s + "'; allowed: "
-          + TaskStatus.allowed());
+      throw new InvalidRequestException(
+          name, "unknown " + name + " '" + s + "'; allowed: " + TaskStatus.allowed());
     }
   }
 
   private InvalidRequestException wrongType(String name, String expected, JsonNode got) {
-    return new InvalidRequestException(name, name + " must be " + expected + ", got "
-        + describe(got));
+    return new InvalidRequestException(
+        name, name + " must be " + expected + ", got " + describe(got));
   }
 
   private static String describe(JsonNode v) {
-    String type = switch (v.getNodeType()) {
-      case STRING -> "string";
-      case NUMBER -> "number";
-      case BOOLEAN -> "boolean";
-      case ARRAY -> "array";
-      case OBJECT -> "object";
-      default -> v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
-    };
+    String type =
+        switch (v.getNodeType()) {
+          case STRING -> "string";
+          case NUMBER -> "number";
+          case BOOLEAN -> "boolean";
+          case ARRAY -> "array";
+          case OBJECT -> "object";
+          default -> v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+        };
     String text = Json.write(v);
     return type + " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text);
   }

@@ -44,16 +44,21 @@ import picocli.CommandLine.Option;
  *
  * <pre>{@code claude mcp add coordd -- coordd mcp --home /path/to/project/.coordd}</pre>
  */
-@Command(name = "mcp", mixinStandardHelpOptions = true,
+@Command(
+    name = "mcp",
+    mixinStandardHelpOptions = true,
     description = "Serve the coordd tools to an AI agent over MCP (stdio); runs until stdin ends.")
 public final class McpCommand implements Callable<Integer> {
-  @Option(names = "--home", paramLabel = "DIR",
+  @Option(
+      names = "--home",
+      paramLabel = "DIR",
       description = "Home folder (default: $COORDD_HOME or ./" + DaemonConfig.DEFAULT_HOME + ").")
   Path home;
 
-  static final String INSTRUCTIONS = "coordd is the shared task queue and agent registry of this"
-      + " project. Register with agent_register, take work with task_claim and finish it with"
-      + " task_complete or task_fail; hand work to others with task_create.";
+  static final String INSTRUCTIONS =
+      "coordd is the shared task queue and agent registry of this"
+          + " project. Register with agent_register, take work with task_claim and finish it with"
+          + " task_complete or task_fail; hand work to others with task_create.";
 
   @Override
   public Integer call() throws Exception {
@@ -63,21 +68,23 @@ public final class McpCommand implements Callable<Integer> {
 
     Path resolved = Homes.resolve(home);
     JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(mapper());
-    StdinGuard in = new StdinGuard(new BufferedInputStream(new FileInputStream(FileDescriptor.in)),
-        protocolOut, mapper);
-    StdioServerTransportProvider transport = new StdioServerTransportProvider(mapper, in,
-        protocolOut);
+    StdinGuard in =
+        new StdinGuard(
+            new BufferedInputStream(new FileInputStream(FileDescriptor.in)), protocolOut, mapper);
+    StdioServerTransportProvider transport =
+        new StdioServerTransportProvider(mapper, in, protocolOut);
     CoorddTools tools = new CoorddTools(() -> CoorddClient.connect(resolved));
-    McpSyncServer server = McpServer.sync(transport)
-        .serverInfo("coordd", version())
-        .instructions(INSTRUCTIONS)
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-        .jsonMapper(mapper)
-        .jsonSchemaValidator(new LenientSchemaValidator())
-        .validateToolInputs(false) // Args checks them, naming the argument
-        .requestTimeout(Duration.ofSeconds(CoorddTools.MAX_WAIT_SECONDS + 60))
-        .tools(tools.specifications())
-        .build();
+    McpSyncServer server =
+        McpServer.sync(transport)
+            .serverInfo("coordd", version())
+            .instructions(INSTRUCTIONS)
+            .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+            .jsonMapper(mapper)
+            .jsonSchemaValidator(new LenientSchemaValidator())
+            .validateToolInputs(false) // Args checks them, naming the argument
+            .requestTimeout(Duration.ofSeconds(CoorddTools.MAX_WAIT_SECONDS + 60))
+            .tools(tools.specifications())
+            .build();
     LoggerFactory.getLogger(McpCommand.class).info("coordd mcp serving {}", resolved);
     in.awaitEnd();
     server.closeGracefully();
@@ -108,10 +115,11 @@ public final class McpCommand implements Callable<Integer> {
         toStdout.add(a);
       }
     }
-    toStdout.forEach(a -> {
-      root.detachAppender(a);
-      a.stop();
-    });
+    toStdout.forEach(
+        a -> {
+          root.detachAppender(a);
+          a.stop();
+        });
     if (!root.iteratorForAppenders().hasNext()) {
       PatternLayoutEncoder encoder = new PatternLayoutEncoder();
       encoder.setContext(ctx);

@@ -16,12 +16,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Stands between stdin and the SDK's stdio transport, one line (one message) at a time.
  *
- * <p>The transport stops reading for good at the first line it cannot turn into a JSON-RPC
- * message, which would leave the server deaf but alive. So a line that is not a message is
- * answered here with a JSON-RPC error (-32700 or -32600, as the spec says) and dropped; blank
- * lines are skipped. Answers are written under the lock the transport itself takes on the output
- * stream, so they never interleave with its messages. The end of stdin is signalled for {@link
- * #awaitEnd}, which is how {@code coordd mcp} knows that its client has gone.
+ * <p>The transport stops reading for good at the first line it cannot turn into a JSON-RPC message,
+ * which would leave the server deaf but alive. So a line that is not a message is answered here
+ * with a JSON-RPC error (-32700 or -32600, as the spec says) and dropped; blank lines are skipped.
+ * Answers are written under the lock the transport itself takes on the output stream, so they never
+ * interleave with its messages. The end of stdin is signalled for {@link #awaitEnd}, which is how
+ * {@code coordd mcp} knows that its client has gone.
  */
 final class StdinGuard extends InputStream {
   static final int MAX_LINE_BYTES = 16 * 1024 * 1024;

@@ -26,12 +26,18 @@ import picocli.CommandLine.Spec;
  * {@code coordd schedule …}: cron and interval schedules, each slot creating one task. With no
  * subcommand it lists them.
  */
-@Command(name = "schedule", mixinStandardHelpOptions = true,
-    description = "Cron and interval schedules; each slot creates one task (same as"
-        + " 'schedule list').",
-    subcommands = {ScheduleAddCommand.class, ScheduleCommand.ListCommand.class,
-        ScheduleCommand.RemoveCommand.class, ScheduleCommand.PauseCommand.class,
-        ScheduleCommand.ResumeCommand.class})
+@Command(
+    name = "schedule",
+    mixinStandardHelpOptions = true,
+    description =
+        "Cron and interval schedules; each slot creates one task (same as" + " 'schedule list').",
+    subcommands = {
+      ScheduleAddCommand.class,
+      ScheduleCommand.ListCommand.class,
+      ScheduleCommand.RemoveCommand.class,
+      ScheduleCommand.PauseCommand.class,
+      ScheduleCommand.ResumeCommand.class
+    })
 public final class ScheduleCommand implements Callable<Integer> {
   private static final DateTimeFormatter MINUTES =
       DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mmXXX");
@@ -55,20 +61,28 @@ public final class ScheduleCommand implements Callable<Integer> {
         return 0;
       }
       if (all.isEmpty()) {
-        out.println("no schedules; add one with: coordd schedule add NAME --cron '0 9 * * MON-FRI'"
-            + " TYPE");
+        out.println(
+            "no schedules; add one with: coordd schedule add NAME --cron '0 9 * * MON-FRI'"
+                + " TYPE");
         out.flush();
         return 0;
       }
       long now = System.currentTimeMillis();
       List<List<String>> rows = new ArrayList<>();
       for (Schedule s : all) {
-        rows.add(List.of(s.name(), when(s), s.zone(), s.task() == null ? "-" : s.task().type(),
-            nextRun(s, now), s.lastRunAt() == null ? "never" : Tables.ago(s.lastRunAt(), now),
-            s.paused() ? "paused" : "active"));
+        rows.add(
+            List.of(
+                s.name(),
+                when(s),
+                s.zone(),
+                s.task() == null ? "-" : s.task().type(),
+                nextRun(s, now),
+                s.lastRunAt() == null ? "never" : Tables.ago(s.lastRunAt(), now),
+                s.paused() ? "paused" : "active"));
       }
-      out.print(Tables.render(
-          List.of("NAME", "WHEN", "ZONE", "TYPE", "NEXT RUN", "LAST", "STATE"), rows));
+      out.print(
+          Tables.render(
+              List.of("NAME", "WHEN", "ZONE", "TYPE", "NEXT RUN", "LAST", "STATE"), rows));
       out.flush();
       return 0;
     }
@@ -76,7 +90,8 @@ public final class ScheduleCommand implements Callable<Integer> {
 
   /** The cron expression, or {@code every 5m}. */
   static String when(Schedule s) {
-    return s.cron() != null ? s.cron()
+    return s.cron() != null
+        ? s.cron()
         : "every " + Durations.format(Duration.ofMillis(s.everyMs()));
   }
 
@@ -93,8 +108,10 @@ public final class ScheduleCommand implements Callable<Integer> {
     }
     // Cron slots are whole minutes; an interval's may fall on any second.
     DateTimeFormatter format = s.nextRunAt() % 60_000 == 0 ? MINUTES : SECONDS;
-    return format.format(Instant.ofEpochMilli(s.nextRunAt()).atZone(zone)) + " ("
-        + Tables.ago(s.nextRunAt(), now) + ")";
+    return format.format(Instant.ofEpochMilli(s.nextRunAt()).atZone(zone))
+        + " ("
+        + Tables.ago(s.nextRunAt(), now)
+        + ")";
   }
 
   /** After a change: one line for people, the schedule for scripts. */
@@ -109,7 +126,9 @@ public final class ScheduleCommand implements Callable<Integer> {
     out.flush();
   }
 
-  @Command(name = "list", mixinStandardHelpOptions = true,
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
       description = "List schedules with their next and last runs.")
   static final class ListCommand implements Callable<Integer> {
     @Mixin Common common;
@@ -121,13 +140,16 @@ public final class ScheduleCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "remove", mixinStandardHelpOptions = true,
+  @Command(
+      name = "remove",
+      mixinStandardHelpOptions = true,
       description = "Remove a schedule; tasks it already created stay.")
   static final class RemoveCommand implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {
@@ -144,13 +166,16 @@ public final class ScheduleCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "pause", mixinStandardHelpOptions = true,
+  @Command(
+      name = "pause",
+      mixinStandardHelpOptions = true,
       description = "Stop a schedule from firing until it is resumed.")
   static final class PauseCommand implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {
@@ -161,14 +186,18 @@ public final class ScheduleCommand implements Callable<Integer> {
     }
   }
 
-  @Command(name = "resume", mixinStandardHelpOptions = true,
-      description = "Let a paused schedule fire again from its next slot (missed slots are not"
-          + " made up).")
+  @Command(
+      name = "resume",
+      mixinStandardHelpOptions = true,
+      description =
+          "Let a paused schedule fire again from its next slot (missed slots are not"
+              + " made up).")
   static final class ResumeCommand implements Callable<Integer> {
     @Mixin Common common;
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "NAME") String name;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
 
     @Override
     public Integer call() {

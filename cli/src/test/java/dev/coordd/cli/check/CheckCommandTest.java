@@ -1,33 +1,26 @@
 package dev.coordd.cli.check;
 
-import dev.coordd.cli.CliRun;
-import dev.coordd.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coordd.api.Invocation;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
-import dev.coordd.cli.Main;
+import dev.coordd.cli.CliRun;
+import dev.coordd.cli.CliRun.Result;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
-import dev.coordd.daemon.invocations.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationFiles;
 import dev.coordd.internal.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code coordd check} in-process, with and without a daemon. */
 class CheckCommandTest {
   @TempDir Path dir;
-
 
   Path home() {
     return dir.resolve("home");
@@ -41,8 +34,14 @@ class CheckCommandTest {
   void check_works_from_the_files_alone_and_the_next_daemon_settles_the_task() {
     String taskId;
     try (Daemon d = Daemon.start(ConfigLoader.load(home(), Map.of(), Map.of()))) {
-      taskId = d.service().createTask(NewTask.of("invoke_agent").withData(Json.read(
-          "{\"agentType\":\"gemini\",\"command\":\"summarise the logs\"}"))).id();
+      taskId =
+          d.service()
+              .createTask(
+                  NewTask.of("invoke_agent")
+                      .withData(
+                          Json.read(
+                              "{\"agentType\":\"gemini\",\"command\":\"summarise the logs\"}")))
+              .id();
       long until = System.nanoTime() + 10_000_000_000L;
       while (d.service().listInvocations().isEmpty() && System.nanoTime() < until) {
         Thread.onSpinWait();
@@ -50,7 +49,9 @@ class CheckCommandTest {
     }
     Result list = run("check");
     assertThat(list.exit()).isZero();
-    assertThat(list.out()).contains("gemini").contains("summarise the logs")
+    assertThat(list.out())
+        .contains("gemini")
+        .contains("summarise the logs")
         .contains("coordd check process");
     String id = new InvocationFiles(home(), Clock.systemUTC()).pendingInvocations().get(0).id();
 

@@ -59,7 +59,9 @@ class DaemonConsoleTest {
   @Test
   void statsPrintsPrettyJson() throws Exception {
     String out = session("stats\nquit\n");
-    assertThat(out).contains("\"knownAgents\"").contains("\"coordination\"")
+    assertThat(out)
+        .contains("\"knownAgents\"")
+        .contains("\"coordination\"")
         .contains("\"queuedTasks\"");
     // pretty: one field a line, indented
     assertThat(out).containsPattern("\n\\s+\"knownAgents\" : \\d+");
@@ -69,10 +71,20 @@ class DaemonConsoleTest {
   void tasksListsQueuedTasksByDefault() throws Exception {
     Task task = service.createTask(NewTask.of("review").withAssignedTo("alice").withPriority(7));
     String out = session("tasks\nquit\n");
-    assertThat(out).contains("ID").contains("TYPE").contains("STATUS").contains("PRI")
-        .contains("ASSIGNED").contains("ATTEMPTS").contains("AGE");
+    assertThat(out)
+        .contains("ID")
+        .contains("TYPE")
+        .contains("STATUS")
+        .contains("PRI")
+        .contains("ASSIGNED")
+        .contains("ATTEMPTS")
+        .contains("AGE");
     String row = lineWith(out, task.id());
-    assertThat(row).contains("review").contains("queued").contains("7").contains("alice")
+    assertThat(row)
+        .contains("review")
+        .contains("queued")
+        .contains("7")
+        .contains("alice")
         .contains("0/3");
   }
 
@@ -100,14 +112,19 @@ class DaemonConsoleTest {
   @Test
   void unknownStatusListsTheAllowedOnes() throws Exception {
     String out = session("tasks bogus\nquit\n");
-    assertThat(out).contains("unknown status 'bogus'")
+    assertThat(out)
+        .contains("unknown status 'bogus'")
         .contains("all, queued, running, waiting, succeeded, failed, cancelled");
   }
 
   @Test
   void agentsShowsTheDaemonAsActive() throws Exception {
     String out = session("agents\nquit\n");
-    assertThat(out).contains("NAME").contains("KIND").contains("STATUS").contains("LAST BEAT")
+    assertThat(out)
+        .contains("NAME")
+        .contains("KIND")
+        .contains("STATUS")
+        .contains("LAST BEAT")
         .contains("CAPABILITIES");
     String row = lineWith(out, "daemon ");
     assertThat(row).startsWith("daemon").contains("active").contains("file_operation");
@@ -195,7 +212,9 @@ class DaemonConsoleTest {
   @Test
   void ctrlCOnAnEmptyLinePrintsAHintAndGoesOn() throws Exception {
     String out = session("\u0003stats\nquit\n");
-    assertThat(out).contains(DaemonConsole.CTRL_C_HINT).contains("knownAgents")
+    assertThat(out)
+        .contains(DaemonConsole.CTRL_C_HINT)
+        .contains("knownAgents")
         .contains("stopping the daemon");
   }
 
@@ -230,9 +249,13 @@ class DaemonConsoleTest {
   /** Runs a console on the input to its end; a dumb terminal has no completion nor history keys. */
   private static String session(String input, Path history, String type) throws Exception {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    Thread thread = start(
-        new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out, history,
-        new AtomicBoolean(), type);
+    Thread thread =
+        start(
+            new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+            out,
+            history,
+            new AtomicBoolean(),
+            type);
     thread.join(BOUND);
     assertThat(thread.isAlive()).as("console still running; output:%n%s", out).isFalse();
     return out.toString(StandardCharsets.UTF_8).replace("\r\n", "\n");
@@ -245,23 +268,29 @@ class DaemonConsoleTest {
   }
 
   private static Thread start(
-      InputStream in, ByteArrayOutputStream out, Path history, AtomicBoolean flagAfterRun,
-      String type) throws IOException {
+      InputStream in,
+      ByteArrayOutputStream out,
+      Path history,
+      AtomicBoolean flagAfterRun,
+      String type)
+      throws IOException {
     // A DumbTerminal reads its stream only when asked; an ExternalTerminal (what TerminalBuilder
     // makes of plain streams) pumps it ahead and drops what is unread once the input ends.
-    Terminal terminal =
-        new DumbTerminal("console-test", type, in, out, StandardCharsets.UTF_8);
+    Terminal terminal = new DumbTerminal("console-test", type, in, out, StandardCharsets.UTF_8);
     terminal.setSize(new Size(160, 50));
     AtomicReference<Throwable> failure = new AtomicReference<>();
-    Thread thread = new Thread(() -> {
-      try (terminal) {
-        new DaemonConsole(service, terminal, history).run();
-        flagAfterRun.set(Thread.currentThread().isInterrupted());
-      } catch (Throwable e) {
-        failure.set(e);
-        e.printStackTrace();
-      }
-    }, "console-under-test");
+    Thread thread =
+        new Thread(
+            () -> {
+              try (terminal) {
+                new DaemonConsole(service, terminal, history).run();
+                flagAfterRun.set(Thread.currentThread().isInterrupted());
+              } catch (Throwable e) {
+                failure.set(e);
+                e.printStackTrace();
+              }
+            },
+            "console-under-test");
     thread.setDaemon(true);
     thread.start();
     return thread;
@@ -277,8 +306,9 @@ class DaemonConsoleTest {
   }
 
   private static String lineWith(String out, String text) {
-    return out.lines().filter(l -> l.contains(text)).findFirst()
+    return out.lines()
+        .filter(l -> l.contains(text))
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no line with '" + text + "' in:\n" + out));
   }
-
 }

@@ -10,13 +10,12 @@ import org.junit.jupiter.api.Test;
 class TablesTest {
   @Test
   void columnsAreAsWideAsTheirWidestCellAndLeftAligned() {
-    String table = Tables.render(
-        List.of("NAME", "STATUS", "N"),
-        List.of(List.of("daemon", "active", "1"), List.of("a", "stale", "12345")));
-    assertThat(table).isEqualTo(
-        "NAME    STATUS  N\n"
-            + "daemon  active  1\n"
-            + "a       stale   12345\n");
+    String table =
+        Tables.render(
+            List.of("NAME", "STATUS", "N"),
+            List.of(List.of("daemon", "active", "1"), List.of("a", "stale", "12345")));
+    assertThat(table)
+        .isEqualTo("NAME    STATUS  N\n" + "daemon  active  1\n" + "a       stale   12345\n");
   }
 
   @Test
@@ -38,8 +37,9 @@ class TablesTest {
 
   @Test
   void nullsShortRowsAndLineBreaksAreHandled() {
-    String table = Tables.render(
-        List.of("A", "B", "C"), List.of(Arrays.asList("one\ntwo", null), List.of("z")));
+    String table =
+        Tables.render(
+            List.of("A", "B", "C"), List.of(Arrays.asList("one\ntwo", null), List.of("z")));
     assertThat(table).isEqualTo("A        B  C\none two\nz\n");
   }
 

@@ -1,19 +1,13 @@
 package dev.coordd.cli.events;
 
-import dev.coordd.cli.CliRun;
-import dev.coordd.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.coordd.cli.Main;
+import dev.coordd.cli.CliRun;
+import dev.coordd.cli.CliRun.Result;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.internal.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** The event and inbox commands run in-process against a real daemon on a temp home. */
 class EventCommandTest {
   @TempDir Path dir;
   Daemon daemon;
-
 
   Path home() {
     return dir.resolve("home");
@@ -53,8 +45,8 @@ class EventCommandTest {
 
   @Test
   void publish_prints_the_seq_and_watch_prints_one_line_per_event() {
-    Result first = run("event", "publish", "build.done", "--data", "{\"ok\":true}",
-        "--source", "ci");
+    Result first =
+        run("event", "publish", "build.done", "--data", "{\"ok\":true}", "--source", "ci");
     assertThat(first.exit()).as(first.err()).isZero();
     long seq = Long.parseLong(first.out().strip());
     Result second = run("event", "publish", "build.step.done", "--json");
@@ -65,9 +57,8 @@ class EventCommandTest {
 
     Result watched = run("event", "watch", "build.>", "--after", "0", "--count", "2");
     assertThat(watched.exit()).as(watched.err()).isZero();
-    assertThat(watched.lines()).containsExactly(
-        seq + " build.done ci {\"ok\":true}",
-        (seq + 1) + " build.step.done - {}");
+    assertThat(watched.lines())
+        .containsExactly(seq + " build.done ci {\"ok\":true}", (seq + 1) + " build.step.done - {}");
 
     Result asJson = run("event", "watch", "*.done", "--after", "0", "--count", "2", "--json");
     assertThat(asJson.lines()).hasSize(2);
@@ -111,12 +102,14 @@ class EventCommandTest {
     assertThat(acked.lines()).hasSize(4).last().asString().startsWith("acknowledged up to ");
     Result rest = run("inbox", "--agent", "alice", "--json");
     assertThat(rest.json().get("known").asBoolean()).isTrue();
-    assertThat(rest.json().get("events")).singleElement()
+    assertThat(rest.json().get("events"))
+        .singleElement()
         .satisfies(e -> assertThat(e.get("topic").asText()).isEqualTo("agent.alice"));
     run("inbox", "--agent", "alice", "--ack");
     Result empty = run("inbox", "--agent", "alice");
     assertThat(empty.exit()).isZero();
-    assertThat(empty.out()).contains("no unacknowledged events for alice")
+    assertThat(empty.out())
+        .contains("no unacknowledged events for alice")
         .contains("subscribed to build.*");
 
     Result unsub = run("event", "unsubscribe", "alice", "build.*");

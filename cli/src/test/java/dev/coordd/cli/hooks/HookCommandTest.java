@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code coordd hook session-start} run in-process, as Claude Code runs it, against a real daemon. */
+/**
+ * {@code coordd hook session-start} run in-process, as Claude Code runs it, against a real daemon.
+ */
 class HookCommandTest {
   static final String SESSION = "abcdef12-3456-7890-abcd-ef1234567890";
   static final String AGENT = "claude-abcdef12";
@@ -68,9 +70,12 @@ class HookCommandTest {
   }
 
   static String input(String source) {
-    return "{\"session_id\":\"" + SESSION + "\",\"transcript_path\":\"/tmp/t.jsonl\","
+    return "{\"session_id\":\""
+        + SESSION
+        + "\",\"transcript_path\":\"/tmp/t.jsonl\","
         + "\"cwd\":\"/work/project\",\"hook_event_name\":\"SessionStart\",\"source\":\""
-        + source + "\"}";
+        + source
+        + "\"}";
   }
 
   Result hook(String stdin, String... args) {
@@ -110,9 +115,21 @@ class HookCommandTest {
   }
 
   void writeInvocation(Path home, String id, String command, long createdAt) throws Exception {
-    Invocation inv = new Invocation(id, "task-" + id, "claude", command,
-        Json.MAPPER.createObjectNode(), Invocation.PENDING, createdAt, null, null, null, null,
-        null, null);
+    Invocation inv =
+        new Invocation(
+            id,
+            "task-" + id,
+            "claude",
+            command,
+            Json.MAPPER.createObjectNode(),
+            Invocation.PENDING,
+            createdAt,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
     Path pending = home.resolve("invocations").resolve("pending");
     Files.createDirectories(pending);
     Files.writeString(pending.resolve(id + ".json"), Json.write(inv));
@@ -123,15 +140,21 @@ class HookCommandTest {
     startDaemon(home());
     String taskId;
     try (CoorddClient c = client()) {
-      taskId = c.createTask(NewTask.of("review").withAssignedTo(AGENT)
-          .withDescription("look at PR 17\nand the follow-up")).id();
+      taskId =
+          c.createTask(
+                  NewTask.of("review")
+                      .withAssignedTo(AGENT)
+                      .withDescription("look at PR 17\nand the follow-up"))
+              .id();
     }
 
     Result r = hook(input("startup"));
 
     assertThat(r.exit()).as(r.err()).isZero();
     String context = r.context();
-    assertThat(context).contains(taskId).contains("[review] look at PR 17 and the follow-up")
+    assertThat(context)
+        .contains(taskId)
+        .contains("[review] look at PR 17 and the follow-up")
         .contains("coordd task claim --agent " + AGENT);
     try (CoorddClient c = client()) {
       Agent a = agent(c, AGENT);
@@ -153,7 +176,9 @@ class HookCommandTest {
 
     String context = hook(input("compact"), "--agent", "worker-7").context();
 
-    assertThat(context).contains(running.id()).contains("[build] compile")
+    assertThat(context)
+        .contains(running.id())
+        .contains("[build] compile")
         .contains("coordd task complete ID --agent worker-7");
   }
 
@@ -165,7 +190,8 @@ class HookCommandTest {
 
     String context = hook(input("startup")).context();
 
-    assertThat(context).contains("coordd check process ID")
+    assertThat(context)
+        .contains("coordd check process ID")
         .contains("- inv-older [claude] Summarise the failing tests")
         .contains("- inv-newer [claude] Review the migration");
     assertThat(context.indexOf("inv-older")).isLessThan(context.indexOf("inv-newer"));
@@ -185,8 +211,9 @@ class HookCommandTest {
   void resume_refreshes_the_same_agent_without_duplicates_and_keeps_its_capabilities() {
     startDaemon(home());
     try (CoorddClient c = client()) {
-      c.registerAgent(new AgentRegistration(AGENT, "claude_code", List.of("review"),
-          Json.read("{\"team\":\"infra\"}")));
+      c.registerAgent(
+          new AgentRegistration(
+              AGENT, "claude_code", List.of("review"), Json.read("{\"team\":\"infra\"}")));
       c.createTask(NewTask.of("review").withAssignedTo(AGENT).withDescription("one"));
     }
 
@@ -201,8 +228,10 @@ class HookCommandTest {
       assertThat(a.capabilities()).containsExactly("review");
       assertThat(a.metadata().get("source").asText()).isEqualTo("compact");
       assertThat(a.metadata().get("team").asText()).isEqualTo("infra");
-      assertThat(c.listTasks(dev.coordd.api.TaskQuery.all()).stream()
-          .filter(t -> AGENT.equals(t.assignedTo()))).hasSize(1);
+      assertThat(
+              c.listTasks(dev.coordd.api.TaskQuery.all()).stream()
+                  .filter(t -> AGENT.equals(t.assignedTo())))
+          .hasSize(1);
     }
   }
 
@@ -226,7 +255,8 @@ class HookCommandTest {
     Result r = hook(input("startup"));
 
     assertThat(r.exit()).isZero();
-    assertThat(r.context()).contains("no coordd daemon is running")
+    assertThat(r.context())
+        .contains("no coordd daemon is running")
         .contains("- inv-offline [claude] Write the release notes")
         .contains("coordd check process ID");
     assertThat(r.err()).contains("no coordd daemon is running");
@@ -237,7 +267,8 @@ class HookCommandTest {
     Result r = hook(input("startup"));
 
     assertThat(r.exit()).isZero();
-    assertThat(r.context()).contains("no coordd daemon is running")
+    assertThat(r.context())
+        .contains("no coordd daemon is running")
         .contains("coordd: nothing pending for " + AGENT + ".");
   }
 
@@ -295,8 +326,10 @@ class HookCommandTest {
     String longText = "x".repeat(500);
     try (CoorddClient c = client()) {
       for (int i = 0; i < 15; i++) {
-        c.createTask(NewTask.of("review").withAssignedTo(AGENT)
-            .withDescription("task " + i + " " + longText));
+        c.createTask(
+            NewTask.of("review")
+                .withAssignedTo(AGENT)
+                .withDescription("task " + i + " " + longText));
       }
     }
     for (int i = 0; i < 6; i++) {
@@ -316,8 +349,13 @@ class HookCommandTest {
     assumeTrue(System.getenv("COORDD_HOME") == null, "COORDD_HOME is set");
     Path project = dir.resolve("project");
     startDaemon(project.resolve(".coordd"));
-    String in = "{\"session_id\":\"" + SESSION + "\",\"cwd\":\"" + project + "\","
-        + "\"source\":\"startup\"}";
+    String in =
+        "{\"session_id\":\""
+            + SESSION
+            + "\",\"cwd\":\""
+            + project
+            + "\","
+            + "\"source\":\"startup\"}";
 
     Result r = run(in, List.of("hook", "session-start"));
 
@@ -339,7 +377,8 @@ class HookCommandTest {
   void a_hook_with_a_wrong_flag_still_prints_hook_json_and_exits_0() {
     Result r = run("{}", java.util.List.of("hook", "session-start", "--no-such-flag"));
     assertThat(r.exit()).isZero();
-    assertThat(r.context()).contains("could not run its session-start hook")
+    assertThat(r.context())
+        .contains("could not run its session-start hook")
         .contains("--no-such-flag");
   }
 
@@ -350,8 +389,14 @@ class HookCommandTest {
     java.io.InputStream original = System.in;
     System.setIn(neverEnds);
     try {
-      dev.coordd.cli.CliRun.Result r = dev.coordd.cli.CliRun.exactly("hook", "session-start",
-          "--timeout", "500ms", "--home", dir.resolve("none").toString());
+      dev.coordd.cli.CliRun.Result r =
+          dev.coordd.cli.CliRun.exactly(
+              "hook",
+              "session-start",
+              "--timeout",
+              "500ms",
+              "--home",
+              dir.resolve("none").toString());
       assertThat(r.exit()).isZero();
       assertThat(Json.read(r.out()).at("/hookSpecificOutput/additionalContext").asText())
           .contains("did not end within 500ms");

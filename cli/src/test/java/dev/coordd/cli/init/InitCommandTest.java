@@ -23,6 +23,7 @@ class InitCommandTest {
   Path project;
   Path home;
   Path codexHome;
+
   /** What the tests expect as the coordd command: bin/coordd's path when it exports it. */
   String launcher;
 
@@ -34,8 +35,10 @@ class InitCommandTest {
     home = project.resolve(".coordd");
     codexHome = dir.resolve("codex-home");
     String env = System.getenv("COORDD_LAUNCHER");
-    launcher = env == null || env.isBlank() ? "coordd"
-        : Path.of(env).toAbsolutePath().normalize().toString();
+    launcher =
+        env == null || env.isBlank()
+            ? "coordd"
+            : Path.of(env).toAbsolutePath().normalize().toString();
   }
 
   Result init(String... args) {
@@ -105,13 +108,17 @@ class InitCommandTest {
   @Test
   void claude_merges_into_existing_files_keeping_every_other_server_hook_and_key()
       throws Exception {
-    Files.writeString(mcpJson(), """
+    Files.writeString(
+        mcpJson(),
+        """
         {"mcpServers": {"github": {"command": "gh-mcp", "args": ["--stdio"]},
                         "coordd": {"command": "/old/coordd", "args": ["mcp"], "env": {"X": "1"}}},
          "other": true}
         """);
     Files.createDirectories(claudeSettings().getParent());
-    Files.writeString(claudeSettings(), """
+    Files.writeString(
+        claudeSettings(),
+        """
         {"permissions": {"allow": ["Bash(ls:*)"]},
          "hooks": {
            "SessionStart": [{"matcher": "startup", "hooks": [{"type": "command", "command": "echo hi"}]}],
@@ -134,8 +141,7 @@ class InitCommandTest {
     assertThat(settings.at("/permissions/allow/0").asText()).isEqualTo("Bash(ls:*)");
     assertThat(settings.at("/model").asText()).isEqualTo("opus");
     assertThat(settings.at("/hooks/PreToolUse/0/hooks/0/command").asText()).isEqualTo("check.sh");
-    assertThat(settings.at("/hooks/SessionStart/0/hooks/0/command").asText())
-        .isEqualTo("echo hi");
+    assertThat(settings.at("/hooks/SessionStart/0/hooks/0/command").asText()).isEqualTo("echo hi");
     assertThat(coorddHookCommands(settings)).containsExactly(hookCommand());
   }
 
@@ -148,8 +154,10 @@ class InitCommandTest {
     Result again = init("claude");
 
     assertThat(again.exit()).isZero();
-    assertThat(again.out()).contains("unchanged .mcp.json")
-        .contains("unchanged .claude/settings.json").doesNotContain("updated");
+    assertThat(again.out())
+        .contains("unchanged .mcp.json")
+        .contains("unchanged .claude/settings.json")
+        .doesNotContain("updated");
     assertThat(Files.readString(mcpJson())).isEqualTo(mcp);
     assertThat(Files.readString(claudeSettings())).isEqualTo(settings);
     assertThat(coorddHookCommands(json(claudeSettings()))).hasSize(1);
@@ -157,8 +165,12 @@ class InitCommandTest {
 
   @Test
   void an_identical_entry_leaves_a_hand_formatted_file_byte_for_byte() throws Exception {
-    String original = "{\"mcpServers\":{\"coordd\":{\"command\":\"" + launcher
-        + "\",\"args\":[\"mcp\",\"--home\",\"" + home + "\"]}}}";
+    String original =
+        "{\"mcpServers\":{\"coordd\":{\"command\":\""
+            + launcher
+            + "\",\"args\":[\"mcp\",\"--home\",\""
+            + home
+            + "\"]}}}";
     Files.writeString(mcpJson(), original);
 
     Result r = init("claude");
@@ -170,7 +182,9 @@ class InitCommandTest {
   @Test
   void an_outdated_coordd_hook_is_updated_in_place_not_duplicated() throws Exception {
     Files.createDirectories(claudeSettings().getParent());
-    Files.writeString(claudeSettings(), """
+    Files.writeString(
+        claudeSettings(),
+        """
         {"hooks": {"SessionStart": [{"hooks": [
           {"type": "command", "command": "/old/bin/coordd hook session-start --home /old/.coordd",
            "timeout": 30}]}]}}
@@ -211,8 +225,10 @@ class InitCommandTest {
     Result r = init("claude", "--dry-run");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).contains("would create .mcp.json")
-        .contains("would create .claude/settings.json").contains("nothing was written");
+    assertThat(r.out())
+        .contains("would create .mcp.json")
+        .contains("would create .claude/settings.json")
+        .contains("nothing was written");
     assertThat(mcpJson()).doesNotExist();
     assertThat(project.resolve(".claude")).doesNotExist();
 
@@ -243,7 +259,9 @@ class InitCommandTest {
   void gemini_merges_the_server_into_gemini_settings_keeping_other_settings() throws Exception {
     Path settings = project.resolve(".gemini/settings.json");
     Files.createDirectories(settings.getParent());
-    Files.writeString(settings, """
+    Files.writeString(
+        settings,
+        """
         {"theme": "Dracula", "mcpServers": {"git": {"command": "uvx", "args": ["mcp-server-git"]}}}
         """);
 
@@ -276,7 +294,8 @@ class InitCommandTest {
   @Test
   void codex_appends_the_server_table_and_an_agents_md_section() throws Exception {
     Files.createDirectories(codexHome);
-    String original = """
+    String original =
+        """
         model = "gpt-5-codex"
 
         [projects."/some/project"]
@@ -292,23 +311,30 @@ class InitCommandTest {
 
     assertThat(r.exit()).as(r.err()).isZero();
     String toml = Files.readString(codexHome.resolve("config.toml"));
-    assertThat(toml).startsWith(original).endsWith("""
+    assertThat(toml)
+        .startsWith(original)
+        .endsWith(
+            """
 
         [mcp_servers.coordd]
         command = "%s"
         args = ["mcp", "--home", "%s"]
-        """.formatted(launcher, home));
-    assertThat(r.out()).contains("updated " + codexHome.resolve("config.toml"))
-        .contains("created AGENTS.md").contains("no SessionStart hook for Codex")
+        """
+                .formatted(launcher, home));
+    assertThat(r.out())
+        .contains("updated " + codexHome.resolve("config.toml"))
+        .contains("created AGENTS.md")
+        .contains("no SessionStart hook for Codex")
         .contains("coordd check");
     String agents = Files.readString(project.resolve("AGENTS.md"));
-    assertThat(agents).startsWith("## coordd").contains("coordd check")
+    assertThat(agents)
+        .startsWith("## coordd")
+        .contains("coordd check")
         .contains("task claim --agent codex");
   }
 
   @Test
-  void codex_creates_config_toml_when_absent_and_a_second_run_changes_nothing()
-      throws Exception {
+  void codex_creates_config_toml_when_absent_and_a_second_run_changes_nothing() throws Exception {
     assertThat(init("codex").out()).contains("created " + codexHome.resolve("config.toml"));
     String toml = Files.readString(codexHome.resolve("config.toml"));
     assertThat(toml).startsWith("[mcp_servers.coordd]\n");
@@ -318,7 +344,8 @@ class InitCommandTest {
 
     Result again = init("codex");
 
-    assertThat(again.out()).contains("unchanged " + codexHome.resolve("config.toml"))
+    assertThat(again.out())
+        .contains("unchanged " + codexHome.resolve("config.toml"))
         .contains("unchanged AGENTS.md");
     assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(toml);
     assertThat(Files.readString(project.resolve("AGENTS.md"))).isEqualTo(agents);
@@ -327,7 +354,9 @@ class InitCommandTest {
   @Test
   void codex_replaces_only_command_and_args_of_an_existing_coordd_table() throws Exception {
     Files.createDirectories(codexHome);
-    Files.writeString(codexHome.resolve("config.toml"), """
+    Files.writeString(
+        codexHome.resolve("config.toml"),
+        """
         # my codex config
         model = "o3"
 
@@ -349,7 +378,9 @@ class InitCommandTest {
     Result r = init("codex");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo("""
+    assertThat(Files.readString(codexHome.resolve("config.toml")))
+        .isEqualTo(
+            """
         # my codex config
         model = "o3"
 
@@ -363,7 +394,8 @@ class InitCommandTest {
 
         [mcp_servers.other]
         command = "other"
-        """.formatted(launcher, home));
+        """
+                .formatted(launcher, home));
     assertThat(init("codex").out()).contains("unchanged " + codexHome.resolve("config.toml"));
   }
 
@@ -373,8 +405,8 @@ class InitCommandTest {
     Path agents = project.resolve("AGENTS.md");
     Files.writeString(agents, "# Rules\n\nBe nice.\n\n## Working with coordd\n\nRun it.\n");
     assertThat(init("codex").out()).contains("unchanged AGENTS.md");
-    assertThat(Files.readString(agents)).isEqualTo(
-        "# Rules\n\nBe nice.\n\n## Working with coordd\n\nRun it.\n");
+    assertThat(Files.readString(agents))
+        .isEqualTo("# Rules\n\nBe nice.\n\n## Working with coordd\n\nRun it.\n");
 
     Files.writeString(agents, "# Rules\n\nBe nice.\n");
     assertThat(init("codex").out()).contains("updated AGENTS.md");
@@ -397,12 +429,22 @@ class InitCommandTest {
 
   @Test
   void updating_the_hook_keeps_flags_the_user_added() {
-    String updated = InitCommand.keepUserFlags(
-        "coordd hook session-start --home /old/.coordd --agent 'my agent' --timeout=5s",
-        "/bin/coordd hook session-start --home /new/.coordd");
-    assertThat(updated).isEqualTo(
-        "/bin/coordd hook session-start --home /new/.coordd --agent 'my agent' --timeout=5s");
-    assertThat(dev.coordd.cli.Shell.split(updated)).containsExactly("/bin/coordd", "hook",
-        "session-start", "--home", "/new/.coordd", "--agent", "my agent", "--timeout=5s");
+    String updated =
+        InitCommand.keepUserFlags(
+            "coordd hook session-start --home /old/.coordd --agent 'my agent' --timeout=5s",
+            "/bin/coordd hook session-start --home /new/.coordd");
+    assertThat(updated)
+        .isEqualTo(
+            "/bin/coordd hook session-start --home /new/.coordd --agent 'my agent' --timeout=5s");
+    assertThat(dev.coordd.cli.Shell.split(updated))
+        .containsExactly(
+            "/bin/coordd",
+            "hook",
+            "session-start",
+            "--home",
+            "/new/.coordd",
+            "--agent",
+            "my agent",
+            "--timeout=5s");
   }
 }

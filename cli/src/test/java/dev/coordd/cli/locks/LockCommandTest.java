@@ -1,19 +1,13 @@
 package dev.coordd.cli.locks;
 
-import dev.coordd.cli.CliRun;
-import dev.coordd.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coordd.cli.Main;
+import dev.coordd.cli.CliRun;
+import dev.coordd.cli.CliRun.Result;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
-import dev.coordd.internal.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -21,13 +15,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code coordd lock …} run in-process against a real daemon on a temp home. */
 class LockCommandTest {
   @TempDir Path dir;
   Daemon daemon;
-
 
   Path home() {
     return dir.resolve("home");
@@ -68,7 +60,8 @@ class LockCommandTest {
     assertThat(list.out().lines().toList()).hasSize(3);
     assertThat(list.out().lines().findFirst().orElseThrow())
         .matches("RESOURCE +HOLDER +MODE +EXPIRES IN");
-    assertThat(list.out()).containsPattern("docs/\\*\\.md +bob +shared +[45]m")
+    assertThat(list.out())
+        .containsPattern("docs/\\*\\.md +bob +shared +[45]m")
         .containsPattern("src/\\*\\* +alice +exclusive +(9|10)m");
 
     JsonNode json = run("lock", "list", "--json").json();
@@ -84,8 +77,12 @@ class LockCommandTest {
     Result released = run("lock", "release", "src/**", "--agent", "alice");
     assertThat(released.exit()).as(released.err()).isZero();
     assertThat(released.out()).contains("alice released src/**");
-    assertThat(run("lock", "acquire", "src/Main.java", "--agent", "bob", "--json").json()
-        .get("holder").asText()).isEqualTo("bob");
+    assertThat(
+            run("lock", "acquire", "src/Main.java", "--agent", "bob", "--json")
+                .json()
+                .get("holder")
+                .asText())
+        .isEqualTo("bob");
 
     Result nobody = run("lock", "release", "nothing", "--agent", "bob");
     assertThat(nobody.exit()).isEqualTo(1);
@@ -95,8 +92,9 @@ class LockCommandTest {
   @Test
   void a_waiting_acquire_gets_the_lock_once_it_is_released() throws Exception {
     assertThat(run("lock", "acquire", "deploy", "--agent", "alice").exit()).isZero();
-    CompletableFuture<Result> waiting = CompletableFuture.supplyAsync(
-        () -> run("lock", "acquire", "deploy", "--agent", "bob", "--wait", "30s"));
+    CompletableFuture<Result> waiting =
+        CompletableFuture.supplyAsync(
+            () -> run("lock", "acquire", "deploy", "--agent", "bob", "--wait", "30s"));
     Thread.sleep(200);
     assertThat(waiting).isNotDone();
     assertThat(run("lock", "release", "deploy", "--agent", "alice").exit()).isZero();

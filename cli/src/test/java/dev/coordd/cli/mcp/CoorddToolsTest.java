@@ -23,10 +23,24 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The tools in-process: argument checking, messages, and calls to a daemon over its socket. */
 class CoorddToolsTest {
-  static final List<String> NAMES = List.of("task_create", "task_claim", "task_complete",
-      "task_fail", "task_list", "task_show", "invocation_list", "invocation_process",
-      "invocation_complete", "agent_register", "agent_heartbeat", "event_publish", "event_inbox",
-      "lock_acquire", "lock_release", "stats");
+  static final List<String> NAMES =
+      List.of(
+          "task_create",
+          "task_claim",
+          "task_complete",
+          "task_fail",
+          "task_list",
+          "task_show",
+          "invocation_list",
+          "invocation_process",
+          "invocation_complete",
+          "agent_register",
+          "agent_heartbeat",
+          "event_publish",
+          "event_inbox",
+          "lock_acquire",
+          "lock_release",
+          "stats");
 
   @TempDir Path dir;
   Daemon daemon;
@@ -37,10 +51,11 @@ class CoorddToolsTest {
   }
 
   CoorddTools tools() {
-    return new CoorddTools(() -> {
-      connects.incrementAndGet();
-      return CoorddClient.connect(home());
-    });
+    return new CoorddTools(
+        () -> {
+          connects.incrementAndGet();
+          return CoorddClient.connect(home());
+        });
   }
 
   void startDaemon() {
@@ -73,8 +88,9 @@ class CoorddToolsTest {
   void the_tools_list_is_small_and_names_every_tool() throws Exception {
     List<McpSchema.Tool> tools = CoorddTools.tools();
     assertThat(tools).extracting(McpSchema.Tool::name).containsExactlyElementsOf(NAMES);
-    String listed = new JacksonMcpJsonMapper(McpCommand.mapper())
-        .writeValueAsString(new McpSchema.ListToolsResult(tools, null, null));
+    String listed =
+        new JacksonMcpJsonMapper(McpCommand.mapper())
+            .writeValueAsString(new McpSchema.ListToolsResult(tools, null, null));
     assertThat(listed.length()).as(listed).isLessThan(7_000);
     tools.forEach(t -> assertThat(t.description()).doesNotContain("\n").hasSizeLessThan(100));
   }
@@ -83,27 +99,38 @@ class CoorddToolsTest {
   void bad_arguments_are_tool_errors_naming_the_argument_before_any_connection() {
     CoorddTools tools = tools();
     assertError(tools.call("task_create", Map.of()), "type is required");
-    assertError(tools.call("task_create", Map.of("type", "review", "priority", "high")),
-        "priority must be an integer", "\"high\"");
-    assertError(tools.call("task_create", Map.of("type", "review", "priority", 1.5)),
+    assertError(
+        tools.call("task_create", Map.of("type", "review", "priority", "high")),
+        "priority must be an integer",
+        "\"high\"");
+    assertError(
+        tools.call("task_create", Map.of("type", "review", "priority", 1.5)),
         "priority must be an integer");
-    assertError(tools.call("task_create", Map.of("type", "review", "assigned_to", "alice")),
-        "unknown argument assigned_to", "allowed:", "assignedTo");
-    assertError(tools.call("task_create", Map.of("type", "review", "data", List.of(1))),
+    assertError(
+        tools.call("task_create", Map.of("type", "review", "assigned_to", "alice")),
+        "unknown argument assigned_to",
+        "allowed:",
+        "assignedTo");
+    assertError(
+        tools.call("task_create", Map.of("type", "review", "data", List.of(1))),
         "data must be a JSON object");
-    assertError(tools.call("task_create", Map.of("type", "review", "wait", 10_000)),
+    assertError(
+        tools.call("task_create", Map.of("type", "review", "wait", 10_000)),
         "wait must be between 0 and " + CoorddTools.MAX_WAIT_SECONDS);
-    assertError(tools.call("task_claim", Map.of("agent", "a", "types", List.of(1))),
+    assertError(
+        tools.call("task_claim", Map.of("agent", "a", "types", List.of(1))),
         "types[0] must be a non-empty string");
-    assertError(tools.call("task_claim", Map.of("agent", "a", "max", 0)),
-        "max must be between 1 and");
-    assertError(tools.call("task_list", Map.of("status", "done")),
-        "unknown status 'done'", "queued, running");
+    assertError(
+        tools.call("task_claim", Map.of("agent", "a", "max", 0)), "max must be between 1 and");
+    assertError(
+        tools.call("task_list", Map.of("status", "done")),
+        "unknown status 'done'",
+        "queued, running");
     assertError(tools.call("task_fail", Map.of("id", "x", "agent", "a")), "error is required");
-    assertError(tools.call("agent_register", Map.of("name", 7)),
-        "name must be a string, got number 7");
-    assertError(tools.call("stats", Map.of("verbose", true)), "unknown argument verbose",
-        "allowed: none");
+    assertError(
+        tools.call("agent_register", Map.of("name", 7)), "name must be a string, got number 7");
+    assertError(
+        tools.call("stats", Map.of("verbose", true)), "unknown argument verbose", "allowed: none");
     assertError(tools.call("no_such_tool", Map.of()), "unknown tool 'no_such_tool'");
     assertThat(connects).hasValue(0);
   }
@@ -112,10 +139,13 @@ class CoorddToolsTest {
   void without_a_daemon_every_tool_says_how_to_start_one() {
     CoorddTools tools = tools();
     for (String name : List.of("stats", "task_list", "invocation_list")) {
-      assertError(tools.call(name, Map.of()), "no coordd daemon is running on " + home(),
+      assertError(
+          tools.call(name, Map.of()),
+          "no coordd daemon is running on " + home(),
           "start one with: coordd daemon --home " + home());
     }
-    assertError(tools.call("task_create", Map.of("type", "review", "assignedTo", "alice")),
+    assertError(
+        tools.call("task_create", Map.of("type", "review", "assignedTo", "alice")),
         "no coordd daemon is running");
   }
 
@@ -123,13 +153,24 @@ class CoorddToolsTest {
   void lenient_where_harmless_numbers_as_text_data_as_json_text_one_type_as_a_list() {
     startDaemon();
     CoorddTools tools = tools();
-    JsonNode t = assertOk(tools.call("task_create", Map.of("type", "review",
-        "assignedTo", "alice", "priority", "5", "data", "{\"pr\":17}")));
+    JsonNode t =
+        assertOk(
+            tools.call(
+                "task_create",
+                Map.of(
+                    "type",
+                    "review",
+                    "assignedTo",
+                    "alice",
+                    "priority",
+                    "5",
+                    "data",
+                    "{\"pr\":17}")));
     assertThat(t.get("priority").asInt()).isEqualTo(5);
     assertThat(t.at("/data/pr").asInt()).isEqualTo(17);
     assertThat(t.has("result")).as("nulls are left out").isFalse();
-    JsonNode claimed = assertOk(tools.call("task_claim", Map.of("agent", "alice",
-        "types", "review", "max", 2.0)));
+    JsonNode claimed =
+        assertOk(tools.call("task_claim", Map.of("agent", "alice", "types", "review", "max", 2.0)));
     assertThat(claimed).hasSize(1);
   }
 
@@ -137,11 +178,14 @@ class CoorddToolsTest {
   void claiming_nothing_says_whether_the_agent_is_known() {
     startDaemon();
     CoorddTools tools = tools();
-    assertThat(text(tools.call("task_claim", Map.of("agent", "ghost")))).isEqualTo(
-        "no tasks for agent 'ghost' — note: no agent named 'ghost' is registered (register with"
-            + " agent_register)");
-    assertOk(tools.call("agent_register", Map.of("name", "alice", "kind", "claude_code",
-        "capabilities", List.of("review"))));
+    assertThat(text(tools.call("task_claim", Map.of("agent", "ghost"))))
+        .isEqualTo(
+            "no tasks for agent 'ghost' — note: no agent named 'ghost' is registered (register with"
+                + " agent_register)");
+    assertOk(
+        tools.call(
+            "agent_register",
+            Map.of("name", "alice", "kind", "claude_code", "capabilities", List.of("review"))));
     CallToolResult r = tools.call("task_claim", Map.of("agent", "alice"));
     assertThat(r.isError()).isFalse();
     assertThat(text(r)).isEqualTo("no tasks queued for agent 'alice' (active)");
@@ -158,19 +202,31 @@ class CoorddToolsTest {
     assertThat(text(tools.call("event_inbox", Map.of("agent", "ghost"))))
         .contains("no agent named 'ghost' is registered");
     assertOk(tools.call("agent_register", Map.of("name", "bob")));
-    assertThat(assertOk(tools.call("event_publish", Map.of("topic", "agent.bob",
-        "data", Map.of("hi", 1), "source", "alice"))).get("seq").asLong()).isPositive();
+    assertThat(
+            assertOk(
+                    tools.call(
+                        "event_publish",
+                        Map.of("topic", "agent.bob", "data", Map.of("hi", 1), "source", "alice")))
+                .get("seq")
+                .asLong())
+        .isPositive();
     JsonNode inbox = assertOk(tools.call("event_inbox", Map.of("agent", "bob", "ack", true)));
     assertThat(inbox.get("events")).hasSize(1);
     assertThat(text(tools.call("event_inbox", Map.of("agent", "bob"))))
         .startsWith("no unacknowledged events for agent 'bob'");
 
-    assertThat(assertOk(tools.call("lock_acquire", Map.of("resource", "src/**", "agent", "bob",
-        "ttl", 60))).get("holder").asText()).isEqualTo("bob");
-    assertError(tools.call("lock_acquire", Map.of("resource", "src/Main.java", "agent", "eve")),
+    assertThat(
+            assertOk(
+                    tools.call(
+                        "lock_acquire", Map.of("resource", "src/**", "agent", "bob", "ttl", 60)))
+                .get("holder")
+                .asText())
+        .isEqualTo("bob");
+    assertError(
+        tools.call("lock_acquire", Map.of("resource", "src/Main.java", "agent", "eve")),
         "held exclusively by bob");
-    assertError(tools.call("lock_acquire", Map.of("resource", "x", "agent", "eve", "ttl", 0)),
-        "ttlMs");
+    assertError(
+        tools.call("lock_acquire", Map.of("resource", "x", "agent", "eve", "ttl", 0)), "ttlMs");
     assertThat(text(tools.call("lock_release", Map.of("resource", "src/**", "agent", "bob"))))
         .isEqualTo("released src/**");
   }
@@ -180,29 +236,34 @@ class CoorddToolsTest {
     startDaemon();
     CoorddTools tools = tools();
     assertError(tools.call("task_show", Map.of("id", "nope")), "no task with id nope");
-    assertError(tools.call("task_create", Map.of("type", "review")),
-        "no handler for task type 'review'");
+    assertError(
+        tools.call("task_create", Map.of("type", "review")), "no handler for task type 'review'");
     assertError(tools.call("agent_heartbeat", Map.of("name", "ghost")), "no agent named ghost");
-    String id = assertOk(tools.call("task_create", Map.of("type", "review",
-        "assignedTo", "alice"))).get("id").asText();
-    assertError(tools.call("task_complete", Map.of("id", id, "agent", "alice")),
-        "not running");
+    String id =
+        assertOk(tools.call("task_create", Map.of("type", "review", "assignedTo", "alice")))
+            .get("id")
+            .asText();
+    assertError(tools.call("task_complete", Map.of("id", id, "agent", "alice")), "not running");
   }
 
   @Test
   void the_guard_answers_lines_that_are_not_messages_and_passes_the_rest() throws Exception {
-    String input = "not json\n\n{\"foo\":1,\"id\":4}\n"
-        + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"
-        + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
+    String input =
+        "not json\n\n{\"foo\":1,\"id\":4}\n"
+            + "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"
+            + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StdinGuard guard = new StdinGuard(
-        new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out,
-        new JacksonMcpJsonMapper(McpCommand.mapper()));
+    StdinGuard guard =
+        new StdinGuard(
+            new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+            out,
+            new JacksonMcpJsonMapper(McpCommand.mapper()));
     String passed = new String(guard.readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(passed).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"
-        + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
-    List<JsonNode> answers = out.toString(StandardCharsets.UTF_8).lines().map(Json::read)
-        .toList();
+    assertThat(passed)
+        .isEqualTo(
+            "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\"}\n"
+                + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n");
+    List<JsonNode> answers = out.toString(StandardCharsets.UTF_8).lines().map(Json::read).toList();
     assertThat(answers).hasSize(2);
     assertThat(answers.get(0).at("/error/code").asInt()).isEqualTo(-32700);
     assertThat(answers.get(0).get("id").isNull()).isTrue();
@@ -215,9 +276,11 @@ class CoorddToolsTest {
   void a_message_with_a_raw_carriage_return_reaches_the_server_as_one_line() throws Exception {
     String input = "{\"jsonrpc\":\"2.0\",\r\"id\":2,\"method\":\"tools/list\"}\n";
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    StdinGuard guard = new StdinGuard(
-        new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)), out,
-        new JacksonMcpJsonMapper(McpCommand.mapper()));
+    StdinGuard guard =
+        new StdinGuard(
+            new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8)),
+            out,
+            new JacksonMcpJsonMapper(McpCommand.mapper()));
     String passed = new String(guard.readAllBytes(), StandardCharsets.UTF_8);
     assertThat(passed).isEqualTo("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n");
     assertThat(out.size()).isZero();
@@ -229,8 +292,14 @@ class CoorddToolsTest {
     CoorddTools tools = tools();
     String longCommand = "review ".repeat(200);
     for (int i = 0; i < 3; i++) {
-      assertOk(tools.call("task_create", Map.of("type", "invoke_agent", "data",
-          Map.of("agentType", "claude_code", "command", longCommand))));
+      assertOk(
+          tools.call(
+              "task_create",
+              Map.of(
+                  "type",
+                  "invoke_agent",
+                  "data",
+                  Map.of("agentType", "claude_code", "command", longCommand))));
     }
     JsonNode listed = Json.MAPPER.createArrayNode();
     long until = System.nanoTime() + 10_000_000_000L;
@@ -245,8 +314,10 @@ class CoorddToolsTest {
     assertThat(listed.get("more").asInt()).isEqualTo(1);
     JsonNode first = listed.get("invocations").get(0);
     assertThat(first.get("command").asText()).hasSizeLessThan(400).contains("invocation_process");
-    JsonNode taken = assertOk(tools.call("invocation_process",
-        Map.of("id", first.get("id").asText(), "agent", "alice")));
+    JsonNode taken =
+        assertOk(
+            tools.call(
+                "invocation_process", Map.of("id", first.get("id").asText(), "agent", "alice")));
     assertThat(taken.get("command").asText()).isEqualTo(longCommand);
   }
 }

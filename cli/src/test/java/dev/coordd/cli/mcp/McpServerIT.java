@@ -13,8 +13,8 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -44,6 +44,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 8, unit = TimeUnit.MINUTES)
 class McpServerIT {
   static final Path BIN = Path.of("..", "bin", "coordd").toAbsolutePath().normalize();
+
   /** bin/coordd may rebuild the project first when sources changed since the jar was made. */
   static final Duration STARTUP = Duration.ofMinutes(5);
 
@@ -58,8 +59,8 @@ class McpServerIT {
   }
 
   /**
-   * Runs after {@code package} only (failsafe). Picked by surefire too (say, with -Dtest=Mcp*),
-   * it would start bin/coordd on a stale jar, which rebuilds the whole project under the running
+   * Runs after {@code package} only (failsafe). Picked by surefire too (say, with -Dtest=Mcp*), it
+   * would start bin/coordd on a stale jar, which rebuilds the whole project under the running
    * build; so it fails at once with the reason instead of being silently skipped.
    */
   @BeforeEach
@@ -69,13 +70,18 @@ class McpServerIT {
     assertTrue(Files.exists(jar), "no target/coordd-cli.jar: run after package (mvn verify)");
     FileTime packaged = Files.getLastModifiedTime(jar);
     try (Stream<Path> files = Files.walk(classes)) {
-      assertTrue(files.filter(Files::isRegularFile).allMatch(f -> {
-        try {
-          return Files.getLastModifiedTime(f).compareTo(packaged) <= 0;
-        } catch (IOException e) {
-          return false;
-        }
-      }), "target/coordd-cli.jar is older than target/classes: run after package (mvn verify)");
+      assertTrue(
+          files
+              .filter(Files::isRegularFile)
+              .allMatch(
+                  f -> {
+                    try {
+                      return Files.getLastModifiedTime(f).compareTo(packaged) <= 0;
+                    } catch (IOException e) {
+                      return false;
+                    }
+                  }),
+          "target/coordd-cli.jar is older than target/classes: run after package (mvn verify)");
     }
   }
 
@@ -93,16 +99,17 @@ class McpServerIT {
   }
 
   McpSyncClient client(Path home) {
-    ServerParameters params = ServerParameters.builder(BIN.toString())
-        .args("mcp", "--home", home.toString()).build();
-    StdioClientTransport transport = new StdioClientTransport(params,
-        new JacksonMcpJsonMapper(McpCommand.mapper()));
+    ServerParameters params =
+        ServerParameters.builder(BIN.toString()).args("mcp", "--home", home.toString()).build();
+    StdioClientTransport transport =
+        new StdioClientTransport(params, new JacksonMcpJsonMapper(McpCommand.mapper()));
     transport.setStdErrorHandler(serverErr::add);
-    McpSyncClient client = McpClient.sync(transport)
-        .initializationTimeout(STARTUP)
-        .requestTimeout(STARTUP) // initialize waits under this one too
-        .jsonSchemaValidator(new LenientSchemaValidator())
-        .build();
+    McpSyncClient client =
+        McpClient.sync(transport)
+            .initializationTimeout(STARTUP)
+            .requestTimeout(STARTUP) // initialize waits under this one too
+            .jsonSchemaValidator(new LenientSchemaValidator())
+            .build();
     clients.add(client);
     McpSchema.InitializeResult init = client.initialize();
     assertThat(init.serverInfo().name()).isEqualTo("coordd");
@@ -135,7 +142,8 @@ class McpServerIT {
     startDaemon();
     McpSyncClient client = client(home());
     McpSchema.ListToolsResult listed = client.listTools();
-    assertThat(listed.tools()).extracting(McpSchema.Tool::name)
+    assertThat(listed.tools())
+        .extracting(McpSchema.Tool::name)
         .containsExactlyElementsOf(CoorddToolsTest.NAMES);
     String json = new JacksonMcpJsonMapper(McpCommand.mapper()).writeValueAsString(listed);
     assertThat(json.length()).as(json).isLessThan(7_000);
@@ -146,14 +154,30 @@ class McpServerIT {
     startDaemon();
     McpSyncClient c = client(home());
 
-    JsonNode alice = ok(c, "agent_register", Map.of("name", "alice", "kind", "claude_code",
-        "capabilities", List.of("review")));
+    JsonNode alice =
+        ok(
+            c,
+            "agent_register",
+            Map.of("name", "alice", "kind", "claude_code", "capabilities", List.of("review")));
     assertThat(alice.get("status").asText()).isEqualTo("active");
     assertThat(ok(c, "agent_heartbeat", Map.of("name", "alice")).get("name").asText())
         .isEqualTo("alice");
 
-    JsonNode created = ok(c, "task_create", Map.of("type", "review", "assignedTo", "alice",
-        "description", "look at PR 17", "data", Map.of("pr", 17), "priority", 5));
+    JsonNode created =
+        ok(
+            c,
+            "task_create",
+            Map.of(
+                "type",
+                "review",
+                "assignedTo",
+                "alice",
+                "description",
+                "look at PR 17",
+                "data",
+                Map.of("pr", 17),
+                "priority",
+                5));
     assertThat(created.get("status").asText()).isEqualTo("queued");
     String id = created.get("id").asText();
 
@@ -162,28 +186,35 @@ class McpServerIT {
     assertThat(claimed.get(0).get("id").asText()).isEqualTo(id);
     assertThat(claimed.get(0).get("status").asText()).isEqualTo("running");
 
-    JsonNode done = ok(c, "task_complete", Map.of("id", id, "agent", "alice",
-        "result", Map.of("approved", true)));
+    JsonNode done =
+        ok(
+            c,
+            "task_complete",
+            Map.of("id", id, "agent", "alice", "result", Map.of("approved", true)));
     assertThat(done.get("status").asText()).isEqualTo("succeeded");
     JsonNode shown = ok(c, "task_show", Map.of("id", id));
     assertThat(shown.at("/result/approved").asBoolean()).isTrue();
     assertThat(shown.get("runs")).hasSize(1);
 
-    String second = ok(c, "task_create", Map.of("type", "review", "assignedTo", "alice"))
-        .get("id").asText();
+    String second =
+        ok(c, "task_create", Map.of("type", "review", "assignedTo", "alice")).get("id").asText();
     assertThat(ok(c, "task_claim", Map.of("agent", "alice", "wait", 5)).get(0).get("id").asText())
         .isEqualTo(second);
-    JsonNode failed = ok(c, "task_fail", Map.of("id", second, "agent", "alice",
-        "error", "cannot reach the repository"));
+    JsonNode failed =
+        ok(
+            c,
+            "task_fail",
+            Map.of("id", second, "agent", "alice", "error", "cannot reach the repository"));
     assertThat(failed.at("/error/message").asText()).isEqualTo("cannot reach the repository");
 
     JsonNode succeeded = ok(c, "task_list", Map.of("status", "succeeded"));
     assertThat(succeeded).extracting(t -> t.get("id").asText()).containsExactly(id);
     assertThat(ok(c, "task_list", Map.of("assignedTo", "alice", "limit", 10))).hasSize(2);
 
-    assertThat(text(call(c, "task_claim", Map.of("agent", "bob")))).isEqualTo(
-        "no tasks for agent 'bob' — note: no agent named 'bob' is registered (register with"
-            + " agent_register)");
+    assertThat(text(call(c, "task_claim", Map.of("agent", "bob"))))
+        .isEqualTo(
+            "no tasks for agent 'bob' — note: no agent named 'bob' is registered (register with"
+                + " agent_register)");
 
     JsonNode stats = ok(c, "stats", Map.of());
     assertThat(stats.at("/coordination/completedTasks").asLong()).isEqualTo(1);
@@ -195,8 +226,19 @@ class McpServerIT {
     Files.writeString(dir.resolve("notes.txt"), "hello");
     startDaemon();
     McpSyncClient c = client(home());
-    JsonNode t = ok(c, "task_create", Map.of("type", "file_operation", "assignedTo", "daemon",
-        "data", Map.of("operation", "stat", "path", "."), "wait", 30));
+    JsonNode t =
+        ok(
+            c,
+            "task_create",
+            Map.of(
+                "type",
+                "file_operation",
+                "assignedTo",
+                "daemon",
+                "data",
+                Map.of("operation", "stat", "path", "."),
+                "wait",
+                30));
     assertThat(t.get("status").asText()).as(t.toString()).isEqualTo("succeeded");
     assertThat(t.get("result")).isNotNull();
   }
@@ -216,7 +258,8 @@ class McpServerIT {
     assertThat(error(c, "task_create", Map.of("type", "review")))
         .contains("no handler for task type 'review'");
     // An unknown tool is a protocol error (-32602), as the MCP spec has it, not a tool result.
-    assertThatThrownBy(() -> call(c, "no_such_tool", Map.of())).isInstanceOf(McpError.class)
+    assertThatThrownBy(() -> call(c, "no_such_tool", Map.of()))
+        .isInstanceOf(McpError.class)
         .hasMessageContaining("Unknown tool");
     ok(c, "stats", Map.of());
   }
@@ -225,8 +268,17 @@ class McpServerIT {
   void invocations_are_listed_taken_and_completed() throws Exception {
     startDaemon();
     McpSyncClient c = client(home());
-    String taskId = ok(c, "task_create", Map.of("type", "invoke_agent", "data",
-        Map.of("agentType", "claude_code", "command", "summarise the README"))).get("id").asText();
+    String taskId =
+        ok(
+                c,
+                "task_create",
+                Map.of(
+                    "type",
+                    "invoke_agent",
+                    "data",
+                    Map.of("agentType", "claude_code", "command", "summarise the README")))
+            .get("id")
+            .asText();
 
     JsonNode invocation = null;
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -252,8 +304,11 @@ class McpServerIT {
     JsonNode taken = ok(c, "invocation_process", Map.of("id", id, "agent", "alice"));
     assertThat(taken.get("status").asText()).isEqualTo("processing");
     assertThat(taken.get("command").asText()).isEqualTo("summarise the README");
-    JsonNode finished = ok(c, "invocation_complete", Map.of("id", id,
-        "result", Map.of("summary", "a coordination daemon")));
+    JsonNode finished =
+        ok(
+            c,
+            "invocation_complete",
+            Map.of("id", id, "result", Map.of("summary", "a coordination daemon")));
     assertThat(finished.get("status").asText()).isEqualTo("completed");
 
     JsonNode task = ok(c, "task_show", Map.of("id", taskId));
@@ -265,8 +320,11 @@ class McpServerIT {
   @Test
   void without_a_daemon_tools_say_how_to_start_one_and_find_it_once_started() {
     McpSyncClient c = client(home());
-    String hint = "no coordd daemon is running on " + home()
-        + "; start one with: coordd daemon --home " + home();
+    String hint =
+        "no coordd daemon is running on "
+            + home()
+            + "; start one with: coordd daemon --home "
+            + home();
     assertThat(error(c, "stats", Map.of())).contains(hint);
     assertThat(error(c, "task_create", Map.of("type", "review", "assignedTo", "alice")))
         .contains(hint);
@@ -283,41 +341,47 @@ class McpServerIT {
   @Test
   void stdout_carries_only_protocol_lines_bad_lines_are_answered_and_eof_ends_it()
       throws Exception {
-    Process p = new ProcessBuilder(BIN.toString(), "mcp", "--home", home().toString())
-        .redirectError(dir.resolve("mcp.err").toFile())
-        .start();
+    Process p =
+        new ProcessBuilder(BIN.toString(), "mcp", "--home", home().toString())
+            .redirectError(dir.resolve("mcp.err").toFile())
+            .start();
     processes.add(p);
-    String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-        + "\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
-        + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n";
+    String init =
+        "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
+            + "\"protocolVersion\":\"2024-11-05\",\"capabilities\":{},"
+            + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}\n";
     try (OutputStream in = p.getOutputStream()) {
-      in.write(("this is not json\n" + init
-          + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
-          + "{\"no\":\"method\",\"id\":7}\n"
-          + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n"
-          + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{"
-          + "\"name\":\"stats\",\"arguments\":{}}}\n").getBytes(StandardCharsets.UTF_8));
+      in.write(
+          ("this is not json\n"
+                  + init
+                  + "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}\n"
+                  + "{\"no\":\"method\",\"id\":7}\n"
+                  + "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}\n"
+                  + "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{"
+                  + "\"name\":\"stats\",\"arguments\":{}}}\n")
+              .getBytes(StandardCharsets.UTF_8));
       in.flush();
       // Close stdin only once every answer is in: the server may end as soon as it sees EOF.
       List<JsonNode> lines = new ArrayList<>();
-      BufferedReader out = new BufferedReader(
-          new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      BufferedReader out =
+          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
       while (lines.size() < 5) {
         String line = out.readLine();
-        assertThat(line).as("stdout ended early; stderr: %s", Files.readString(
-            dir.resolve("mcp.err"))).isNotNull();
+        assertThat(line)
+            .as("stdout ended early; stderr: %s", Files.readString(dir.resolve("mcp.err")))
+            .isNotNull();
         lines.add(Json.read(line)); // every stdout line is JSON, or this throws
       }
       assertThat(lines).allSatisfy(l -> assertThat(l.get("jsonrpc").asText()).isEqualTo("2.0"));
       assertThat(lines.get(0).at("/error/code").asInt()).isEqualTo(-32700);
-      JsonNode byId7 = lines.stream().filter(l -> l.path("id").asInt() == 7).findFirst()
-          .orElseThrow();
+      JsonNode byId7 =
+          lines.stream().filter(l -> l.path("id").asInt() == 7).findFirst().orElseThrow();
       assertThat(byId7.at("/error/code").asInt()).isEqualTo(-32600);
-      JsonNode tools = lines.stream().filter(l -> l.path("id").asInt() == 2).findFirst()
-          .orElseThrow();
+      JsonNode tools =
+          lines.stream().filter(l -> l.path("id").asInt() == 2).findFirst().orElseThrow();
       assertThat(tools.at("/result/tools")).hasSize(CoorddToolsTest.NAMES.size());
-      JsonNode stats = lines.stream().filter(l -> l.path("id").asInt() == 3).findFirst()
-          .orElseThrow();
+      JsonNode stats =
+          lines.stream().filter(l -> l.path("id").asInt() == 3).findFirst().orElseThrow();
       assertThat(stats.at("/result/isError").asBoolean()).isTrue();
       assertThat(stats.at("/result/content/0/text").asText())
           .contains("no coordd daemon is running");

@@ -1,31 +1,23 @@
 package dev.coordd.cli.schedules;
 
-import dev.coordd.cli.CliRun;
-import dev.coordd.cli.CliRun.Result;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.coordd.cli.Main;
+import dev.coordd.cli.CliRun;
+import dev.coordd.cli.CliRun.Result;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
-import dev.coordd.internal.Json;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code coordd schedule …} run in-process against a real daemon on a temp home. */
 class ScheduleCommandTest {
   @TempDir Path dir;
   Daemon daemon;
-
 
   Path home() {
     return dir.resolve("home");
@@ -50,25 +42,60 @@ class ScheduleCommandTest {
   void add_then_list_shows_the_schedule_with_its_next_run() throws Exception {
     startDaemon();
     Files.writeString(dir.resolve("data.json"), "{\"pr\":17}");
-    Result added = run("schedule", "add", "nightly", "--cron", "0 2 * * *", "review",
-        "--zone", "Europe/Berlin", "--assigned-to", "alice", "--data", "@" + dir.resolve("data.json"),
-        "--priority", "3", "--misfire", "run_once", "--timeout", "10m");
+    Result added =
+        run(
+            "schedule",
+            "add",
+            "nightly",
+            "--cron",
+            "0 2 * * *",
+            "review",
+            "--zone",
+            "Europe/Berlin",
+            "--assigned-to",
+            "alice",
+            "--data",
+            "@" + dir.resolve("data.json"),
+            "--priority",
+            "3",
+            "--misfire",
+            "run_once",
+            "--timeout",
+            "10m");
     assertThat(added.exit()).as(added.err()).isZero();
     assertThat(added.out()).startsWith("schedule nightly added; next run 20").contains("(in ");
 
-    Result every = run("schedule", "add", "tick", "--every", "5m", "review", "--assigned-to",
-        "alice", "--description", "ping");
+    Result every =
+        run(
+            "schedule",
+            "add",
+            "tick",
+            "--every",
+            "5m",
+            "review",
+            "--assigned-to",
+            "alice",
+            "--description",
+            "ping");
     assertThat(every.exit()).as(every.err()).isZero();
 
     Result list = run("schedule", "list");
     assertThat(list.exit()).as(list.err()).isZero();
     String[] lines = list.out().split("\n");
-    assertThat(lines[0]).containsSubsequence("NAME", "WHEN", "ZONE", "TYPE", "NEXT RUN", "LAST",
-        "STATE");
-    assertThat(lines[1]).containsSubsequence("nightly", "0 2 * * *", "Europe/Berlin", "review",
-        "T02:00+0", "(in ", "never", "active");
-    assertThat(lines[2]).containsSubsequence("tick", "every 5m", "UTC", "review", "Z (in ",
-        "never", "active");
+    assertThat(lines[0])
+        .containsSubsequence("NAME", "WHEN", "ZONE", "TYPE", "NEXT RUN", "LAST", "STATE");
+    assertThat(lines[1])
+        .containsSubsequence(
+            "nightly",
+            "0 2 * * *",
+            "Europe/Berlin",
+            "review",
+            "T02:00+0",
+            "(in ",
+            "never",
+            "active");
+    assertThat(lines[2])
+        .containsSubsequence("tick", "every 5m", "UTC", "review", "Z (in ", "never", "active");
     assertThat(run("schedule").out()).isEqualTo(list.out()); // bare 'schedule' lists
 
     JsonNode json = run("schedule", "list", "--json").json();
@@ -88,8 +115,10 @@ class ScheduleCommandTest {
   @Test
   void pause_resume_and_remove() {
     startDaemon();
-    assertThat(run("schedule", "add", "tick", "--every", "1h", "review", "--assigned-to", "alice")
-        .exit()).isZero();
+    assertThat(
+            run("schedule", "add", "tick", "--every", "1h", "review", "--assigned-to", "alice")
+                .exit())
+        .isZero();
 
     Result paused = run("schedule", "pause", "tick");
     assertThat(paused.exit()).as(paused.err()).isZero();
@@ -122,12 +151,12 @@ class ScheduleCommandTest {
     Result neither = run("schedule", "add", "x", "review");
     assertThat(neither.exit()).isEqualTo(2);
     assertThat(neither.err()).contains("Missing required");
-    Result cron = run("schedule", "add", "x", "--cron", "61 * * * *", "review", "--assigned-to",
-        "alice");
+    Result cron =
+        run("schedule", "add", "x", "--cron", "61 * * * *", "review", "--assigned-to", "alice");
     assertThat(cron.exit()).isEqualTo(2);
     assertThat(cron.err()).contains("minute field '61': allowed 0-59");
-    Result zone = run("schedule", "add", "x", "--cron", "@daily", "--zone", "Mars/Olympus",
-        "review");
+    Result zone =
+        run("schedule", "add", "x", "--cron", "@daily", "--zone", "Mars/Olympus", "review");
     assertThat(zone.exit()).isEqualTo(2);
     assertThat(zone.err()).contains("'Mars/Olympus' is not a known time zone");
     Result every = run("schedule", "add", "x", "--every", "soon", "review");
@@ -137,8 +166,9 @@ class ScheduleCommandTest {
     assertThat(misfire.exit()).isEqualTo(2);
     assertThat(misfire.err()).contains("use skip");
 
-    assertThat(run("schedule", "add", "x", "--every", "1m", "review", "--assigned-to", "alice")
-        .exit()).isZero();
+    assertThat(
+            run("schedule", "add", "x", "--every", "1m", "review", "--assigned-to", "alice").exit())
+        .isZero();
     Result taken = run("schedule", "add", "x", "--every", "1m", "review", "--assigned-to", "a");
     assertThat(taken.exit()).isEqualTo(1);
     assertThat(taken.err()).contains("a schedule named 'x' already exists");

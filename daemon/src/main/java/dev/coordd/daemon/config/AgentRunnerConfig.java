@@ -10,8 +10,8 @@ import java.util.List;
  * folder.
  *
  * @param command the argv template
- * @param promptVia {@code argv} (the prompt replaces {@code {command}}) or {@code stdin} (the prompt
- *     is written to stdin, which is then closed)
+ * @param promptVia {@code argv} (the prompt replaces {@code {command}}) or {@code stdin} (the
+ *     prompt is written to stdin, which is then closed)
  * @param timeout wall-clock limit of one run
  * @param idleTimeout limit on silence: no byte on stdout or stderr for this long kills the run
  * @param output how to read the result: {@code claude} (the final {@code result} object), {@code

@@ -81,8 +81,8 @@ public final class ConfigLoader {
 
   /** COORDD_* variables that are not settings: callers read them before any config exists. */
   /**
-   * COORDD_* variables that are not daemon settings: the home, the agent name sessions use, and
-   * the launcher path bin/coordd exports. Any other unknown COORDD_* is reported as a likely typo.
+   * COORDD_* variables that are not daemon settings: the home, the agent name sessions use, and the
+   * launcher path bin/coordd exports. Any other unknown COORDD_* is reported as a likely typo.
    */
   private static final Set<String> ENV_NOT_SETTINGS =
       Set.of("COORDD_HOME", "COORDD_AGENT", "COORDD_LAUNCHER");
@@ -91,10 +91,17 @@ public final class ConfigLoader {
       List.of("command", "workingDirectory", "timeout", "schema", "maxOutputBytes");
   private static final List<String> AGENT_RUNNER_KEYS =
       List.of(
-          "command", "promptVia", "timeout", "idleTimeout", "output", "resumeArgs",
+          "command",
+          "promptVia",
+          "timeout",
+          "idleTimeout",
+          "output",
+          "resumeArgs",
           "maxOutputBytes");
+
   /** Where the prompt goes in an agent runner's argv when {@code promptVia} is {@code argv}. */
   private static final String PROMPT_PLACEHOLDER = "{command}";
+
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
   private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}");
   private static final Pattern INTEGER = Pattern.compile("-?\\d{1,18}");
@@ -186,8 +193,7 @@ public final class ConfigLoader {
         return;
       }
       if (!root.isObject()) {
-        problems.add(
-            CONFIG_FILE + ": must be a JSON object of settings, not " + typeName(root));
+        problems.add(CONFIG_FILE + ": must be a JSON object of settings, not " + typeName(root));
         return;
       }
       for (var field : root.properties()) {
@@ -354,7 +360,8 @@ public final class ConfigLoader {
       }
       if (n == null) {
         boolean wrongType = !v.isNumber() && !(src.text() && v.isTextual());
-        return invalid(src, key, v, "must be " + allowed + (wrongType ? ", not " + typeName(v) : ""));
+        return invalid(
+            src, key, v, "must be " + allowed + (wrongType ? ", not " + typeName(v) : ""));
       }
       if (n < min || n > max) {
         return invalid(src, key, v, "must be " + allowed);
@@ -404,8 +411,11 @@ public final class ConfigLoader {
             src,
             key,
             text(text),
-            "must be an existing directory; " + path + " is not (relative paths resolve against "
-                + base + ")");
+            "must be an existing directory; "
+                + path
+                + " is not (relative paths resolve against "
+                + base
+                + ")");
       }
       return path;
     }
@@ -461,14 +471,21 @@ public final class ConfigLoader {
     private CommandHandlerConfig handler(Source src, String key, JsonNode v) {
       if (!v.isObject()) {
         return invalid(
-            src, key, v, "must be an object like {\"command\": [\"program\", \"arg\"]}, not "
-                + typeName(v));
+            src,
+            key,
+            v,
+            "must be an object like {\"command\": [\"program\", \"arg\"]}, not " + typeName(v));
       }
       int before = problems.size();
       for (var field : v.properties()) {
         if (!COMMAND_KEYS.contains(field.getKey())) {
           problems.add(
-              src.where() + ": unknown key \"" + key + "." + field.getKey() + "\""
+              src.where()
+                  + ": unknown key \""
+                  + key
+                  + "."
+                  + field.getKey()
+                  + "\""
                   + hint(field.getKey(), COMMAND_KEYS));
         }
       }
@@ -502,7 +519,10 @@ public final class ConfigLoader {
         return null;
       }
       return new CommandHandlerConfig(
-          command, workingDirectory, timeout, present(schema) ? schema : null,
+          command,
+          workingDirectory,
+          timeout,
+          present(schema) ? schema : null,
           maxOutputBytes.intValue());
     }
 
@@ -516,20 +536,34 @@ public final class ConfigLoader {
         src = new Source(src.where(), false);
       }
       if (!v.isObject()) {
-        return invalid(src, key, v, "must be an object of task type to a limit, like"
-            + " {\"build\": 2}, not " + typeName(v));
+        return invalid(
+            src,
+            key,
+            v,
+            "must be an object of task type to a limit, like"
+                + " {\"build\": 2}, not "
+                + typeName(v));
       }
       Map<String, Integer> limits = new TreeMap<>();
       boolean ok = true;
       for (var field : v.properties()) {
         if (!TYPE.matcher(field.getKey()).matches()) {
-          invalid(src, key, text(field.getKey()),
+          invalid(
+              src,
+              key,
+              text(field.getKey()),
               "task type names must be 1 to 64 of a-z, 0-9, '_', '.' or '-', starting with a-z");
           ok = false;
           continue;
         }
-        Long n = integer(src, key + "." + field.getKey(), field.getValue(), 1, 100_000,
-            "a whole number from 1 to 100000");
+        Long n =
+            integer(
+                src,
+                key + "." + field.getKey(),
+                field.getValue(),
+                1,
+                100_000,
+                "a whole number from 1 to 100000");
         if (n == null) {
           ok = false;
         } else {
@@ -540,8 +574,8 @@ public final class ConfigLoader {
     }
 
     /** A setting whose shape its feature checks (event rules, schedules). */
-    private Object parsed(Source src, String key, JsonNode v,
-        java.util.function.Function<JsonNode, Object> parser) {
+    private Object parsed(
+        Source src, String key, JsonNode v, java.util.function.Function<JsonNode, Object> parser) {
       if (src.text() && v.isTextual()) {
         v = jsonText(src, key, v);
         if (v == null) {
@@ -561,8 +595,10 @@ public final class ConfigLoader {
         return READER.readTree(v.textValue());
       } catch (JsonProcessingException e) {
         return invalid(
-            src, key, v, "must be a JSON object; not valid JSON" + at(e) + ": "
-                + e.getOriginalMessage());
+            src,
+            key,
+            v,
+            "must be a JSON object; not valid JSON" + at(e) + ": " + e.getOriginalMessage());
       }
     }
 
@@ -580,7 +616,8 @@ public final class ConfigLoader {
             key,
             v,
             "must be an object of agent type to {\"command\": [\"program\", \"{command}\"]},"
-                + " not " + typeName(v));
+                + " not "
+                + typeName(v));
       }
       var runners = new TreeMap<String, AgentRunnerConfig>();
       boolean ok = true;
@@ -617,13 +654,22 @@ public final class ConfigLoader {
       for (var field : v.properties()) {
         if (!AGENT_RUNNER_KEYS.contains(field.getKey())) {
           problems.add(
-              src.where() + ": unknown key \"" + key + "." + field.getKey() + "\""
+              src.where()
+                  + ": unknown key \""
+                  + key
+                  + "."
+                  + field.getKey()
+                  + "\""
                   + hint(field.getKey(), AGENT_RUNNER_KEYS));
         }
       }
       List<String> command = argv(src, key + ".command", v.get("command"));
       String promptVia =
-          oneOf(src, key + ".promptVia", v.get("promptVia"), AgentRunnerConfig.PROMPT_VIA,
+          oneOf(
+              src,
+              key + ".promptVia",
+              v.get("promptVia"),
+              AgentRunnerConfig.PROMPT_VIA,
               AgentRunnerConfig.DEFAULT_PROMPT_VIA);
       if (command != null
           && "argv".equals(promptVia)
@@ -632,7 +678,9 @@ public final class ConfigLoader {
             src,
             key + ".command",
             v.get("command"),
-            "must have an argument containing " + PROMPT_PLACEHOLDER + ", which the prompt"
+            "must have an argument containing "
+                + PROMPT_PLACEHOLDER
+                + ", which the prompt"
                 + " replaces when promptVia is \"argv\" (or set promptVia to \"stdin\")");
       }
       JsonNode t = v.get("timeout");
@@ -644,7 +692,11 @@ public final class ConfigLoader {
               ? duration(src, key + ".idleTimeout", idle)
               : AgentRunnerConfig.DEFAULT_IDLE_TIMEOUT;
       String output =
-          oneOf(src, key + ".output", v.get("output"), AgentRunnerConfig.OUTPUTS,
+          oneOf(
+              src,
+              key + ".output",
+              v.get("output"),
+              AgentRunnerConfig.OUTPUTS,
               AgentRunnerConfig.DEFAULT_OUTPUT);
       JsonNode resume = v.get("resumeArgs");
       List<String> resumeArgs =
@@ -664,8 +716,7 @@ public final class ConfigLoader {
         return null;
       }
       return new AgentRunnerConfig(
-          command, promptVia, timeout, idleTimeout, output, resumeArgs,
-          maxOutputBytes.intValue());
+          command, promptVia, timeout, idleTimeout, output, resumeArgs, maxOutputBytes.intValue());
     }
 
     /** One of a fixed list of words, exactly as listed; absent or null gives the default. */
@@ -700,7 +751,8 @@ public final class ConfigLoader {
 
     /** The argv: never a shell string, so a plain string is refused rather than split. */
     private List<String> argv(Source src, String key, JsonNode v) {
-      String allowed = "must be a non-empty array of non-empty strings, like [\"program\", \"arg\"]";
+      String allowed =
+          "must be a non-empty array of non-empty strings, like [\"program\", \"arg\"]";
       if (v == null) {
         problems.add(src.where() + ": " + key + " is missing: it " + allowed);
         return null;

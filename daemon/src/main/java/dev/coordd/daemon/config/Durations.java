@@ -88,7 +88,10 @@ public final class Durations {
 
   private static IllegalArgumentException invalid(String text) {
     return new IllegalArgumentException(
-        "invalid duration " + (text == null ? "null" : "\"" + text + "\"") + ": use " + ALLOWED_FORMS);
+        "invalid duration "
+            + (text == null ? "null" : "\"" + text + "\"")
+            + ": use "
+            + ALLOWED_FORMS);
   }
 
   /**

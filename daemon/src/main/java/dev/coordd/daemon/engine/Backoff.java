@@ -5,8 +5,8 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Exponential backoff with "equal jitter": half the exponential delay is fixed, the other half
- * random, so retries of many tasks that failed together spread out but never come back sooner
- * than half the nominal delay.
+ * random, so retries of many tasks that failed together spread out but never come back sooner than
+ * half the nominal delay.
  */
 public record Backoff(Duration base, Duration max) {
 

@@ -45,10 +45,13 @@ public final class Barriers {
 
   public void arrive(String barrier, String agent) {
     long now = clock.millis();
-    store.writer().execute(tx -> {
-      agents.arrive(tx, barrier, agent, now);
-      return null;
-    });
+    store
+        .writer()
+        .execute(
+            tx -> {
+              agents.arrive(tx, barrier, agent, now);
+              return null;
+            });
     settle();
   }
 
@@ -87,9 +90,16 @@ public final class Barriers {
           String result = Json.write(released(barrier, expected));
           end(t, barrier, result, null, now);
         } else if (t.waitUntil() != null && now >= t.waitUntil()) {
-          TaskError error = new TaskError("barrier '" + barrier + "' timed out: still waiting for "
-              + missing + "; arrived: " + arrived.stream().filter(expected::contains).toList(),
-              "timeout", t.attempts());
+          TaskError error =
+              new TaskError(
+                  "barrier '"
+                      + barrier
+                      + "' timed out: still waiting for "
+                      + missing
+                      + "; arrived: "
+                      + arrived.stream().filter(expected::contains).toList(),
+                  "timeout",
+                  t.attempts());
           end(t, barrier, null, error, now);
         }
       }
@@ -100,12 +110,16 @@ public final class Barriers {
 
   /** Ends the barrier task and forgets its arrivals, so the name starts afresh next time. */
   private void end(Task waiting, String barrier, String result, TaskError error, long now) {
-    outcomes.after(store.writer().execute(tx -> {
-      Task ended = tasks.endWait(tx, waiting, result, error, "barrier", now);
-      if (ended != null) {
-        agents.clearArrivals(tx, barrier);
-      }
-      return ended;
-    }));
+    outcomes.after(
+        store
+            .writer()
+            .execute(
+                tx -> {
+                  Task ended = tasks.endWait(tx, waiting, result, error, "barrier", now);
+                  if (ended != null) {
+                    agents.clearArrivals(tx, barrier);
+                  }
+                  return ended;
+                }));
   }
 }

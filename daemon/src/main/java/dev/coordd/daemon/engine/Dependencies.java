@@ -44,18 +44,23 @@ public final class Dependencies {
 
   /** Runs settling rounds as tasks finish; rounds coalesce under load. */
   void start() {
-    loop = Thread.ofPlatform().daemon(true).name("coordd-dependencies").start(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        try {
-          finished.await(Long.MAX_VALUE);
-          settle();
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          log.warn("settling dependents failed; the next round retries", e);
-        }
-      }
-    });
+    loop =
+        Thread.ofPlatform()
+            .daemon(true)
+            .name("coordd-dependencies")
+            .start(
+                () -> {
+                  while (!Thread.currentThread().isInterrupted()) {
+                    try {
+                      finished.await(Long.MAX_VALUE);
+                      settle();
+                    } catch (InterruptedException e) {
+                      return;
+                    } catch (RuntimeException e) {
+                      log.warn("settling dependents failed; the next round retries", e);
+                    }
+                  }
+                });
   }
 
   void stop() {
@@ -87,8 +92,10 @@ public final class Dependencies {
           try {
             changed |= settle(w);
           } catch (RuntimeException e) {
-            log.warn("could not settle the dependencies of task {}; next round retries",
-                w.task().id(), e);
+            log.warn(
+                "could not settle the dependencies of task {}; next round retries",
+                w.task().id(),
+                e);
           }
         }
       }
@@ -101,16 +108,23 @@ public final class Dependencies {
     long now = clock.millis();
     String id = w.task().id();
     if (w.broken() > 0) {
-      Task after = store.writer().execute(tx -> {
-        Task broken = tasks.brokenDependency(tx, id);
-        if (broken == null) {
-          return null; // retried meanwhile
-        }
-        String why = broken.error() == null ? "" : ": " + broken.error().message();
-        TaskError error = new TaskError("dependency " + broken.id() + " " + broken.status().wire()
-            + why, "dependency_failed", w.task().attempts());
-        return tasks.failDependent(tx, id, error, now);
-      });
+      Task after =
+          store
+              .writer()
+              .execute(
+                  tx -> {
+                    Task broken = tasks.brokenDependency(tx, id);
+                    if (broken == null) {
+                      return null; // retried meanwhile
+                    }
+                    String why = broken.error() == null ? "" : ": " + broken.error().message();
+                    TaskError error =
+                        new TaskError(
+                            "dependency " + broken.id() + " " + broken.status().wire() + why,
+                            "dependency_failed",
+                            w.task().attempts());
+                    return tasks.failDependent(tx, id, error, now);
+                  });
       if (after != null) {
         log.info("task {} failed: {}", id, after.error().message());
         outcomes.after(after);

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * The daemon's own worker pool: claims tasks for the daemon's agent name in batches (as many as
  * there are free slots), runs each handler on a virtual thread, and records the outcome.
  *
- * <p>Each running attempt is settled exactly once, by whoever gets there first: the worker with
- * the handler's result, or {@link #enforceTimeouts}, {@link #cancelRunning} and {@link #stop} which
+ * <p>Each running attempt is settled exactly once, by whoever gets there first: the worker with the
+ * handler's result, or {@link #enforceTimeouts}, {@link #cancelRunning} and {@link #stop} which
  * record the outcome and free the slot at once, then interrupt the handler. A handler that ignores
  * the interrupt keeps its virtual thread but no longer holds a slot or the task. Thread-safe.
  */
@@ -68,8 +68,14 @@ public final class Dispatcher {
   private volatile boolean claiming;
   private Thread loop;
 
-  Dispatcher(DaemonConfig config, Store store, TaskStore tasks, HandlerRegistry handlers,
-      Outcomes outcomes, Clock clock, Wakeup wakeup) {
+  Dispatcher(
+      DaemonConfig config,
+      Store store,
+      TaskStore tasks,
+      HandlerRegistry handlers,
+      Outcomes outcomes,
+      Clock clock,
+      Wakeup wakeup) {
     this.self = config.name();
     this.config = config;
     this.store = store;
@@ -173,9 +179,14 @@ public final class Dispatcher {
     try {
       TaskHandler handler = handlers.get(task.type());
       if (handler == null) {
-        throw TaskFailure.permanent("no_handler", "daemon '" + self
-            + "' has no handler for task type '" + task.type() + "'; it handles "
-            + handlers.types());
+        throw TaskFailure.permanent(
+            "no_handler",
+            "daemon '"
+                + self
+                + "' has no handler for task type '"
+                + task.type()
+                + "'; it handles "
+                + handlers.types());
       }
       JsonNode result = handler.handle(new Context(task, clock, r.deadline, service));
       String json = resultJson(result);
@@ -214,13 +225,18 @@ public final class Dispatcher {
     try {
       json = Json.write(result == null ? NullNode.getInstance() : result);
     } catch (RuntimeException e) {
-      throw TaskFailure.retryable("invalid_result", "handler returned a result that is not JSON: "
-          + e.getMessage());
+      throw TaskFailure.retryable(
+          "invalid_result", "handler returned a result that is not JSON: " + e.getMessage());
     }
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > config.maxPayloadBytes()) {
-      throw TaskFailure.retryable("invalid_result", "result is " + size
-          + " bytes; the limit is " + config.maxPayloadBytes() + " (maxPayloadBytes)");
+      throw TaskFailure.retryable(
+          "invalid_result",
+          "result is "
+              + size
+              + " bytes; the limit is "
+              + config.maxPayloadBytes()
+              + " (maxPayloadBytes)");
     }
     return json;
   }
@@ -249,11 +265,15 @@ public final class Dispatcher {
     for (Running r : inFlight.values()) {
       if (now >= r.deadline && settle(r)) {
         try {
-          outcomes.fail(r.task, "timed out after " + Durations.format(Duration.ofMillis(
-              r.deadline - r.task.startedAt())), "timeout", false);
+          outcomes.fail(
+              r.task,
+              "timed out after "
+                  + Durations.format(Duration.ofMillis(r.deadline - r.task.startedAt())),
+              "timeout",
+              false);
         } catch (RuntimeException e) {
-          log.warn("could not record the timeout of task {}; its lease will expire",
-              r.task.id(), e);
+          log.warn(
+              "could not record the timeout of task {}; its lease will expire", r.task.id(), e);
         } finally {
           interrupt(r); // the slot is freed whatever happened to the record
         }

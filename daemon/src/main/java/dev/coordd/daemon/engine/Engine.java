@@ -44,13 +44,14 @@ public final class Engine {
     this.store = store;
     this.handlers = handlers;
     this.tasks = new TaskStore(store.sql());
-    this.agents = new AgentStore(store.sql(), config.staleAfter().toMillis(),
-        config.offlineAfter().toMillis());
+    this.agents =
+        new AgentStore(
+            store.sql(), config.staleAfter().toMillis(), config.offlineAfter().toMillis());
     this.ids = new Ids(clock);
     Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
     this.dependencies = new Dependencies(store, tasks, clock);
-    this.outcomes = new Outcomes(store, tasks, backoff, clock, waiters, wakeup, queueChanged,
-        dependencies);
+    this.outcomes =
+        new Outcomes(store, tasks, backoff, clock, waiters, wakeup, queueChanged, dependencies);
     dependencies.outcomes(outcomes);
     this.queues = new Queues(store, outcomes);
     this.dispatcher = new Dispatcher(config, store, tasks, handlers, outcomes, clock, wakeup);
@@ -62,15 +63,18 @@ public final class Engine {
   }
 
   /**
-   * Requeues what a previous process of this daemon left running: it died, so those attempts
-   * failed with "lease expired" and count like any other.
+   * Requeues what a previous process of this daemon left running: it died, so those attempts failed
+   * with "lease expired" and count like any other.
    */
   public int recover() {
     long now = clock.millis();
     List<Task> orphans = store.read(tx -> tasks.runningOf(tx, config.name()));
     for (Task t : orphans) {
-      outcomes.fail(t, "lease expired: the daemon stopped while the task was running",
-          "lease_expired", false);
+      outcomes.fail(
+          t,
+          "lease expired: the daemon stopped while the task was running",
+          "lease_expired",
+          false);
     }
     if (!orphans.isEmpty()) {
       log.info("recovered {} task(s) left running by a previous daemon process", orphans.size());

@@ -13,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The periodic chores, all judged by the injected clock: enforce handler timeouts, beat the
- * daemon's own heartbeat and renew its leases, and return expired leases (including those of
- * stale agents) to the queue. {@link #tick()} is one round; tests step the clock and call it.
+ * daemon's own heartbeat and renew its leases, and return expired leases (including those of stale
+ * agents) to the queue. {@link #tick()} is one round; tests step the clock and call it.
  */
 public final class Housekeeper {
   static final long TICK_MILLIS = 250;
@@ -35,8 +35,14 @@ public final class Housekeeper {
   private volatile boolean running;
   private Thread loop;
 
-  Housekeeper(DaemonConfig config, Store store, TaskStore tasks, AgentStore agents,
-      Dispatcher dispatcher, Outcomes outcomes, Clock clock) {
+  Housekeeper(
+      DaemonConfig config,
+      Store store,
+      TaskStore tasks,
+      AgentStore agents,
+      Dispatcher dispatcher,
+      Outcomes outcomes,
+      Clock clock) {
     this.config = config;
     this.store = store;
     this.tasks = tasks;
@@ -45,11 +51,13 @@ public final class Housekeeper {
     this.outcomes = outcomes;
     this.clock = clock;
     // Renew well before a lease can lapse, and at least as often as agents are expected to beat.
-    this.beatEvery = Math.min(config.heartbeatInterval().toMillis(),
-        config.leaseDuration().toMillis() / 3);
+    this.beatEvery =
+        Math.min(config.heartbeatInterval().toMillis(), config.leaseDuration().toMillis() / 3);
   }
 
-  /** Adds work to every round (e.g. settling invocations); it must be quick and judge by the clock. */
+  /**
+   * Adds work to every round (e.g. settling invocations); it must be quick and judge by the clock.
+   */
   void addChore(Runnable chore) {
     chores.add(chore);
   }
@@ -117,12 +125,16 @@ public final class Housekeeper {
     String self = config.name();
     long leaseUntil = now + config.leaseDuration().toMillis();
     Set<String> inHand = dispatcher.inFlight();
-    store.writer().execute(tx -> {
-      agents.heartbeat(tx, self, now);
-      // Only what a worker really holds: a row whose outcome could not be recorded must not be
-      // kept alive forever by a blanket renewal; it expires and runs again.
-      return tasks.renewLeases(tx, self, inHand, leaseUntil);
-    });
+    store
+        .writer()
+        .execute(
+            tx -> {
+              agents.heartbeat(tx, self, now);
+              // Only what a worker really holds: a row whose outcome could not be recorded must not
+              // be
+              // kept alive forever by a blanket renewal; it expires and runs again.
+              return tasks.renewLeases(tx, self, inHand, leaseUntil);
+            });
   }
 
   private void reapExpired(long now) {
@@ -133,9 +145,10 @@ public final class Housekeeper {
       if (mine.contains(t.id())) {
         continue; // renewed above; a clock jump is not a lost worker
       }
-      String why = t.leaseExpiresAt() != null && t.leaseExpiresAt() < now
-          ? "lease expired: " + t.leaseOwner() + " stopped renewing it"
-          : "lease expired: its owner " + t.leaseOwner() + " went stale (no heartbeat)";
+      String why =
+          t.leaseExpiresAt() != null && t.leaseExpiresAt() < now
+              ? "lease expired: " + t.leaseOwner() + " stopped renewing it"
+              : "lease expired: its owner " + t.leaseOwner() + " went stale (no heartbeat)";
       Task after = outcomes.fail(t, why, "lease_expired", false);
       if (after != null) {
         log.info("task {} {}; now {}", t.id(), why, after.status().wire());

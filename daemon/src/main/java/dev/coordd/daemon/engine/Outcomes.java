@@ -10,8 +10,8 @@ import java.sql.SQLException;
 import java.time.Clock;
 
 /**
- * Records how an attempt ended, whoever ended it: a daemon worker, an external agent, the reaper,
- * a timeout, a shutdown. Decides retry versus failure, applies backoff, and after the commit wakes
+ * Records how an attempt ended, whoever ended it: a daemon worker, an external agent, the reaper, a
+ * timeout, a shutdown. Decides retry versus failure, applies backoff, and after the commit wakes
  * the dispatcher or the callers waiting on the task. Thread-safe.
  */
 public final class Outcomes {
@@ -24,8 +24,15 @@ public final class Outcomes {
   private final Signal queueChanged;
   private final Dependencies dependencies;
 
-  Outcomes(Store store, TaskStore tasks, Backoff backoff, Clock clock, TaskWaiters waiters,
-      Wakeup wakeup, Signal queueChanged, Dependencies dependencies) {
+  Outcomes(
+      Store store,
+      TaskStore tasks,
+      Backoff backoff,
+      Clock clock,
+      TaskWaiters waiters,
+      Wakeup wakeup,
+      Signal queueChanged,
+      Dependencies dependencies) {
     this.store = store;
     this.tasks = tasks;
     this.backoff = backoff;
@@ -45,12 +52,14 @@ public final class Outcomes {
 
   public Task fail(Task running, String message, String kind, boolean permanent) {
     long now = clock.millis();
-    return after(store.writer().execute(tx -> failInTx(tx, running, message, kind, permanent, now)));
+    return after(
+        store.writer().execute(tx -> failInTx(tx, running, message, kind, permanent, now)));
   }
 
   /** The failure step alone, for operations that do more in the same transaction. */
-  public Task failInTx(Tx tx, Task running, String message, String kind, boolean permanent,
-      long now) throws SQLException {
+  public Task failInTx(
+      Tx tx, Task running, String message, String kind, boolean permanent, long now)
+      throws SQLException {
     boolean retry = !permanent && running.attempts() < running.maxAttempts();
     long retryAt = now + backoff.delayMillis(running.attempts());
     TaskError error = new TaskError(message, kind, running.attempts());

@@ -2,7 +2,7 @@ package dev.coordd.daemon.engine;
 
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.QueueState;
-import dev.coordd.daemon.handler.HandlerRegistry;
+import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.QueueStore;
 import dev.coordd.daemon.store.QueueStore.Policy;
 import dev.coordd.daemon.store.Store;
@@ -12,8 +12,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * Per-type pause and concurrency limits. They live in the store and the claim reads them in its
- * own transaction, so every claimer honours them, the daemon's workers and external agents alike.
+ * Per-type pause and concurrency limits. They live in the store and the claim reads them in its own
+ * transaction, so every claimer honours them, the daemon's workers and external agents alike.
  * Thread-safe.
  */
 public final class Queues {
@@ -40,8 +40,12 @@ public final class Queues {
   /** Sets (or with null, removes) the cap on running tasks of {@code type}. */
   public QueueState limit(String type, Integer maxConcurrency) {
     if (maxConcurrency != null && (maxConcurrency < 1 || maxConcurrency > MAX_LIMIT)) {
-      throw new InvalidRequestException("maxConcurrency", "maxConcurrency must be between 1 and "
-          + MAX_LIMIT + " (or none to remove the limit), got " + maxConcurrency);
+      throw new InvalidRequestException(
+          "maxConcurrency",
+          "maxConcurrency must be between 1 and "
+              + MAX_LIMIT
+              + " (or none to remove the limit), got "
+              + maxConcurrency);
     }
     return change(type, null, maxConcurrency, true);
   }
@@ -53,33 +57,35 @@ public final class Queues {
 
   private QueueState change(String type, Boolean paused, Integer cap, boolean setCap) {
     checkType(type);
-    store.writer().execute(tx -> {
-      queues.upsert(tx, type, paused, cap, setCap);
-      return null;
-    });
+    store
+        .writer()
+        .execute(
+            tx -> {
+              queues.upsert(tx, type, paused, cap, setCap);
+              return null;
+            });
     outcomes.queued(); // a resume or a raised cap may free work for waiting claimers
     return list().stream().filter(q -> q.type().equals(type)).findFirst().orElseThrow();
   }
 
   public List<QueueState> list() {
-    return store.read(tx -> {
-      Map<String, Policy> policies = queues.policies(tx);
-      Map<String, long[]> counts = queues.counts(tx);
-      TreeMap<String, QueueState> out = new TreeMap<>();
-      policies.forEach((type, p) -> out.put(type, new QueueState(type, p.paused(), p.cap(), 0, 0)));
-      counts.forEach((type, c) -> {
-        Policy p = policies.getOrDefault(type, new Policy(false, null));
-        out.put(type, new QueueState(type, p.paused(), p.cap(), c[0], c[1]));
-      });
-      return new ArrayList<>(out.values());
-    });
+    return store.read(
+        tx -> {
+          Map<String, Policy> policies = queues.policies(tx);
+          Map<String, long[]> counts = queues.counts(tx);
+          TreeMap<String, QueueState> out = new TreeMap<>();
+          policies.forEach(
+              (type, p) -> out.put(type, new QueueState(type, p.paused(), p.cap(), 0, 0)));
+          counts.forEach(
+              (type, c) -> {
+                Policy p = policies.getOrDefault(type, new Policy(false, null));
+                out.put(type, new QueueState(type, p.paused(), p.cap(), c[0], c[1]));
+              });
+          return new ArrayList<>(out.values());
+        });
   }
 
-
   private static void checkType(String type) {
-    if (type == null || !HandlerRegistry.TYPE.matcher(type).matches()) {
-      throw new InvalidRequestException("type", "task type '" + type + "' must match "
-          + HandlerRegistry.TYPE.pattern());
-    }
+    Rules.name("type", type);
   }
 }

@@ -17,19 +17,23 @@ public final class TaskWaiters {
   public CompletableFuture<Void> register(String taskId) {
     CompletableFuture<Void> f = new CompletableFuture<>();
     // add inside compute: an unregister racing with us must not drop the list we add to
-    waiting.compute(taskId, (k, list) -> {
-      List<CompletableFuture<Void>> l = list == null ? new CopyOnWriteArrayList<>() : list;
-      l.add(f);
-      return l;
-    });
+    waiting.compute(
+        taskId,
+        (k, list) -> {
+          List<CompletableFuture<Void>> l = list == null ? new CopyOnWriteArrayList<>() : list;
+          l.add(f);
+          return l;
+        });
     return f;
   }
 
   public void unregister(String taskId, CompletableFuture<Void> f) {
-    waiting.computeIfPresent(taskId, (k, list) -> {
-      list.remove(f);
-      return list.isEmpty() ? null : list;
-    });
+    waiting.computeIfPresent(
+        taskId,
+        (k, list) -> {
+          list.remove(f);
+          return list.isEmpty() ? null : list;
+        });
   }
 
   public void finished(String taskId) {

@@ -6,8 +6,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A latch that remembers one signal: {@link #signal()} before {@link #await(long)} is not lost.
- * Uses a lock rather than {@code synchronized} so waiting virtual threads do not pin their
- * carrier on Java 21. Thread-safe.
+ * Uses a lock rather than {@code synchronized} so waiting virtual threads do not pin their carrier
+ * on Java 21. Thread-safe.
  */
 final class Wakeup {
   private final ReentrantLock lock = new ReentrantLock();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NewTask;
 import dev.coordd.daemon.config.Durations;
+import dev.coordd.daemon.spec.Rules;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -12,13 +13,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code eventRules} setting: a JSON array of
- * {@code {"topic": PATTERN, "task": {type, description?, data?, priority?, maxAttempts?,
- * timeout?}, "assignTo": [AGENT…] | "*subscribers"}}.
+ * The {@code eventRules} setting: a JSON array of {@code {"topic": PATTERN, "task": {type,
+ * description?, data?, priority?, maxAttempts?, timeout?}, "assignTo": [AGENT…] | "*subscribers"}}.
  */
 public final class EventRules {
-  static final String EXAMPLE = "[{\"topic\": \"build.failed\", \"task\": {\"type\": \"triage\"},"
-      + " \"assignTo\": \"*subscribers\"}]";
+  static final String EXAMPLE =
+      "[{\"topic\": \"build.failed\", \"task\": {\"type\": \"triage\"},"
+          + " \"assignTo\": \"*subscribers\"}]";
   private static final List<String> RULE_KEYS = List.of("topic", "task", "assignTo");
   private static final List<String> TASK_KEYS =
       List.of("type", "description", "data", "priority", "maxAttempts", "timeout");
@@ -48,8 +49,10 @@ public final class EventRules {
 
   private static EventRule rule(String at, JsonNode r) {
     if (!r.isObject()) {
-      throw bad(at + " must be an object with topic, task and assignTo, e.g. "
-          + EXAMPLE.substring(1, EXAMPLE.length() - 1));
+      throw bad(
+          at
+              + " must be an object with topic, task and assignTo, e.g. "
+              + EXAMPLE.substring(1, EXAMPLE.length() - 1));
     }
     unknownKeys(at, r, RULE_KEYS);
     JsonNode topic = r.get("topic");
@@ -80,16 +83,18 @@ public final class EventRules {
     if (type == null || type.isNull()) {
       throw bad(at + ".type is required: the task type to create");
     }
-    if (!type.isTextual() || !EventChecks.isAgentName(type.textValue())) {
-      throw bad(at + ".type must be a task type: 1-128 letters, digits and . _ @ : -"
-          + " (starting with a letter or digit)");
+    if (!type.isTextual() || !Rules.isName(type.textValue())) {
+      throw bad(
+          at
+              + ".type must be a task type: 1-128 letters, digits and . _ @ : -"
+              + " (starting with a letter or digit)");
     }
     NewTask task = NewTask.of(type.textValue());
     JsonNode description = t.get("description");
     if (present(description)) {
       if (!description.isTextual() || description.textValue().length() > MAX_DESCRIPTION) {
-        throw bad(at + ".description must be a string of at most " + MAX_DESCRIPTION
-            + " characters");
+        throw bad(
+            at + ".description must be a string of at most " + MAX_DESCRIPTION + " characters");
       }
       task = task.withDescription(description.textValue());
     }
@@ -119,8 +124,11 @@ public final class EventRules {
     if (a == null || a.isNull()) {
       return List.of();
     }
-    String allowed = " must be \"" + Events.SUBSCRIBERS + "\" (every agent subscribed to the"
-        + " topic) or an array of agent names";
+    String allowed =
+        " must be \""
+            + Events.SUBSCRIBERS
+            + "\" (every agent subscribed to the"
+            + " topic) or an array of agent names";
     if (a.isTextual()) {
       if (a.textValue().equals(Events.SUBSCRIBERS)) {
         return List.of(Events.SUBSCRIBERS);
@@ -136,14 +144,24 @@ public final class EventRules {
       String value = n.isTextual() ? n.textValue() : null;
       if (Events.SUBSCRIBERS.equals(value)) {
         if (a.size() != 1) {
-          throw bad(at + "[" + i + "]: \"" + Events.SUBSCRIBERS + "\" stands alone; it cannot be"
-              + " combined with agent names");
+          throw bad(
+              at
+                  + "["
+                  + i
+                  + "]: \""
+                  + Events.SUBSCRIBERS
+                  + "\" stands alone; it cannot be"
+                  + " combined with agent names");
         }
         return List.of(Events.SUBSCRIBERS);
       }
-      if (!EventChecks.isAgentName(value)) {
-        throw bad(at + "[" + i + "] must be an agent name: 1-128 letters, digits and . _ @ : -"
-            + " (starting with a letter or digit)");
+      if (!Rules.isName(value)) {
+        throw bad(
+            at
+                + "["
+                + i
+                + "] must be an agent name: 1-128 letters, digits and . _ @ : -"
+                + " (starting with a letter or digit)");
       }
       names.add(value);
     }
@@ -151,7 +169,9 @@ public final class EventRules {
   }
 
   private static int integer(String at, JsonNode v, int min, int max) {
-    if (!v.canConvertToExactIntegral() || !v.canConvertToInt() || v.asInt() < min
+    if (!v.canConvertToExactIntegral()
+        || !v.canConvertToInt()
+        || v.asInt() < min
         || v.asInt() > max) {
       throw bad(at + " must be a whole number from " + min + " to " + max);
     }

@@ -2,7 +2,6 @@ package dev.coordd.daemon.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.coordd.api.CoorddException;
 import dev.coordd.api.Event;
 import dev.coordd.api.EventInbox;
 import dev.coordd.api.InvalidRequestException;
@@ -13,6 +12,7 @@ import dev.coordd.api.UnavailableException;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.engine.Signal;
+import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.EventStore;
 import dev.coordd.daemon.store.EventStore.Candidate;
 import dev.coordd.daemon.store.EventStore.ReaderRow;
@@ -55,32 +55,39 @@ import org.slf4j.LoggerFactory;
  * retention) rather than in a buffer that could fill up.
  *
  * <p>Waits end early when the calling thread is interrupted (a socket client hung up) and when the
- * daemon stops ({@link #close()}, called by the daemon as it stops). Every time in the store is
- * the engine's clock; waits themselves are real time, like every other long wait.
+ * daemon stops ({@link #close()}, called by the daemon as it stops). Every time in the store is the
+ * engine's clock; waits themselves are real time, like every other long wait.
  *
  * <p>Thread-safe.
  */
 public final class Events {
   /** Most events one inbox or watch call returns. */
   public static final int MAX_EVENTS = 1_000;
+
   /** Most patterns one watch call may give. */
   public static final int MAX_PATTERNS = 100;
+
   /** The {@code assignTo} that means every agent subscribed to the event's topic. */
   public static final String SUBSCRIBERS = "*subscribers";
 
   private static final Logger log = LoggerFactory.getLogger(Events.class);
+
   /** Beyond this many topic filters the store returns every row and the matcher decides. */
   private static final int MAX_SQL_FILTERS = 64;
+
   private static final int PAGE_SLACK = 32;
   private static final int PAGE_MAX = 1_000;
   private static final int PRUNE_BATCH = 5_000;
+
   /** After a full retention pass, the next one starts no sooner than this (clock time). */
   static final long PRUNE_PAUSE_MS = 10_000;
+
   /** Rules of events older than this that still have no tasks are run again by the chore. */
   static final long RULES_RETRY_AFTER_MS = 60_000;
-  private static final long MAX_WAIT_MS = Duration.ofDays(3650).toMillis();
-  /** The engine releases every task waiter when it stops; this one tells us to stop waiting. */
 
+  private static final long MAX_WAIT_MS = Duration.ofDays(3650).toMillis();
+
+  /** The engine releases every task waiter when it stops; this one tells us to stop waiting. */
   private record Rule(int index, EventRule rule, TopicPattern pattern, boolean toSubscribers) {}
 
   private record Sub(TopicPattern pattern, long sinceSeq) {}
@@ -136,8 +143,8 @@ public final class Events {
    * @param rules topic → task templates from the configuration
    * @param createTask creates a task through the service (so rule tasks are validated like any)
    */
-  public Events(Engine engine, Duration retention, List<EventRule> rules,
-      Consumer<NewTask> createTask) {
+  public Events(
+      Engine engine, Duration retention, List<EventRule> rules, Consumer<NewTask> createTask) {
     this.engine = engine;
     this.store = engine.store();
     this.clock = engine.clock();
@@ -174,17 +181,18 @@ public final class Events {
     String t = TopicPattern.checkTopic("topic", topic);
     JsonNode d = data == null || data.isNull() ? Json.MAPPER.createObjectNode() : data;
     if (!d.isObject()) {
-      throw new InvalidRequestException("data", "data must be a JSON object (or null), got "
-          + d.getNodeType().toString().toLowerCase());
+      throw new InvalidRequestException(
+          "data",
+          "data must be a JSON object (or null), got " + d.getNodeType().toString().toLowerCase());
     }
     String json = Json.write(d);
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     int limit = engine.config().maxPayloadBytes();
     if (size > limit) {
-      throw new InvalidRequestException("data", "data is " + size + " bytes; the limit is "
-          + limit + " (maxPayloadBytes)");
+      throw new InvalidRequestException(
+          "data", "data is " + size + " bytes; the limit is " + limit + " (maxPayloadBytes)");
     }
-    String src = source == null ? null : EventChecks.agentName("source", source);
+    String src = source == null ? null : Rules.name("source", source);
     long now = clock.millis();
     boolean withRules = rules.stream().anyMatch(r -> r.pattern().matches(t));
     long seq = store.writer().execute(tx -> events.insert(tx, t, json, src, now, withRules));
@@ -192,10 +200,13 @@ public final class Events {
     Event event = new Event(seq, t, d, src, now);
     if (withRules && applyRules(event)) {
       // Not waited for: should it be lost, the chore runs the rules again and the keys dedupe.
-      store.writer().submit(tx -> {
-        events.rulesDone(tx, seq);
-        return null;
-      });
+      store
+          .writer()
+          .submit(
+              tx -> {
+                events.rulesDone(tx, seq);
+                return null;
+              });
     }
     return event;
   }
@@ -218,8 +229,12 @@ public final class Events {
         }
         targets = subscribersOf(subscriptions, e);
         if (targets.isEmpty()) {
-          log.debug("event rule {} ('{}'): no subscribers of {} for event {}", r.index(),
-              r.pattern(), e.topic(), e.seq());
+          log.debug(
+              "event rule {} ('{}'): no subscribers of {} for event {}",
+              r.index(),
+              r.pattern(),
+              e.topic(),
+              e.seq());
         }
       } else if (r.rule().assignTo().isEmpty()) {
         targets = Collections.singletonList(null);
@@ -231,12 +246,22 @@ public final class Events {
           createTask.accept(taskFor(r, e, agent));
         } catch (UnavailableException ex) {
           done = false;
-          log.warn("event rule {} ('{}'): could not create its task for event {} yet: {}",
-              r.index(), r.pattern(), e.seq(), ex.getMessage());
+          log.warn(
+              "event rule {} ('{}'): could not create its task for event {} yet: {}",
+              r.index(),
+              r.pattern(),
+              e.seq(),
+              ex.getMessage());
         } catch (RuntimeException ex) { // the event is committed: a rule must never undo that
-          log.warn("event rule {} ('{}' → task type '{}'{}) made no task for event {} on {}: {}",
-              r.index(), r.pattern(), r.rule().task().type(),
-              agent == null ? "" : " for " + agent, e.seq(), e.topic(), ex.getMessage());
+          log.warn(
+              "event rule {} ('{}' → task type '{}'{}) made no task for event {} on {}: {}",
+              r.index(),
+              r.pattern(),
+              r.rule().task().type(),
+              agent == null ? "" : " for " + agent,
+              e.seq(),
+              e.topic(),
+              ex.getMessage());
         }
       }
     }
@@ -247,7 +272,8 @@ public final class Events {
   private static List<String> subscribersOf(List<SubscriptionRow> subscriptions, Event e) {
     Set<String> agents = new TreeSet<>();
     for (SubscriptionRow s : subscriptions) {
-      if (s.sinceSeq() < e.seq() && !agents.contains(s.agent())
+      if (s.sinceSeq() < e.seq()
+          && !agents.contains(s.agent())
           && TopicPattern.parse("pattern", s.pattern()).matches(e.topic())) {
         agents.add(s.agent());
       }
@@ -257,8 +283,10 @@ public final class Events {
 
   private static NewTask taskFor(Rule r, Event e, String agent) {
     NewTask template = r.rule().task();
-    ObjectNode data = template.data() != null && template.data().isObject()
-        ? ((ObjectNode) template.data()).deepCopy() : Json.MAPPER.createObjectNode();
+    ObjectNode data =
+        template.data() != null && template.data().isObject()
+            ? ((ObjectNode) template.data()).deepCopy()
+            : Json.MAPPER.createObjectNode();
     ObjectNode ev = data.putObject("event");
     ev.put("seq", e.seq());
     ev.put("topic", e.topic());
@@ -283,32 +311,47 @@ public final class Events {
    * agent is registered (as a plain worker if new) with a heartbeat.
    */
   public Subscription subscribe(String agent, String pattern) {
-    String a = EventChecks.agentName("agent", agent);
+    String a = Rules.name("agent", agent);
     TopicPattern p = TopicPattern.parse("pattern", pattern);
     long now = clock.millis();
     String newId = engine.ids().next();
-    return store.writer().execute(tx -> {
-      engine.agents().touch(tx, newId, a, now);
-      long latest = events.latestSeq(tx);
-      // A new cursor starts at the newest event, but before any direct message already sent to
-      // the agent: those were meant for it and must not be skipped. (Pattern events before now
-      // stay out: a subscription carries its own starting point.)
-      Long firstDirect = events.firstSeq(tx, TopicPattern.directTopic(a));
-      events.ensureCursor(tx, a, firstDirect == null ? latest : Math.min(latest, firstDirect - 1));
-      return events.subscribe(tx, a, p.text(), latest, now).toSubscription();
-    });
+    return store
+        .writer()
+        .execute(
+            tx -> {
+              engine.agents().touch(tx, newId, a, now);
+              long latest = events.latestSeq(tx);
+              // A new cursor starts at the newest event, but before any direct message already sent
+              // to
+              // the agent: those were meant for it and must not be skipped. (Pattern events before
+              // now
+              // stay out: a subscription carries its own starting point.)
+              Long firstDirect = events.firstSeq(tx, TopicPattern.directTopic(a));
+              events.ensureCursor(
+                  tx, a, firstDirect == null ? latest : Math.min(latest, firstDirect - 1));
+              return events.subscribe(tx, a, p.text(), latest, now).toSubscription();
+            });
   }
 
   public void unsubscribe(String agent, String pattern) {
-    String a = EventChecks.agentName("agent", agent);
+    String a = Rules.name("agent", agent);
     TopicPattern p = TopicPattern.parse("pattern", pattern);
-    store.writer().execute(tx -> {
-      if (!events.unsubscribe(tx, a, p.text())) {
-        throw new NotFoundException("agent " + a + " has no subscription to '" + p.text()
-            + "'; see its subscriptions with coordd inbox --agent " + a + " --json");
-      }
-      return null;
-    });
+    store
+        .writer()
+        .execute(
+            tx -> {
+              if (!events.unsubscribe(tx, a, p.text())) {
+                throw new NotFoundException(
+                    "agent "
+                        + a
+                        + " has no subscription to '"
+                        + p.text()
+                        + "'; see its subscriptions with coordd inbox --agent "
+                        + a
+                        + " --json");
+              }
+              return null;
+            });
   }
 
   // --- reading ---
@@ -321,47 +364,57 @@ public final class Events {
    */
   public List<Event> awaitEvents(List<String> patterns, long afterSeq, int max, long waitMs) {
     if (patterns == null || patterns.isEmpty()) {
-      throw new InvalidRequestException("patterns", "patterns: give at least one topic pattern,"
-          + " e.g. build.* (or > for every topic)");
+      throw new InvalidRequestException(
+          "patterns",
+          "patterns: give at least one topic pattern," + " e.g. build.* (or > for every topic)");
     }
     if (patterns.size() > MAX_PATTERNS) {
-      throw new InvalidRequestException("patterns", "patterns: " + patterns.size()
-          + " given; the limit is " + MAX_PATTERNS + " (use wildcards such as build.> instead)");
+      throw new InvalidRequestException(
+          "patterns",
+          "patterns: "
+              + patterns.size()
+              + " given; the limit is "
+              + MAX_PATTERNS
+              + " (use wildcards such as build.> instead)");
     }
     List<Sub> subs = new ArrayList<>();
     for (int i = 0; i < patterns.size(); i++) {
       subs.add(new Sub(TopicPattern.parse("patterns[" + i + "]", patterns.get(i)), 0));
     }
-    int n = EventChecks.range("max", max, 1, MAX_EVENTS);
-    long wait = EventChecks.notNegative("waitMs", waitMs);
+    int n = Rules.range("max", max, 1, MAX_EVENTS);
+    long wait = Rules.notNegative("waitMs", waitMs);
     Filter filter = Filter.of(null, subs);
     long from = afterSeq;
     if (afterSeq < 0) {
       int last = afterSeq < -n ? n : (int) -afterSeq;
       long[] latest = new long[1];
-      List<Event> newest = store.read(tx -> {
-        latest[0] = events.latestSeq(tx);
-        return scanBack(tx, latest[0], filter, last);
-      });
+      List<Event> newest =
+          store.read(
+              tx -> {
+                latest[0] = events.latestSeq(tx);
+                return scanBack(tx, latest[0], filter, last);
+              });
       if (!newest.isEmpty()) {
         return newest;
       }
       from = latest[0];
     }
     long after = from;
-    return waitFor(wait, () -> store.read(tx -> scan(tx, after, filter, n)),
-        found -> !found.isEmpty());
+    return waitFor(
+        wait, () -> store.read(tx -> scan(tx, after, filter, n)), found -> !found.isEmpty());
   }
 
   /**
-   * An agent's unacknowledged events, oldest first: those after its cursor on its subscriptions
-   * and its own topic. An unknown agent gets {@code known = false} at once, never an error.
+   * An agent's unacknowledged events, oldest first: those after its cursor on its subscriptions and
+   * its own topic. An unknown agent gets {@code known = false} at once, never an error.
    */
   public EventInbox inbox(String agent, int max, long waitMs) {
-    String a = EventChecks.agentName("agent", agent);
-    int n = EventChecks.range("max", max, 1, MAX_EVENTS);
-    long wait = EventChecks.notNegative("waitMs", waitMs);
-    return waitFor(wait, () -> store.read(tx -> readInbox(tx, a, n)),
+    String a = Rules.name("agent", agent);
+    int n = Rules.range("max", max, 1, MAX_EVENTS);
+    long wait = Rules.notNegative("waitMs", waitMs);
+    return waitFor(
+        wait,
+        () -> store.read(tx -> readInbox(tx, a, n)),
         box -> !box.known() || !box.events().isEmpty());
   }
 
@@ -374,28 +427,36 @@ public final class Events {
     List<SubscriptionRow> rows = events.subscriptionsOf(tx, agent);
     Filter filter = Filter.of(TopicPattern.directTopic(agent), subs(rows));
     List<Event> found = scan(tx, cursor, filter, max);
-    return new EventInbox(agent, true, cursor,
-        rows.stream().map(SubscriptionRow::pattern).toList(), found);
+    return new EventInbox(
+        agent, true, cursor, rows.stream().map(SubscriptionRow::pattern).toList(), found);
   }
 
   /**
-   * Acknowledges everything up to {@code seq}: the cursor moves there, never back. A seq beyond
-   * the newest event is refused. Acknowledging is a sign of life, like subscribing.
+   * Acknowledges everything up to {@code seq}: the cursor moves there, never back. A seq beyond the
+   * newest event is refused. Acknowledging is a sign of life, like subscribing.
    */
   public long ack(String agent, long seq) {
-    String a = EventChecks.agentName("agent", agent);
-    EventChecks.notNegative("seq", seq);
+    String a = Rules.name("agent", agent);
+    Rules.notNegative("seq", seq);
     long now = clock.millis();
     String newId = engine.ids().next();
-    return store.writer().execute(tx -> {
-      long latest = events.latestSeq(tx);
-      if (seq > latest) {
-        throw new InvalidRequestException("seq", "seq " + seq + " is beyond the newest event ("
-            + latest + "); acknowledge only events you have been given");
-      }
-      engine.agents().touch(tx, newId, a, now);
-      return events.ack(tx, a, seq);
-    });
+    return store
+        .writer()
+        .execute(
+            tx -> {
+              long latest = events.latestSeq(tx);
+              if (seq > latest) {
+                throw new InvalidRequestException(
+                    "seq",
+                    "seq "
+                        + seq
+                        + " is beyond the newest event ("
+                        + latest
+                        + "); acknowledge only events you have been given");
+              }
+              engine.agents().touch(tx, newId, a, now);
+              return events.ack(tx, a, seq);
+            });
   }
 
   private static List<Sub> subs(List<SubscriptionRow> rows) {
@@ -453,12 +514,12 @@ public final class Events {
 
   /**
    * Runs {@code check} until it has what the caller wants, the wait is over, the daemon stops or
-   * the thread is interrupted; a publish wakes it. It also re-reads every poll interval, for
-   * events another process may have written to a shared store.
+   * the thread is interrupted; a publish wakes it. It also re-reads every poll interval, for events
+   * another process may have written to a shared store.
    */
   private <T> T waitFor(long waitMs, Supplier<T> check, Predicate<T> enough) {
-    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(waitMs,
-        MAX_WAIT_MS));
+    long deadline =
+        System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(waitMs, MAX_WAIT_MS));
     long pollMs = Math.max(1, engine.config().pollInterval().toMillis());
     long seen = published.generation(); // before the read: a publish after it is not missed
     T result = check.get();
@@ -516,8 +577,8 @@ public final class Events {
       long aliveAfter = now - engine.config().offlineAfter().toMillis();
       long fromCreatedAt = pruneFromCreatedAt;
       long fromSeq = pruneFromSeq;
-      PruneResult r = store.writer().execute(
-          tx -> pruneBatch(tx, cutoff, aliveAfter, fromCreatedAt, fromSeq));
+      PruneResult r =
+          store.writer().execute(tx -> pruneBatch(tx, cutoff, aliveAfter, fromCreatedAt, fromSeq));
       if (r.scanned() == PRUNE_BATCH) {
         pruneFromCreatedAt = r.lastCreatedAt(); // more to look at: go on next round
         pruneFromSeq = r.lastSeq();
@@ -535,8 +596,8 @@ public final class Events {
   }
 
   /** One batch, inside the writer, so no ack or subscription changes under the decision. */
-  private PruneResult pruneBatch(Tx tx, long cutoff, long aliveAfter, long fromCreatedAt,
-      long fromSeq) throws SQLException {
+  private PruneResult pruneBatch(
+      Tx tx, long cutoff, long aliveAfter, long fromCreatedAt, long fromSeq) throws SQLException {
     long latest = events.latestSeq(tx);
     List<Candidate> old =
         events.pruneCandidates(tx, cutoff, fromCreatedAt, fromSeq, latest, PRUNE_BATCH);
@@ -558,12 +619,14 @@ public final class Events {
     Map<String, List<ReaderRow>> byAgent = new LinkedHashMap<>();
     rows.forEach(r -> byAgent.computeIfAbsent(r.agent(), k -> new ArrayList<>()).add(r));
     List<Reader> out = new ArrayList<>();
-    byAgent.forEach((agent, list) -> {
-      List<Sub> subs = new ArrayList<>();
-      list.forEach(r -> subs.add(new Sub(TopicPattern.parse("pattern", r.pattern()),
-          r.sinceSeq())));
-      out.add(new Reader(list.get(0).cursor(), Filter.of(TopicPattern.directTopic(agent), subs)));
-    });
+    byAgent.forEach(
+        (agent, list) -> {
+          List<Sub> subs = new ArrayList<>();
+          list.forEach(
+              r -> subs.add(new Sub(TopicPattern.parse("pattern", r.pattern()), r.sinceSeq())));
+          out.add(
+              new Reader(list.get(0).cursor(), Filter.of(TopicPattern.directTopic(agent), subs)));
+        });
     return out;
   }
 
@@ -585,10 +648,13 @@ public final class Events {
         store.read(tx -> events.rulesPending(tx, now - RULES_RETRY_AFTER_MS, 100));
     for (Event e : pending) {
       if (applyRules(e)) {
-        store.writer().execute(tx -> {
-          events.rulesDone(tx, e.seq());
-          return null;
-        });
+        store
+            .writer()
+            .execute(
+                tx -> {
+                  events.rulesDone(tx, e.seq());
+                  return null;
+                });
       }
     }
   }

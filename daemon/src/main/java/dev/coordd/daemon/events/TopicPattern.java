@@ -1,15 +1,15 @@
 package dev.coordd.daemon.events;
 
 import dev.coordd.api.InvalidRequestException;
+import dev.coordd.daemon.spec.Rules;
 import java.util.regex.Pattern;
 
 /**
  * Topics and the patterns that match them. A topic is dot-separated segments of letters, digits,
  * {@code _} and {@code -}, 1–200 characters ({@code build.done}). A pattern is a topic whose
- * segments may also be {@code *} (exactly one segment) or, as the last segment only, {@code >}
- * (one or more segments): {@code build.*} matches {@code build.done} but not {@code
- * build.x.done}; {@code repo.>} matches both {@code repo.a} and {@code repo.a.b} but not {@code
- * repo}.
+ * segments may also be {@code *} (exactly one segment) or, as the last segment only, {@code >} (one
+ * or more segments): {@code build.*} matches {@code build.done} but not {@code build.x.done};
+ * {@code repo.>} matches both {@code repo.a} and {@code repo.a.b} but not {@code repo}.
  *
  * <p>An agent's own topic {@code agent.<name>} is always a valid topic and literal pattern, for
  * every valid agent name (names may hold {@code . @ :}), so a direct message reaches any agent.
@@ -18,13 +18,19 @@ import java.util.regex.Pattern;
  */
 public final class TopicPattern {
   public static final int MAX_LENGTH = 200;
+
   /** The prefix of an agent's own topic. */
   public static final String DIRECT_PREFIX = "agent.";
 
-  static final String TOPIC_FORM = "dot-separated segments of letters, digits, _ and -"
-      + " (e.g. build.done), 1-" + MAX_LENGTH + " characters";
-  static final String PATTERN_FORM = TOPIC_FORM + ", where a segment may be * (exactly one"
-      + " segment) and the last may be > (one or more segments), e.g. build.* or repo.>";
+  static final String TOPIC_FORM =
+      "dot-separated segments of letters, digits, _ and -"
+          + " (e.g. build.done), 1-"
+          + MAX_LENGTH
+          + " characters";
+  static final String PATTERN_FORM =
+      TOPIC_FORM
+          + ", where a segment may be * (exactly one"
+          + " segment) and the last may be > (one or more segments), e.g. build.* or repo.>";
 
   private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9_-]+");
 
@@ -46,8 +52,16 @@ public final class TopicPattern {
   public static TopicPattern parse(String field, String pattern) {
     String problem = problem(pattern, true);
     if (problem != null) {
-      throw new InvalidRequestException(field, field + " " + show(pattern) + " is not a valid"
-          + " topic pattern: " + problem + "; use " + PATTERN_FORM);
+      throw new InvalidRequestException(
+          field,
+          field
+              + " "
+              + show(pattern)
+              + " is not a valid"
+              + " topic pattern: "
+              + problem
+              + "; use "
+              + PATTERN_FORM);
     }
     return new TopicPattern(pattern, split(pattern));
   }
@@ -60,8 +74,16 @@ public final class TopicPattern {
   public static String checkTopic(String field, String topic) {
     String problem = problem(topic, false);
     if (problem != null) {
-      throw new InvalidRequestException(field, field + " " + show(topic) + " is not a valid"
-          + " topic: " + problem + "; use " + TOPIC_FORM);
+      throw new InvalidRequestException(
+          field,
+          field
+              + " "
+              + show(topic)
+              + " is not a valid"
+              + " topic: "
+              + problem
+              + "; use "
+              + TOPIC_FORM);
     }
     return topic;
   }
@@ -167,9 +189,11 @@ public final class TopicPattern {
     for (int i = 0; i < parts.length; i++) {
       String s = parts[i];
       if (s.isEmpty()) {
-        return parts.length == 1 ? "it is empty"
-            : i == 0 ? "it starts with a dot"
-            : i == parts.length - 1 ? "it ends with a dot" : "it has an empty segment (..)";
+        return parts.length == 1
+            ? "it is empty"
+            : i == 0
+                ? "it starts with a dot"
+                : i == parts.length - 1 ? "it ends with a dot" : "it has an empty segment (..)";
       }
       if (s.equals("*") || s.equals(">")) {
         if (!pattern) {
@@ -189,19 +213,25 @@ public final class TopicPattern {
 
   /** {@code agent.<valid agent name>}: an agent's own topic, whatever its name holds. */
   private static boolean isDirect(String value) {
-    return value.startsWith(DIRECT_PREFIX)
-        && EventChecks.isAgentName(value.substring(DIRECT_PREFIX.length()));
+    return value.startsWith(DIRECT_PREFIX) && Rules.isName(value.substring(DIRECT_PREFIX.length()));
   }
 
   private static String forbidden(String segment, boolean pattern) {
     for (int i = 0; i < segment.length(); i++) {
       char c = segment.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-          || c == '_' || c == '-';
+      boolean ok =
+          (c >= 'a' && c <= 'z')
+              || (c >= 'A' && c <= 'Z')
+              || (c >= '0' && c <= '9')
+              || c == '_'
+              || c == '-';
       if (!ok) {
-        String what = c == ' ' ? "a space" : Character.isISOControl(c)
-            ? String.format("the control character U+%04X", (int) c)
-            : "'" + c + "'";
+        String what =
+            c == ' '
+                ? "a space"
+                : Character.isISOControl(c)
+                    ? String.format("the control character U+%04X", (int) c)
+                    : "'" + c + "'";
         if (pattern && (c == '*' || c == '>')) {
           return what + " inside a segment (a wildcard must be a whole segment)";
         }

@@ -9,7 +9,9 @@ public final class AwaitExternal extends Exception {
   private final String waitingFor;
   private final long untilMillis;
 
-  /** @param waitingFor what the task waits for, as {@code kind:id} (e.g. {@code invocation:…}) */
+  /**
+   * @param waitingFor what the task waits for, as {@code kind:id} (e.g. {@code invocation:…})
+   */
   public AwaitExternal(String waitingFor, long untilMillis) {
     super("waiting for " + waitingFor, null, false, false);
     this.waitingFor = waitingFor;

@@ -6,13 +6,13 @@ import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
 import dev.coordd.api.InvalidRequestException;
+import dev.coordd.daemon.spec.Rules;
 import dev.coordd.internal.Json;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Pattern;
 
 /**
  * Task types this daemon runs itself, with each handler's compiled data schema. Handlers may be
@@ -20,7 +20,6 @@ import java.util.regex.Pattern;
  * Thread-safe.
  */
 public final class HandlerRegistry {
-  public static final Pattern TYPE = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}");
   private static final JsonSchemaFactory SCHEMAS =
       JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);
 
@@ -30,9 +29,9 @@ public final class HandlerRegistry {
   private volatile String typesJson = "[]";
 
   public void register(String type, TaskHandler handler) {
-    if (type == null || !TYPE.matcher(type).matches()) {
+    if (!Rules.isName(type)) {
       throw new IllegalArgumentException(
-          "task type '" + type + "' must match " + TYPE.pattern());
+          "task type '" + type + "' is not a valid name: " + Rules.NAME_RULE);
     }
     JsonNode schema = handler.dataSchema();
     JsonSchema compiled = schema == null ? null : SCHEMAS.getSchema(schema);
@@ -72,8 +71,7 @@ public final class HandlerRegistry {
       e.handler().checkData(data);
       return;
     }
-    List<String> messages =
-        problems.stream().map(HandlerRegistry::describe).sorted().toList();
+    List<String> messages = problems.stream().map(HandlerRegistry::describe).sorted().toList();
     String first = problems.iterator().next().getInstanceLocation().toString();
     throw new InvalidRequestException(
         fieldOf(first),

@@ -2,8 +2,7 @@ package dev.coordd.daemon.handler;
 
 /**
  * A handler's way of failing an attempt with a named kind. A {@linkplain #permanent() permanent}
- * failure ends the task at once: retrying cannot help (a path outside the sandbox, a missing
- * file).
+ * failure ends the task at once: retrying cannot help (a path outside the sandbox, a missing file).
  */
 public class TaskFailure extends Exception {
   private final String kind;

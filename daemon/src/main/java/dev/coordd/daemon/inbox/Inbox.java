@@ -2,31 +2,25 @@ package dev.coordd.daemon.inbox;
 
 import static java.nio.file.StandardWatchEventKinds.ENTRY_CREATE;
 
-import dev.coordd.api.CoordinationService;
 import dev.coordd.api.CoorddException;
+import dev.coordd.api.CoordinationService;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.UnavailableException;
+import dev.coordd.daemon.fs.AtomicFiles;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -34,7 +28,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -54,9 +47,9 @@ import org.slf4j.LoggerFactory;
  * (accepted) or {@code rejected/} with a {@code .error} file next to it saying why. A file with no
  * {@code idempotencyKey} gets {@code "inbox:" + fileName}, so a crash between the create and the
  * move can never create the task twice when the file is seen again. The flip side: a file name is
- * used once; a program that reuses a name (rather than {@link #drop}'s unique names) for a new
- * task must give an idempotency key of its own. When the store is unavailable the file is left
- * where it is for a later scan.
+ * used once; a program that reuses a name (rather than {@link #drop}'s unique names) for a new task
+ * must give an idempotency key of its own. When the store is unavailable the file is left where it
+ * is for a later scan.
  *
  * <p>A {@link WatchService} on a virtual thread reacts to new names at once; a full rescan every
  * {@link #RESCAN_INTERVAL} (and on every watch event, overflow included) is the safety net, since
@@ -65,30 +58,43 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threading: {@link #scanOnce} may be called from any thread; scans are serialised by a lock, so
  * a file is handled by one scan at a time. {@link #start} and {@link #close} are meant for the
- * owner's lifecycle thread; close waits (bounded) for a scan in progress to finish its current file.
+ * owner's lifecycle thread; close waits (bounded) for a scan in progress to finish its current
+ * file.
  */
 public final class Inbox implements AutoCloseable {
   /** The folder under the home that programs drop task files into. */
   public static final String FOLDER = "inbox";
+
   public static final String DONE = "done";
   public static final String REJECTED = "rejected";
+
   /** Larger files are rejected without being read whole. */
   public static final long MAX_FILE_BYTES = 2L * 1024 * 1024;
+
   /** The safety-net rescan; the watcher normally reacts first. */
   static final Duration RESCAN_INTERVAL = Duration.ofSeconds(3);
+
   /**
    * A file that stops mid-JSON and was written this recently is left for a later scan rather than
    * rejected: a writer that ignored the rename protocol may still be writing it.
    */
   static final Duration SETTLE_TIME = Duration.ofSeconds(2);
+
   private static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
   private static final int MAX_KEY_LENGTH = 256;
   private static final String JSON = ".json";
   private static final Logger log = LoggerFactory.getLogger(Inbox.class);
+
   /** Last millisecond used in a {@link #drop} name: names from one process strictly increase. */
   private static final AtomicLong lastDropMillis = new AtomicLong();
 
-  private enum Outcome { INGESTED, REJECTED, LEFT, STORE_DOWN, GONE }
+  private enum Outcome {
+    INGESTED,
+    REJECTED,
+    LEFT,
+    STORE_DOWN,
+    GONE
+  }
 
   private final Path folder;
   private final Path done;
@@ -144,8 +150,11 @@ public final class Inbox implements AutoCloseable {
       }
       watcher = w;
     } catch (IOException | UnsupportedOperationException e) {
-      log.warn("cannot watch {} ({}); new task files are picked up by the rescan every {}",
-          folder, e.getMessage(), rescanInterval);
+      log.warn(
+          "cannot watch {} ({}); new task files are picked up by the rescan every {}",
+          folder,
+          e.getMessage(),
+          rescanInterval);
     }
     scanOnce();
     thread = Thread.ofVirtual().name("coordd-inbox").start(this::run);
@@ -172,7 +181,8 @@ public final class Inbox implements AutoCloseable {
       try {
         if (!t.join(CLOSE_WAIT)) {
           // Not interrupted: an interrupt would close the file channel of the file being read.
-          log.warn("the inbox thread is still busy after {}; it stops after its current file",
+          log.warn(
+              "the inbox thread is still busy after {}; it stops after its current file",
               CLOSE_WAIT);
         }
       } catch (InterruptedException e) {
@@ -223,8 +233,11 @@ public final class Inbox implements AutoCloseable {
             ensureFolders();
             key = folder.register(w, ENTRY_CREATE);
           } catch (IOException | CoorddException e) {
-            log.warn("cannot watch {} ({}); falling back to a rescan every {}", folder,
-                e.getMessage(), rescanInterval);
+            log.warn(
+                "cannot watch {} ({}); falling back to a rescan every {}",
+                folder,
+                e.getMessage(),
+                rescanInterval);
             watcher = null;
             closeQuietly(w);
             w = null;
@@ -271,10 +284,13 @@ public final class Inbox implements AutoCloseable {
   /** {@code *.json} entries, name order; temp names and dotfiles are someone's work in progress. */
   private List<Path> candidates() {
     List<Path> files = new ArrayList<>();
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder, p -> {
-      String name = p.getFileName().toString();
-      return name.endsWith(JSON) && name.length() > JSON.length() && !name.startsWith(".");
-    })) {
+    try (DirectoryStream<Path> entries =
+        Files.newDirectoryStream(
+            folder,
+            p -> {
+              String name = p.getFileName().toString();
+              return name.endsWith(JSON) && name.length() > JSON.length() && !name.startsWith(".");
+            })) {
       entries.forEach(files::add);
     } catch (IOException e) {
       throw new CoorddException("inbox", "cannot list " + folder + ": " + e.getMessage(), e);
@@ -294,8 +310,10 @@ public final class Inbox implements AutoCloseable {
       }
       if (!attrs.isRegularFile()) {
         // Never opened: reading a FIFO would block the inbox, a link could point anywhere.
-        return reject(file, "it is not a regular file (a symbolic link, pipe or device);"
-            + " write the task file itself into the inbox");
+        return reject(
+            file,
+            "it is not a regular file (a symbolic link, pipe or device);"
+                + " write the task file itself into the inbox");
       }
       request = TaskFile.parse(read(file));
     } catch (NoSuchFileException e) {
@@ -327,15 +345,23 @@ public final class Inbox implements AutoCloseable {
       return reject(file, "the daemon failed to create the task: " + e);
     }
     try {
-      Path target = move(file, freeName(done, name, false));
-      log.info("inbox: {} -> task {} (type {}), moved to {}", name, task.id(), task.type(),
+      Path target = AtomicFiles.move(file, freeName(done, name, false));
+      log.info(
+          "inbox: {} -> task {} (type {}), moved to {}",
+          name,
+          task.id(),
+          task.type(),
           folder.relativize(target));
       return Outcome.INGESTED;
     } catch (NoSuchFileException e) {
       return Outcome.GONE;
     } catch (IOException e) {
       // The task exists; the next scan finds it again by its idempotency key and retries the move.
-      log.warn("inbox: {} became task {} but cannot be moved to {}: {}", name, task.id(), done,
+      log.warn(
+          "inbox: {} became task {} but cannot be moved to {}: {}",
+          name,
+          task.id(),
+          done,
           e.toString());
       return Outcome.LEFT;
     }
@@ -345,15 +371,24 @@ public final class Inbox implements AutoCloseable {
   private Outcome reject(Path file, String reason) {
     String name = file.getFileName().toString();
     String why = TaskFile.oneLine(reason);
-    String text = "Rejected " + name + ": " + why + (why.endsWith(".") ? "" : ".")
-        + " Nothing was created. Fix the file and move it back into the inbox to try again.\n";
+    String text =
+        "Rejected "
+            + name
+            + ": "
+            + why
+            + (why.endsWith(".") ? "" : ".")
+            + " Nothing was created. Fix the file and move it back into the inbox to try again.\n";
     Path target;
     try {
-      target = move(file, freeName(rejected, name, true));
+      target = AtomicFiles.move(file, freeName(rejected, name, true));
     } catch (NoSuchFileException e) {
       return Outcome.GONE;
     } catch (IOException e) {
-      log.warn("inbox: {} is invalid ({}) but cannot be moved to {}: {}", name, reason, rejected,
+      log.warn(
+          "inbox: {} is invalid ({}) but cannot be moved to {}: {}",
+          name,
+          reason,
+          rejected,
           e.toString());
       return Outcome.LEFT;
     }
@@ -373,9 +408,15 @@ public final class Inbox implements AutoCloseable {
       byte[] bytes = in.readNBytes((int) MAX_FILE_BYTES + 1);
       if (bytes.length > MAX_FILE_BYTES) {
         long size = Files.size(file);
-        throw new InvalidRequestException(null, "the file is "
-            + (size > MAX_FILE_BYTES ? size + " bytes" : "larger than " + MAX_FILE_BYTES + " bytes")
-            + "; the limit for an inbox file is " + MAX_FILE_BYTES + " bytes (2 MiB)");
+        throw new InvalidRequestException(
+            null,
+            "the file is "
+                + (size > MAX_FILE_BYTES
+                    ? size + " bytes"
+                    : "larger than " + MAX_FILE_BYTES + " bytes")
+                + "; the limit for an inbox file is "
+                + MAX_FILE_BYTES
+                + " bytes (2 MiB)");
       }
       return bytes;
     }
@@ -383,8 +424,9 @@ public final class Inbox implements AutoCloseable {
 
   private static boolean recentlyModified(Path file) {
     try {
-      long age = System.currentTimeMillis()
-          - Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
+      long age =
+          System.currentTimeMillis()
+              - Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis();
       return age < SETTLE_TIME.toMillis();
     } catch (IOException e) {
       return false;
@@ -398,8 +440,8 @@ public final class Inbox implements AutoCloseable {
       return key;
     }
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256")
-          .digest(fileName.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(fileName.getBytes(StandardCharsets.UTF_8));
       return "inbox:sha256:" + HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
@@ -423,16 +465,8 @@ public final class Inbox implements AutoCloseable {
   private static boolean taken(Path p, boolean withError) {
     return Files.exists(p, LinkOption.NOFOLLOW_LINKS)
         || (withError
-            && Files.exists(p.resolveSibling(p.getFileName() + ".error"), LinkOption.NOFOLLOW_LINKS));
-  }
-
-  private static Path move(Path from, Path to) throws IOException {
-    try {
-      return Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-    } catch (AtomicMoveNotSupportedException e) {
-      // done/ on another file system (a symlinked folder): a copy is fine, the create is idempotent.
-      return Files.move(from, to);
-    }
+            && Files.exists(
+                p.resolveSibling(p.getFileName() + ".error"), LinkOption.NOFOLLOW_LINKS));
   }
 
   private void ensureFolders() {
@@ -459,33 +493,21 @@ public final class Inbox implements AutoCloseable {
     }
     byte[] content = TaskFile.write(task);
     if (content.length > MAX_FILE_BYTES) {
-      throw new InvalidRequestException("data", "the task file would be " + content.length
-          + " bytes; the limit for an inbox file is " + MAX_FILE_BYTES + " bytes (2 MiB)");
+      throw new InvalidRequestException(
+          "data",
+          "the task file would be "
+              + content.length
+              + " bytes; the limit for an inbox file is "
+              + MAX_FILE_BYTES
+              + " bytes (2 MiB)");
     }
     Path dir = home.resolve(FOLDER);
     createFolder(dir);
-    Path tmp = dir.resolve("." + UUID.randomUUID() + ".tmp");
+    Path target = dir.resolve(dropName());
     try {
-      try (FileChannel ch = posix(dir)
-          ? FileChannel.open(tmp, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
-                  PosixFilePermissions.fromString("rw-------")))
-          : FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        ByteBuffer buffer = ByteBuffer.wrap(content);
-        while (buffer.hasRemaining()) {
-          ch.write(buffer);
-        }
-        ch.force(true); // the content is on disk before the name that makes it visible
-      }
-      Path target = Files.move(tmp, dir.resolve(dropName()), StandardCopyOption.ATOMIC_MOVE);
-      syncFolder(dir);
+      AtomicFiles.write(target, content);
       return target;
     } catch (IOException e) {
-      try {
-        Files.deleteIfExists(tmp);
-      } catch (IOException ignored) {
-        // the temp name is ignored by the inbox anyway
-      }
       throw new CoorddException("inbox", "cannot write a task file into " + dir + ": " + e, e);
     }
   }
@@ -494,38 +516,17 @@ public final class Inbox implements AutoCloseable {
   private static String dropName() {
     long now = System.currentTimeMillis();
     long millis = lastDropMillis.updateAndGet(prev -> Math.max(prev + 1, now));
-    return String.format("%013d-%s%s", millis,
-        HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()), JSON);
-  }
-
-  /** Makes the rename durable; not every platform can open a directory, hence best effort. */
-  private static void syncFolder(Path dir) {
-    try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-      ch.force(true);
-    } catch (IOException | RuntimeException e) {
-      log.debug("cannot fsync {}: {}", dir, e.toString());
-    }
+    return String.format(
+        "%013d-%s%s",
+        millis, HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()), JSON);
   }
 
   /** Creates the folder (and missing parents) with mode 0700: task files are the owner's only. */
   private static void createFolder(Path dir) {
-    if (Files.isDirectory(dir)) {
-      return;
-    }
     try {
-      if (posix(dir)) {
-        FileAttribute<?> owner = PosixFilePermissions.asFileAttribute(
-            PosixFilePermissions.fromString("rwx------"));
-        Files.createDirectories(dir, owner);
-      } else {
-        Files.createDirectories(dir);
-      }
+      AtomicFiles.privateDirectory(dir);
     } catch (IOException e) {
       throw new CoorddException("inbox", "cannot create " + dir + ": " + e, e);
     }
-  }
-
-  private static boolean posix(Path p) {
-    return p.getFileSystem().supportedFileAttributeViews().contains("posix");
   }
 }

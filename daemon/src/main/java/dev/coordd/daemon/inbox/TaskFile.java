@@ -20,10 +20,10 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The inbox file format: one JSON object with the fields of {@link NewTask}, times either as
- * {@code delayMs}/{@code timeoutMs} (integers) or {@code delay}/{@code timeout} (duration text,
- * see {@link Durations}). Kept apart from {@link Inbox} so the format is read and written in one
- * place: what {@link #write} produces, {@link #parse} reads back unchanged.
+ * The inbox file format: one JSON object with the fields of {@link NewTask}, times either as {@code
+ * delayMs}/{@code timeoutMs} (integers) or {@code delay}/{@code timeout} (duration text, see {@link
+ * Durations}). Kept apart from {@link Inbox} so the format is read and written in one place: what
+ * {@link #write} produces, {@link #parse} reads back unchanged.
  *
  * <p>The parser is strict on purpose. A file is written by a program nobody is watching; a typo in
  * a field name ({@code assignedto}) silently dropped would create a task that does something other
@@ -32,18 +32,45 @@ import java.util.Set;
  * door alike. Stateless and thread-safe.
  */
 final class TaskFile {
-  static final Set<String> FIELDS = Set.of(
-      "type", "description", "data", "assignedTo", "priority", "maxAttempts", "idempotencyKey",
-      "createdBy", "delayMs", "timeoutMs", "delay", "timeout", "dependsOn");
+  static final Set<String> FIELDS =
+      Set.of(
+          "type",
+          "description",
+          "data",
+          "assignedTo",
+          "priority",
+          "maxAttempts",
+          "idempotencyKey",
+          "createdBy",
+          "delayMs",
+          "timeoutMs",
+          "delay",
+          "timeout",
+          "dependsOn");
+
   /** The fields in the order the error message lists them. */
-  private static final List<String> FIELD_ORDER = List.of(
-      "type", "description", "data", "assignedTo", "priority", "delayMs", "delay", "maxAttempts",
-      "timeoutMs", "timeout", "idempotencyKey", "createdBy", "dependsOn");
+  private static final List<String> FIELD_ORDER =
+      List.of(
+          "type",
+          "description",
+          "data",
+          "assignedTo",
+          "priority",
+          "delayMs",
+          "delay",
+          "maxAttempts",
+          "timeoutMs",
+          "timeout",
+          "idempotencyKey",
+          "createdBy",
+          "dependsOn");
 
   // Trailing garbage after the object and repeated keys are errors, not "last one wins".
-  private static final ObjectReader READER = Json.MAPPER.reader()
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-      .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+  private static final ObjectReader READER =
+      Json.MAPPER
+          .reader()
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private TaskFile() {}
 
@@ -77,12 +104,14 @@ final class TaskFile {
       throw new SyntaxException("not valid JSON: " + e.getMessage(), false);
     }
     if (root == null || root.isMissingNode()) {
-      throw new SyntaxException("the file is empty; expected a JSON object like"
-          + " {\"type\": \"review\", \"assignedTo\": \"alice\"}", true);
+      throw new SyntaxException(
+          "the file is empty; expected a JSON object like"
+              + " {\"type\": \"review\", \"assignedTo\": \"alice\"}",
+          true);
     }
     if (!root.isObject()) {
-      throw new InvalidRequestException(null, "expected a JSON object with the task's fields, got "
-          + kind(root));
+      throw new InvalidRequestException(
+          null, "expected a JSON object with the task's fields, got " + kind(root));
     }
     List<String> unknown = new ArrayList<>();
     for (Map.Entry<String, JsonNode> e : root.properties()) {
@@ -91,10 +120,13 @@ final class TaskFile {
       }
     }
     if (!unknown.isEmpty()) {
-      throw new InvalidRequestException(unknown.get(0), (unknown.size() == 1
-          ? "unknown field '" + unknown.get(0) + "'"
-          : "unknown fields '" + String.join("', '", unknown) + "'")
-          + "; a task file may have: " + String.join(", ", FIELD_ORDER));
+      throw new InvalidRequestException(
+          unknown.get(0),
+          (unknown.size() == 1
+                  ? "unknown field '" + unknown.get(0) + "'"
+                  : "unknown fields '" + String.join("', '", unknown) + "'")
+              + "; a task file may have: "
+              + String.join(", ", FIELD_ORDER));
     }
     return new NewTask(
         text(root, "type"),
@@ -170,9 +202,10 @@ final class TaskFile {
 
   private static String syntaxMessage(JsonProcessingException e) {
     JsonLocation at = e.getLocation();
-    String where = at == null || at.getLineNr() < 1
-        ? ""
-        : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    String where =
+        at == null || at.getLineNr() < 1
+            ? ""
+            : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     // Jackson's messages may span lines; the error file is one paragraph.
     return "not valid JSON" + where + ": " + oneLine(e.getOriginalMessage());
   }
@@ -209,8 +242,8 @@ final class TaskFile {
       return null;
     }
     if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw new InvalidRequestException(field, field + " must be a whole number, got "
-          + kind(v) + " " + v);
+      throw new InvalidRequestException(
+          field, field + " must be a whole number, got " + kind(v) + " " + v);
     }
     return v.intValue();
   }
@@ -222,13 +255,14 @@ final class TaskFile {
     boolean hasMs = ms != null && !ms.isNull();
     boolean hasText = text != null && !text.isNull();
     if (hasMs && hasText) {
-      throw new InvalidRequestException(textField, "give either " + msField + " or " + textField
-          + ", not both");
+      throw new InvalidRequestException(
+          textField, "give either " + msField + " or " + textField + ", not both");
     }
     if (hasMs) {
       if (!ms.isIntegralNumber() || !ms.canConvertToLong()) {
-        throw new InvalidRequestException(msField, msField
-            + " must be a whole number of milliseconds, got " + kind(ms) + " " + ms);
+        throw new InvalidRequestException(
+            msField,
+            msField + " must be a whole number of milliseconds, got " + kind(ms) + " " + ms);
       }
       return ms.longValue();
     }
@@ -236,9 +270,16 @@ final class TaskFile {
       return null;
     }
     if (!text.isTextual()) {
-      throw new InvalidRequestException(textField, textField
-          + " must be a duration string like \"5s\" or \"1m30s\", got " + kind(text) + " " + text
-          + " (use " + msField + " for a number of milliseconds)");
+      throw new InvalidRequestException(
+          textField,
+          textField
+              + " must be a duration string like \"5s\" or \"1m30s\", got "
+              + kind(text)
+              + " "
+              + text
+              + " (use "
+              + msField
+              + " for a number of milliseconds)");
     }
     Duration d;
     try {
@@ -248,14 +289,18 @@ final class TaskFile {
     }
     // Checked here, not only by the service, so the message names the field the file used.
     if (d.isNegative() || (positive && d.isZero())) {
-      throw new InvalidRequestException(textField, textField + " must be "
-          + (positive ? "positive" : "zero or more") + ", got " + text.textValue());
+      throw new InvalidRequestException(
+          textField,
+          textField
+              + " must be "
+              + (positive ? "positive" : "zero or more")
+              + ", got "
+              + text.textValue());
     }
     try {
       return d.toMillis();
     } catch (ArithmeticException e) {
-      throw new InvalidRequestException(textField, textField + " is too long: "
-          + text.textValue());
+      throw new InvalidRequestException(textField, textField + " is too long: " + text.textValue());
     }
   }
 

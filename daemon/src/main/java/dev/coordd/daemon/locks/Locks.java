@@ -6,6 +6,7 @@ import dev.coordd.api.Lock;
 import dev.coordd.api.NotFoundException;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.engine.Signal;
+import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.LockStore;
 import dev.coordd.daemon.store.Store;
 import java.time.Clock;
@@ -15,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,10 +28,10 @@ import org.slf4j.LoggerFactory;
  * staleAfter}, or signed off). Dead leases are deleted by every acquire (inside the same writer
  * operation, before the conflict check) and by the housekeeping sweep {@link #expire()}.
  *
- * <p>Conflicts are decided against <em>other</em> holders only: an exclusive request conflicts
- * with any overlapping lease, a shared one with an overlapping exclusive lease. Which resources
- * overlap (equal names, globs) is {@link Globs}'s rule. The same holder acquiring again renews its
- * lease to run {@code ttl} from now, switching mode when the new mode conflicts with nobody.
+ * <p>Conflicts are decided against <em>other</em> holders only: an exclusive request conflicts with
+ * any overlapping lease, a shared one with an overlapping exclusive lease. Which resources overlap
+ * (equal names, globs) is {@link Globs}'s rule. The same holder acquiring again renews its lease to
+ * run {@code ttl} from now, switching mode when the new mode conflicts with nobody.
  *
  * <p>A refused acquire may wait: it retries whenever a lease goes away (release, the sweep, a
  * downgrade to shared, dead leases purged by someone's acquire) and at least every poll interval
@@ -44,7 +44,6 @@ public final class Locks {
 
   static final int MAX_RESOURCE = 500;
   private static final long MAX_WAIT_MS = Duration.ofDays(3650).toMillis();
-  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}");
   private static final Logger log = LoggerFactory.getLogger(Locks.class);
 
   private final Engine engine;
@@ -53,6 +52,7 @@ public final class Locks {
   private final LockStore locks;
   private final long staleAfterMs;
   private final long pollMs;
+
   /** Moves whenever a lease goes away or is downgraded: a waiter may now get its lock. */
   private final Signal freed = new Signal();
 
@@ -77,8 +77,8 @@ public final class Locks {
     String res = resource(resource);
     String name = agent(agent);
     if (ttlMs <= 0 || ttlMs > MAX_TTL_MS) {
-      throw new InvalidRequestException("ttlMs", "ttlMs must be positive and at most "
-          + MAX_TTL_MS + " (7 days), got " + ttlMs);
+      throw new InvalidRequestException(
+          "ttlMs", "ttlMs must be positive and at most " + MAX_TTL_MS + " (7 days), got " + ttlMs);
     }
     if (waitMs < 0) {
       throw new InvalidRequestException("waitMs", "waitMs must be zero or positive, got " + waitMs);
@@ -88,8 +88,8 @@ public final class Locks {
       try {
         Globs.compile(res);
       } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException("resource", "resource '" + res
-            + "' is not a valid glob: " + e.getMessage());
+        throw new InvalidRequestException(
+            "resource", "resource '" + res + "' is not a valid glob: " + e.getMessage());
       }
     }
     long started = System.nanoTime();
@@ -132,41 +132,47 @@ public final class Locks {
     String newId = engine.ids().next();
     // Returns rather than throws on a conflict: a throwing operation is rolled back, and the beat
     // and the purge must stay.
-    return store.writer().execute(tx -> {
-      engine.agents().touch(tx, newId, agent, now);
-      int purged = locks.purge(tx, now, cutoff);
-      List<Lock> conflicts = new ArrayList<>();
-      for (Lock other : locks.othersThan(tx, agent, resource, glob)) {
-        if ((!shared || !other.shared()) && Globs.overlap(resource, other.resource())) {
-          conflicts.add(other);
-        }
-      }
-      if (!conflicts.isEmpty()) {
-        return new Attempt(null, false, conflicts, purged > 0);
-      }
-      Lock before = locks.get(tx, resource, agent);
-      Lock lock = locks.upsert(tx, resource, agent, shared, now, now + ttlMs);
-      boolean downgraded = before != null && !before.shared() && shared;
-      return new Attempt(lock, before == null, List.of(), purged > 0 || downgraded);
-    });
+    return store
+        .writer()
+        .execute(
+            tx -> {
+              engine.agents().touch(tx, newId, agent, now);
+              int purged = locks.purge(tx, now, cutoff);
+              List<Lock> conflicts = new ArrayList<>();
+              for (Lock other : locks.othersThan(tx, agent, resource, glob)) {
+                if ((!shared || !other.shared()) && Globs.overlap(resource, other.resource())) {
+                  conflicts.add(other);
+                }
+              }
+              if (!conflicts.isEmpty()) {
+                return new Attempt(null, false, conflicts, purged > 0);
+              }
+              Lock before = locks.get(tx, resource, agent);
+              Lock lock = locks.upsert(tx, resource, agent, shared, now, now + ttlMs);
+              boolean downgraded = before != null && !before.shared() && shared;
+              return new Attempt(lock, before == null, List.of(), purged > 0 || downgraded);
+            });
   }
 
   /**
    * Ends {@code agent}'s lease on {@code resource} (expired ones too) and wakes waiters. Refused
-   * with a conflict naming the holders when the agent holds none on it; not found when nobody
-   * does.
+   * with a conflict naming the holders when the agent holds none on it; not found when nobody does.
    */
   public void release(String resource, String agent) {
     String res = resource(resource);
     String name = agent(agent);
     long now = clock.millis();
     long cutoff = now - staleAfterMs;
-    List<Lock> holders = store.writer().execute(tx -> {
-      if (locks.delete(tx, res, name)) {
-        return null;
-      }
-      return locks.holders(tx, res, now, cutoff);
-    });
+    List<Lock> holders =
+        store
+            .writer()
+            .execute(
+                tx -> {
+                  if (locks.delete(tx, res, name)) {
+                    return null;
+                  }
+                  return locks.holders(tx, res, now, cutoff);
+                });
     if (holders == null) {
       freed.signalAll();
       return;
@@ -174,7 +180,8 @@ public final class Locks {
     if (holders.isEmpty()) {
       throw new NotFoundException("nobody holds a lock on " + res);
     }
-    throw new ConflictException(name + " does not hold " + res + "; " + describe(res, holders, now));
+    throw new ConflictException(
+        name + " does not hold " + res + "; " + describe(res, holders, now));
   }
 
   /** Live leases, by resource then holder. */
@@ -194,8 +201,12 @@ public final class Locks {
     }
   }
 
-  private ConflictException refused(String resource, List<Lock> conflicts, long startedNanos,
-      boolean waited, boolean interrupted) {
+  private ConflictException refused(
+      String resource,
+      List<Lock> conflicts,
+      long startedNanos,
+      boolean waited,
+      boolean interrupted) {
     long now = clock.millis();
     StringBuilder msg = new StringBuilder();
     if (conflicts.isEmpty()) {
@@ -217,15 +228,26 @@ public final class Locks {
    * shared by C on src/** until … (…)".
    */
   static String describe(String resource, List<Lock> holders, long now) {
-    String parts = holders.stream()
-        .sorted(Comparator.comparing(Lock::holder).thenComparing(Lock::resource))
-        .map(l -> (l.shared() ? "shared" : "exclusively") + " by " + l.holder()
-            + (l.resource().equals(resource) ? "" : " on " + l.resource())
-            + " until " + Instant.ofEpochMilli(l.expiresAt())
-            + " (lease expires in " + span(l.expiresAt() - now) + ")")
-        .collect(Collectors.joining(", "));
+    String parts =
+        holders.stream()
+            .sorted(Comparator.comparing(Lock::holder).thenComparing(Lock::resource))
+            .map(
+                l ->
+                    (l.shared() ? "shared" : "exclusively")
+                        + " by "
+                        + l.holder()
+                        + (l.resource().equals(resource) ? "" : " on " + l.resource())
+                        + " until "
+                        + Instant.ofEpochMilli(l.expiresAt())
+                        + " (lease expires in "
+                        + span(l.expiresAt() - now)
+                        + ")")
+            .collect(Collectors.joining(", "));
     // A TTL is an upper bound: a holder that stops beating loses its leases sooner (stale).
-    return "resource " + resource + " is held " + parts
+    return "resource "
+        + resource
+        + " is held "
+        + parts
         + "; a holder that stops sending heartbeats loses its leases sooner";
   }
 
@@ -252,27 +274,26 @@ public final class Locks {
       throw new InvalidRequestException("resource", "resource is required");
     }
     if (resource.length() > MAX_RESOURCE) {
-      throw new InvalidRequestException("resource", "resource is " + resource.length()
-          + " characters; the limit is " + MAX_RESOURCE);
+      throw new InvalidRequestException(
+          "resource",
+          "resource is " + resource.length() + " characters; the limit is " + MAX_RESOURCE);
     }
     for (int i = 0; i < resource.length(); i++) {
       if (Character.isISOControl(resource.charAt(i))) {
-        throw new InvalidRequestException("resource", "resource must not contain control"
-            + " characters (found U+" + String.format("%04X", (int) resource.charAt(i))
-            + " at position " + i + ")");
+        throw new InvalidRequestException(
+            "resource",
+            "resource must not contain control"
+                + " characters (found U+"
+                + String.format("%04X", (int) resource.charAt(i))
+                + " at position "
+                + i
+                + ")");
       }
     }
     return resource;
   }
 
   private static String agent(String agent) {
-    if (agent == null || agent.isBlank()) {
-      throw new InvalidRequestException("agent", "agent is required");
-    }
-    if (!NAME.matcher(agent).matches()) {
-      throw new InvalidRequestException("agent", "agent '" + agent + "' is not a valid name:"
-          + " use 1-128 letters, digits and . _ @ : - (starting with a letter or digit)");
-    }
-    return agent;
+    return Rules.name("agent", agent);
   }
 }

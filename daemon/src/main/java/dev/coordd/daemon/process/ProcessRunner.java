@@ -21,15 +21,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs an argv (never through a shell) to completion or to a limit, the one place that knows how
- * to do so safely:
+ * Runs an argv (never through a shell) to completion or to a limit, the one place that knows how to
+ * do so safely:
  *
  * <ul>
- *   <li>stdout and stderr are drained on their own virtual threads, so neither pipe can fill up
- *       and block the program, and each keeps at most {@code maxOutputBytes} (the head of stdout,
- *       or its tail when asked; the tail of stderr, where the reason for a failure is);
- *   <li>a wall-clock timeout, and an idle timeout measured from the last byte seen on either
- *       stream (or from the start, before any);
+ *   <li>stdout and stderr are drained on their own virtual threads, so neither pipe can fill up and
+ *       block the program, and each keeps at most {@code maxOutputBytes} (the head of stdout, or
+ *       its tail when asked; the tail of stderr, where the reason for a failure is);
+ *   <li>a wall-clock timeout, and an idle timeout measured from the last byte seen on either stream
+ *       (or from the start, before any);
  *   <li>on either timeout, and when the calling thread is interrupted, the whole process tree is
  *       killed: descendants and root get SIGTERM, whatever is left after {@link #killGrace()} gets
  *       SIGKILL. A script's children would otherwise outlive the run and keep working.
@@ -74,8 +74,8 @@ public final class ProcessRunner {
    * @param timeout wall-clock limit, or null for none
    * @param idleTimeout limit on silence on both stdout and stderr, or null for none
    * @param maxOutputBytes cap on the bytes kept of stdout and, separately, of stderr
-   * @param keepStdoutTail keep the last {@code maxOutputBytes} of stdout rather than the first
-   *     (for line-oriented output whose last line matters most)
+   * @param keepStdoutTail keep the last {@code maxOutputBytes} of stdout rather than the first (for
+   *     line-oriented output whose last line matters most)
    */
   public record Spec(
       List<String> argv,
@@ -115,13 +115,13 @@ public final class ProcessRunner {
     }
 
     public Spec withStdin(byte[] bytes) {
-      return new Spec(argv, workingDirectory, bytes, timeout, idleTimeout, maxOutputBytes,
-          keepStdoutTail);
+      return new Spec(
+          argv, workingDirectory, bytes, timeout, idleTimeout, maxOutputBytes, keepStdoutTail);
     }
 
     public Spec withTimeout(Duration d) {
-      return new Spec(argv, workingDirectory, stdin, d, idleTimeout, maxOutputBytes,
-          keepStdoutTail);
+      return new Spec(
+          argv, workingDirectory, stdin, d, idleTimeout, maxOutputBytes, keepStdoutTail);
     }
 
     public Spec withIdleTimeout(Duration d) {
@@ -196,8 +196,17 @@ public final class ProcessRunner {
 
     @Override
     public String toString() {
-      return "Result[exitCode=" + exitCode + ", stdout=" + stdoutTotal + " bytes, stderr="
-          + stderrTotal + " bytes, timedOut=" + timedOut + ", duration=" + duration + "]";
+      return "Result[exitCode="
+          + exitCode
+          + ", stdout="
+          + stdoutTotal
+          + " bytes, stderr="
+          + stderrTotal
+          + " bytes, timedOut="
+          + timedOut
+          + ", duration="
+          + duration
+          + "]";
     }
   }
 
@@ -234,11 +243,16 @@ public final class ProcessRunner {
     try {
       AtomicLong lastOutput = new AtomicLong(started);
       Drain stdout =
-          Drain.start("stdout", process, process.getInputStream(), spec.maxOutputBytes(),
-              spec.keepStdoutTail(), lastOutput);
-      Drain stderr =
-          Drain.start("stderr", process, process.getErrorStream(), spec.maxOutputBytes(), true,
+          Drain.start(
+              "stdout",
+              process,
+              process.getInputStream(),
+              spec.maxOutputBytes(),
+              spec.keepStdoutTail(),
               lastOutput);
+      Drain stderr =
+          Drain.start(
+              "stderr", process, process.getErrorStream(), spec.maxOutputBytes(), true, lastOutput);
       feed(process, spec.stdin());
       TimedOut timedOut;
       java.util.Set<ProcessHandle> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
@@ -309,8 +323,13 @@ public final class ProcessRunner {
   static final long SNAPSHOT_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
   /** Waits for exit or for the first limit to pass; all times from nanoTime. */
-  private static TimedOut await(Process process, Spec spec, long started, AtomicLong lastOutput,
-      java.util.Set<ProcessHandle> seen) throws InterruptedException {
+  private static TimedOut await(
+      Process process,
+      Spec spec,
+      long started,
+      AtomicLong lastOutput,
+      java.util.Set<ProcessHandle> seen)
+      throws InterruptedException {
     long wallDeadline =
         spec.timeout() == null ? Long.MAX_VALUE : started + saturatedNanos(spec.timeout());
     long idleNanos =
@@ -329,8 +348,10 @@ public final class ProcessRunner {
       // Wake at least every SNAPSHOT_NANOS to note the process's children: once it exits they
       // are orphans nobody can find any more, and they must not outlive the run.
       process.descendants().forEach(seen::add);
-      long wait = Math.min(SNAPSHOT_NANOS,
-          Math.min(untilOrMax(wallDeadline, now), untilOrMax(idleDeadline, now)));
+      long wait =
+          Math.min(
+              SNAPSHOT_NANOS,
+              Math.min(untilOrMax(wallDeadline, now), untilOrMax(idleDeadline, now)));
       // onExit() rather than waitFor(): on Java 21 waitFor holds a monitor and pins the virtual
       // thread's carrier for the whole run; a future's get() lets the carrier go.
       try {
@@ -392,10 +413,10 @@ public final class ProcessRunner {
   }
 
   /**
-   * Whether a process has exited. Not {@code isAlive}: an orphan that has exited stays "alive" as
-   * a zombie until init reaps it (which can take a second or more), and the JDK's {@code onExit}
-   * of a process that is not our child waits for that reaping too. A zombie has closed its pipes
-   * and needs no signal, so on Linux its state in {@code /proc} counts as exited.
+   * Whether a process has exited. Not {@code isAlive}: an orphan that has exited stays "alive" as a
+   * zombie until init reaps it (which can take a second or more), and the JDK's {@code onExit} of a
+   * process that is not our child waits for that reaping too. A zombie has closed its pipes and
+   * needs no signal, so on Linux its state in {@code /proc} counts as exited.
    */
   static boolean exited(ProcessHandle handle) {
     if (handle.onExit().isDone()) {

@@ -8,8 +8,7 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads newline-terminated lines with a size cap. A line over the cap is skipped up to its newline
  * and reported as too long, with its first bytes kept so the answer can still carry the request's
- * id; one oversized message never costs the connection. Not thread-safe: one reader per
- * connection.
+ * id; one oversized message never costs the connection. Not thread-safe: one reader per connection.
  */
 final class LineReader {
   static final int HEAD_BYTES = 256;

@@ -3,8 +3,8 @@ package dev.coordd.daemon.rpc;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import dev.coordd.api.CoordinationService;
 import dev.coordd.api.CoorddException;
+import dev.coordd.api.CoordinationService;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.LongWait;
 import dev.coordd.internal.Json;
@@ -28,8 +28,8 @@ public final class MethodTable {
     this.service = service;
     for (Method m : CoordinationService.class.getMethods()) {
       if (methods.put(m.getName(), m) != null) {
-        throw new IllegalStateException("overloaded service method " + m.getName()
-            + " cannot be named on the wire");
+        throw new IllegalStateException(
+            "overloaded service method " + m.getName() + " cannot be named on the wire");
       }
     }
   }
@@ -76,8 +76,15 @@ public final class MethodTable {
       JsonNode value = params.isArray() ? params.get(i) : params.get(name);
       if (value == null || value.isNull()) {
         if (ps[i].getType().isPrimitive()) {
-          throw new InvalidRequestException(name, "missing parameter '" + name + "' of "
-              + m.getName() + " (" + ps[i].getType().getSimpleName() + ")");
+          throw new InvalidRequestException(
+              name,
+              "missing parameter '"
+                  + name
+                  + "' of "
+                  + m.getName()
+                  + " ("
+                  + ps[i].getType().getSimpleName()
+                  + ")");
         }
         continue;
       }
@@ -85,22 +92,38 @@ public final class MethodTable {
       try {
         args[i] = Json.MAPPER.convertValue(value, type);
       } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException(name, "parameter '" + name + "' of " + m.getName()
-            + " is not a valid " + ps[i].getType().getSimpleName() + ": " + firstLine(e));
+        throw new InvalidRequestException(
+            name,
+            "parameter '"
+                + name
+                + "' of "
+                + m.getName()
+                + " is not a valid "
+                + ps[i].getType().getSimpleName()
+                + ": "
+                + firstLine(e));
       }
     }
     if (params.isObject()) {
-      params.fieldNames().forEachRemaining(field -> {
-        boolean known = false;
-        for (Parameter p : ps) {
-          known |= p.getName().equals(field);
-        }
-        if (!known) {
-          throw new InvalidRequestException(field, "unknown parameter '" + field + "' of "
-              + m.getName() + "; it takes " + java.util.Arrays.stream(ps)
-                  .map(Parameter::getName).toList());
-        }
-      });
+      params
+          .fieldNames()
+          .forEachRemaining(
+              field -> {
+                boolean known = false;
+                for (Parameter p : ps) {
+                  known |= p.getName().equals(field);
+                }
+                if (!known) {
+                  throw new InvalidRequestException(
+                      field,
+                      "unknown parameter '"
+                          + field
+                          + "' of "
+                          + m.getName()
+                          + "; it takes "
+                          + java.util.Arrays.stream(ps).map(Parameter::getName).toList());
+                }
+              });
     }
     return args;
   }

@@ -70,8 +70,8 @@ public final class RpcServer implements AutoCloseable {
   /** The relocated-socket folder must be ours alone, or someone could pose as the daemon. */
   private static void privateDirectory(Path dir) throws IOException {
     if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-      Files.createDirectories(dir,
-          PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+      Files.createDirectories(
+          dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
     if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " must be a real folder, not a link");
@@ -132,20 +132,25 @@ public final class RpcServer implements AutoCloseable {
           continue;
         }
         Incoming request = parse(line);
-        Runnable call = () -> {
-          JsonNode answer = handle(request);
-          if (answer != null) {
-            write(out, writeLock, answer);
-          }
-        };
+        Runnable call =
+            () -> {
+              JsonNode answer = handle(request);
+              if (answer != null) {
+                write(out, writeLock, answer);
+              }
+            };
         if (methods.isLongWait(request.method())) {
-          Thread wait = Thread.ofVirtual().name("coordd-rpc-wait").unstarted(() -> {
-            try {
-              call.run();
-            } finally {
-              waits.remove(Thread.currentThread());
-            }
-          });
+          Thread wait =
+              Thread.ofVirtual()
+                  .name("coordd-rpc-wait")
+                  .unstarted(
+                      () -> {
+                        try {
+                          call.run();
+                        } finally {
+                          waits.remove(Thread.currentThread());
+                        }
+                      });
           waits.add(wait);
           wait.start();
         } else {
@@ -170,14 +175,20 @@ public final class RpcServer implements AutoCloseable {
 
   private Incoming parse(LineReader.Line line) {
     if (line.tooLong()) {
-      return rejected(idIn(line.text()), RpcErrors.error(RpcErrors.INVALID_REQUEST,
-          "request line exceeds " + maxLineBytes + " bytes; send smaller messages"));
+      return rejected(
+          idIn(line.text()),
+          RpcErrors.error(
+              RpcErrors.INVALID_REQUEST,
+              "request line exceeds " + maxLineBytes + " bytes; send smaller messages"));
     }
     try {
       return new Incoming(Json.MAPPER.readTree(line.text()), null);
     } catch (IOException e) {
-      return rejected(NullNode.getInstance(), RpcErrors.error(RpcErrors.PARSE_ERROR,
-          "not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
+      return rejected(
+          NullNode.getInstance(),
+          RpcErrors.error(
+              RpcErrors.PARSE_ERROR,
+              "not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
     }
   }
 
@@ -212,16 +223,25 @@ public final class RpcServer implements AutoCloseable {
     JsonNode request = incoming.request();
     JsonNode id = request.isObject() ? request.get("id") : null;
     JsonNode replyId = id == null ? NullNode.getInstance() : id;
-    if (!request.isObject() || !"2.0".equals(request.path("jsonrpc").asText())
+    if (!request.isObject()
+        || !"2.0".equals(request.path("jsonrpc").asText())
         || !request.path("method").isTextual()) {
-      return answer(replyId, null, RpcErrors.error(RpcErrors.INVALID_REQUEST,
-          "expected a JSON-RPC 2.0 request object: {\"jsonrpc\":\"2.0\",\"id\":1,"
-              + "\"method\":\"...\",\"params\":{...}} (batches are not supported)"));
+      return answer(
+          replyId,
+          null,
+          RpcErrors.error(
+              RpcErrors.INVALID_REQUEST,
+              "expected a JSON-RPC 2.0 request object: {\"jsonrpc\":\"2.0\",\"id\":1,"
+                  + "\"method\":\"...\",\"params\":{...}} (batches are not supported)"));
     }
     String method = request.get("method").asText();
     if (!methods.has(method)) {
-      return answer(replyId, null, RpcErrors.error(RpcErrors.METHOD_NOT_FOUND,
-          "unknown method '" + method + "'; methods: " + methods.names()));
+      return answer(
+          replyId,
+          null,
+          RpcErrors.error(
+              RpcErrors.METHOD_NOT_FOUND,
+              "unknown method '" + method + "'; methods: " + methods.names()));
     }
     JsonNode result;
     try {
@@ -230,8 +250,10 @@ public final class RpcServer implements AutoCloseable {
       return id == null ? null : answer(replyId, null, RpcErrors.toError(e));
     } catch (RuntimeException e) {
       log.error("method {} failed", method, e);
-      return id == null ? null : answer(replyId, null,
-          RpcErrors.error(RpcErrors.INTERNAL_ERROR, "internal error: " + e));
+      return id == null
+          ? null
+          : answer(
+              replyId, null, RpcErrors.error(RpcErrors.INTERNAL_ERROR, "internal error: " + e));
     }
     return id == null ? null : answer(replyId, result, null);
   }

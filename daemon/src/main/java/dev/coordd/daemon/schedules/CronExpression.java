@@ -53,17 +53,18 @@ public final class CronExpression {
   private static final String[] FIELDS = {"minute", "hour", "day-of-month", "month", "day-of-week"};
   private static final int[] MIN = {0, 0, 1, 1, 0};
   private static final int[] MAX = {59, 23, 31, 12, 7};
-  private static final List<String> MONTHS = List.of(
-      "JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
+  private static final List<String> MONTHS =
+      List.of("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC");
   private static final List<String> DAYS = List.of("SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT");
-  private static final Map<String, String> MACROS = Map.of(
-      "@hourly", "0 * * * *",
-      "@daily", "0 0 * * *",
-      "@midnight", "0 0 * * *",
-      "@weekly", "0 0 * * 0",
-      "@monthly", "0 0 1 * *",
-      "@yearly", "0 0 1 1 *",
-      "@annually", "0 0 1 1 *");
+  private static final Map<String, String> MACROS =
+      Map.of(
+          "@hourly", "0 * * * *",
+          "@daily", "0 0 * * *",
+          "@midnight", "0 0 * * *",
+          "@weekly", "0 0 * * 0",
+          "@monthly", "0 0 1 * *",
+          "@yearly", "0 0 1 1 *",
+          "@annually", "0 0 1 1 *");
   private static final String MACRO_LIST =
       "@hourly, @daily, @midnight, @weekly, @monthly, @yearly, @annually";
 
@@ -102,23 +103,31 @@ public final class CronExpression {
    */
   public static CronExpression parse(String expression) {
     if (expression == null || expression.isBlank()) {
-      throw new IllegalArgumentException("cron expression is empty: use 5 fields (minute hour"
-          + " day-of-month month day-of-week) or one of " + MACRO_LIST);
+      throw new IllegalArgumentException(
+          "cron expression is empty: use 5 fields (minute hour"
+              + " day-of-month month day-of-week) or one of "
+              + MACRO_LIST);
     }
     String text = expression.strip();
     String fields = text;
     if (text.startsWith("@")) {
       fields = MACROS.get(text.toLowerCase(Locale.ROOT));
       if (fields == null) {
-        throw new IllegalArgumentException("unknown cron macro '" + text + "': use one of "
-            + MACRO_LIST);
+        throw new IllegalArgumentException(
+            "unknown cron macro '" + text + "': use one of " + MACRO_LIST);
       }
     }
     String[] f = fields.split("\\s+");
     if (f.length != 5) {
-      throw new IllegalArgumentException("cron expression '" + text + "' has " + f.length
-          + " field" + (f.length == 1 ? "" : "s") + "; expected 5: minute hour day-of-month"
-          + " month day-of-week (or a macro such as @daily)");
+      throw new IllegalArgumentException(
+          "cron expression '"
+              + text
+              + "' has "
+              + f.length
+              + " field"
+              + (f.length == 1 ? "" : "s")
+              + "; expected 5: minute hour day-of-month"
+              + " month day-of-week (or a macro such as @daily)");
     }
     return new CronExpression(text, f);
   }
@@ -144,8 +153,8 @@ public final class CronExpression {
     // Near a transition, wall-clock order and instant order differ by up to the jump: start that
     // much earlier, and after the first hit keep looking that much further for an earlier instant.
     long spread = spread(rules, after);
-    LocalDateTime t = LocalDateTime.ofInstant(after, zone).truncatedTo(ChronoUnit.MINUTES)
-        .minusSeconds(spread);
+    LocalDateTime t =
+        LocalDateTime.ofInstant(after, zone).truncatedTo(ChronoUnit.MINUTES).minusSeconds(spread);
     LocalDateTime limit = t.plusYears(SEARCH_YEARS);
     Instant best = null;
     LocalDateTime stopAfter = null;
@@ -156,12 +165,16 @@ public final class CronExpression {
         t = t.toLocalDate().plusDays(1).atStartOfDay();
       } else if (!bit(hours, t.getHour())) {
         long later = hours >>> t.getHour();
-        t = later == 0 ? t.toLocalDate().plusDays(1).atStartOfDay()
-            : t.truncatedTo(ChronoUnit.HOURS).plusHours(Long.numberOfTrailingZeros(later));
+        t =
+            later == 0
+                ? t.toLocalDate().plusDays(1).atStartOfDay()
+                : t.truncatedTo(ChronoUnit.HOURS).plusHours(Long.numberOfTrailingZeros(later));
       } else if (!bit(minutes, t.getMinute())) {
         long later = minutes >>> t.getMinute();
-        t = later == 0 ? t.truncatedTo(ChronoUnit.HOURS).plusHours(1)
-            : t.plusMinutes(Long.numberOfTrailingZeros(later));
+        t =
+            later == 0
+                ? t.truncatedTo(ChronoUnit.HOURS).plusHours(1)
+                : t.plusMinutes(Long.numberOfTrailingZeros(later));
       } else {
         for (Instant i : instants(t, rules)) {
           if (i.isAfter(after) && (best == null || i.isBefore(best))) {
@@ -175,8 +188,15 @@ public final class CronExpression {
       }
     }
     if (best == null) {
-      throw new IllegalArgumentException("cron expression '" + text + "' matches no time in the "
-          + SEARCH_YEARS + " years after " + after + " in " + zone);
+      throw new IllegalArgumentException(
+          "cron expression '"
+              + text
+              + "' matches no time in the "
+              + SEARCH_YEARS
+              + " years after "
+              + after
+              + " in "
+              + zone);
     }
     return best;
   }
@@ -227,8 +247,15 @@ public final class CronExpression {
         return;
       }
     }
-    throw new IllegalArgumentException("cron expression '" + text + "' never matches:"
-        + " day-of-month field '" + f[2] + "' names no day that month field '" + f[3] + "' has");
+    throw new IllegalArgumentException(
+        "cron expression '"
+            + text
+            + "' never matches:"
+            + " day-of-month field '"
+            + f[2]
+            + "' names no day that month field '"
+            + f[3]
+            + "' has");
   }
 
   private static boolean bit(long set, int n) {

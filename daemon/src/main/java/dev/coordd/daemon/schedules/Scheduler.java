@@ -36,14 +36,15 @@ import org.slf4j.LoggerFactory;
  * Cron and interval schedules, one task per slot.
  *
  * <p><b>Slots.</b> A cron schedule's slots are the minutes its {@link CronExpression} matches in
- * its zone; an interval schedule's are {@code createdAt + k * everyMs} for k ≥ 1. A slot's task
- * is created through the service (so it is validated, announced and woken like any other) with
- * the idempotency key {@code schedule:<name>:<slot epoch millis>} and {@code createdBy
+ * its zone; an interval schedule's are {@code createdAt + k * everyMs} for k ≥ 1. A slot's task is
+ * created through the service (so it is validated, announced and woken like any other) with the
+ * idempotency key {@code schedule:<name>:<slot epoch millis>} and {@code createdBy
  * schedule:<name>}: a restart between creating the task and moving the schedule on, or a second
  * daemon on the same store, finds the existing task instead of creating another.
  *
  * <p><b>Firing.</b> {@link #fireDue()} runs in every housekeeping round (every 250 ms). For each
  * unpaused schedule whose next run is due it picks the latest due slot and
+ *
  * <ul>
  *   <li>fires it when it is on time: at most {@link #MISFIRE_GRACE} late (Quartz's default misfire
  *       threshold; a running daemon is never more than a round late, so only a daemon that was
@@ -52,24 +53,26 @@ import org.slf4j.LoggerFactory;
  *       creates nothing (the schedule resumes at its next slot), {@code run_once} creates exactly
  *       one task, for the latest missed slot, however many were missed.
  * </ul>
- * Either way the schedule then moves to its first slot after now, so a long outage never causes
- * a burst. A task that cannot be created (its type has no handler any more, its data fails the
+ *
+ * Either way the schedule then moves to its first slot after now, so a long outage never causes a
+ * burst. A task that cannot be created (its type has no handler any more, its data fails the
  * handler's schema…) is logged at WARN and kept as the schedule's last error, and the schedule
  * still moves on. The template is checked for shape when the schedule is added (type required,
  * fields in range); whether someone can run the type is judged when a slot fires, because agents
  * and handlers come and go.
  *
- * <p><b>Config schedules</b> are upserted when the scheduler is built (source {@code config}):
- * they keep their pause flag, last run and next run across restarts (the next run is recomputed
- * only when the timing changed), take over an API schedule of the same name, and are deleted when
- * the configuration no longer names them. {@link #remove} refuses them (they would come back at
- * the next start): pause them, or edit the configuration.
+ * <p><b>Config schedules</b> are upserted when the scheduler is built (source {@code config}): they
+ * keep their pause flag, last run and next run across restarts (the next run is recomputed only
+ * when the timing changed), take over an API schedule of the same name, and are deleted when the
+ * configuration no longer names them. {@link #remove} refuses them (they would come back at the
+ * next start): pause them, or edit the configuration.
  *
  * <p>Thread-safe: changes go through the store's writer; firing rounds never overlap.
  */
 public final class Scheduler {
   /** How late a slot may fire and still count as on time rather than missed. */
   public static final Duration MISFIRE_GRACE = Duration.ofMinutes(1);
+
   /** The shortest interval of an {@code every} schedule. */
   public static final long MIN_EVERY_MS = 1_000;
 
@@ -94,8 +97,8 @@ public final class Scheduler {
    * @param createTask creates a task through the service (validation, wake-ups, idempotency)
    * @throws InvalidRequestException when a configured schedule is invalid
    */
-  public Scheduler(Engine engine, Map<String, ScheduleSpec> fromConfig,
-      Function<NewTask, Task> createTask) {
+  public Scheduler(
+      Engine engine, Map<String, ScheduleSpec> fromConfig, Function<NewTask, Task> createTask) {
     this.store = engine.store();
     this.clock = engine.clock();
     this.createTask = Objects.requireNonNull(createTask, "createTask");
@@ -105,15 +108,32 @@ public final class Scheduler {
   public Schedule add(ScheduleSpec spec) {
     Plan p = plan(spec);
     long now = clock.millis();
-    Schedule s = new Schedule(p.name(), p.cronText(), p.everyMs(), p.zone().getId(), p.task(),
-        p.misfire(), false, slotAfter(p.cron(), p.everyMs(), p.zone(), now, now), null, null,
-        "api", now);
+    Schedule s =
+        new Schedule(
+            p.name(),
+            p.cronText(),
+            p.everyMs(),
+            p.zone().getId(),
+            p.task(),
+            p.misfire(),
+            false,
+            slotAfter(p.cron(), p.everyMs(), p.zone(), now, now),
+            null,
+            null,
+            "api",
+            now);
     Schedule added = store.writer().execute(tx -> schedules.insert(tx, s));
     if (added == null) {
-      throw new ConflictException("a schedule named '" + p.name() + "' already exists; remove it"
-          + " first or choose another name");
+      throw new ConflictException(
+          "a schedule named '"
+              + p.name()
+              + "' already exists; remove it"
+              + " first or choose another name");
     }
-    log.info("schedule {} added ({}); next run {}", added.name(), when(added),
+    log.info(
+        "schedule {} added ({}); next run {}",
+        added.name(),
+        when(added),
         Instant.ofEpochMilli(added.nextRunAt()));
     return added;
   }
@@ -141,19 +161,26 @@ public final class Scheduler {
 
   public void remove(String name) {
     String n = existingName(name);
-    Schedule found = store.writer().execute(tx -> {
-      Schedule s = schedules.get(tx, n);
-      if (s != null && !"config".equals(s.source())) {
-        schedules.delete(tx, n);
-      }
-      return s;
-    });
+    Schedule found =
+        store
+            .writer()
+            .execute(
+                tx -> {
+                  Schedule s = schedules.get(tx, n);
+                  if (s != null && !"config".equals(s.source())) {
+                    schedules.delete(tx, n);
+                  }
+                  return s;
+                });
     if (found == null) {
       throw notFound(n);
     }
     if ("config".equals(found.source())) {
-      throw new ConflictException("schedule '" + n + "' comes from the configuration file and"
-          + " would come back at the next start; remove it there, or pause it");
+      throw new ConflictException(
+          "schedule '"
+              + n
+              + "' comes from the configuration file and"
+              + " would come back at the next start; remove it there, or pause it");
     }
     log.info("schedule {} removed", n);
   }
@@ -162,11 +189,15 @@ public final class Scheduler {
   public Schedule pause(String name) {
     String n = existingName(name);
     boolean[] changed = {false};
-    Schedule s = store.writer().execute(tx -> {
-      Schedule current = schedules.get(tx, n);
-      changed[0] = current != null && !current.paused();
-      return changed[0] ? schedules.setPaused(tx, n, true, null) : current;
-    });
+    Schedule s =
+        store
+            .writer()
+            .execute(
+                tx -> {
+                  Schedule current = schedules.get(tx, n);
+                  changed[0] = current != null && !current.paused();
+                  return changed[0] ? schedules.setPaused(tx, n, true, null) : current;
+                });
     if (s == null) {
       throw notFound(n);
     }
@@ -177,18 +208,24 @@ public final class Scheduler {
   }
 
   /**
-   * Lets a paused schedule fire again from its first slot after now: the slots that passed while
-   * it was paused are not made up. Resuming a running schedule changes nothing.
+   * Lets a paused schedule fire again from its first slot after now: the slots that passed while it
+   * was paused are not made up. Resuming a running schedule changes nothing.
    */
   public Schedule resume(String name) {
     String n = existingName(name);
     long now = clock.millis();
     boolean[] changed = {false};
-    Schedule s = store.writer().execute(tx -> {
-      Schedule current = schedules.get(tx, n);
-      changed[0] = current != null && (current.paused() || current.nextRunAt() == null);
-      return changed[0] ? schedules.setPaused(tx, n, false, slotAfter(current, now)) : current;
-    });
+    Schedule s =
+        store
+            .writer()
+            .execute(
+                tx -> {
+                  Schedule current = schedules.get(tx, n);
+                  changed[0] = current != null && (current.paused() || current.nextRunAt() == null);
+                  return changed[0]
+                      ? schedules.setPaused(tx, n, false, slotAfter(current, now))
+                      : current;
+                });
     if (s == null) {
       throw notFound(n);
     }
@@ -224,10 +261,20 @@ public final class Scheduler {
     } catch (RuntimeException e) {
       // E.g. a zone this JDK no longer knows. Park the schedule (no next run) rather than fail
       // every round; re-adding or resuming it once fixed computes a fresh next run.
-      log.error("schedule {}: cannot compute its slots; it stops firing: {}", s.name(),
-          e.getMessage());
-      store.writer().execute(tx -> schedules.advance(tx, s.name(), s.nextRunAt(), null, null,
-          null, "cannot compute the next slot: " + e.getMessage()));
+      log.error(
+          "schedule {}: cannot compute its slots; it stops firing: {}", s.name(), e.getMessage());
+      store
+          .writer()
+          .execute(
+              tx ->
+                  schedules.advance(
+                      tx,
+                      s.name(),
+                      s.nextRunAt(),
+                      null,
+                      null,
+                      null,
+                      "cannot compute the next slot: " + e.getMessage()));
       return;
     }
     long late = now - slot;
@@ -235,37 +282,47 @@ public final class Scheduler {
     Long ranAt = null;
     String error = null;
     if (late <= MISFIRE_GRACE.toMillis() || "run_once".equals(s.misfire())) {
-      NewTask task = s.task()
-          .withIdempotencyKey("schedule:" + s.name() + ":" + slot)
-          .withCreatedBy("schedule:" + s.name());
+      NewTask task =
+          s.task()
+              .withIdempotencyKey("schedule:" + s.name() + ":" + slot)
+              .withCreatedBy("schedule:" + s.name());
       try {
         Task created = createTask.apply(task);
         taskId = created.id();
         ranAt = now;
         if (late > MISFIRE_GRACE.toMillis()) {
-          log.info("schedule {}: slot(s) missed up to {}; created one task {} for them (misfire"
-              + " run_once)", s.name(), Instant.ofEpochMilli(slot), taskId);
-        } else {
-          log.debug("schedule {}: slot {} created task {}", s.name(), Instant.ofEpochMilli(slot),
+          log.info(
+              "schedule {}: slot(s) missed up to {}; created one task {} for them (misfire"
+                  + " run_once)",
+              s.name(),
+              Instant.ofEpochMilli(slot),
               taskId);
+        } else {
+          log.debug(
+              "schedule {}: slot {} created task {}", s.name(), Instant.ofEpochMilli(slot), taskId);
         }
       } catch (UnavailableException e) {
         throw e; // the store, not the task: leave the slot due and try again next round
       } catch (RuntimeException e) {
         error = "slot " + Instant.ofEpochMilli(slot) + ": " + e.getMessage();
-        log.warn("schedule {}: creating the task of slot {} failed: {}; the schedule goes on",
-            s.name(), Instant.ofEpochMilli(slot), e.getMessage());
+        log.warn(
+            "schedule {}: creating the task of slot {} failed: {}; the schedule goes on",
+            s.name(),
+            Instant.ofEpochMilli(slot),
+            e.getMessage());
       }
     } else {
-      log.info("schedule {}: skipped the slot(s) missed from {} to {} (misfire skip); next run {}",
-          s.name(), Instant.ofEpochMilli(s.nextRunAt()), Instant.ofEpochMilli(slot),
+      log.info(
+          "schedule {}: skipped the slot(s) missed from {} to {} (misfire skip); next run {}",
+          s.name(),
+          Instant.ofEpochMilli(s.nextRunAt()),
+          Instant.ofEpochMilli(slot),
           Instant.ofEpochMilli(next));
     }
     String id = taskId;
     Long at = ranAt;
     String err = error;
-    store.writer().execute(tx ->
-        schedules.advance(tx, s.name(), s.nextRunAt(), next, at, id, err));
+    store.writer().execute(tx -> schedules.advance(tx, s.name(), s.nextRunAt(), next, at, id, err));
   }
 
   /** The latest slot at or before {@code now}, given that {@code s.nextRunAt()} is one. */
@@ -279,12 +336,13 @@ public final class Scheduler {
     ZoneId zone = ZoneId.of(s.zone());
     long latest = first;
     // After a long outage, start a day back rather than walk every missed minute.
-    long recent = cron.next(Instant.ofEpochMilli(now - Duration.ofDays(1).toMillis()), zone)
-        .toEpochMilli();
+    long recent =
+        cron.next(Instant.ofEpochMilli(now - Duration.ofDays(1).toMillis()), zone).toEpochMilli();
     if (recent <= now && recent > latest) {
       latest = recent;
     }
-    for (long n = cron.next(Instant.ofEpochMilli(latest), zone).toEpochMilli(); n <= now;
+    for (long n = cron.next(Instant.ofEpochMilli(latest), zone).toEpochMilli();
+        n <= now;
         n = cron.next(Instant.ofEpochMilli(n), zone).toEpochMilli()) {
       latest = n;
     }
@@ -292,13 +350,17 @@ public final class Scheduler {
   }
 
   private long slotAfter(Schedule s, long t) {
-    return slotAfter(s.cron() == null ? null : cron(s.cron()), s.everyMs(), ZoneId.of(s.zone()),
-        s.createdAt(), t);
+    return slotAfter(
+        s.cron() == null ? null : cron(s.cron()),
+        s.everyMs(),
+        ZoneId.of(s.zone()),
+        s.createdAt(),
+        t);
   }
 
   /** The first slot strictly after {@code t}. */
-  private static long slotAfter(CronExpression cron, Long everyMs, ZoneId zone, long createdAt,
-      long t) {
+  private static long slotAfter(
+      CronExpression cron, Long everyMs, ZoneId zone, long createdAt, long t) {
     if (cron != null) {
       return cron.next(Instant.ofEpochMilli(t), zone).toEpochMilli();
     }
@@ -315,54 +377,99 @@ public final class Scheduler {
   private void syncConfig(Map<String, ScheduleSpec> fromConfig) {
     Map<String, Plan> plans = new LinkedHashMap<>();
     // The configuration's key is the name, whatever the spec says.
-    fromConfig.forEach((name, spec) -> plans.put(name, plan(new ScheduleSpec(name, spec.cron(),
-        spec.everyMs(), spec.zone(), spec.task(), spec.misfire()))));
+    fromConfig.forEach(
+        (name, spec) ->
+            plans.put(
+                name,
+                plan(
+                    new ScheduleSpec(
+                        name,
+                        spec.cron(),
+                        spec.everyMs(),
+                        spec.zone(),
+                        spec.task(),
+                        spec.misfire()))));
     long now = clock.millis();
-    List<String> changes = store.writer().execute(tx -> {
-      List<String> done = new ArrayList<>();
-      for (Schedule s : schedules.list(tx)) {
-        if ("config".equals(s.source()) && !plans.containsKey(s.name())) {
-          schedules.delete(tx, s.name());
-          done.add(s.name() + " removed (no longer in the configuration)");
-        }
-      }
-      for (Plan p : plans.values()) {
-        Schedule old = schedules.get(tx, p.name());
-        if (old == null) {
-          schedules.insert(tx, new Schedule(p.name(), p.cronText(), p.everyMs(), p.zone().getId(),
-              p.task(), p.misfire(), false, slotAfter(p.cron(), p.everyMs(), p.zone(), now, now),
-              null, null, "config", now));
-          done.add(p.name() + " added");
-          continue;
-        }
-        boolean sameTiming = Objects.equals(old.cron(), p.cronText())
-            && Objects.equals(old.everyMs(), p.everyMs()) && old.zone().equals(p.zone().getId());
-        Long next = old.paused() ? null
-            : sameTiming && old.nextRunAt() != null ? old.nextRunAt()
-            : slotAfter(p.cron(), p.everyMs(), p.zone(), old.createdAt(), now);
-        Schedule updated = new Schedule(p.name(), p.cronText(), p.everyMs(), p.zone().getId(),
-            p.task(), p.misfire(), old.paused(), next, old.lastRunAt(), old.lastTaskId(),
-            "config", old.createdAt());
-        if (!updated.equals(old)) {
-          schedules.replace(tx, updated);
-          done.add(p.name() + ("config".equals(old.source()) ? " updated"
-              : " taken over from the API by the configuration"));
-        }
-      }
-      return done;
-    });
+    List<String> changes =
+        store
+            .writer()
+            .execute(
+                tx -> {
+                  List<String> done = new ArrayList<>();
+                  for (Schedule s : schedules.list(tx)) {
+                    if ("config".equals(s.source()) && !plans.containsKey(s.name())) {
+                      schedules.delete(tx, s.name());
+                      done.add(s.name() + " removed (no longer in the configuration)");
+                    }
+                  }
+                  for (Plan p : plans.values()) {
+                    Schedule old = schedules.get(tx, p.name());
+                    if (old == null) {
+                      schedules.insert(
+                          tx,
+                          new Schedule(
+                              p.name(),
+                              p.cronText(),
+                              p.everyMs(),
+                              p.zone().getId(),
+                              p.task(),
+                              p.misfire(),
+                              false,
+                              slotAfter(p.cron(), p.everyMs(), p.zone(), now, now),
+                              null,
+                              null,
+                              "config",
+                              now));
+                      done.add(p.name() + " added");
+                      continue;
+                    }
+                    boolean sameTiming =
+                        Objects.equals(old.cron(), p.cronText())
+                            && Objects.equals(old.everyMs(), p.everyMs())
+                            && old.zone().equals(p.zone().getId());
+                    Long next =
+                        old.paused()
+                            ? null
+                            : sameTiming && old.nextRunAt() != null
+                                ? old.nextRunAt()
+                                : slotAfter(p.cron(), p.everyMs(), p.zone(), old.createdAt(), now);
+                    Schedule updated =
+                        new Schedule(
+                            p.name(),
+                            p.cronText(),
+                            p.everyMs(),
+                            p.zone().getId(),
+                            p.task(),
+                            p.misfire(),
+                            old.paused(),
+                            next,
+                            old.lastRunAt(),
+                            old.lastTaskId(),
+                            "config",
+                            old.createdAt());
+                    if (!updated.equals(old)) {
+                      schedules.replace(tx, updated);
+                      done.add(
+                          p.name()
+                              + ("config".equals(old.source())
+                                  ? " updated"
+                                  : " taken over from the API by the configuration"));
+                    }
+                  }
+                  return done;
+                });
     changes.forEach(c -> log.info("config schedule {}", c));
   }
 
   /**
-   * Parses and checks the {@code schedules} setting: {@code {"name": {"cron"|"every": …, "zone":
-   * …, "misfire": …, "task": {"type": …, "description"?, "data"?, "assignedTo"?, "priority"?,
+   * Parses and checks the {@code schedules} setting: {@code {"name": {"cron"|"every": …, "zone": …,
+   * "misfire": …, "task": {"type": …, "description"?, "data"?, "assignedTo"?, "priority"?,
    * "maxAttempts"?, "timeout"?}}}}. {@code every} and {@code timeout} are durations ({@code 5m},
    * {@code 1h30m}, {@code PT5S}) or whole milliseconds.
    *
    * @return the schedules by name, in the order given; empty for null
-   * @throws IllegalArgumentException naming {@code schedules.<name>.<field>}, the value and what
-   *     is allowed
+   * @throws IllegalArgumentException naming {@code schedules.<name>.<field>}, the value and what is
+   *     allowed
    */
   public static Map<String, ScheduleSpec> parseConfig(JsonNode node) {
     Map<String, ScheduleSpec> out = new LinkedHashMap<>();
@@ -370,8 +477,9 @@ public final class Scheduler {
       return out;
     }
     if (!node.isObject()) {
-      throw new IllegalArgumentException("schedules must be an object of schedule name to"
-          + " {\"cron\" or \"every\", \"zone\", \"misfire\", \"task\"}");
+      throw new IllegalArgumentException(
+          "schedules must be an object of schedule name to"
+              + " {\"cron\" or \"every\", \"zone\", \"misfire\", \"task\"}");
     }
     for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
       Map.Entry<String, JsonNode> e = it.next();
@@ -379,36 +487,56 @@ public final class Scheduler {
       String at = "schedules." + name;
       JsonNode v = e.getValue();
       if (!v.isObject()) {
-        throw new IllegalArgumentException(at + " must be an object with \"cron\" or \"every\","
-            + " and \"task\"");
+        throw new IllegalArgumentException(
+            at + " must be an object with \"cron\" or \"every\"," + " and \"task\"");
       }
       keys(v, at, Set.of("cron", "every", "zone", "misfire", "task"));
       JsonNode t = v.get("task");
       if (t == null || t.isNull()) {
-        throw new IllegalArgumentException(at + ".task is required: the task each slot creates,"
-            + " e.g. {\"type\": \"review\", \"assignedTo\": \"alice\"}");
+        throw new IllegalArgumentException(
+            at
+                + ".task is required: the task each slot creates,"
+                + " e.g. {\"type\": \"review\", \"assignedTo\": \"alice\"}");
       }
       if (!t.isObject()) {
         throw new IllegalArgumentException(at + ".task must be an object with at least \"type\"");
       }
-      keys(t, at + ".task", Set.of("type", "description", "data", "assignedTo", "priority",
-          "maxAttempts", "timeout"));
-      NewTask task = new NewTask(text(t, at + ".task", "type"),
-          text(t, at + ".task", "description"), t.get("data"),
-          text(t, at + ".task", "assignedTo"), integer(t, at + ".task", "priority"), null,
-          integer(t, at + ".task", "maxAttempts"), millis(t, at + ".task", "timeout"), null, null,
-          null);
-      ScheduleSpec spec = new ScheduleSpec(name, text(v, at, "cron"), millis(v, at, "every"),
-          text(v, at, "zone"), task, text(v, at, "misfire"));
+      keys(
+          t,
+          at + ".task",
+          Set.of(
+              "type", "description", "data", "assignedTo", "priority", "maxAttempts", "timeout"));
+      NewTask task =
+          new NewTask(
+              text(t, at + ".task", "type"),
+              text(t, at + ".task", "description"),
+              t.get("data"),
+              text(t, at + ".task", "assignedTo"),
+              integer(t, at + ".task", "priority"),
+              null,
+              integer(t, at + ".task", "maxAttempts"),
+              millis(t, at + ".task", "timeout"),
+              null,
+              null,
+              null);
+      ScheduleSpec spec =
+          new ScheduleSpec(
+              name,
+              text(v, at, "cron"),
+              millis(v, at, "every"),
+              text(v, at, "zone"),
+              task,
+              text(v, at, "misfire"));
       try {
         plan(spec);
       } catch (InvalidSpec x) {
-        String field = switch (x.field) {
-          case "name" -> "";
-          case "everyMs" -> ".every";
-          case "task.timeoutMs" -> ".task.timeout";
-          default -> "." + x.field;
-        };
+        String field =
+            switch (x.field) {
+              case "name" -> "";
+              case "everyMs" -> ".every";
+              case "task.timeoutMs" -> ".task.timeout";
+              default -> "." + x.field;
+            };
         throw new IllegalArgumentException(at + field + " " + x.what);
       }
       out.put(name, spec);
@@ -420,8 +548,12 @@ public final class Scheduler {
     for (Iterator<String> names = obj.fieldNames(); names.hasNext(); ) {
       String key = names.next();
       if (!allowed.contains(key)) {
-        throw new IllegalArgumentException(at + "." + key + " is not a known key; allowed: "
-            + String.join(", ", allowed.stream().sorted().toList()));
+        throw new IllegalArgumentException(
+            at
+                + "."
+                + key
+                + " is not a known key; allowed: "
+                + String.join(", ", allowed.stream().sorted().toList()));
       }
     }
   }
@@ -457,8 +589,8 @@ public final class Scheduler {
       return v.longValue();
     }
     if (!v.isTextual()) {
-      throw new IllegalArgumentException(at + "." + key + " must be " + Durations.ALLOWED_FORMS
-          + ", got " + v);
+      throw new IllegalArgumentException(
+          at + "." + key + " must be " + Durations.ALLOWED_FORMS + ", got " + v);
     }
     try {
       return Durations.parse(v.textValue()).toMillis();
@@ -470,8 +602,14 @@ public final class Scheduler {
   // --- checks ---
 
   /** A spec that passed every check, with its cron parsed and its zone resolved. */
-  private record Plan(String name, String cronText, CronExpression cron, Long everyMs, ZoneId zone,
-      NewTask task, String misfire) {}
+  private record Plan(
+      String name,
+      String cronText,
+      CronExpression cron,
+      Long everyMs,
+      ZoneId zone,
+      NewTask task,
+      String misfire) {}
 
   /** A failed check: the field (API spelling) and what is wrong with it, without the field. */
   private static final class InvalidSpec extends InvalidRequestException {
@@ -494,16 +632,22 @@ public final class Scheduler {
       throw new InvalidSpec("name", "is required");
     }
     if (!NAME.matcher(name).matches()) {
-      throw new InvalidSpec("name", "'" + name + "' is not a valid schedule name: use 1-64"
-          + " letters, digits and . _ - (starting with a letter or digit)");
+      throw new InvalidSpec(
+          "name",
+          "'"
+              + name
+              + "' is not a valid schedule name: use 1-64"
+              + " letters, digits and . _ - (starting with a letter or digit)");
     }
     String cronText = spec.cron() == null || spec.cron().isBlank() ? null : spec.cron().strip();
     if (cronText != null && spec.everyMs() != null) {
       throw new InvalidSpec("cron", "and every are both given; a schedule has exactly one of them");
     }
     if (cronText == null && spec.everyMs() == null) {
-      throw new InvalidSpec("cron", "or every is required: a cron expression such as"
-          + " '0 9 * * MON-FRI', or an interval of at least 1s");
+      throw new InvalidSpec(
+          "cron",
+          "or every is required: a cron expression such as"
+              + " '0 9 * * MON-FRI', or an interval of at least 1s");
     }
     CronExpression cron = null;
     if (cronText != null) {
@@ -511,70 +655,105 @@ public final class Scheduler {
         cron = CronExpression.parse(cronText);
       } catch (IllegalArgumentException e) {
         String whole = "cron expression '" + cronText + "' ";
-        throw new InvalidSpec("cron", e.getMessage().startsWith(whole)
-            ? "'" + cronText + "' " + e.getMessage().substring(whole.length())
-            : "'" + cronText + "' is invalid: " + e.getMessage());
+        throw new InvalidSpec(
+            "cron",
+            e.getMessage().startsWith(whole)
+                ? "'" + cronText + "' " + e.getMessage().substring(whole.length())
+                : "'" + cronText + "' is invalid: " + e.getMessage());
       }
     } else if (spec.everyMs() < MIN_EVERY_MS || spec.everyMs() > MAX_MILLIS) {
-      throw new InvalidSpec("everyMs", "must be at least " + MIN_EVERY_MS + " ms (1s) and at most"
-          + " ten years, got " + spec.everyMs() + " ms");
+      throw new InvalidSpec(
+          "everyMs",
+          "must be at least "
+              + MIN_EVERY_MS
+              + " ms (1s) and at most"
+              + " ten years, got "
+              + spec.everyMs()
+              + " ms");
     }
     ZoneId zone;
     String zoneText = spec.zone() == null || spec.zone().isBlank() ? "UTC" : spec.zone().strip();
     try {
       zone = ZoneId.of(zoneText);
     } catch (DateTimeException e) {
-      throw new InvalidSpec("zone", "'" + zoneText + "' is not a known time zone: use an IANA"
-          + " name such as Europe/Berlin or America/New_York, UTC, or an offset such as +02:00");
+      throw new InvalidSpec(
+          "zone",
+          "'"
+              + zoneText
+              + "' is not a known time zone: use an IANA"
+              + " name such as Europe/Berlin or America/New_York, UTC, or an offset such as +02:00");
     }
-    String misfire = spec.misfire() == null || spec.misfire().isBlank() ? "skip"
-        : spec.misfire().strip();
+    String misfire =
+        spec.misfire() == null || spec.misfire().isBlank() ? "skip" : spec.misfire().strip();
     if (!MISFIRES.contains(misfire)) {
-      throw new InvalidSpec("misfire", "'" + misfire + "' is not a misfire policy: use skip (missed"
-          + " slots create nothing) or run_once (one task for all missed slots)");
+      throw new InvalidSpec(
+          "misfire",
+          "'"
+              + misfire
+              + "' is not a misfire policy: use skip (missed"
+              + " slots create nothing) or run_once (one task for all missed slots)");
     }
-    return new Plan(name, cronText, cron, cronText == null ? spec.everyMs() : null, zone,
-        template(spec.task()), misfire);
+    return new Plan(
+        name,
+        cronText,
+        cron,
+        cronText == null ? spec.everyMs() : null,
+        zone,
+        template(spec.task()),
+        misfire);
   }
 
   /** Checks the template's shape; whether someone can run its type is judged at each slot. */
   private static NewTask template(NewTask t) {
     if (t == null) {
-      throw new InvalidSpec("task", "is required: the task each slot creates, with at least its"
-          + " type");
+      throw new InvalidSpec(
+          "task", "is required: the task each slot creates, with at least its" + " type");
     }
     if (t.type() == null || t.type().isBlank()) {
       throw new InvalidSpec("task.type", "is required");
     }
     if (!TASK_NAME.matcher(t.type()).matches()) {
-      throw new InvalidSpec("task.type", "'" + t.type() + "' is not a valid task type: use 1-128"
-          + " letters, digits and . _ @ : - (starting with a letter or digit)");
+      throw new InvalidSpec(
+          "task.type",
+          "'"
+              + t.type()
+              + "' is not a valid task type: use 1-128"
+              + " letters, digits and . _ @ : - (starting with a letter or digit)");
     }
     if (t.assignedTo() != null && !TASK_NAME.matcher(t.assignedTo()).matches()) {
-      throw new InvalidSpec("task.assignedTo", "'" + t.assignedTo() + "' is not a valid agent"
-          + " name: use 1-128 letters, digits and . _ @ : - (starting with a letter or digit)");
+      throw new InvalidSpec(
+          "task.assignedTo",
+          "'"
+              + t.assignedTo()
+              + "' is not a valid agent"
+              + " name: use 1-128 letters, digits and . _ @ : - (starting with a letter or digit)");
     }
     if (t.data() != null && !t.data().isNull() && !t.data().isObject()) {
-      throw new InvalidSpec("task.data", "must be a JSON object, got "
-          + t.data().getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
+      throw new InvalidSpec(
+          "task.data",
+          "must be a JSON object, got "
+              + t.data().getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
     }
     if (t.description() != null && t.description().length() > MAX_TEXT) {
-      throw new InvalidSpec("task.description", "is " + t.description().length()
-          + " characters; the limit is " + MAX_TEXT);
+      throw new InvalidSpec(
+          "task.description",
+          "is " + t.description().length() + " characters; the limit is " + MAX_TEXT);
     }
     range("task.priority", t.priority(), 0, 1_000_000);
     range("task.maxAttempts", t.maxAttempts(), 1, 100);
     if (t.timeoutMs() != null && (t.timeoutMs() <= 0 || t.timeoutMs() > MAX_MILLIS)) {
-      throw new InvalidSpec("task.timeoutMs", "must be positive and at most ten years, got "
-          + t.timeoutMs() + " ms");
+      throw new InvalidSpec(
+          "task.timeoutMs", "must be positive and at most ten years, got " + t.timeoutMs() + " ms");
     }
     if (t.delayMs() != null && (t.delayMs() < 0 || t.delayMs() > MAX_MILLIS)) {
-      throw new InvalidSpec("task.delayMs", "must not be negative nor more than ten years, got "
-          + t.delayMs() + " ms");
+      throw new InvalidSpec(
+          "task.delayMs",
+          "must not be negative nor more than ten years, got " + t.delayMs() + " ms");
     }
     if (t.idempotencyKey() != null) {
-      throw new InvalidSpec("task.idempotencyKey", "is set by the scheduler for each slot"
-          + " (schedule:<name>:<slot>); leave it out");
+      throw new InvalidSpec(
+          "task.idempotencyKey",
+          "is set by the scheduler for each slot" + " (schedule:<name>:<slot>); leave it out");
     }
     return t.withCreatedBy(null);
   }
@@ -597,7 +776,8 @@ public final class Scheduler {
   }
 
   private static String when(Schedule s) {
-    return s.cron() != null ? "cron '" + s.cron() + "' in " + s.zone()
+    return s.cron() != null
+        ? "cron '" + s.cron() + "' in " + s.zone()
         : "every " + Durations.format(Duration.ofMillis(s.everyMs()));
   }
 }

@@ -10,18 +10,15 @@ import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Event;
 import dev.coordd.api.EventInbox;
 import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.Invocation;
 import dev.coordd.api.Lock;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.NotFoundException;
 import dev.coordd.api.QueueState;
 import dev.coordd.api.Schedule;
 import dev.coordd.api.ScheduleSpec;
-import dev.coordd.api.Subscription;
-import dev.coordd.daemon.events.Events;
-import dev.coordd.daemon.locks.Locks;
-import dev.coordd.daemon.schedules.Scheduler;
-import dev.coordd.api.Invocation;
-import dev.coordd.api.NewTask;
-import dev.coordd.api.NotFoundException;
 import dev.coordd.api.Stats;
+import dev.coordd.api.Subscription;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
 import dev.coordd.api.TaskQuery;
@@ -29,8 +26,12 @@ import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.engine.Dependencies;
 import dev.coordd.daemon.engine.Engine;
-import dev.coordd.daemon.invocations.InvocationFiles;
-import dev.coordd.daemon.invocations.InvocationQueue;
+import dev.coordd.daemon.events.Events;
+import dev.coordd.daemon.invoke.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationQueue;
+import dev.coordd.daemon.locks.Locks;
+import dev.coordd.daemon.schedules.Scheduler;
+import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.TaskStore;
 import dev.coordd.daemon.store.Tx;
 import dev.coordd.internal.Json;
@@ -63,14 +64,18 @@ public final class LocalCoordinationService implements CoordinationService {
   private final Locks locks;
   private final Scheduler scheduler;
 
-  public LocalCoordinationService(Engine engine, InvocationQueue invocations,
-      BooleanSupplier running) {
+  public LocalCoordinationService(
+      Engine engine, InvocationQueue invocations, BooleanSupplier running) {
     this.engine = engine;
     this.invocations = invocations;
     // Rules and schedules create tasks through this service, so they are checked like any other;
     // the references are only called once the daemon runs, after construction.
-    this.events = new Events(engine, engine.config().eventRetention(),
-        engine.config().eventRules(), this::createTask);
+    this.events =
+        new Events(
+            engine,
+            engine.config().eventRetention(),
+            engine.config().eventRules(),
+            this::createTask);
     this.locks = new Locks(engine);
     this.scheduler = new Scheduler(engine, engine.config().schedules(), this::createTask);
     this.config = engine.config();
@@ -85,47 +90,70 @@ public final class LocalCoordinationService implements CoordinationService {
     if (request == null) {
       throw new InvalidRequestException(null, "a task is required");
     }
-    String type = Checks.name("type", request.type());
-    JsonNode data = request.data() == null || request.data().isNull()
-        ? Json.MAPPER.createObjectNode() : request.data();
+    String type = Rules.name("type", request.type());
+    JsonNode data =
+        request.data() == null || request.data().isNull()
+            ? Json.MAPPER.createObjectNode()
+            : request.data();
     if (!data.isObject()) {
-      throw new InvalidRequestException("data", "data must be a JSON object, got "
-          + data.getNodeType().toString().toLowerCase());
+      throw new InvalidRequestException(
+          "data", "data must be a JSON object, got " + data.getNodeType().toString().toLowerCase());
     }
     String dataJson = Json.write(data);
     checkSize("data", dataJson);
-    String assignedTo = Checks.optionalName("assignedTo", request.assignedTo());
-    int priority = Checks.range("priority", request.priority(), 0, 0, 1_000_000);
-    int maxAttempts = Checks.range("maxAttempts", request.maxAttempts(),
-        config.defaultMaxAttempts(), 1, 100);
-    Long timeout = Checks.positive("timeoutMs", request.timeoutMs());
+    String assignedTo = Rules.optionalName("assignedTo", request.assignedTo());
+    int priority = Rules.range("priority", request.priority(), 0, 0, 1_000_000);
+    int maxAttempts =
+        Rules.range("maxAttempts", request.maxAttempts(), config.defaultMaxAttempts(), 1, 100);
+    Long timeout = Rules.positiveMillis("timeoutMs", request.timeoutMs());
     long delay = request.delayMs() == null ? 0 : request.delayMs();
-    if (delay < 0 || delay > Checks.MAX_MILLIS) {
-      throw new InvalidRequestException("delayMs", "delayMs must not be negative nor more than "
-          + Checks.MAX_MILLIS + " (ten years), got " + delay);
+    if (delay < 0 || delay > Rules.MAX_MILLIS) {
+      throw new InvalidRequestException(
+          "delayMs",
+          "delayMs must not be negative nor more than "
+              + Rules.MAX_MILLIS
+              + " (ten years), got "
+              + delay);
     }
-    String description = Checks.text("description", request.description(), Checks.MAX_TEXT);
-    String key = Checks.text("idempotencyKey", request.idempotencyKey(), 256);
-    String createdBy = Checks.text("createdBy", request.createdBy(), 128);
+    String description = Rules.text("description", request.description(), Rules.MAX_TEXT);
+    String key = Rules.text("idempotencyKey", request.idempotencyKey(), 256);
+    String createdBy = Rules.text("createdBy", request.createdBy(), 128);
     routeable(type, assignedTo, data);
 
     List<String> dependsOn = dependencies(request.dependsOn());
     long now = clock.millis();
     String id = engine.ids().next();
-    TaskStore.Inserted inserted = engine.store().writer().execute(tx -> {
-      boolean ready = dependenciesMet(tx, dependsOn);
-      TaskStore.NewRow row = new TaskStore.NewRow(id, type,
-          description == null ? "" : description, dataJson,
-          ready ? TaskStatus.QUEUED : TaskStatus.WAITING, priority, assignedTo, createdBy,
-          now + delay, maxAttempts, timeout, key, now, ready ? null : Dependencies.WAIT_KIND);
-      TaskStore.Inserted result = tasks.insert(tx, row);
-      if (result.created()) {
-        for (String upstream : dependsOn) {
-          tasks.addDependency(tx, id, upstream);
-        }
-      }
-      return result;
-    });
+    TaskStore.Inserted inserted =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  boolean ready = dependenciesMet(tx, dependsOn);
+                  TaskStore.NewRow row =
+                      new TaskStore.NewRow(
+                          id,
+                          type,
+                          description == null ? "" : description,
+                          dataJson,
+                          ready ? TaskStatus.QUEUED : TaskStatus.WAITING,
+                          priority,
+                          assignedTo,
+                          createdBy,
+                          now + delay,
+                          maxAttempts,
+                          timeout,
+                          key,
+                          now,
+                          ready ? null : Dependencies.WAIT_KIND);
+                  TaskStore.Inserted result = tasks.insert(tx, row);
+                  if (result.created()) {
+                    for (String upstream : dependsOn) {
+                      tasks.addDependency(tx, id, upstream);
+                    }
+                  }
+                  return result;
+                });
     if (!inserted.created()) {
       return inserted.existing();
     }
@@ -141,10 +169,11 @@ public final class LocalCoordinationService implements CoordinationService {
       return List.of();
     }
     if (ids.size() > MAX_DEPENDENCIES) {
-      throw new InvalidRequestException("dependsOn", "a task may depend on at most "
-          + MAX_DEPENDENCIES + " tasks, got " + ids.size());
+      throw new InvalidRequestException(
+          "dependsOn",
+          "a task may depend on at most " + MAX_DEPENDENCIES + " tasks, got " + ids.size());
     }
-    return ids.stream().map(Checks::id).distinct().toList();
+    return ids.stream().map(Rules::id).distinct().toList();
   }
 
   /**
@@ -156,12 +185,22 @@ public final class LocalCoordinationService implements CoordinationService {
     for (String upstream : dependsOn) {
       Task t = tasks.get(tx, upstream);
       if (t == null) {
-        throw new InvalidRequestException("dependsOn", "dependsOn: no task with id " + upstream
-            + "; a task can only depend on tasks that already exist");
+        throw new InvalidRequestException(
+            "dependsOn",
+            "dependsOn: no task with id "
+                + upstream
+                + "; a task can only depend on tasks that already exist");
       }
       if (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.CANCELLED) {
-        throw new InvalidRequestException("dependsOn", "dependsOn: task " + upstream + " already "
-            + t.status().wire() + "; retry it first (coordd task retry " + upstream + ")");
+        throw new InvalidRequestException(
+            "dependsOn",
+            "dependsOn: task "
+                + upstream
+                + " already "
+                + t.status().wire()
+                + "; retry it first (coordd task retry "
+                + upstream
+                + ")");
       }
       met &= t.status() == TaskStatus.SUCCEEDED;
     }
@@ -179,28 +218,41 @@ public final class LocalCoordinationService implements CoordinationService {
     }
     boolean capable = engine.store().read(tx -> engine.agents().anyCapable(tx, type));
     if (!capable) {
-      throw new InvalidRequestException("type", "no handler for task type '" + type
-          + "' and no agent lists it as a capability; assign the task to an agent (assignedTo),"
-          + " register an agent with that capability, or use one of: "
-          + engine.handlers().types());
+      throw new InvalidRequestException(
+          "type",
+          "no handler for task type '"
+              + type
+              + "' and no agent lists it as a capability; assign the task to an agent (assignedTo),"
+              + " register an agent with that capability, or use one of: "
+              + engine.handlers().types());
     }
   }
 
   private void checkSize(String field, String json) {
     int size = json.getBytes(StandardCharsets.UTF_8).length;
     if (size > config.maxPayloadBytes()) {
-      throw new InvalidRequestException(field, field + " is " + size + " bytes; the limit is "
-          + config.maxPayloadBytes() + " (maxPayloadBytes)");
+      throw new InvalidRequestException(
+          field,
+          field
+              + " is "
+              + size
+              + " bytes; the limit is "
+              + config.maxPayloadBytes()
+              + " (maxPayloadBytes)");
     }
   }
 
   @Override
   public Task getTask(String id) {
-    String taskId = Checks.id(id);
-    Task found = engine.store().read(tx -> {
-      Task t = tasks.get(tx, taskId);
-      return t == null ? null : t.withRuns(tasks.runs(tx, taskId));
-    });
+    String taskId = Rules.id(id);
+    Task found =
+        engine
+            .store()
+            .read(
+                tx -> {
+                  Task t = tasks.get(tx, taskId);
+                  return t == null ? null : t.withRuns(tasks.runs(tx, taskId));
+                });
     if (found == null) {
       throw new NotFoundException("no task with id " + taskId);
     }
@@ -216,21 +268,32 @@ public final class LocalCoordinationService implements CoordinationService {
 
   @Override
   public Task cancelTask(String id) {
-    String taskId = Checks.id(id);
+    String taskId = Rules.id(id);
     long now = clock.millis();
-    Task cancelled = engine.store().writer().execute(tx -> {
-      Task current = existing(tx, taskId);
-      if (current.status().isTerminal()) {
-        throw new ConflictException("task " + taskId + " already " + current.status().wire()
-            + "; nothing to cancel");
-      }
-      TaskError reason = new TaskError("cancelled on request", "cancelled", current.attempts());
-      Task done = tasks.cancel(tx, current, reason, now);
-      if (done == null) {
-        throw new ConflictException("task " + taskId + " changed while cancelling; try again");
-      }
-      return done;
-    });
+    Task cancelled =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  Task current = existing(tx, taskId);
+                  if (current.status().isTerminal()) {
+                    throw new ConflictException(
+                        "task "
+                            + taskId
+                            + " already "
+                            + current.status().wire()
+                            + "; nothing to cancel");
+                  }
+                  TaskError reason =
+                      new TaskError("cancelled on request", "cancelled", current.attempts());
+                  Task done = tasks.cancel(tx, current, reason, now);
+                  if (done == null) {
+                    throw new ConflictException(
+                        "task " + taskId + " changed while cancelling; try again");
+                  }
+                  return done;
+                });
     engine.dispatcher().cancelRunning(taskId);
     invocations.cancelled(cancelled);
     return engine.outcomes().after(cancelled);
@@ -238,17 +301,25 @@ public final class LocalCoordinationService implements CoordinationService {
 
   @Override
   public Task retryTask(String id) {
-    String taskId = Checks.id(id);
+    String taskId = Rules.id(id);
     long now = clock.millis();
-    Task retried = engine.store().writer().execute(tx -> {
-      Task current = existing(tx, taskId);
-      Task queued = tasks.retry(tx, taskId, now);
-      if (queued == null) {
-        throw new ConflictException("only failed or cancelled tasks can be retried; task "
-            + taskId + " is " + current.status().wire());
-      }
-      return queued;
-    });
+    Task retried =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  Task current = existing(tx, taskId);
+                  Task queued = tasks.retry(tx, taskId, now);
+                  if (queued == null) {
+                    throw new ConflictException(
+                        "only failed or cancelled tasks can be retried; task "
+                            + taskId
+                            + " is "
+                            + current.status().wire());
+                  }
+                  return queued;
+                });
     if (retried.status() == TaskStatus.WAITING) {
       engine.dependencies().settle(); // release or fail it now, by its dependencies
       return getTask(taskId);
@@ -258,7 +329,7 @@ public final class LocalCoordinationService implements CoordinationService {
 
   @Override
   public Task awaitTask(String id, long timeoutMs) {
-    String taskId = Checks.id(id);
+    String taskId = Rules.id(id);
     if (timeoutMs < 0) {
       throw new InvalidRequestException("timeoutMs", "timeoutMs must be zero or positive");
     }
@@ -288,13 +359,13 @@ public final class LocalCoordinationService implements CoordinationService {
 
   @Override
   public List<Task> claimTasks(String agent, List<String> types, int max, long waitMs) {
-    String name = Checks.name("agent", agent);
-    int n = Checks.range("max", max, 1, 1, MAX_CLAIM);
+    String name = Rules.name("agent", agent);
+    int n = Rules.range("max", max, 1, 1, MAX_CLAIM);
     if (waitMs < 0) {
       throw new InvalidRequestException("waitMs", "waitMs must be zero or positive");
     }
     List<String> wanted = types == null ? List.of() : types;
-    wanted.forEach(t -> Checks.name("types", t));
+    wanted.forEach(t -> Rules.name("types", t));
     String typesJson = wanted.isEmpty() ? null : Json.write(wanted);
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
     while (true) {
@@ -304,8 +375,11 @@ public final class LocalCoordinationService implements CoordinationService {
       }
       List<Task> claimed = claimNow(name, typesJson, n);
       if (Thread.currentThread().isInterrupted()) {
-        claimed.forEach(t -> engine.outcomes().requeue(t,
-            "the claimer hung up before it got the task", "abandoned"));
+        claimed.forEach(
+            t ->
+                engine
+                    .outcomes()
+                    .requeue(t, "the claimer hung up before it got the task", "abandoned"));
         return List.of();
       }
       long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
@@ -326,52 +400,74 @@ public final class LocalCoordinationService implements CoordinationService {
     long now = clock.millis();
     long leaseUntil = now + config.leaseDuration().toMillis();
     String newId = engine.ids().next();
-    return engine.store().writer().execute(tx -> {
-      engine.agents().touch(tx, newId, name, now);
-      return tasks.claim(tx, name, typesJson, now, leaseUntil, n);
-    });
+    return engine
+        .store()
+        .writer()
+        .execute(
+            tx -> {
+              engine.agents().touch(tx, newId, name, now);
+              return tasks.claim(tx, name, typesJson, now, leaseUntil, n);
+            });
   }
 
   @Override
   public Task completeTask(String id, String agent, JsonNode result) {
-    String taskId = Checks.id(id);
-    String name = Checks.name("agent", agent);
+    String taskId = Rules.id(id);
+    String name = Rules.name("agent", agent);
     String resultJson = Json.write(result == null ? NullNode.getInstance() : result);
     checkSize("result", resultJson);
     long now = clock.millis();
-    Task done = engine.store().writer().execute(tx -> {
-      Task current = heldBy(tx, taskId, name);
-      return tasks.complete(tx, current, resultJson, now) ? current : null;
-    });
-    return done == null ? null : engine.outcomes().after(
-        TaskStore.succeeded(done, result == null ? NullNode.getInstance() : result, now));
+    Task done =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  Task current = heldBy(tx, taskId, name);
+                  return tasks.complete(tx, current, resultJson, now) ? current : null;
+                });
+    return done == null
+        ? null
+        : engine
+            .outcomes()
+            .after(
+                TaskStore.succeeded(done, result == null ? NullNode.getInstance() : result, now));
   }
 
   @Override
   public Task failTask(String id, String agent, String error) {
-    String taskId = Checks.id(id);
-    String name = Checks.name("agent", agent);
+    String taskId = Rules.id(id);
+    String name = Rules.name("agent", agent);
     if (error == null || error.isBlank()) {
       throw new InvalidRequestException("error", "error is required: say what went wrong");
     }
-    String message = Checks.text("error", error, Checks.MAX_TEXT);
+    String message = Rules.text("error", error, Rules.MAX_TEXT);
     long now = clock.millis();
-    Task failed = engine.store().writer().execute(tx -> {
-      Task current = heldBy(tx, taskId, name);
-      return engine.outcomes().failInTx(tx, current, message, "agent", false, now);
-    });
+    Task failed =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  Task current = heldBy(tx, taskId, name);
+                  return engine.outcomes().failInTx(tx, current, message, "agent", false, now);
+                });
     return engine.outcomes().after(failed);
   }
 
   @Override
   public Task renewLease(String id, String agent) {
-    String taskId = Checks.id(id);
-    String name = Checks.name("agent", agent);
+    String taskId = Rules.id(id);
+    String name = Rules.name("agent", agent);
     long until = clock.millis() + config.leaseDuration().toMillis();
-    return engine.store().writer().execute(tx -> {
-      heldBy(tx, taskId, name);
-      return tasks.renewLease(tx, taskId, name, until);
-    });
+    return engine
+        .store()
+        .writer()
+        .execute(
+            tx -> {
+              heldBy(tx, taskId, name);
+              return tasks.renewLease(tx, taskId, name, until);
+            });
   }
 
   private Task existing(Tx tx, String id) throws SQLException {
@@ -383,20 +479,30 @@ public final class LocalCoordinationService implements CoordinationService {
   }
 
   /**
-   * The task, if {@code agent} holds its lease; otherwise a conflict that says who does. Working
-   * on a task is a sign of life, so it also records a heartbeat: a worker that renews, completes
-   * or fails is never reaped as stale.
+   * The task, if {@code agent} holds its lease; otherwise a conflict that says who does. Working on
+   * a task is a sign of life, so it also records a heartbeat: a worker that renews, completes or
+   * fails is never reaped as stale.
    */
   private Task heldBy(Tx tx, String id, String agent) throws SQLException {
     engine.agents().heartbeat(tx, agent, clock.millis());
     Task t = existing(tx, id);
     if (t.status() != TaskStatus.RUNNING) {
-      throw new ConflictException("task " + id + " is " + t.status().wire()
-          + ", not running; only a running task can be completed, failed or renewed");
+      throw new ConflictException(
+          "task "
+              + id
+              + " is "
+              + t.status().wire()
+              + ", not running; only a running task can be completed, failed or renewed");
     }
     if (!agent.equals(t.leaseOwner())) {
-      throw new ConflictException("task " + id + " is leased to " + t.leaseOwner() + ", not "
-          + agent + " (a lease that expired was given to another worker)");
+      throw new ConflictException(
+          "task "
+              + id
+              + " is leased to "
+              + t.leaseOwner()
+              + ", not "
+              + agent
+              + " (a lease that expired was given to another worker)");
     }
     return t;
   }
@@ -406,37 +512,47 @@ public final class LocalCoordinationService implements CoordinationService {
     if (r == null) {
       throw new InvalidRequestException(null, "a registration is required");
     }
-    String name = Checks.name("name", r.name());
-    String kind = r.kind() == null ? "agent" : Checks.name("kind", r.kind());
+    String name = Rules.name("name", r.name());
+    String kind = r.kind() == null ? "agent" : Rules.name("kind", r.kind());
     List<String> capabilities = r.capabilities() == null ? List.of() : r.capabilities();
-    capabilities.forEach(c -> Checks.name("capabilities", c));
+    capabilities.forEach(c -> Rules.name("capabilities", c));
     JsonNode metadata = r.metadata() == null ? Json.MAPPER.createObjectNode() : r.metadata();
     String metadataJson = Json.write(metadata);
     checkSize("metadata", metadataJson);
     long now = clock.millis();
     String newId = engine.ids().next();
-    return engine.store().writer().execute(tx -> engine.agents().upsert(tx, newId, name, kind,
-        Json.write(capabilities), metadataJson, now));
+    return engine
+        .store()
+        .writer()
+        .execute(
+            tx ->
+                engine
+                    .agents()
+                    .upsert(tx, newId, name, kind, Json.write(capabilities), metadataJson, now));
   }
 
   @Override
   public Agent heartbeat(String name) {
-    String agent = Checks.name("name", name);
+    String agent = Rules.name("name", name);
     long now = clock.millis();
     long leaseUntil = now + config.leaseDuration().toMillis();
-    return engine.store().writer().execute(tx -> {
-      Agent a = engine.agents().heartbeat(tx, agent, now);
-      if (a == null) {
-        throw new NotFoundException("no agent named " + agent + "; register it first");
-      }
-      tasks.renewLeasesOf(tx, agent, leaseUntil);
-      return a;
-    });
+    return engine
+        .store()
+        .writer()
+        .execute(
+            tx -> {
+              Agent a = engine.agents().heartbeat(tx, agent, now);
+              if (a == null) {
+                throw new NotFoundException("no agent named " + agent + "; register it first");
+              }
+              tasks.renewLeasesOf(tx, agent, leaseUntil);
+              return a;
+            });
   }
 
   @Override
   public Agent signOff(String name) {
-    String agent = Checks.name("name", name);
+    String agent = Rules.name("name", name);
     long now = clock.millis();
     Agent a = engine.store().writer().execute(tx -> engine.agents().signOff(tx, agent, now));
     if (a == null) {
@@ -458,14 +574,18 @@ public final class LocalCoordinationService implements CoordinationService {
 
   @Override
   public Invocation processInvocation(String id, String agent) {
-    String name = Checks.name("agent", agent);
+    String name = Rules.name("agent", agent);
     Invocation taken = invocations.files().process(id, name);
     long now = clock.millis();
     String newId = engine.ids().next();
-    engine.store().writer().execute(tx -> {
-      engine.agents().touch(tx, newId, name, now); // taking work is a sign of life
-      return null;
-    });
+    engine
+        .store()
+        .writer()
+        .execute(
+            tx -> {
+              engine.agents().touch(tx, newId, name, now); // taking work is a sign of life
+              return null;
+            });
     return taken;
   }
 
@@ -482,13 +602,13 @@ public final class LocalCoordinationService implements CoordinationService {
     if (error == null || error.isBlank()) {
       throw new InvalidRequestException("error", "error is required: say what went wrong");
     }
-    return invocations.fail(id, Checks.text("error", error, Checks.MAX_TEXT));
+    return invocations.fail(id, Rules.text("error", error, Rules.MAX_TEXT));
   }
 
   @Override
   public void arrive(String barrier, String agent) {
-    String b = Checks.text("barrier", Checks.id(barrier), 200);
-    engine.barriers().arrive(b, Checks.name("agent", agent));
+    String b = Rules.text("barrier", Rules.id(barrier), 200);
+    engine.barriers().arrive(b, Rules.name("agent", agent));
   }
 
   // --- events, locks, schedules, queues: each feature checks its own input ---
@@ -524,8 +644,7 @@ public final class LocalCoordinationService implements CoordinationService {
   }
 
   @Override
-  public Lock acquireLock(String resource, String agent, long ttlMs, boolean shared,
-      long waitMs) {
+  public Lock acquireLock(String resource, String agent, long ttlMs, boolean shared, long waitMs) {
     return locks.acquire(resource, agent, ttlMs, shared, waitMs);
   }
 
@@ -602,15 +721,26 @@ public final class LocalCoordinationService implements CoordinationService {
     long now = clock.millis();
     List<Agent> agents = listAgents();
     Map<TaskStatus, Long> counts = engine.store().read(tasks::countByStatus);
-    String agentId = agents.stream().filter(a -> a.name().equals(config.name()))
-        .map(Agent::id).findFirst().orElse(null);
+    String agentId =
+        agents.stream()
+            .filter(a -> a.name().equals(config.name()))
+            .map(Agent::id)
+            .findFirst()
+            .orElse(null);
     return new Stats(
         new Stats.Daemon(config.name(), agentId, (now - startedAt) / 1000, running.getAsBoolean()),
-        new Stats.Agents(agents.size(), count(agents, AgentStatus.ACTIVE),
-            count(agents, AgentStatus.STALE), count(agents, AgentStatus.OFFLINE)),
-        new Stats.Coordination(counts.get(TaskStatus.QUEUED), counts.get(TaskStatus.RUNNING),
-            counts.get(TaskStatus.WAITING), counts.get(TaskStatus.SUCCEEDED),
-            counts.get(TaskStatus.FAILED), counts.get(TaskStatus.CANCELLED)));
+        new Stats.Agents(
+            agents.size(),
+            count(agents, AgentStatus.ACTIVE),
+            count(agents, AgentStatus.STALE),
+            count(agents, AgentStatus.OFFLINE)),
+        new Stats.Coordination(
+            counts.get(TaskStatus.QUEUED),
+            counts.get(TaskStatus.RUNNING),
+            counts.get(TaskStatus.WAITING),
+            counts.get(TaskStatus.SUCCEEDED),
+            counts.get(TaskStatus.FAILED),
+            counts.get(TaskStatus.CANCELLED)));
   }
 
   private static int count(List<Agent> agents, AgentStatus status) {

@@ -20,10 +20,25 @@ public final class AgentStore {
   }
 
   /** Registers or refreshes; the id of a known name is kept. */
-  public Agent upsert(Tx tx, String newId, String name, String kind, String capabilitiesJson,
-      String metadataJson, long now) throws SQLException {
-    return tx.queryOne(sql.upsertAgent(), rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs),
-        newId, name, kind, capabilitiesJson, metadataJson, now, now);
+  public Agent upsert(
+      Tx tx,
+      String newId,
+      String name,
+      String kind,
+      String capabilitiesJson,
+      String metadataJson,
+      long now)
+      throws SQLException {
+    return tx.queryOne(
+        sql.upsertAgent(),
+        rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs),
+        newId,
+        name,
+        kind,
+        capabilitiesJson,
+        metadataJson,
+        now,
+        now);
   }
 
   /** Records a beat, registering the name as a plain worker if it is new. */
@@ -32,18 +47,18 @@ public final class AgentStore {
   }
 
   public Agent heartbeat(Tx tx, String name, long now) throws SQLException {
-    return tx.queryOne(sql.heartbeat(), rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs),
-        now, name);
+    return tx.queryOne(
+        sql.heartbeat(), rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs), now, name);
   }
 
   public Agent signOff(Tx tx, String name, long now) throws SQLException {
-    return tx.queryOne(sql.signOff(), rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs),
-        name);
+    return tx.queryOne(
+        sql.signOff(), rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs), name);
   }
 
   public Agent get(Tx tx, String name, long now) throws SQLException {
-    return tx.queryOne(sql.agentByName(), rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs),
-        name);
+    return tx.queryOne(
+        sql.agentByName(), rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs), name);
   }
 
   public List<Agent> list(Tx tx, long now) throws SQLException {

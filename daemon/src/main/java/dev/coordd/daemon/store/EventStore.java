@@ -34,11 +34,19 @@ public final class EventStore {
   public EventStore() {}
 
   /** Appends an event and returns its sequence number. */
-  public long insert(Tx tx, String topic, String dataJson, String source, long now,
-      boolean rulesPending) throws SQLException {
-    Long seq = tx.queryOne("INSERT INTO events (topic, data, source, created_at, rules_pending)"
-        + " VALUES (?, ?, ?, ?, ?) RETURNING seq", rs -> rs.getLong(1),
-        topic, dataJson, source, now, rulesPending ? 1 : 0);
+  public long insert(
+      Tx tx, String topic, String dataJson, String source, long now, boolean rulesPending)
+      throws SQLException {
+    Long seq =
+        tx.queryOne(
+            "INSERT INTO events (topic, data, source, created_at, rules_pending)"
+                + " VALUES (?, ?, ?, ?, ?) RETURNING seq",
+            rs -> rs.getLong(1),
+            topic,
+            dataJson,
+            source,
+            now,
+            rulesPending ? 1 : 0);
     if (seq == null) {
       throw new SQLException("inserting an event returned no sequence number");
     }
@@ -63,8 +71,10 @@ public final class EventStore {
     args.add(afterSeq);
     String where = topicFilter(likes, args);
     args.add(limit);
-    return tx.query("SELECT " + COLUMNS + " FROM events WHERE seq > ?" + where
-        + " ORDER BY seq LIMIT ?", EventStore::event, args.toArray());
+    return tx.query(
+        "SELECT " + COLUMNS + " FROM events WHERE seq > ?" + where + " ORDER BY seq LIMIT ?",
+        EventStore::event,
+        args.toArray());
   }
 
   /** Up to {@code limit} events at or before {@code uptoSeq}, newest first; as {@link #after}. */
@@ -74,8 +84,10 @@ public final class EventStore {
     args.add(uptoSeq);
     String where = topicFilter(likes, args);
     args.add(limit);
-    return tx.query("SELECT " + COLUMNS + " FROM events WHERE seq <= ?" + where
-        + " ORDER BY seq DESC LIMIT ?", EventStore::event, args.toArray());
+    return tx.query(
+        "SELECT " + COLUMNS + " FROM events WHERE seq <= ?" + where + " ORDER BY seq DESC LIMIT ?",
+        EventStore::event,
+        args.toArray());
   }
 
   private static String topicFilter(List<String> likes, List<Object> args) {
@@ -95,64 +107,85 @@ public final class EventStore {
 
   /** True when the name is a registered agent, has a cursor or has a subscription. */
   public boolean known(Tx tx, String agent) throws SQLException {
-    return tx.count("SELECT (SELECT COUNT(*) FROM agents WHERE name = ?)"
-        + " + (SELECT COUNT(*) FROM event_cursors WHERE agent = ?)"
-        + " + (SELECT COUNT(*) FROM event_subscriptions WHERE agent = ?)",
-        agent, agent, agent) > 0;
+    return tx.count(
+            "SELECT (SELECT COUNT(*) FROM agents WHERE name = ?)"
+                + " + (SELECT COUNT(*) FROM event_cursors WHERE agent = ?)"
+                + " + (SELECT COUNT(*) FROM event_subscriptions WHERE agent = ?)",
+            agent,
+            agent,
+            agent)
+        > 0;
   }
 
   /** The agent's cursor, or null when it has none. */
   public Long cursor(Tx tx, String agent) throws SQLException {
-    return tx.queryOne("SELECT seq FROM event_cursors WHERE agent = ?", rs -> rs.getLong(1),
-        agent);
+    return tx.queryOne("SELECT seq FROM event_cursors WHERE agent = ?", rs -> rs.getLong(1), agent);
   }
 
   /** The first event on {@code topic}, or null when there is none. */
   public Long firstSeq(Tx tx, String topic) throws SQLException {
-    return tx.queryOne("SELECT MIN(seq) FROM events WHERE topic = ?", rs -> {
-      long v = rs.getLong(1);
-      return rs.wasNull() ? null : v;
-    }, topic);
+    return tx.queryOne(
+        "SELECT MIN(seq) FROM events WHERE topic = ?",
+        rs -> {
+          long v = rs.getLong(1);
+          return rs.wasNull() ? null : v;
+        },
+        topic);
   }
 
   /** Gives the agent a cursor at {@code seq} unless it has one. */
   public void ensureCursor(Tx tx, String agent, long seq) throws SQLException {
-    tx.update("INSERT INTO event_cursors (agent, seq) VALUES (?, ?) ON CONFLICT DO NOTHING",
-        agent, seq);
+    tx.update(
+        "INSERT INTO event_cursors (agent, seq) VALUES (?, ?) ON CONFLICT DO NOTHING", agent, seq);
   }
 
   /** Moves the cursor forward to {@code seq} (never back) and returns where it is now. */
   public long ack(Tx tx, String agent, long seq) throws SQLException {
-    Long now = tx.queryOne("INSERT INTO event_cursors (agent, seq) VALUES (?, ?)"
-        + " ON CONFLICT (agent) DO UPDATE SET seq = CASE WHEN excluded.seq > event_cursors.seq"
-        + " THEN excluded.seq ELSE event_cursors.seq END RETURNING seq", rs -> rs.getLong(1),
-        agent, seq);
+    Long now =
+        tx.queryOne(
+            "INSERT INTO event_cursors (agent, seq) VALUES (?, ?)"
+                + " ON CONFLICT (agent) DO UPDATE SET seq = CASE WHEN excluded.seq > event_cursors.seq"
+                + " THEN excluded.seq ELSE event_cursors.seq END RETURNING seq",
+            rs -> rs.getLong(1),
+            agent,
+            seq);
     return now == null ? seq : now;
   }
 
   /** Adds the subscription unless it exists; returns the row as it is. */
   public SubscriptionRow subscribe(Tx tx, String agent, String pattern, long sinceSeq, long now)
       throws SQLException {
-    tx.update("INSERT INTO event_subscriptions (agent, pattern, since_seq, created_at)"
-        + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING", agent, pattern, sinceSeq, now);
-    return tx.queryOne("SELECT * FROM event_subscriptions WHERE agent = ? AND pattern = ?",
-        EventStore::subscription, agent, pattern);
+    tx.update(
+        "INSERT INTO event_subscriptions (agent, pattern, since_seq, created_at)"
+            + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        agent,
+        pattern,
+        sinceSeq,
+        now);
+    return tx.queryOne(
+        "SELECT * FROM event_subscriptions WHERE agent = ? AND pattern = ?",
+        EventStore::subscription,
+        agent,
+        pattern);
   }
 
   /** False when there was no such subscription. */
   public boolean unsubscribe(Tx tx, String agent, String pattern) throws SQLException {
-    return tx.update("DELETE FROM event_subscriptions WHERE agent = ? AND pattern = ?",
-        agent, pattern) > 0;
+    return tx.update(
+            "DELETE FROM event_subscriptions WHERE agent = ? AND pattern = ?", agent, pattern)
+        > 0;
   }
 
   public List<SubscriptionRow> subscriptionsOf(Tx tx, String agent) throws SQLException {
-    return tx.query("SELECT * FROM event_subscriptions WHERE agent = ? ORDER BY pattern",
-        EventStore::subscription, agent);
+    return tx.query(
+        "SELECT * FROM event_subscriptions WHERE agent = ? ORDER BY pattern",
+        EventStore::subscription,
+        agent);
   }
 
   public List<SubscriptionRow> allSubscriptions(Tx tx) throws SQLException {
-    return tx.query("SELECT * FROM event_subscriptions ORDER BY agent, pattern",
-        EventStore::subscription);
+    return tx.query(
+        "SELECT * FROM event_subscriptions ORDER BY agent, pattern", EventStore::subscription);
   }
 
   /**
@@ -160,10 +193,11 @@ public final class EventStore {
    * {@code aliveAfter} (not offline), with each one's cursor (0 when it has none).
    */
   public List<ReaderRow> activeReaders(Tx tx, long aliveAfter) throws SQLException {
-    return tx.query("SELECT s.agent, s.pattern, s.since_seq, COALESCE(c.seq, 0)"
-        + " FROM event_subscriptions s JOIN agents a ON a.name = s.agent"
-        + " LEFT JOIN event_cursors c ON c.agent = s.agent"
-        + " WHERE a.signed_off = 0 AND a.last_heartbeat > ?",
+    return tx.query(
+        "SELECT s.agent, s.pattern, s.since_seq, COALESCE(c.seq, 0)"
+            + " FROM event_subscriptions s JOIN agents a ON a.name = s.agent"
+            + " LEFT JOIN event_cursors c ON c.agent = s.agent"
+            + " WHERE a.signed_off = 0 AND a.last_heartbeat > ?",
         rs -> new ReaderRow(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4)),
         aliveAfter);
   }
@@ -172,13 +206,20 @@ public final class EventStore {
    * Up to {@code limit} events created before {@code cutoff} and older than the newest, in
    * (created_at, seq) order after the position ({@code fromCreatedAt}, {@code fromSeq}).
    */
-  public List<Candidate> pruneCandidates(Tx tx, long cutoff, long fromCreatedAt, long fromSeq,
-      long belowSeq, int limit) throws SQLException {
-    return tx.query("SELECT seq, topic, created_at FROM events WHERE created_at < ?"
-        + " AND (created_at > ? OR (created_at = ? AND seq > ?))"
-        + " AND seq < ? ORDER BY created_at, seq LIMIT ?",
+  public List<Candidate> pruneCandidates(
+      Tx tx, long cutoff, long fromCreatedAt, long fromSeq, long belowSeq, int limit)
+      throws SQLException {
+    return tx.query(
+        "SELECT seq, topic, created_at FROM events WHERE created_at < ?"
+            + " AND (created_at > ? OR (created_at = ? AND seq > ?))"
+            + " AND seq < ? ORDER BY created_at, seq LIMIT ?",
         rs -> new Candidate(rs.getLong(1), rs.getString(2), rs.getLong(3)),
-        cutoff, fromCreatedAt, fromCreatedAt, fromSeq, belowSeq, limit);
+        cutoff,
+        fromCreatedAt,
+        fromCreatedAt,
+        fromSeq,
+        belowSeq,
+        limit);
   }
 
   public int delete(Tx tx, long seq) throws SQLException {
@@ -187,8 +228,14 @@ public final class EventStore {
 
   /** Events whose rules have not made their tasks yet, created before {@code before}. */
   public List<Event> rulesPending(Tx tx, long before, int limit) throws SQLException {
-    return tx.query("SELECT " + COLUMNS + " FROM events WHERE rules_pending = 1"
-        + " AND created_at < ? ORDER BY created_at, seq LIMIT ?", EventStore::event, before, limit);
+    return tx.query(
+        "SELECT "
+            + COLUMNS
+            + " FROM events WHERE rules_pending = 1"
+            + " AND created_at < ? ORDER BY created_at, seq LIMIT ?",
+        EventStore::event,
+        before,
+        limit);
   }
 
   public void rulesDone(Tx tx, long seq) throws SQLException {
@@ -196,12 +243,19 @@ public final class EventStore {
   }
 
   private static Event event(ResultSet rs) throws SQLException {
-    return new Event(rs.getLong("seq"), rs.getString("topic"), Json.read(rs.getString("data")),
-        rs.getString("source"), rs.getLong("created_at"));
+    return new Event(
+        rs.getLong("seq"),
+        rs.getString("topic"),
+        Json.read(rs.getString("data")),
+        rs.getString("source"),
+        rs.getLong("created_at"));
   }
 
   private static SubscriptionRow subscription(ResultSet rs) throws SQLException {
-    return new SubscriptionRow(rs.getString("agent"), rs.getString("pattern"),
-        rs.getLong("since_seq"), rs.getLong("created_at"));
+    return new SubscriptionRow(
+        rs.getString("agent"),
+        rs.getString("pattern"),
+        rs.getLong("since_seq"),
+        rs.getLong("created_at"));
   }
 }

@@ -7,16 +7,17 @@ import java.util.List;
 
 /**
  * Lock statements, standard SQL for every dialect. A lease is <em>live</em> while it has not
- * expired ({@code expires_at > now}) and its holder is not stale: the holder's last heartbeat is
- * at or after the stale cutoff and it has not signed off; a holder that was never registered is
- * judged by the lease's {@code acquired_at}. The daemon's own name is never stale to itself (its
- * leases still expire). Stateless and thread-safe.
+ * expired ({@code expires_at > now}) and its holder is not stale: the holder's last heartbeat is at
+ * or after the stale cutoff and it has not signed off; a holder that was never registered is judged
+ * by the lease's {@code acquired_at}. The daemon's own name is never stale to itself (its leases
+ * still expire). Stateless and thread-safe.
  */
 public final class LockStore {
   /** Parameters: now, the daemon's name, stale cutoff. */
-  private static final String LIVE = "expires_at > ? AND (holder = ? OR COALESCE("
-      + "(SELECT CASE WHEN a.signed_off = 0 THEN a.last_heartbeat ELSE -1 END"
-      + " FROM agents a WHERE a.name = locks.holder), acquired_at) >= ?)";
+  private static final String LIVE =
+      "expires_at > ? AND (holder = ? OR COALESCE("
+          + "(SELECT CASE WHEN a.signed_off = 0 THEN a.last_heartbeat ELSE -1 END"
+          + " FROM agents a WHERE a.name = locks.holder), acquired_at) >= ?)";
 
   private static final String PURGE = "DELETE FROM locks WHERE NOT (" + LIVE + ")";
 
@@ -30,9 +31,10 @@ public final class LockStore {
    * Other holders' leases that can overlap a plain name: the same name, or any glob (a resource
    * holding one of the wildcard characters {@code * ? [ {}).
    */
-  private static final String OTHERS_FOR_NAME = "SELECT * FROM locks WHERE holder <> ?"
-      + " AND (resource = ? OR resource LIKE '%*%' OR resource LIKE '%?%'"
-      + " OR resource LIKE '%[%' OR resource LIKE '%{%')";
+  private static final String OTHERS_FOR_NAME =
+      "SELECT * FROM locks WHERE holder <> ?"
+          + " AND (resource = ? OR resource LIKE '%*%' OR resource LIKE '%?%'"
+          + " OR resource LIKE '%[%' OR resource LIKE '%{%')";
 
   private static final String ONE = "SELECT * FROM locks WHERE resource = ? AND holder = ?";
 
@@ -44,12 +46,14 @@ public final class LockStore {
 
   private static final String DELETE = "DELETE FROM locks WHERE resource = ? AND holder = ?";
 
-  private static final String HOLDERS = "SELECT * FROM locks WHERE resource = ? AND " + LIVE
-      + " ORDER BY holder";
+  private static final String HOLDERS =
+      "SELECT * FROM locks WHERE resource = ? AND " + LIVE + " ORDER BY holder";
 
   private final String self;
 
-  /** @param self the daemon's own agent name, never stale to itself */
+  /**
+   * @param self the daemon's own agent name, never stale to itself
+   */
   public LockStore(String self) {
     this.self = self;
   }
@@ -80,8 +84,9 @@ public final class LockStore {
     return tx.queryOne(ONE, LockStore::lock, resource, holder);
   }
 
-  public Lock upsert(Tx tx, String resource, String holder, boolean shared, long now,
-      long expiresAt) throws SQLException {
+  public Lock upsert(
+      Tx tx, String resource, String holder, boolean shared, long now, long expiresAt)
+      throws SQLException {
     return tx.queryOne(UPSERT, LockStore::lock, resource, holder, shared ? 1 : 0, now, expiresAt);
   }
 
@@ -97,7 +102,11 @@ public final class LockStore {
   }
 
   private static Lock lock(ResultSet rs) throws SQLException {
-    return new Lock(rs.getString("resource"), rs.getString("holder"), rs.getInt("shared") != 0,
-        rs.getLong("acquired_at"), rs.getLong("expires_at"));
+    return new Lock(
+        rs.getString("resource"),
+        rs.getString("holder"),
+        rs.getInt("shared") != 0,
+        rs.getLong("acquired_at"),
+        rs.getLong("expires_at"));
   }
 }

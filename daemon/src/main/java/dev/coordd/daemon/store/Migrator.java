@@ -28,7 +28,9 @@ final class Migrator {
   private final String folder;
   private final List<String> files;
 
-  /** @param files the migration file names, in the order they must apply */
+  /**
+   * @param files the migration file names, in the order they must apply
+   */
   Migrator(String folder, List<String> files) {
     this.folder = folder;
     this.files = List.copyOf(files);
@@ -59,14 +61,22 @@ final class Migrator {
         }
         st.execute(
             "INSERT INTO schema_version (version, name, applied_at) VALUES ("
-                + version + ", '" + m.group(2) + "', " + System.currentTimeMillis() + ")");
+                + version
+                + ", '"
+                + m.group(2)
+                + "', "
+                + System.currentTimeMillis()
+                + ")");
         c.commit();
         log.info("applied migration {}", file);
       }
       if (current > latest) {
         throw new IllegalStateException(
-            "the store is at schema version " + current + " but this coordd knows only up to "
-                + latest + "; use a newer coordd");
+            "the store is at schema version "
+                + current
+                + " but this coordd knows only up to "
+                + latest
+                + "; use a newer coordd");
       }
     } catch (SQLException | RuntimeException e) {
       c.rollback();

@@ -17,28 +17,33 @@ public final class QueueStore {
 
   public Map<String, Policy> policies(Tx tx) throws SQLException {
     Map<String, Policy> out = new TreeMap<>();
-    tx.query(sql.queueTypes(), rs -> {
-      boolean paused = rs.getInt(2) != 0;
-      int cap = rs.getInt(3);
-      Integer maybeCap = rs.wasNull() ? null : cap; // wasNull speaks of the last column read
-      out.put(rs.getString(1), new Policy(paused, maybeCap));
-      return null;
-    });
+    tx.query(
+        sql.queueTypes(),
+        rs -> {
+          boolean paused = rs.getInt(2) != 0;
+          int cap = rs.getInt(3);
+          Integer maybeCap = rs.wasNull() ? null : cap; // wasNull speaks of the last column read
+          out.put(rs.getString(1), new Policy(paused, maybeCap));
+          return null;
+        });
     return out;
   }
 
   /** Running and queued counts per type with any. */
   public Map<String, long[]> counts(Tx tx) throws SQLException {
     Map<String, long[]> counts = new TreeMap<>();
-    tx.query(sql.queueCounts(), rs -> counts.put(rs.getString(1),
-        new long[] {rs.getLong(2), rs.getLong(3)}));
+    tx.query(
+        sql.queueCounts(),
+        rs -> counts.put(rs.getString(1), new long[] {rs.getLong(2), rs.getLong(3)}));
     return counts;
   }
 
-  /** @param paused null keeps the current flag; {@code cap} is written only when {@code setCap} */
+  /**
+   * @param paused null keeps the current flag; {@code cap} is written only when {@code setCap}
+   */
   public void upsert(Tx tx, String type, Boolean paused, Integer cap, boolean setCap)
       throws SQLException {
-    tx.update(sql.upsertQueueType(), type, paused == null ? null : (paused ? 1 : 0), cap,
-        setCap ? 1 : 0);
+    tx.update(
+        sql.upsertQueueType(), type, paused == null ? null : (paused ? 1 : 0), cap, setCap ? 1 : 0);
   }
 }

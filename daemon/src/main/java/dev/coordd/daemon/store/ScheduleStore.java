@@ -39,16 +39,40 @@ public final class ScheduleStore {
 
   /** Inserts a new schedule; null when the name is taken. */
   public Schedule insert(Tx tx, Schedule s) throws SQLException {
-    return tx.queryOne(INSERT, ScheduleStore::schedule, s.name(), s.cron(), s.everyMs(), s.zone(),
-        Json.write(s.task()), s.misfire(), s.paused() ? 1 : 0, s.nextRunAt(), s.lastRunAt(),
-        s.lastTaskId(), s.source(), s.createdAt());
+    return tx.queryOne(
+        INSERT,
+        ScheduleStore::schedule,
+        s.name(),
+        s.cron(),
+        s.everyMs(),
+        s.zone(),
+        Json.write(s.task()),
+        s.misfire(),
+        s.paused() ? 1 : 0,
+        s.nextRunAt(),
+        s.lastRunAt(),
+        s.lastTaskId(),
+        s.source(),
+        s.createdAt());
   }
 
   /** Overwrites every column of an existing schedule; null when there is none by that name. */
   public Schedule replace(Tx tx, Schedule s) throws SQLException {
-    return tx.queryOne(REPLACE, ScheduleStore::schedule, s.cron(), s.everyMs(), s.zone(),
-        Json.write(s.task()), s.misfire(), s.paused() ? 1 : 0, s.nextRunAt(), s.lastRunAt(),
-        s.lastTaskId(), s.source(), s.createdAt(), s.name());
+    return tx.queryOne(
+        REPLACE,
+        ScheduleStore::schedule,
+        s.cron(),
+        s.everyMs(),
+        s.zone(),
+        Json.write(s.task()),
+        s.misfire(),
+        s.paused() ? 1 : 0,
+        s.nextRunAt(),
+        s.lastRunAt(),
+        s.lastTaskId(),
+        s.source(),
+        s.createdAt(),
+        s.name());
   }
 
   public Schedule get(Tx tx, String name) throws SQLException {
@@ -77,11 +101,18 @@ public final class ScheduleStore {
   /**
    * Moves a schedule from the next run a firing round read ({@code expectedNext}) to {@code
    * nextRunAt}, recording the run (null {@code lastRunAt}/{@code lastTaskId} keep the previous
-   * ones) and the error of this round (null clears it). A null {@code nextRunAt} parks it: it
-   * never comes due until resumed. False when someone moved, paused or removed it meanwhile.
+   * ones) and the error of this round (null clears it). A null {@code nextRunAt} parks it: it never
+   * comes due until resumed. False when someone moved, paused or removed it meanwhile.
    */
-  public boolean advance(Tx tx, String name, long expectedNext, Long nextRunAt, Long lastRunAt,
-      String lastTaskId, String lastError) throws SQLException {
+  public boolean advance(
+      Tx tx,
+      String name,
+      long expectedNext,
+      Long nextRunAt,
+      Long lastRunAt,
+      String lastTaskId,
+      String lastError)
+      throws SQLException {
     return tx.update(ADVANCE, nextRunAt, lastRunAt, lastTaskId, lastError, name, expectedNext) > 0;
   }
 
@@ -95,8 +126,8 @@ public final class ScheduleStore {
     try {
       task = Json.MAPPER.readValue(rs.getString("task"), NewTask.class);
     } catch (IOException e) {
-      throw new IllegalStateException("stored task template of schedule "
-          + rs.getString("name") + " is corrupt", e);
+      throw new IllegalStateException(
+          "stored task template of schedule " + rs.getString("name") + " is corrupt", e);
     }
     return new Schedule(
         rs.getString("name"),

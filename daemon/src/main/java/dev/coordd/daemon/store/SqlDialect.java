@@ -114,8 +114,8 @@ public abstract class SqlDialect {
   }
 
   /**
-   * Tasks waiting on dependencies, with how many of their dependencies failed or were cancelled
-   * and how many have not succeeded yet.
+   * Tasks waiting on dependencies, with how many of their dependencies failed or were cancelled and
+   * how many have not succeeded yet.
    */
   String dependencyWaits() {
     return "SELECT t.*,"

@@ -25,8 +25,14 @@ final class SqliteDialect extends SqlDialect {
 
   @Override
   List<String> migrations() {
-    return List.of("V1__tasks_agents.sql", "V2__waiting.sql", "V3__due_index.sql",
-        "V4__events.sql", "V5__locks.sql", "V6__schedules.sql", "V7__task_flow.sql");
+    return List.of(
+        "V1__tasks_agents.sql",
+        "V2__waiting.sql",
+        "V3__due_index.sql",
+        "V4__events.sql",
+        "V5__locks.sql",
+        "V6__schedules.sql",
+        "V7__task_flow.sql");
   }
 
   @Override
@@ -48,11 +54,11 @@ final class SqliteDialect extends SqlDialect {
         + " AND (assigned_to = ?1 OR (assigned_to IS NULL"
         + " AND (?4 IS NULL OR type IN (SELECT value FROM json_each(?4)))))"
         + switch (typeFilter) {
-            case "" -> "";
-            case CLAIM_EXCLUDING -> " AND type NOT IN (SELECT value FROM json_each(?6))";
-            case CLAIM_OF_TYPE -> " AND type = ?6";
-            default -> throw new IllegalArgumentException(typeFilter);
-          }
+          case "" -> "";
+          case CLAIM_EXCLUDING -> " AND type NOT IN (SELECT value FROM json_each(?6))";
+          case CLAIM_OF_TYPE -> " AND type = ?6";
+          default -> throw new IllegalArgumentException(typeFilter);
+        }
         + " ORDER BY priority DESC, id LIMIT ?5)"
         + " AND status = 'queued' RETURNING *";
   }

@@ -16,10 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one writer: every change to the store is an operation queued here and run on a single
- * thread, which commits everything that queued up meanwhile in one transaction behind one fsync
- * (group commit). A caller's future completes only after the commit that holds its operation, so
- * an acknowledged write is durable.
+ * The one writer: every change to the store is an operation queued here and run on a single thread,
+ * which commits everything that queued up meanwhile in one transaction behind one fsync (group
+ * commit). A caller's future completes only after the commit that holds its operation, so an
+ * acknowledged write is durable.
  *
  * <p>Operations must touch only the database (no side effects outside it) because a batch that
  * fails is rolled back and replayed with a savepoint per operation, so one bad operation fails
@@ -43,8 +43,8 @@ public final class StoreWriter implements AutoCloseable {
 
   /**
    * The connection stays in auto-commit mode and each batch opens its own transaction: the JDBC
-   * driver's implicit BEGIN right after every commit would otherwise hold SQLite's write lock
-   * while the writer sits idle.
+   * driver's implicit BEGIN right after every commit would otherwise hold SQLite's write lock while
+   * the writer sits idle.
    */
   StoreWriter(Connection connection) throws SQLException {
     connection.setAutoCommit(true);
@@ -68,7 +68,9 @@ public final class StoreWriter implements AutoCloseable {
     return future;
   }
 
-  /** Runs an operation and waits for its commit; store errors surface as {@link CoorddException}. */
+  /**
+   * Runs an operation and waits for its commit; store errors surface as {@link CoorddException}.
+   */
   public <T> T execute(SqlFunction<Tx, T> op) {
     try {
       return submit(op).join();
@@ -130,11 +132,12 @@ public final class StoreWriter implements AutoCloseable {
     }
     // Waking the callers is left to another thread: the writer goes straight to the next batch.
     List<Pending<?>> done = List.copyOf(batch);
-    acks.execute(() -> {
-      for (int i = 0; i < done.size(); i++) {
-        complete(done.get(i), results[i], errors[i]);
-      }
-    });
+    acks.execute(
+        () -> {
+          for (int i = 0; i < done.size(); i++) {
+            complete(done.get(i), results[i], errors[i]);
+          }
+        });
   }
 
   /** Fast path: everything in one go. False when some operation threw. */

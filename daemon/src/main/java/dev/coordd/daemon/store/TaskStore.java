@@ -5,8 +5,8 @@ import dev.coordd.api.TaskError;
 import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskRun;
 import dev.coordd.api.TaskStatus;
-import java.sql.SQLException;
 import dev.coordd.internal.Json;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -44,8 +44,7 @@ public final class TaskStore {
       String waitingFor) {}
 
   /**
-   * What an insert did: created {@code row}, or found {@code existing} holding the idempotency
-   * key.
+   * What an insert did: created {@code row}, or found {@code existing} holding the idempotency key.
    */
   public record Inserted(Task existing, NewRow row) {
     public boolean created() {
@@ -61,9 +60,21 @@ public final class TaskStore {
   public Inserted insert(Tx tx, NewRow r) throws SQLException {
     int inserted =
         tx.update(
-            sql.insertTask(), r.id(), r.type(), r.description(), r.data(),
-            r.status().wire(), r.priority(), r.assignedTo(), r.createdBy(), r.runAt(),
-            r.maxAttempts(), r.maxAttempts(), r.timeoutMs(), r.idempotencyKey(), r.createdAt(),
+            sql.insertTask(),
+            r.id(),
+            r.type(),
+            r.description(),
+            r.data(),
+            r.status().wire(),
+            r.priority(),
+            r.assignedTo(),
+            r.createdBy(),
+            r.runAt(),
+            r.maxAttempts(),
+            r.maxAttempts(),
+            r.timeoutMs(),
+            r.idempotencyKey(),
+            r.createdAt(),
             r.waitingFor());
     if (inserted == 1) {
       return new Inserted(null, r);
@@ -80,25 +91,34 @@ public final class TaskStore {
    * of {@code typesJson} (a JSON array; null for any type). Highest priority first, then oldest.
    *
    * <p>Paused types are left alone and a capped type gets no more than its free slots. The policy
-   * is read inside the caller's transaction, and SQLite has one writer, so it cannot change
-   * between the check and the claim. With a policy, uncapped types are claimed first in one
-   * statement, then each capped type up to its free slots; every statement uses the claim index.
+   * is read inside the caller's transaction, and SQLite has one writer, so it cannot change between
+   * the check and the claim. With a policy, uncapped types are claimed first in one statement, then
+   * each capped type up to its free slots; every statement uses the claim index.
    */
   public List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max)
       throws SQLException {
     Map<String, QueueStore.Policy> policies = queues.policies(tx);
     List<String> held = new ArrayList<>();
-    policies.forEach((type, p) -> {
-      if (p.paused() || p.cap() != null) {
-        held.add(type);
-      }
-    });
+    policies.forEach(
+        (type, p) -> {
+          if (p.paused() || p.cap() != null) {
+            held.add(type);
+          }
+        });
     List<Task> claimed = new ArrayList<>();
     if (held.isEmpty()) {
       claimed.addAll(tx.query(sql.claim(""), Rows::task, agent, leaseUntil, now, typesJson, max));
     } else {
-      claimed.addAll(tx.query(sql.claim(SqlDialect.CLAIM_EXCLUDING), Rows::task, agent,
-          leaseUntil, now, typesJson, max, Json.write(held)));
+      claimed.addAll(
+          tx.query(
+              sql.claim(SqlDialect.CLAIM_EXCLUDING),
+              Rows::task,
+              agent,
+              leaseUntil,
+              now,
+              typesJson,
+              max,
+              Json.write(held)));
       for (String type : held) {
         QueueStore.Policy p = policies.get(type);
         int room = max - claimed.size();
@@ -107,15 +127,25 @@ public final class TaskStore {
         }
         long free = p.cap() - tx.count(sql.countRunningOfType(), type);
         if (free > 0) {
-          claimed.addAll(tx.query(sql.claim(SqlDialect.CLAIM_OF_TYPE), Rows::task, agent,
-              leaseUntil, now, typesJson, (int) Math.min(free, room), type));
+          claimed.addAll(
+              tx.query(
+                  sql.claim(SqlDialect.CLAIM_OF_TYPE),
+                  Rows::task,
+                  agent,
+                  leaseUntil,
+                  now,
+                  typesJson,
+                  (int) Math.min(free, room),
+                  type));
         }
       }
     }
     // RETURNING order is unspecified; hand tasks out in claim order.
-    claimed.sort((a, b) -> a.priority() != b.priority()
-        ? Integer.compare(b.priority(), a.priority())
-        : a.id().compareTo(b.id()));
+    claimed.sort(
+        (a, b) ->
+            a.priority() != b.priority()
+                ? Integer.compare(b.priority(), a.priority())
+                : a.id().compareTo(b.id()));
     return claimed;
   }
 
@@ -145,10 +175,30 @@ public final class TaskStore {
 
   /** The task a successful {@link #insert} created, as the row now holds it. */
   public static Task created(NewRow r, com.fasterxml.jackson.databind.JsonNode data) {
-    return new Task(r.id(), r.type(), r.description(), data, r.status(), r.priority(),
-        r.assignedTo(), r.createdBy(), r.runAt(), 0, r.maxAttempts(), r.timeoutMs(),
-        r.idempotencyKey(), null, null, null, null, r.createdAt(), null, null, r.waitingFor(),
-        null, List.of());
+    return new Task(
+        r.id(),
+        r.type(),
+        r.description(),
+        data,
+        r.status(),
+        r.priority(),
+        r.assignedTo(),
+        r.createdBy(),
+        r.runAt(),
+        0,
+        r.maxAttempts(),
+        r.timeoutMs(),
+        r.idempotencyKey(),
+        null,
+        null,
+        null,
+        null,
+        r.createdAt(),
+        null,
+        null,
+        r.waitingFor(),
+        null,
+        List.of());
   }
 
   /**
@@ -156,8 +206,15 @@ public final class TaskStore {
    * task. The caller builds the finished task with {@link #succeeded}, off the writer's thread.
    */
   public boolean complete(Tx tx, Task running, String resultJson, long now) throws SQLException {
-    boolean done = tx.update(sql.complete(), resultJson, now, running.id(), running.leaseOwner(),
-        running.attempts()) == 1;
+    boolean done =
+        tx.update(
+                sql.complete(),
+                resultJson,
+                now,
+                running.id(),
+                running.leaseOwner(),
+                running.attempts())
+            == 1;
     if (done) {
       insertRun(tx, running, now, "succeeded", resultJson, null);
     }
@@ -166,22 +223,50 @@ public final class TaskStore {
 
   /** {@code running} as a successful {@link #complete} left it. */
   public static Task succeeded(Task r, com.fasterxml.jackson.databind.JsonNode result, long now) {
-    return new Task(r.id(), r.type(), r.description(), r.data(), TaskStatus.SUCCEEDED,
-        r.priority(), r.assignedTo(), r.createdBy(), r.runAt(), r.attempts(), r.maxAttempts(),
-        r.timeoutMs(), r.idempotencyKey(), result, null, null, null, r.createdAt(), r.startedAt(),
-        now, null, null, List.of());
+    return new Task(
+        r.id(),
+        r.type(),
+        r.description(),
+        r.data(),
+        TaskStatus.SUCCEEDED,
+        r.priority(),
+        r.assignedTo(),
+        r.createdBy(),
+        r.runAt(),
+        r.attempts(),
+        r.maxAttempts(),
+        r.timeoutMs(),
+        r.idempotencyKey(),
+        result,
+        null,
+        null,
+        null,
+        r.createdAt(),
+        r.startedAt(),
+        now,
+        null,
+        null,
+        List.of());
   }
 
   /**
    * Ends the attempt {@code running} describes with an error: back to {@code queued} at {@code
    * retryAt}, or {@code failed} for good. Null when that attempt no longer holds the task.
    */
-  public Task endAttempt(Tx tx, Task running, TaskError error, boolean retry, long retryAt, long now)
+  public Task endAttempt(
+      Tx tx, Task running, TaskError error, boolean retry, long retryAt, long now)
       throws SQLException {
     TaskStatus next = retry ? TaskStatus.QUEUED : TaskStatus.FAILED;
     Task ended =
-        tx.queryOne(sql.endAttempt(), Rows::task, next.wire(), retry ? retryAt : running.runAt(),
-            Rows.errorJson(error), retry ? null : now, running.id(), running.leaseOwner(),
+        tx.queryOne(
+            sql.endAttempt(),
+            Rows::task,
+            next.wire(),
+            retry ? retryAt : running.runAt(),
+            Rows.errorJson(error),
+            retry ? null : now,
+            running.id(),
+            running.leaseOwner(),
             running.attempts());
     if (ended != null) {
       insertRun(tx, running, now, retry ? "retry" : "failed", null, error);
@@ -191,22 +276,45 @@ public final class TaskStore {
 
   /** Parks the attempt {@code running} describes in {@code waiting}; null if it lost the task. */
   public Task park(Tx tx, Task running, String waitingFor, long until) throws SQLException {
-    return tx.queryOne(sql.park(), Rows::task, waitingFor, until, running.id(),
-        running.leaseOwner(), running.attempts());
+    return tx.queryOne(
+        sql.park(),
+        Rows::task,
+        waitingFor,
+        until,
+        running.id(),
+        running.leaseOwner(),
+        running.attempts());
   }
 
   /**
    * Ends a wait: succeeded with {@code resultJson}, or failed with {@code error}. The run history
    * credits {@code worker}, who did the work outside. Null if the task no longer waits for that.
    */
-  public Task endWait(Tx tx, Task waiting, String resultJson, TaskError error, String worker,
-      long now) throws SQLException {
+  public Task endWait(
+      Tx tx, Task waiting, String resultJson, TaskError error, String worker, long now)
+      throws SQLException {
     TaskStatus status = error == null ? TaskStatus.SUCCEEDED : TaskStatus.FAILED;
-    Task ended = tx.queryOne(sql.endWait(), Rows::task, status.wire(), resultJson,
-        Rows.errorJson(error), now, waiting.id(), waiting.waitingFor());
+    Task ended =
+        tx.queryOne(
+            sql.endWait(),
+            Rows::task,
+            status.wire(),
+            resultJson,
+            Rows.errorJson(error),
+            now,
+            waiting.id(),
+            waiting.waitingFor());
     if (ended != null) {
-      tx.update(sql.insertRun(), waiting.id(), waiting.attempts(), worker, waiting.startedAt(),
-          now, status.wire(), resultJson, error == null ? null : error.message(),
+      tx.update(
+          sql.insertRun(),
+          waiting.id(),
+          waiting.attempts(),
+          worker,
+          waiting.startedAt(),
+          now,
+          status.wire(),
+          resultJson,
+          error == null ? null : error.message(),
           error == null ? null : error.kind());
     }
     return ended;
@@ -226,8 +334,9 @@ public final class TaskStore {
   public record DependencyWait(Task task, int broken, int open) {}
 
   public List<DependencyWait> dependencyWaits(Tx tx) throws SQLException {
-    return tx.query(sql.dependencyWaits(), rs -> new DependencyWait(Rows.task(rs),
-        rs.getInt("broken"), rs.getInt("open")));
+    return tx.query(
+        sql.dependencyWaits(),
+        rs -> new DependencyWait(Rows.task(rs), rs.getInt("broken"), rs.getInt("open")));
   }
 
   /** The first dependency of {@code taskId} that failed or was cancelled, or null. */
@@ -249,7 +358,11 @@ public final class TaskStore {
   public Task requeueUncounted(Tx tx, Task running, TaskError reason, long now)
       throws SQLException {
     Task requeued =
-        tx.queryOne(sql.requeueUncounted(), Rows::task, running.id(), running.leaseOwner(),
+        tx.queryOne(
+            sql.requeueUncounted(),
+            Rows::task,
+            running.id(),
+            running.leaseOwner(),
             running.attempts());
     if (requeued != null) {
       insertRun(tx, running, now, "requeued", null, reason);
@@ -260,7 +373,12 @@ public final class TaskStore {
   /** Cancels {@code current} if it is still in the status it was read in; null otherwise. */
   public Task cancel(Tx tx, Task current, TaskError reason, long now) throws SQLException {
     Task cancelled =
-        tx.queryOne(sql.cancel(), Rows::task, now, Rows.errorJson(reason), current.id(),
+        tx.queryOne(
+            sql.cancel(),
+            Rows::task,
+            now,
+            Rows.errorJson(reason),
+            current.id(),
             current.status().wire());
     if (cancelled != null && current.status() == TaskStatus.RUNNING) {
       insertRun(tx, current, now, "cancelled", null, reason);
@@ -271,7 +389,8 @@ public final class TaskStore {
   /** Queues a failed or cancelled task again; one with dependencies waits for them first. */
   public Task retry(Tx tx, String id, long now) throws SQLException {
     Task queued = tx.queryOne(sql.retry(), Rows::task, now, id);
-    Task waiting = queued == null ? null : tx.queryOne(sql.rewaitDependencies(), Rows::task, id, id);
+    Task waiting =
+        queued == null ? null : tx.queryOne(sql.rewaitDependencies(), Rows::task, id, id);
     return waiting != null ? waiting : queued;
   }
 
@@ -286,7 +405,8 @@ public final class TaskStore {
   /** Renews only the listed tasks (those a worker really has in hand). */
   public int renewLeases(Tx tx, String owner, java.util.Collection<String> ids, long until)
       throws SQLException {
-    return ids.isEmpty() ? 0
+    return ids.isEmpty()
+        ? 0
         : tx.update(sql.renewLeasesById(), until, owner, dev.coordd.internal.Json.write(ids));
   }
 
@@ -301,10 +421,13 @@ public final class TaskStore {
 
   /** Earliest future run time among queued tasks, or null when none is delayed. */
   public Long nextRunAt(Tx tx, long now) throws SQLException {
-    return tx.queryOne(sql.nextRunAt(), rs -> {
-      long v = rs.getLong(1);
-      return rs.wasNull() ? null : v;
-    }, now);
+    return tx.queryOne(
+        sql.nextRunAt(),
+        rs -> {
+          long v = rs.getLong(1);
+          return rs.wasNull() ? null : v;
+        },
+        now);
   }
 
   public Map<TaskStatus, Long> countByStatus(Tx tx) throws SQLException {
@@ -312,18 +435,28 @@ public final class TaskStore {
     for (TaskStatus s : TaskStatus.values()) {
       counts.put(s, 0L);
     }
-    tx.query(sql.countByStatus(), rs -> {
-      counts.put(TaskStatus.parse(rs.getString(1)), rs.getLong(2));
-      return null;
-    });
+    tx.query(
+        sql.countByStatus(),
+        rs -> {
+          counts.put(TaskStatus.parse(rs.getString(1)), rs.getLong(2));
+          return null;
+        });
     return counts;
   }
 
   private void insertRun(
       Tx tx, Task running, long now, String outcome, String resultJson, TaskError error)
       throws SQLException {
-    tx.update(sql.insertRun(), running.id(), running.attempts(), running.leaseOwner(),
-        running.startedAt(), now, outcome, resultJson,
-        error == null ? null : error.message(), error == null ? null : error.kind());
+    tx.update(
+        sql.insertRun(),
+        running.id(),
+        running.attempts(),
+        running.leaseOwner(),
+        running.startedAt(),
+        now,
+        outcome,
+        resultJson,
+        error == null ? null : error.message(),
+        error == null ? null : error.kind());
   }
 }

@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A connection with a prepared-statement cache and terse bind-and-run helpers. Not thread-safe:
- * the writer owns one for its lifetime; readers wrap a pooled connection for one call.
+ * A connection with a prepared-statement cache and terse bind-and-run helpers. Not thread-safe: the
+ * writer owns one for its lifetime; readers wrap a pooled connection for one call.
  */
 public final class Tx {
   /** Maps the current row of a result set. */

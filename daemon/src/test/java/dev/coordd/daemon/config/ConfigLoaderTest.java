@@ -41,8 +41,7 @@ class ConfigLoaderTest {
   /** Loads expecting failure and returns the problems, one per line. */
   private List<String> problems(Map<String, String> env, Map<String, String> overrides) {
     ConfigException e =
-        catchThrowableOfType(
-            ConfigException.class, () -> ConfigLoader.load(home, env, overrides));
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(home, env, overrides));
     assertThat(e).as("expected a ConfigException").isNotNull();
     return e.problems();
   }
@@ -167,7 +166,8 @@ class ConfigLoaderTest {
   @Test
   void unknown_key_suggests_closest() throws IOException {
     assertThat(fileProblems("{\"pollIntervl\": \"5s\"}"))
-        .containsExactly("config.json: unknown key \"pollIntervl\"; did you mean \"pollInterval\"?");
+        .containsExactly(
+            "config.json: unknown key \"pollIntervl\"; did you mean \"pollInterval\"?");
   }
 
   @Test
@@ -196,8 +196,7 @@ class ConfigLoaderTest {
   @Test
   void wrong_json_type_names_expected_and_actual() throws IOException {
     assertThat(
-            fileProblems(
-                "{\"concurrency\": \"4\", \"pollInterval\": true, \"fileRoots\": \"a\"}"))
+            fileProblems("{\"concurrency\": \"4\", \"pollInterval\": true, \"fileRoots\": \"a\"}"))
         .containsExactly(
             "config.json: concurrency = \"4\": must be a whole number from 1 to 1024, not a"
                 + " string",
@@ -299,7 +298,8 @@ class ConfigLoaderTest {
         .satisfiesExactly(
             p ->
                 assertThat(p)
-                    .startsWith("config.json: fileRoots[1] = \"gone\": must be an existing directory")
+                    .startsWith(
+                        "config.json: fileRoots[1] = \"gone\": must be an existing directory")
                     .contains(root.resolve("gone").toAbsolutePath().toString()),
             p -> assertThat(p).startsWith("config.json: fileRoots[2] = \"plain.txt\""));
   }
@@ -545,8 +545,10 @@ class ConfigLoaderTest {
     DaemonConfig fromEnv =
         ConfigLoader.load(
             home,
-            Map.of("COORDD_AGENT_RUNNERS", "{\"gemini\": {\"command\": [\"gemini\", \"-p\","
-                + " \"{command}\"], \"output\": \"gemini\"}}"),
+            Map.of(
+                "COORDD_AGENT_RUNNERS",
+                "{\"gemini\": {\"command\": [\"gemini\", \"-p\","
+                    + " \"{command}\"], \"output\": \"gemini\"}}"),
             Map.of());
     assertThat(fromEnv.agentRunners().get("gemini").output()).isEqualTo("gemini");
 
@@ -569,7 +571,8 @@ class ConfigLoaderTest {
 
   @Test
   void agent_runner_with_prompt_via_argv_needs_the_command_placeholder() throws IOException {
-    assertThat(fileProblems("{\"agentRunners\": {\"claude\": {\"command\": [\"claude\", \"-p\"]}}}"))
+    assertThat(
+            fileProblems("{\"agentRunners\": {\"claude\": {\"command\": [\"claude\", \"-p\"]}}}"))
         .containsExactly(
             "config.json: agentRunners.claude.command = [\"claude\",\"-p\"]: must have an"
                 + " argument containing {command}, which the prompt replaces when promptVia is"
@@ -610,7 +613,8 @@ class ConfigLoaderTest {
                 + " \"idleTimeout\"?",
             "config.json: agentRunners.claude.promptVia = \"pipe\": must be one of \"argv\","
                 + " \"stdin\"",
-            "config.json: agentRunners.claude.timeout = \"soon\": must be " + Durations.ALLOWED_FORMS,
+            "config.json: agentRunners.claude.timeout = \"soon\": must be "
+                + Durations.ALLOWED_FORMS,
             "config.json: agentRunners.claude.idleTimeout = 0: must be at least 1ms",
             "config.json: agentRunners.claude.output = \"xml\": must be one of \"claude\","
                 + " \"codex\", \"gemini\", \"json\", \"text\"",
@@ -662,7 +666,8 @@ class ConfigLoaderTest {
             ConfigLoader.load(home, Map.of(), Map.of("invocationExpiry", "1d")).invocationExpiry())
         .isEqualTo(Duration.ofDays(1));
     assertThat(problems(Map.of("COORDD_INVOCATION_EXPIRY", "0s"), Map.of()))
-        .containsExactly("COORDD_INVOCATION_EXPIRY: invocationExpiry = \"0s\": must be at least 1ms");
+        .containsExactly(
+            "COORDD_INVOCATION_EXPIRY: invocationExpiry = \"0s\": must be at least 1ms");
   }
 
   @Test
@@ -678,17 +683,20 @@ class ConfigLoaderTest {
   @Test
   void queue_limits_are_read_and_checked() throws Exception {
     java.nio.file.Path home = java.nio.file.Files.createTempDirectory("coordd-cfg");
-    java.nio.file.Files.writeString(home.resolve("config.json"),
+    java.nio.file.Files.writeString(
+        home.resolve("config.json"),
         "{\"queueLimits\": {\"build\": 2, \"deploy\": 1}, \"eventRetention\": \"3d\"}");
     DaemonConfig c = ConfigLoader.load(home, java.util.Map.of(), java.util.Map.of());
     org.assertj.core.api.Assertions.assertThat(c.queueLimits())
-        .containsEntry("build", 2).containsEntry("deploy", 1);
+        .containsEntry("build", 2)
+        .containsEntry("deploy", 1);
     org.assertj.core.api.Assertions.assertThat(c.eventRetention())
         .isEqualTo(java.time.Duration.ofDays(3));
-    java.nio.file.Files.writeString(home.resolve("config.json"),
-        "{\"queueLimits\": {\"build\": 0}}");
+    java.nio.file.Files.writeString(
+        home.resolve("config.json"), "{\"queueLimits\": {\"build\": 0}}");
     org.assertj.core.api.Assertions.assertThatThrownBy(
             () -> ConfigLoader.load(home, java.util.Map.of(), java.util.Map.of()))
-        .isInstanceOf(ConfigException.class).hasMessageContaining("queueLimits.build");
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("queueLimits.build");
   }
 }

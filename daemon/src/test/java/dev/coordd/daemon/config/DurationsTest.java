@@ -51,8 +51,20 @@ class DurationsTest {
   @NullSource
   @ValueSource(
       strings = {
-        "", " ", "5x", "s", "1.5s", "-5s", "5 s", "1m30", "30s1m", "5s5s", "PT", "P5X",
-        "99999999999999999999", "9999999999999999d"
+        "",
+        " ",
+        "5x",
+        "s",
+        "1.5s",
+        "-5s",
+        "5 s",
+        "1m30",
+        "30s1m",
+        "5s5s",
+        "PT",
+        "P5X",
+        "99999999999999999999",
+        "9999999999999999d"
       })
   void rejects_anything_else_naming_the_allowed_forms(String text) {
     assertThatThrownBy(() -> Durations.parse(text))
@@ -65,7 +77,8 @@ class DurationsTest {
 
   @Test
   void error_quotes_the_bad_text() {
-    assertThatThrownBy(() -> Durations.parse("5x")).hasMessageStartingWith("invalid duration \"5x\"");
+    assertThatThrownBy(() -> Durations.parse("5x"))
+        .hasMessageStartingWith("invalid duration \"5x\"");
   }
 
   @Test

@@ -14,7 +14,10 @@ class EventRulesTest {
 
   @Test
   void a_full_rule_becomes_a_task_template() {
-    List<EventRule> rules = EventRules.parseRules(Json.read("""
+    List<EventRule> rules =
+        EventRules.parseRules(
+            Json.read(
+                """
         [{"topic": "build.failed", "assignTo": "*subscribers",
           "task": {"type": "triage", "description": "look at it", "data": {"repo": "x"},
                    "priority": 5, "maxAttempts": 2, "timeout": "2m"}},
@@ -45,30 +48,33 @@ class EventRulesTest {
   }
 
   @ParameterizedTest(name = "{1}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "{\"rules\": 1} | eventRules must be an array",
-      "[1] | eventRules[0] must be an object",
-      "[{\"task\": {\"type\": \"t\"}}] | eventRules[0].topic is required",
-      "[{\"topic\": 5, \"task\": {\"type\": \"t\"}}] | eventRules[0].topic must be a topic pattern",
-      "[{\"topic\": \"a..b\", \"task\": {\"type\": \"t\"}}] | eventRules[0].topic 'a..b' is not a valid topic pattern",
-      "[{\"topic\": \"a.>.b\", \"task\": {\"type\": \"t\"}}] | > may only be the last segment",
-      "[{\"topic\": \"a\"}] | eventRules[0].task is required",
-      "[{\"topic\": \"a\", \"task\": \"t\"}] | eventRules[0].task must be an object",
-      "[{\"topic\": \"a\", \"task\": {}}] | eventRules[0].task.type is required",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"no spaces\"}}] | eventRules[0].task.type must be a task type",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"data\": [1]}}] | eventRules[0].task.data must be a JSON object",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"priority\": -1}}] | eventRules[0].task.priority must be a whole number from 0",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"maxAttempts\": 1.5}}] | eventRules[0].task.maxAttempts must be a whole number from 1 to 100",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"timeout\": \"soon\"}}] | eventRules[0].task.timeout must be a duration like",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"timeout\": 0}}] | eventRules[0].task.timeout must be positive",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"assignedTo\": \"x\"}}] | eventRules[0].task.assignedTo is not a known key; allowed: type, description",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assign\": 1}] | eventRules[0].assign is not a known key; allowed: topic, task, assignTo",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": \"bob\"}] | eventRules[0].assignTo must be \"*subscribers\"",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": 3}] | eventRules[0].assignTo must be \"*subscribers\"",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": [\"ok\", \"not ok\"]}] | eventRules[0].assignTo[1] must be an agent name",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": [\"bob\", \"*subscribers\"]}] | eventRules[0].assignTo[1]: \"*subscribers\" stands alone",
-      "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}}, {\"topic\": \"b c\", \"task\": {\"type\": \"t\"}}] | eventRules[1].topic",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "{\"rules\": 1} | eventRules must be an array",
+        "[1] | eventRules[0] must be an object",
+        "[{\"task\": {\"type\": \"t\"}}] | eventRules[0].topic is required",
+        "[{\"topic\": 5, \"task\": {\"type\": \"t\"}}] | eventRules[0].topic must be a topic pattern",
+        "[{\"topic\": \"a..b\", \"task\": {\"type\": \"t\"}}] | eventRules[0].topic 'a..b' is not a valid topic pattern",
+        "[{\"topic\": \"a.>.b\", \"task\": {\"type\": \"t\"}}] | > may only be the last segment",
+        "[{\"topic\": \"a\"}] | eventRules[0].task is required",
+        "[{\"topic\": \"a\", \"task\": \"t\"}] | eventRules[0].task must be an object",
+        "[{\"topic\": \"a\", \"task\": {}}] | eventRules[0].task.type is required",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"no spaces\"}}] | eventRules[0].task.type must be a task type",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"data\": [1]}}] | eventRules[0].task.data must be a JSON object",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"priority\": -1}}] | eventRules[0].task.priority must be a whole number from 0",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"maxAttempts\": 1.5}}] | eventRules[0].task.maxAttempts must be a whole number from 1 to 100",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"timeout\": \"soon\"}}] | eventRules[0].task.timeout must be a duration like",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"timeout\": 0}}] | eventRules[0].task.timeout must be positive",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\", \"assignedTo\": \"x\"}}] | eventRules[0].task.assignedTo is not a known key; allowed: type, description",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assign\": 1}] | eventRules[0].assign is not a known key; allowed: topic, task, assignTo",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": \"bob\"}] | eventRules[0].assignTo must be \"*subscribers\"",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": 3}] | eventRules[0].assignTo must be \"*subscribers\"",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": [\"ok\", \"not ok\"]}] | eventRules[0].assignTo[1] must be an agent name",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": [\"bob\", \"*subscribers\"]}] | eventRules[0].assignTo[1]: \"*subscribers\" stands alone",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}}, {\"topic\": \"b c\", \"task\": {\"type\": \"t\"}}] | eventRules[1].topic",
+      })
   void the_first_problem_is_named_by_its_path(String json, String message) {
     assertThatThrownBy(() -> EventRules.parseRules(Json.read(json)))
         .isInstanceOf(IllegalArgumentException.class)

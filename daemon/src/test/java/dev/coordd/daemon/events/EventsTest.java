@@ -108,8 +108,11 @@ class EventsTest {
         .containsExactly(d1.seq(), d2.seq(), deep.seq());
 
     f.advance(Duration.ofHours(2)); // carol has been silent past offlineAfter
-    assertThat(svc().listAgents()).filteredOn(a -> a.name().equals("carol"))
-        .singleElement().extracting(a -> a.status()).isEqualTo(AgentStatus.OFFLINE);
+    assertThat(svc().listAgents())
+        .filteredOn(a -> a.name().equals("carol"))
+        .singleElement()
+        .extracting(a -> a.status())
+        .isEqualTo(AgentStatus.OFFLINE);
 
     Event d3 = svc().publish("build.done", json("{\"n\":3}"), "ci");
     EventInbox carol = svc().inbox("carol", 100, 0);
@@ -130,8 +133,8 @@ class EventsTest {
     Subscription again = svc().subscribe("alice", "test.*"); // a second pattern, later
     Event test = svc().publish("test.done", null, null);
     assertThat(again.pattern()).isEqualTo("test.*");
-    assertThat(seqs(svc().inbox("alice", 100, 0).events())).containsExactly(later.seq(),
-        test.seq());
+    assertThat(seqs(svc().inbox("alice", 100, 0).events()))
+        .containsExactly(later.seq(), test.seq());
     assertThat(svc().subscribe("alice", "test.*").createdAt()).isEqualTo(again.createdAt());
   }
 
@@ -152,7 +155,8 @@ class EventsTest {
     assertThat(topics(svc().awaitEvents(List.of("build", "test.*"), 0, 100, 0)))
         .containsExactly("test.done", "build");
     assertThat(topics(svc().awaitEvents(List.of(">"), 0, 2, 0)))
-        .as("paged with max").containsExactly("build.done", "build.step.done");
+        .as("paged with max")
+        .containsExactly("build.done", "build.step.done");
     // A negative afterSeq: the newest matching events there are, oldest first.
     assertThat(topics(svc().awaitEvents(List.of("build.>"), -1, 100, 0)))
         .containsExactly("build.step.done");
@@ -204,7 +208,8 @@ class EventsTest {
     assertThat(svc().inbox("alice", 100, 0).events()).isEmpty();
 
     assertThatThrownBy(() -> svc().ackEvents("alice", d.seq() + 1))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("beyond the newest");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("beyond the newest");
     assertThatThrownBy(() -> svc().ackEvents("alice", -1))
         .isInstanceOf(InvalidRequestException.class);
     assertThat(svc().inbox("alice", 100, 0).cursor()).isEqualTo(d.seq());
@@ -247,8 +252,8 @@ class EventsTest {
       throws Exception {
     start();
     AtomicReference<List<Event>> got = new AtomicReference<>();
-    Thread t = Thread.ofVirtual().start(
-        () -> got.set(svc().awaitEvents(List.of(">"), 0, 10, 60_000)));
+    Thread t =
+        Thread.ofVirtual().start(() -> got.set(svc().awaitEvents(List.of(">"), 0, 10, 60_000)));
     DaemonFixture.sleep(200);
     assertThat(t.isAlive()).isTrue();
     t.interrupt();
@@ -268,7 +273,8 @@ class EventsTest {
   }
 
   @Test
-  void retention_keeps_what_an_active_subscriber_has_not_acknowledged_but_offline_ones_pin_nothing() {
+  void
+      retention_keeps_what_an_active_subscriber_has_not_acknowledged_but_offline_ones_pin_nothing() {
     start(Map.of("pollInterval", "1h", "eventRetention", "10m", "offlineAfter", "1h"));
     for (String agent : List.of("alice", "bob", "carol")) {
       svc().subscribe(agent, "job.*");
@@ -281,26 +287,33 @@ class EventsTest {
     svc().ackEvents("alice", newest.seq());
 
     events().prune();
-    assertThat(stored()).as("nothing is older than the retention yet")
+    assertThat(stored())
+        .as("nothing is older than the retention yet")
         .containsExactly(e1.seq(), e2.seq(), e3.seq(), noise.seq(), newest.seq());
 
     f.advance(Duration.ofMinutes(50));
     svc().ackEvents("bob", e1.seq()); // also a sign of life; carol stays silent
     events().prune();
-    assertThat(stored()).as("carol (active) has acknowledged nothing")
+    assertThat(stored())
+        .as("carol (active) has acknowledged nothing")
         .containsExactly(e1.seq(), e2.seq(), e3.seq(), newest.seq());
 
     f.advance(Duration.ofMinutes(11)); // carol: silent for 61 minutes, offline; bob: active
-    assertThat(svc().listAgents()).filteredOn(a -> a.name().equals("carol"))
-        .singleElement().extracting(a -> a.status()).isEqualTo(AgentStatus.OFFLINE);
+    assertThat(svc().listAgents())
+        .filteredOn(a -> a.name().equals("carol"))
+        .singleElement()
+        .extracting(a -> a.status())
+        .isEqualTo(AgentStatus.OFFLINE);
     events().prune();
-    assertThat(stored()).as("bob has not acknowledged e2 and e3; carol is offline")
+    assertThat(stored())
+        .as("bob has not acknowledged e2 and e3; carol is offline")
         .containsExactly(e2.seq(), e3.seq(), newest.seq());
 
     svc().ackEvents("bob", e3.seq());
     f.advance(Duration.ofMinutes(11));
     events().prune();
-    assertThat(stored()).as("the newest event stays, so the sequence never goes back")
+    assertThat(stored())
+        .as("the newest event stays, so the sequence never goes back")
         .containsExactly(newest.seq());
     assertThat(svc().publish("job.done", null, null).seq()).isGreaterThan(newest.seq());
     assertThat(svc().inbox("bob", 100, 0).events()).hasSize(1);
@@ -309,14 +322,16 @@ class EventsTest {
   @Test
   void rules_make_one_task_per_subscriber_once_and_a_bad_rule_does_not_fail_the_publish() {
     start();
-    List<EventRule> rules = EventRules.parseRules(json("""
+    List<EventRule> rules =
+        EventRules.parseRules(
+            json(
+                """
         [{"topic": "review.requested", "assignTo": "*subscribers",
           "task": {"type": "review", "data": {"kind": "pr"}, "priority": 3}},
          {"topic": "review.>", "task": {"type": "no_such_type"}},
          {"topic": "review.requested", "assignTo": ["lead"], "task": {"type": "approve"}}]
         """));
-    Events withRules = new Events(f.daemon.engine(), Duration.ofDays(7), rules,
-        svc()::createTask);
+    Events withRules = new Events(f.daemon.engine(), Duration.ofDays(7), rules, svc()::createTask);
     svc().subscribe("alice", "review.*");
     svc().subscribe("bob", "review.>");
     svc().subscribe("carol", "other.*");
@@ -325,8 +340,8 @@ class EventsTest {
 
     List<Task> reviews = svc().listTasks(new TaskQuery(null, "review", null, 100));
     assertThat(reviews).extracting(Task::assignedTo).containsExactlyInAnyOrder("alice", "bob");
-    Task alices = reviews.stream().filter(t -> t.assignedTo().equals("alice")).findFirst()
-        .orElseThrow();
+    Task alices =
+        reviews.stream().filter(t -> t.assignedTo().equals("alice")).findFirst().orElseThrow();
     assertThat(alices.idempotencyKey()).isEqualTo("event:" + e.seq() + ":rule:0:alice");
     assertThat(alices.priority()).isEqualTo(3);
     assertThat(alices.createdBy()).isEqualTo("ci");
@@ -336,7 +351,9 @@ class EventsTest {
     assertThat(alices.data().at("/event/data/pr").asInt()).isEqualTo(17);
     assertThat(alices.data().at("/event/source").asText()).isEqualTo("ci");
     assertThat(svc().listTasks(new TaskQuery(null, "approve", null, 100)))
-        .singleElement().extracting(Task::assignedTo).isEqualTo("lead");
+        .singleElement()
+        .extracting(Task::assignedTo)
+        .isEqualTo("lead");
     assertThat(svc().listTasks(new TaskQuery(null, "no_such_type", null, 100))).isEmpty();
 
     // A daemon that died between an event's commit and its tasks runs the rules again: here one
@@ -346,25 +363,39 @@ class EventsTest {
     var writer = f.daemon.engine().store().writer();
     writer.execute(tx -> tx.update("UPDATE events SET rules_pending = 1 WHERE seq = ?", e.seq()));
     long now = f.clock.millis();
-    long crashed = writer.execute(tx -> tx.queryOne("INSERT INTO events (topic, data, source,"
-        + " created_at, rules_pending) VALUES ('review.requested', '{}', 'ci', ?, 1)"
-        + " RETURNING seq", rs -> rs.getLong(1), now));
+    long crashed =
+        writer.execute(
+            tx ->
+                tx.queryOne(
+                    "INSERT INTO events (topic, data, source,"
+                        + " created_at, rules_pending) VALUES ('review.requested', '{}', 'ci', ?, 1)"
+                        + " RETURNING seq",
+                    rs -> rs.getLong(1),
+                    now));
     f.clock.step(Duration.ofMinutes(2));
     withRules.prune();
     List<Task> after = svc().listTasks(new TaskQuery(null, "review", null, 100));
-    assertThat(after).filteredOn(t -> t.data().at("/event/seq").asLong() == e.seq())
-        .extracting(Task::assignedTo).containsExactlyInAnyOrder("alice", "bob");
-    assertThat(after).filteredOn(t -> t.data().at("/event/seq").asLong() == crashed)
-        .extracting(Task::assignedTo).containsExactlyInAnyOrder("alice", "bob", "dave");
+    assertThat(after)
+        .filteredOn(t -> t.data().at("/event/seq").asLong() == e.seq())
+        .extracting(Task::assignedTo)
+        .containsExactlyInAnyOrder("alice", "bob");
+    assertThat(after)
+        .filteredOn(t -> t.data().at("/event/seq").asLong() == crashed)
+        .extracting(Task::assignedTo)
+        .containsExactlyInAnyOrder("alice", "bob", "dave");
     assertThat(svc().listTasks(new TaskQuery(null, "approve", null, 100))).hasSize(2);
-    long pending = f.daemon.engine().store().read(
-        tx -> tx.count("SELECT COUNT(*) FROM events WHERE rules_pending = 1"));
+    long pending =
+        f.daemon
+            .engine()
+            .store()
+            .read(tx -> tx.count("SELECT COUNT(*) FROM events WHERE rules_pending = 1"));
     assertThat(pending).isZero();
 
     writer.execute(tx -> tx.update("UPDATE events SET rules_pending = 1"));
     f.clock.step(Duration.ofMinutes(2));
     withRules.prune();
-    assertThat(svc().listTasks(new TaskQuery(null, "review", null, 100))).as("never doubled")
+    assertThat(svc().listTasks(new TaskQuery(null, "review", null, 100)))
+        .as("never doubled")
         .hasSize(5);
     assertThat(svc().listTasks(new TaskQuery(null, "approve", null, 100))).hasSize(2);
   }
@@ -383,20 +414,22 @@ class EventsTest {
         .hasMessageContaining("wildcards");
     assertThatThrownBy(() -> svc().subscribe("alice", "a.>.b"))
         .isInstanceOf(InvalidRequestException.class)
-        .hasMessageContaining("pattern 'a.>.b'").hasMessageContaining("> may only be the last");
+        .hasMessageContaining("pattern 'a.>.b'")
+        .hasMessageContaining("> may only be the last");
     assertThatThrownBy(() -> svc().subscribe("not a name", "a"))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("agent 'not a name'");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("agent 'not a name'");
     assertThatThrownBy(() -> svc().publish("x", json("[1,2]"), null))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("JSON object");
-    assertThatThrownBy(() -> svc().publish("x", json("{\"s\":\"" + "x".repeat(2000) + "\"}"),
-        null))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("JSON object");
+    assertThatThrownBy(() -> svc().publish("x", json("{\"s\":\"" + "x".repeat(2000) + "\"}"), null))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("the limit is 1024 (maxPayloadBytes)")
         .satisfies(ex -> assertThat(((InvalidRequestException) ex).field()).isEqualTo("data"));
-    assertThatThrownBy(() -> svc().publish("x", null, "a source"))
-        .hasMessageContaining("source");
+    assertThatThrownBy(() -> svc().publish("x", null, "a source")).hasMessageContaining("source");
     assertThatThrownBy(() -> svc().awaitEvents(List.of(), 0, 10, 0))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("at least one");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("at least one");
     assertThatThrownBy(() -> svc().awaitEvents(List.of("ok", "bad pattern"), 0, 10, 0))
         .hasMessageContaining("patterns[1]");
     assertThatThrownBy(() -> svc().awaitEvents(List.of("ok"), 0, 0, 0))
@@ -405,7 +438,8 @@ class EventsTest {
         .hasMessageContaining("max must be between 1 and 1000");
     assertThatThrownBy(() -> svc().inbox("alice", 10, -1)).hasMessageContaining("waitMs");
     assertThatThrownBy(() -> svc().unsubscribe("alice", "never.subscribed"))
-        .isInstanceOf(NotFoundException.class).hasMessageContaining("never.subscribed");
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("never.subscribed");
     svc().subscribe("alice", "a.*");
     svc().unsubscribe("alice", "a.*");
     assertThat(svc().inbox("alice", 10, 0).patterns()).isEmpty();

@@ -17,57 +17,66 @@ class TopicPatternTest {
 
   @ParameterizedTest(name = "{0} matches {1}: {2}")
   @CsvSource({
-      "build.done, build.done, true",
-      "build.done, build.done.x, false",
-      "build.done, build, false",
-      "build.done, BUILD.done, false",
-      "build.*, build.done, true",
-      "build.*, build.x.done, false",
-      "build.*, build, false",
-      "*.done, build.done, true",
-      "*.done, done, false",
-      "a.*.c, a.b.c, true",
-      "a.*.c, a.b.x.c, false",
-      "*, anything, true",
-      "*, a.b, false",
-      "repo.>, repo.a, true",
-      "repo.>, repo.a.b.c, true",
-      "repo.>, repo, false",
-      "repo.>, repository.a, false",
-      ">, a, true",
-      ">, a.b.c, true",
-      "*.>, a, false",
-      "*.>, a.b, true",
-      "a.*.>, a.b.c, true",
-      "a.*.>, a.b, false",
-      "agent.*, agent.bob, true",
-      "agent.*, agent.bob@host:1, true",
-      "agent.>, agent.a.b, true",
-      "agent.bob, agent.bob, true",
-      "agent.bob, agent.bobby, false",
+    "build.done, build.done, true",
+    "build.done, build.done.x, false",
+    "build.done, build, false",
+    "build.done, BUILD.done, false",
+    "build.*, build.done, true",
+    "build.*, build.x.done, false",
+    "build.*, build, false",
+    "*.done, build.done, true",
+    "*.done, done, false",
+    "a.*.c, a.b.c, true",
+    "a.*.c, a.b.x.c, false",
+    "*, anything, true",
+    "*, a.b, false",
+    "repo.>, repo.a, true",
+    "repo.>, repo.a.b.c, true",
+    "repo.>, repo, false",
+    "repo.>, repository.a, false",
+    ">, a, true",
+    ">, a.b.c, true",
+    "*.>, a, false",
+    "*.>, a.b, true",
+    "a.*.>, a.b.c, true",
+    "a.*.>, a.b, false",
+    "agent.*, agent.bob, true",
+    "agent.*, agent.bob@host:1, true",
+    "agent.>, agent.a.b, true",
+    "agent.bob, agent.bob, true",
+    "agent.bob, agent.bobby, false",
   })
   void wildcards_match_whole_segments(String pattern, String topic, boolean expected) {
     assertThat(matches(pattern, topic)).isEqualTo(expected);
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"build", "build.done", "a-b_c.D9", "agent.bob", "agent.bob@host:1",
-      "agent.team.lead"})
+  @ValueSource(
+      strings = {
+        "build",
+        "build.done",
+        "a-b_c.D9",
+        "agent.bob",
+        "agent.bob@host:1",
+        "agent.team.lead"
+      })
   void good_topics_pass(String topic) {
     assertThat(TopicPattern.checkTopic("topic", topic)).isEqualTo(topic);
   }
 
   @ParameterizedTest(name = "topic ''{0}'': {1}")
-  @CsvSource(delimiter = '|', value = {
-      "build done | a space",
-      "a..b | empty segment",
-      ".a | starts with a dot",
-      "a. | ends with a dot",
-      "a/b | '/'",
-      "build.* | wildcards",
-      "build.> | wildcards",
-      "a.b$ | '$'",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "build done | a space",
+        "a..b | empty segment",
+        ".a | starts with a dot",
+        "a. | ends with a dot",
+        "a/b | '/'",
+        "build.* | wildcards",
+        "build.> | wildcards",
+        "a.b$ | '$'",
+      })
   void bad_topics_say_what_is_wrong_and_what_is_allowed(String topic, String problem) {
     assertThatThrownBy(() -> TopicPattern.checkTopic("topic", topic))
         .isInstanceOf(InvalidRequestException.class)
@@ -90,14 +99,16 @@ class TopicPatternTest {
   }
 
   @ParameterizedTest(name = "pattern ''{0}'': {1}")
-  @CsvSource(delimiter = '|', value = {
-      "a.>.b | > may only be the last segment",
-      "build* | a wildcard must be a whole segment",
-      "a.b> | a wildcard must be a whole segment",
-      "a..* | empty segment",
-      "a b.* | a space",
-      "x/*.y | '/'",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "a.>.b | > may only be the last segment",
+        "build* | a wildcard must be a whole segment",
+        "a.b> | a wildcard must be a whole segment",
+        "a..* | empty segment",
+        "a b.* | a space",
+        "x/*.y | '/'",
+      })
   void bad_patterns_say_what_is_wrong(String pattern, String problem) {
     assertThatThrownBy(() -> TopicPattern.parse("pattern", pattern))
         .isInstanceOf(InvalidRequestException.class)

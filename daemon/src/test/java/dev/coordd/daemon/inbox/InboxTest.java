@@ -78,7 +78,9 @@ class InboxTest {
 
   @Test
   void a_dropped_valid_file_becomes_a_task_and_moves_to_done() throws IOException {
-    put("review-1.json", """
+    put(
+        "review-1.json",
+        """
         {"type": "review", "assignedTo": "alice", "description": "look at PR 42",
          "data": {"pr": 42}, "priority": 5, "maxAttempts": 2, "delay": "1m",
          "timeout": "30s", "createdBy": "script"}
@@ -89,19 +91,24 @@ class InboxTest {
     assertThat(names(inboxDir)).containsExactlyInAnyOrder("done", "rejected");
     assertThat(names(inboxDir.resolve("done"))).containsExactly("review-1.json");
     assertThat(names(inboxDir.resolve("rejected"))).isEmpty();
-    assertThat(tasks()).singleElement().satisfies(t -> {
-      assertThat(t.type()).isEqualTo("review");
-      assertThat(t.status()).isEqualTo(TaskStatus.QUEUED);
-      assertThat(t.assignedTo()).isEqualTo("alice");
-      assertThat(t.description()).isEqualTo("look at PR 42");
-      assertThat(t.data()).isEqualTo(Json.read("{\"pr\": 42}"));
-      assertThat(t.priority()).isEqualTo(5);
-      assertThat(t.maxAttempts()).isEqualTo(2);
-      assertThat(t.runAt() - t.createdAt()).isEqualTo(60_000);
-      assertThat(t.timeoutMs()).isEqualTo(30_000L);
-      assertThat(t.createdBy()).isEqualTo("script");
-      assertThat(t.idempotencyKey()).as("defaults to the file name").isEqualTo("inbox:review-1.json");
-    });
+    assertThat(tasks())
+        .singleElement()
+        .satisfies(
+            t -> {
+              assertThat(t.type()).isEqualTo("review");
+              assertThat(t.status()).isEqualTo(TaskStatus.QUEUED);
+              assertThat(t.assignedTo()).isEqualTo("alice");
+              assertThat(t.description()).isEqualTo("look at PR 42");
+              assertThat(t.data()).isEqualTo(Json.read("{\"pr\": 42}"));
+              assertThat(t.priority()).isEqualTo(5);
+              assertThat(t.maxAttempts()).isEqualTo(2);
+              assertThat(t.runAt() - t.createdAt()).isEqualTo(60_000);
+              assertThat(t.timeoutMs()).isEqualTo(30_000L);
+              assertThat(t.createdBy()).isEqualTo("script");
+              assertThat(t.idempotencyKey())
+                  .as("defaults to the file name")
+                  .isEqualTo("inbox:review-1.json");
+            });
   }
 
   @Test
@@ -143,8 +150,10 @@ class InboxTest {
 
   @Test
   void a_file_over_two_mebibytes_is_rejected() throws IOException {
-    String big = "{\"type\": \"review\", \"assignedTo\": \"alice\", \"description\": \""
-        + "x".repeat(2 * 1024 * 1024) + "\"}";
+    String big =
+        "{\"type\": \"review\", \"assignedTo\": \"alice\", \"description\": \""
+            + "x".repeat(2 * 1024 * 1024)
+            + "\"}";
     put("big.json", big);
 
     assertThat(inbox.scanOnce()).isEqualTo(1);
@@ -163,8 +172,9 @@ class InboxTest {
 
     assertThat(inbox.scanOnce()).isZero();
 
-    assertThat(names(inboxDir)).containsExactlyInAnyOrder(
-        ".abc.tmp", "x.json.tmp", ".hidden.json", "notes.txt", "x.JSON", "done", "rejected");
+    assertThat(names(inboxDir))
+        .containsExactlyInAnyOrder(
+            ".abc.tmp", "x.json.tmp", ".hidden.json", "notes.txt", "x.JSON", "done", "rejected");
     assertThat(tasks()).isEmpty();
   }
 
@@ -208,7 +218,8 @@ class InboxTest {
       Thread.sleep(20);
     }
     assertThat(done).exists();
-    assertThat(tasks()).singleElement()
+    assertThat(tasks())
+        .singleElement()
         .satisfies(t -> assertThat(t.idempotencyKey()).isEqualTo("inbox:late.json"));
   }
 
@@ -239,29 +250,44 @@ class InboxTest {
 
   @Test
   void drop_writes_a_file_that_a_scan_ingests_with_all_fields_intact() throws IOException {
-    NewTask request = NewTask.of("review").withAssignedTo("alice")
-        .withDescription("look at PR 42")
-        .withData(Json.read("{\"pr\": 42, \"files\": [\"a.java\"]}"))
-        .withPriority(7)
-        .withDelayMs(5_000)
-        .withMaxAttempts(2)
-        .withTimeoutMs(60_000)
-        .withIdempotencyKey("pr-42")
-        .withCreatedBy("cli");
+    NewTask request =
+        NewTask.of("review")
+            .withAssignedTo("alice")
+            .withDescription("look at PR 42")
+            .withData(Json.read("{\"pr\": 42, \"files\": [\"a.java\"]}"))
+            .withPriority(7)
+            .withDelayMs(5_000)
+            .withMaxAttempts(2)
+            .withTimeoutMs(60_000)
+            .withIdempotencyKey("pr-42")
+            .withCreatedBy("cli");
 
     Path file = Inbox.drop(home, request);
 
     assertThat(file.getParent()).isEqualTo(inboxDir);
     assertThat(file.getFileName().toString()).matches("\\d{13}-[0-9a-f]{8}\\.json");
-    assertThat(names(inboxDir)).as("no temp file left").containsExactly(file.getFileName().toString());
+    assertThat(names(inboxDir))
+        .as("no temp file left")
+        .containsExactly(file.getFileName().toString());
     assertThat(Json.read(Files.readString(file)).has("delayMs")).isTrue();
 
     assertThat(inbox.scanOnce()).isEqualTo(1);
 
     Task t = tasks().get(0);
-    assertThat(new NewTask(t.type(), t.description(), t.data(), t.assignedTo(), t.priority(),
-        t.runAt() - t.createdAt(), t.maxAttempts(), t.timeoutMs(), t.idempotencyKey(),
-        t.createdBy(), null)).isEqualTo(request);
+    assertThat(
+            new NewTask(
+                t.type(),
+                t.description(),
+                t.data(),
+                t.assignedTo(),
+                t.priority(),
+                t.runAt() - t.createdAt(),
+                t.maxAttempts(),
+                t.timeoutMs(),
+                t.idempotencyKey(),
+                t.createdBy(),
+                null))
+        .isEqualTo(request);
   }
 
   @Test

@@ -62,9 +62,11 @@ class LocksTest {
 
     assertThatThrownBy(() -> svc.acquireLock("src/Main.java", "bob", MIN, false, 0))
         .isInstanceOf(ConflictException.class)
-        .hasMessage("resource src/Main.java is held exclusively by alice until "
-            + Instant.ofEpochMilli(held.expiresAt()) + " (lease expires in 5m); a holder that"
-            + " stops sending heartbeats loses its leases sooner");
+        .hasMessage(
+            "resource src/Main.java is held exclusively by alice until "
+                + Instant.ofEpochMilli(held.expiresAt())
+                + " (lease expires in 5m); a holder that"
+                + " stops sending heartbeats loses its leases sooner");
     assertThat(svc.listLocks()).containsExactly(held);
   }
 
@@ -107,8 +109,10 @@ class LocksTest {
     assertThatThrownBy(() -> svc.acquireLock("docs", "alice", MIN, false, 0))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("shared by bob");
-    assertThat(svc.listLocks()).extracting(Lock::holder, Lock::shared)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("alice", true),
+    assertThat(svc.listLocks())
+        .extracting(Lock::holder, Lock::shared)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple("alice", true),
             org.assertj.core.groups.Tuple.tuple("bob", true));
   }
 
@@ -195,18 +199,22 @@ class LocksTest {
   void an_interrupted_waiter_returns_without_the_lock() throws Exception {
     svc.acquireLock("res", "alice", MIN, false, 0);
     AtomicReference<Throwable> outcome = new AtomicReference<>();
-    Thread waiter = Thread.ofPlatform().start(() -> {
-      try {
-        svc.acquireLock("res", "bob", MIN, false, Duration.ofHours(1).toMillis());
-      } catch (Throwable t) {
-        outcome.set(t);
-      }
-    });
+    Thread waiter =
+        Thread.ofPlatform()
+            .start(
+                () -> {
+                  try {
+                    svc.acquireLock("res", "bob", MIN, false, Duration.ofHours(1).toMillis());
+                  } catch (Throwable t) {
+                    outcome.set(t);
+                  }
+                });
     Thread.sleep(100);
     waiter.interrupt();
     waiter.join(10_000);
     assertThat(waiter.isAlive()).isFalse();
-    assertThat(outcome.get()).isInstanceOf(ConflictException.class)
+    assertThat(outcome.get())
+        .isInstanceOf(ConflictException.class)
         .hasMessageContaining("interrupted")
         .hasMessageContaining("held exclusively by alice");
     assertThat(svc.listLocks()).extracting(Lock::holder).containsExactly("alice");
@@ -270,26 +278,36 @@ class LocksTest {
   @Test
   void bad_requests_name_the_field() {
     assertThatThrownBy(() -> svc.acquireLock("r", "alice", 0, false, 0))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("ttlMs")
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("ttlMs")
         .satisfies(e -> assertThat(((InvalidRequestException) e).field()).isEqualTo("ttlMs"));
     assertThatThrownBy(() -> svc.acquireLock("r", "alice", -5, false, 0))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("ttlMs");
-    assertThatThrownBy(() -> svc.acquireLock("r", "alice", Duration.ofDays(8).toMillis(), false,
-        0)).isInstanceOf(InvalidRequestException.class).hasMessageContaining("ttlMs");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("ttlMs");
+    assertThatThrownBy(() -> svc.acquireLock("r", "alice", Duration.ofDays(8).toMillis(), false, 0))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("ttlMs");
     assertThatThrownBy(() -> svc.acquireLock("r", "alice", MIN, false, -1))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("waitMs");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("waitMs");
     assertThatThrownBy(() -> svc.acquireLock("", "alice", MIN, false, 0))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("resource");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("resource");
     assertThatThrownBy(() -> svc.acquireLock("x".repeat(501), "alice", MIN, false, 0))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("500");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("500");
     assertThatThrownBy(() -> svc.acquireLock("a\nb", "alice", MIN, false, 0))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("control");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("control");
     assertThatThrownBy(() -> svc.acquireLock("src/[abc", "alice", MIN, false, 0))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("not a valid glob");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("not a valid glob");
     assertThatThrownBy(() -> svc.acquireLock("r", "../etc", MIN, false, 0))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("agent");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("agent");
     assertThatThrownBy(() -> svc.releaseLock("r", null))
-        .isInstanceOf(InvalidRequestException.class).hasMessageContaining("agent");
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("agent");
     assertThat(svc.acquireLock("x".repeat(500), "alice", MIN, false, 0)).isNotNull();
     assertThat(svc.listLocks()).hasSize(1);
   }
@@ -313,24 +331,26 @@ class LocksTest {
     List<Future<?>> done = new ArrayList<>();
     for (int t = 0; t < threads; t++) {
       String agent = "worker-" + t;
-      done.add(pool.submit(() -> {
-        go.await();
-        for (int i = 0; i < cycles; i++) {
-          try {
-            svc.acquireLock("counter", agent, MIN, false, 60_000);
-          } catch (ConflictException e) {
-            errors.add(e); // a 60 s wait must not run out here
-            continue;
-          }
-          int now = inside.incrementAndGet();
-          maxInside.accumulateAndGet(now, Math::max);
-          entries.incrementAndGet();
-          Thread.yield();
-          inside.decrementAndGet();
-          svc.releaseLock("counter", agent);
-        }
-        return null;
-      }));
+      done.add(
+          pool.submit(
+              () -> {
+                go.await();
+                for (int i = 0; i < cycles; i++) {
+                  try {
+                    svc.acquireLock("counter", agent, MIN, false, 60_000);
+                  } catch (ConflictException e) {
+                    errors.add(e); // a 60 s wait must not run out here
+                    continue;
+                  }
+                  int now = inside.incrementAndGet();
+                  maxInside.accumulateAndGet(now, Math::max);
+                  entries.incrementAndGet();
+                  Thread.yield();
+                  inside.decrementAndGet();
+                  svc.releaseLock("counter", agent);
+                }
+                return null;
+              }));
     }
     go.countDown();
     for (Future<?> d : done) {

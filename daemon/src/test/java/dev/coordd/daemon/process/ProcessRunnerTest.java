@@ -29,8 +29,12 @@ class ProcessRunnerTest {
   @Test
   void children_left_behind_by_a_program_that_exits_normally_are_killed() throws Exception {
     java.nio.file.Path pidFile = tmp.resolve("child.pid");
-    Result r = runner.run(Spec.of("/bin/sh", "-c",
-        "sleep 300 >/dev/null 2>&1 & echo $! > " + pidFile + "; sleep 1; echo done"));
+    Result r =
+        runner.run(
+            Spec.of(
+                "/bin/sh",
+                "-c",
+                "sleep 300 >/dev/null 2>&1 & echo $! > " + pidFile + "; sleep 1; echo done"));
     assertThat(r.exitCode()).isZero();
     long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
     java.util.Optional<ProcessHandle> child = ProcessHandle.of(pid);
@@ -271,18 +275,24 @@ class ProcessRunnerTest {
 
   /** A shell printing a line every 100 ms, {@code n} times, to stdout or wherever redirected. */
   private static String ticks(int n, String redirect) {
-    return "i=0; while [ $i -lt " + n + " ]; do echo tick " + redirect
+    return "i=0; while [ $i -lt "
+        + n
+        + " ]; do echo tick "
+        + redirect
         + "; sleep 0.1; i=$((i + 1)); done";
   }
 
   /**
-   * A shell that records its pid, prints a line, then waits on a background and a foreground
-   * child. The final {@code exit} stops the shell from exec-ing the last command in place of
-   * itself.
+   * A shell that records its pid, prints a line, then waits on a background and a foreground child.
+   * The final {@code exit} stops the shell from exec-ing the last command in place of itself.
    */
   private static Spec hangingTree(Path pidFile, String prelude) {
-    return sh(prelude + " echo $$ > '" + pidFile + "'; echo started; sleep 1000 & sleep 1000;"
-        + " exit 0");
+    return sh(
+        prelude
+            + " echo $$ > '"
+            + pidFile
+            + "'; echo started; sleep 1000 & sleep 1000;"
+            + " exit 0");
   }
 
   private static Duration elapsed(long startedNanos) {

@@ -43,10 +43,14 @@ class ClientTest {
   void every_operation_works_over_the_socket() throws Exception {
     Path home = dir.resolve("home");
     Files.writeString(dir.resolve("data.txt"), "hello");
-    try (Daemon d = start(home); CoorddClient c = CoorddClient.connect(home)) {
-      Task t = c.createTask("file_operation", "Read it",
-          Json.read("{\"operation\":\"read\",\"path\":\"data.txt\"}"),
-          NewTask.of("file_operation").withAssignedTo("daemon").withPriority(3));
+    try (Daemon d = start(home);
+        CoorddClient c = CoorddClient.connect(home)) {
+      Task t =
+          c.createTask(
+              "file_operation",
+              "Read it",
+              Json.read("{\"operation\":\"read\",\"path\":\"data.txt\"}"),
+              NewTask.of("file_operation").withAssignedTo("daemon").withPriority(3));
       Task done = c.awaitResult(t.id(), Duration.ofSeconds(10));
       assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
       assertThat(done.result().get("content").asText()).isEqualTo("hello");
@@ -57,7 +61,9 @@ class ClientTest {
       assertThat(c.heartbeat("w").name()).isEqualTo("w");
       Task b = c.createTask(NewTask.of("build").withIdempotencyKey("k1"));
       assertThat(c.createTask(NewTask.of("build").withIdempotencyKey("k1")).id()).isEqualTo(b.id());
-      assertThat(c.claimTasks("w", List.of("build"), 5, 0)).extracting(Task::id).containsExactly(b.id());
+      assertThat(c.claimTasks("w", List.of("build"), 5, 0))
+          .extracting(Task::id)
+          .containsExactly(b.id());
       c.renewLease(b.id(), "w");
       Task failed = c.failTask(b.id(), "w", "compiler crashed");
       assertThat(failed.status()).isEqualTo(TaskStatus.QUEUED);
@@ -80,7 +86,8 @@ class ClientTest {
   @Test
   void errors_come_back_as_the_same_exception_types() {
     Path home = dir.resolve("home");
-    try (Daemon d = start(home); CoorddClient c = CoorddClient.connect(home)) {
+    try (Daemon d = start(home);
+        CoorddClient c = CoorddClient.connect(home)) {
       assertThatThrownBy(() -> c.getTask("missing")).isInstanceOf(NotFoundException.class);
       assertThatThrownBy(() -> c.createTask(NewTask.of("x").withAssignedTo("a").withPriority(-1)))
           .isInstanceOf(InvalidRequestException.class)
@@ -94,11 +101,17 @@ class ClientTest {
   @Test
   void an_oversized_request_fails_with_an_error_instead_of_hanging() {
     Path home = dir.resolve("home");
-    try (Daemon d = start(home); CoorddClient c = CoorddClient.connect(home)) {
+    try (Daemon d = start(home);
+        CoorddClient c = CoorddClient.connect(home)) {
       String blob = "x".repeat(1_200_000);
-      assertThatThrownBy(() -> c.createTask(NewTask.of("x").withAssignedTo("a")
-              .withData(Json.MAPPER.createObjectNode().put("blob", blob))))
-          .isInstanceOf(InvalidRequestException.class).hasMessageContaining("exceeds");
+      assertThatThrownBy(
+              () ->
+                  c.createTask(
+                      NewTask.of("x")
+                          .withAssignedTo("a")
+                          .withData(Json.MAPPER.createObjectNode().put("blob", blob))))
+          .isInstanceOf(InvalidRequestException.class)
+          .hasMessageContaining("exceeds");
       assertThat(c.stats().daemon().running()).isTrue();
     }
   }
@@ -108,13 +121,14 @@ class ClientTest {
     Path home = dir.resolve("home");
     try (Daemon d = start(home)) {
       CoorddClient quitter = CoorddClient.connect(home);
-      CompletableFuture.runAsync(() -> {
-        try {
-          quitter.claimTasks("w1", List.of(), 1, 20_000);
-        } catch (RuntimeException expected) {
-          // the connection is closed under it
-        }
-      });
+      CompletableFuture.runAsync(
+          () -> {
+            try {
+              quitter.claimTasks("w1", List.of(), 1, 20_000);
+            } catch (RuntimeException expected) {
+              // the connection is closed under it
+            }
+          });
       Thread.sleep(300);
       quitter.close();
       Thread.sleep(300);
@@ -143,7 +157,8 @@ class ClientTest {
     assertThat(socket).exists();
     assertThatThrownBy(() -> CoorddClient.connect(home))
         .isInstanceOf(DaemonNotRunningException.class);
-    try (Daemon d = start(home); CoorddClient c = CoorddClient.connect(home)) {
+    try (Daemon d = start(home);
+        CoorddClient c = CoorddClient.connect(home)) {
       assertThat(c.stats().daemon().running()).isTrue();
     }
   }
@@ -154,7 +169,8 @@ class ClientTest {
     while (home.toString().length() < 150) {
       home = home.resolve("a-rather-long-folder-name");
     }
-    try (Daemon d = start(home); CoorddClient c = CoorddClient.connect(home)) {
+    try (Daemon d = start(home);
+        CoorddClient c = CoorddClient.connect(home)) {
       assertThat(c.stats().daemon().running()).isTrue();
       assertThat(SocketPaths.forHome(home).toString().length()).isLessThan(108);
     }
@@ -167,14 +183,16 @@ class ClientTest {
     Daemon d = start(home);
     try (CoorddClient c = CoorddClient.connect(home)) {
       Task t = c.createTask(NewTask.of("x").withAssignedTo("nobody"));
-      CompletableFuture<Throwable> waiting = CompletableFuture.supplyAsync(() -> {
-        try {
-          c.awaitTask(t.id(), 600_000);
-          return null;
-        } catch (RuntimeException e) {
-          return e;
-        }
-      });
+      CompletableFuture<Throwable> waiting =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  c.awaitTask(t.id(), 600_000);
+                  return null;
+                } catch (RuntimeException e) {
+                  return e;
+                }
+              });
       Thread.sleep(200);
       d.close();
       Throwable outcome = waiting.get(10, TimeUnit.SECONDS);

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * as another user ({@code nobody}, via setpriv) connects: it must get no answer.
  */
 class PeerCredentialsTest {
-  static final String PEER = """
+  static final String PEER =
+      """
       import java.io.*;
       import java.net.*;
       import java.nio.channels.*;
@@ -48,7 +49,8 @@ class PeerCredentialsTest {
   @Test
   void a_process_of_another_user_gets_no_answer_even_through_an_open_socket() throws Exception {
     boolean root = "root".equals(System.getProperty("user.name"));
-    assumeTrue(root && Files.isExecutable(Path.of("/usr/bin/setpriv")),
+    assumeTrue(
+        root && Files.isExecutable(Path.of("/usr/bin/setpriv")),
         "needs root and setpriv to run a peer as another user");
     Path dir = Files.createTempDirectory(Path.of("/tmp"), "coordd-peer-");
     try {
@@ -74,10 +76,17 @@ class PeerCredentialsTest {
 
   private static String run(String java, Path peer, Path socket, boolean asNobody)
       throws Exception {
-    ProcessBuilder pb = asNobody
-        ? new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
-            "--clear-groups", java, peer.toString(), socket.toString())
-        : new ProcessBuilder(java, peer.toString(), socket.toString());
+    ProcessBuilder pb =
+        asNobody
+            ? new ProcessBuilder(
+                "/usr/bin/setpriv",
+                "--reuid=65534",
+                "--regid=65534",
+                "--clear-groups",
+                java,
+                peer.toString(),
+                socket.toString())
+            : new ProcessBuilder(java, peer.toString(), socket.toString());
     pb.environment().put("HOME", "/tmp");
     Process p = pb.redirectErrorStream(true).start();
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();

@@ -52,8 +52,9 @@ class SocketProtocolTest {
       ch = SocketChannel.open(StandardProtocolFamily.UNIX);
       ch.connect(UnixDomainSocketAddress.of(SocketPaths.forHome(home)));
       out = Channels.newOutputStream(ch);
-      in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
-          StandardCharsets.UTF_8));
+      in =
+          new BufferedReader(
+              new InputStreamReader(Channels.newInputStream(ch), StandardCharsets.UTF_8));
     }
 
     void send(String text) throws IOException {
@@ -94,8 +95,7 @@ class SocketProtocolTest {
       JsonNode r = raw.ask("this is not json {");
       assertThat(r.at("/error/code").asInt()).isEqualTo(RpcErrors.PARSE_ERROR);
       assertThat(r.get("id").isNull()).isTrue();
-      assertThat(raw.ask("[1,2,3]").at("/error/code").asInt())
-          .isEqualTo(RpcErrors.INVALID_REQUEST);
+      assertThat(raw.ask("[1,2,3]").at("/error/code").asInt()).isEqualTo(RpcErrors.INVALID_REQUEST);
       assertThat(raw.ask("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"stats\"}").has("result"))
           .isTrue();
     }
@@ -106,7 +106,8 @@ class SocketProtocolTest {
     try (Raw raw = new Raw()) {
       JsonNode r = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"explode\"}");
       assertThat(r.at("/error/code").asInt()).isEqualTo(RpcErrors.METHOD_NOT_FOUND);
-      assertThat(r.at("/error/message").asText()).contains("unknown method 'explode'")
+      assertThat(r.at("/error/message").asText())
+          .contains("unknown method 'explode'")
           .contains("createTask");
     }
   }
@@ -114,17 +115,23 @@ class SocketProtocolTest {
   @Test
   void bad_params_name_the_parameter() throws Exception {
     try (Raw raw = new Raw()) {
-      JsonNode r = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"claimTasks\","
-          + "\"params\":{\"agent\":\"w\"}}");
+      JsonNode r =
+          raw.ask(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"claimTasks\","
+                  + "\"params\":{\"agent\":\"w\"}}");
       assertThat(r.at("/error/code").asInt()).isEqualTo(RpcErrors.INVALID_PARAMS);
       assertThat(r.at("/error/message").asText()).contains("missing parameter 'max'");
       r = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"getTask\",\"params\":{\"idd\":1}}");
       assertThat(r.at("/error/message").asText()).contains("unknown parameter 'idd'");
-      r = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"createTask\","
-          + "\"params\":{\"task\":{\"type\":\"x\",\"priority\":\"high\"}}}");
+      r =
+          raw.ask(
+              "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"createTask\","
+                  + "\"params\":{\"task\":{\"type\":\"x\",\"priority\":\"high\"}}}");
       assertThat(r.at("/error/code").asInt()).isEqualTo(RpcErrors.INVALID_PARAMS);
       assertThat(r.at("/error/data/field").asText()).isEqualTo("task");
-      r = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"getTask\",\"params\":{\"id\":\"nope\"}}");
+      r =
+          raw.ask(
+              "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"getTask\",\"params\":{\"id\":\"nope\"}}");
       assertThat(r.at("/error/code").asInt()).isEqualTo(RpcErrors.NOT_FOUND);
       assertThat(r.at("/error/data/kind").asText()).isEqualTo("not_found");
     }
@@ -133,8 +140,10 @@ class SocketProtocolTest {
   @Test
   void an_oversized_line_gets_an_error_and_the_next_line_still_works() throws Exception {
     try (Raw raw = new Raw()) {
-      String huge = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"stats\",\"pad\":\""
-          + "x".repeat(200_000) + "\"}";
+      String huge =
+          "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"stats\",\"pad\":\""
+              + "x".repeat(200_000)
+              + "\"}";
       JsonNode r = raw.ask(huge);
       assertThat(r.get("id").asInt()).as("the id is still answered").isEqualTo(1);
       assertThat(r.at("/error/code").asInt()).isEqualTo(RpcErrors.INVALID_REQUEST);
@@ -158,8 +167,9 @@ class SocketProtocolTest {
   @Test
   void a_notification_is_executed_without_an_answer() throws Exception {
     try (Raw raw = new Raw()) {
-      raw.send("{\"jsonrpc\":\"2.0\",\"method\":\"registerAgent\","
-          + "\"params\":{\"registration\":{\"name\":\"quiet\"}}}\n");
+      raw.send(
+          "{\"jsonrpc\":\"2.0\",\"method\":\"registerAgent\","
+              + "\"params\":{\"registration\":{\"name\":\"quiet\"}}}\n");
       JsonNode r = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"listAgents\"}");
       assertThat(r.get("id").asInt()).isEqualTo(9);
       assertThat(r.get("result").findValuesAsText("name")).contains("quiet");
@@ -169,15 +179,23 @@ class SocketProtocolTest {
   @Test
   void a_long_wait_does_not_block_other_requests_on_the_same_connection() throws Exception {
     try (Raw raw = new Raw()) {
-      JsonNode created = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"createTask\","
-          + "\"params\":{\"task\":{\"type\":\"x\",\"assignedTo\":\"alice\"}}}");
+      JsonNode created =
+          raw.ask(
+              "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"createTask\","
+                  + "\"params\":{\"task\":{\"type\":\"x\",\"assignedTo\":\"alice\"}}}");
       String id = created.at("/result/id").asText();
-      raw.send("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"awaitTask\","
-          + "\"params\":{\"id\":\"" + id + "\",\"timeoutMs\":60000}}\n");
+      raw.send(
+          "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"awaitTask\","
+              + "\"params\":{\"id\":\""
+              + id
+              + "\",\"timeoutMs\":60000}}\n");
       JsonNode stats = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"stats\"}");
       assertThat(stats.get("id").asInt()).isEqualTo(3);
-      raw.send("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"cancelTask\","
-          + "\"params\":{\"id\":\"" + id + "\"}}\n");
+      raw.send(
+          "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"cancelTask\","
+              + "\"params\":{\"id\":\""
+              + id
+              + "\"}}\n");
       JsonNode a = Json.read(raw.in.readLine());
       JsonNode b = Json.read(raw.in.readLine());
       JsonNode waited = a.get("id").asInt() == 2 ? a : b;

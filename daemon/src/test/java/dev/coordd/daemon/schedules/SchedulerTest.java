@@ -86,7 +86,9 @@ class SchedulerTest {
   }
 
   Schedule shown(String name) {
-    return service().listSchedules().stream().filter(s -> s.name().equals(name)).findFirst()
+    return service().listSchedules().stream()
+        .filter(s -> s.name().equals(name))
+        .findFirst()
         .orElseThrow();
   }
 
@@ -121,8 +123,8 @@ class SchedulerTest {
     assertThat(s.lastRunAt()).isEqualTo(T0 + HOUR);
 
     fx.advance(Duration.ofMinutes(59).plusSeconds(20));
-    assertThat(keysOf("hourly")).containsExactly(key("hourly", T0 + HOUR),
-        key("hourly", T0 + 2 * HOUR));
+    assertThat(keysOf("hourly"))
+        .containsExactly(key("hourly", T0 + HOUR), key("hourly", T0 + 2 * HOUR));
   }
 
   @Test
@@ -130,14 +132,23 @@ class SchedulerTest {
     // What a second daemon, or a crash between creating the task and moving the schedule on,
     // leaves behind: the slot's task exists and the schedule still points at the slot.
     service().addSchedule(cron("hourly", "0 * * * *", null));
-    Task first = service().createTask(review().withIdempotencyKey(key("hourly", T0 + HOUR))
-        .withCreatedBy("schedule:hourly"));
+    Task first =
+        service()
+            .createTask(
+                review()
+                    .withIdempotencyKey(key("hourly", T0 + HOUR))
+                    .withCreatedBy("schedule:hourly"));
     fx.advance(Duration.ofHours(1));
     assertThat(tasksOf("hourly")).extracting(Task::id).containsExactly(first.id());
     assertThat(shown("hourly").lastTaskId()).isEqualTo(first.id());
 
-    fx.daemon.engine().store().writer().execute(tx -> tx.update(
-        "UPDATE schedules SET next_run_at = ? WHERE name = 'hourly'", T0 + HOUR));
+    fx.daemon
+        .engine()
+        .store()
+        .writer()
+        .execute(
+            tx ->
+                tx.update("UPDATE schedules SET next_run_at = ? WHERE name = 'hourly'", T0 + HOUR));
     fx.advance(Duration.ofSeconds(1));
     scheduler().fireDue(); // and a second round on top: nothing new either
     assertThat(tasksOf("hourly")).extracting(Task::id).containsExactly(first.id());
@@ -159,8 +170,8 @@ class SchedulerTest {
     fx.advance(Duration.ofMinutes(5));
     assertThat(keysOf("tick")).hasSize(1);
     fx.advance(Duration.ofMinutes(5).plusSeconds(3));
-    assertThat(keysOf("tick")).containsExactly(key("tick", created + ten),
-        key("tick", created + 2 * ten));
+    assertThat(keysOf("tick"))
+        .containsExactly(key("tick", created + ten), key("tick", created + 2 * ten));
     assertThat(shown("tick").nextRunAt()).isEqualTo(created + 3 * ten);
   }
 
@@ -177,10 +188,10 @@ class SchedulerTest {
     downFor(Duration.ofHours(3).plusMinutes(30)); // 02:00, 03:00 and 04:00 pass; back at 04:30
 
     assertThat(keysOf("skipper")).containsExactly(key("skipper", T0 + HOUR));
-    assertThat(keysOf("catcher")).containsExactly(key("catcher", T0 + HOUR),
-        key("catcher", T0 + 4 * HOUR));
-    assertThat(keysOf("ticker")).containsExactly(key("ticker", T0 + HOUR),
-        key("ticker", T0 + 4 * HOUR));
+    assertThat(keysOf("catcher"))
+        .containsExactly(key("catcher", T0 + HOUR), key("catcher", T0 + 4 * HOUR));
+    assertThat(keysOf("ticker"))
+        .containsExactly(key("ticker", T0 + HOUR), key("ticker", T0 + 4 * HOUR));
     for (String name : List.of("skipper", "catcher", "ticker")) {
       assertThat(shown(name).nextRunAt()).as(name).isEqualTo(T0 + 5 * HOUR); // no burst
     }
@@ -235,9 +246,9 @@ class SchedulerTest {
     assertThat(tasksOf("hourly")).isEmpty();
 
     assertThatThrownBy(() -> service().removeSchedule("hourly"))
-        .isInstanceOf(NotFoundException.class).hasMessageContaining("no schedule named 'hourly'");
-    assertThatThrownBy(() -> service().pauseSchedule("nope"))
-        .isInstanceOf(NotFoundException.class);
+        .isInstanceOf(NotFoundException.class)
+        .hasMessageContaining("no schedule named 'hourly'");
+    assertThatThrownBy(() -> service().pauseSchedule("nope")).isInstanceOf(NotFoundException.class);
     assertThatThrownBy(() -> service().resumeSchedule("nope"))
         .isInstanceOf(NotFoundException.class);
   }
@@ -256,45 +267,66 @@ class SchedulerTest {
     assertInvalid(cron("x", "61 * * * *", null), "cron", "minute field '61': allowed 0-59");
     assertInvalid(cron("x", "0 0 30 2 *", null), "cron", "never matches");
     assertInvalid(cron("x", "@reboot", null), "cron", "unknown cron macro");
-    assertInvalid(new ScheduleSpec("x", "0 * * * *", null, "Mars/Olympus", review(), null),
-        "zone", "'Mars/Olympus' is not a known time zone");
-    assertInvalid(new ScheduleSpec("x", "0 * * * *", null, null, NewTask.of(null), null),
-        "task.type", "task.type is required");
-    assertInvalid(new ScheduleSpec("x", "0 * * * *", null, null, null, null),
-        "task", "task is required");
-    assertInvalid(new ScheduleSpec("x", "0 * * * *", 60_000L, null, review(), null),
-        "cron", "exactly one of them");
-    assertInvalid(new ScheduleSpec("x", null, null, null, review(), null),
-        "cron", "cron or every is required");
+    assertInvalid(
+        new ScheduleSpec("x", "0 * * * *", null, "Mars/Olympus", review(), null),
+        "zone",
+        "'Mars/Olympus' is not a known time zone");
+    assertInvalid(
+        new ScheduleSpec("x", "0 * * * *", null, null, NewTask.of(null), null),
+        "task.type",
+        "task.type is required");
+    assertInvalid(
+        new ScheduleSpec("x", "0 * * * *", null, null, null, null), "task", "task is required");
+    assertInvalid(
+        new ScheduleSpec("x", "0 * * * *", 60_000L, null, review(), null),
+        "cron",
+        "exactly one of them");
+    assertInvalid(
+        new ScheduleSpec("x", null, null, null, review(), null),
+        "cron",
+        "cron or every is required");
     assertInvalid(every("x", Duration.ofMillis(500), null), "everyMs", "at least 1000 ms");
     assertInvalid(cron("x", "0 * * * *", "later"), "misfire", "use skip");
     assertInvalid(cron("bad name", "0 * * * *", null), "name", "not a valid schedule name");
     assertInvalid(cron("-x", "0 * * * *", null), "name", "not a valid schedule name");
     assertInvalid(cron("x".repeat(65), "0 * * * *", null), "name", "1-64");
-    assertInvalid(new ScheduleSpec("x", "0 * * * *", null, null,
-        review().withData(Json.MAPPER.createArrayNode()), null), "task.data", "JSON object");
-    assertInvalid(new ScheduleSpec("x", "0 * * * *", null, null, review().withPriority(-1), null),
-        "task.priority", "between 0");
-    assertInvalid(new ScheduleSpec("x", "0 * * * *", null, null,
-        review().withIdempotencyKey("k"), null), "task.idempotencyKey", "set by the scheduler");
+    assertInvalid(
+        new ScheduleSpec(
+            "x", "0 * * * *", null, null, review().withData(Json.MAPPER.createArrayNode()), null),
+        "task.data",
+        "JSON object");
+    assertInvalid(
+        new ScheduleSpec("x", "0 * * * *", null, null, review().withPriority(-1), null),
+        "task.priority",
+        "between 0");
+    assertInvalid(
+        new ScheduleSpec("x", "0 * * * *", null, null, review().withIdempotencyKey("k"), null),
+        "task.idempotencyKey",
+        "set by the scheduler");
     assertThat(service().listSchedules()).isEmpty();
   }
 
   private void assertInvalid(ScheduleSpec spec, String field, String message) {
     assertThatThrownBy(() -> service().addSchedule(spec))
-        .isInstanceOfSatisfying(InvalidRequestException.class,
-            e -> assertThat(e.field()).isEqualTo(field))
+        .isInstanceOfSatisfying(
+            InvalidRequestException.class, e -> assertThat(e.field()).isEqualTo(field))
         .hasMessageContaining(message);
   }
 
   @Test
   void the_created_task_carries_the_template() {
     JsonNode data = Json.parse("data", "{\"pr\":17,\"repo\":\"coordd\"}");
-    NewTask template = NewTask.of("review").withAssignedTo("alice").withData(data)
-        .withDescription("weekly review").withPriority(5).withMaxAttempts(2)
-        .withTimeoutMs(60_000);
-    service().addSchedule(new ScheduleSpec("weekly", "0 9 * * MON", null, "Europe/Berlin",
-        template, null));
+    NewTask template =
+        NewTask.of("review")
+            .withAssignedTo("alice")
+            .withData(data)
+            .withDescription("weekly review")
+            .withPriority(5)
+            .withMaxAttempts(2)
+            .withTimeoutMs(60_000);
+    service()
+        .addSchedule(
+            new ScheduleSpec("weekly", "0 9 * * MON", null, "Europe/Berlin", template, null));
     // 2026-01-05 is the first Monday; 09:00 in Berlin is 08:00Z.
     long slot = Instant.parse("2026-01-05T08:00:00Z").toEpochMilli();
     assertThat(shown("weekly").nextRunAt()).isEqualTo(slot);
@@ -316,8 +348,9 @@ class SchedulerTest {
 
   @Test
   void list_shows_every_schedule_with_its_next_run_in_its_zone() {
-    service().addSchedule(new ScheduleSpec("ny-morning", "0 9 * * *", null, "America/New_York",
-        review(), null));
+    service()
+        .addSchedule(
+            new ScheduleSpec("ny-morning", "0 9 * * *", null, "America/New_York", review(), null));
     service().addSchedule(every("tick", Duration.ofMinutes(5), null));
     List<Schedule> all = service().listSchedules();
     assertThat(all).extracting(Schedule::name).containsExactly("ny-morning", "tick");
@@ -331,8 +364,10 @@ class SchedulerTest {
   @Test
   void a_slot_whose_task_cannot_be_created_is_recorded_and_the_schedule_goes_on() {
     // Nobody runs this type and it is not assigned: creation refuses it, at every slot.
-    service().addSchedule(new ScheduleSpec("orphan", "0 * * * *", null, null,
-        NewTask.of("nobody_runs_this"), null));
+    service()
+        .addSchedule(
+            new ScheduleSpec(
+                "orphan", "0 * * * *", null, null, NewTask.of("nobody_runs_this"), null));
     fx.advance(Duration.ofHours(1));
     assertThat(tasksOf("orphan")).isEmpty();
     assertThat(scheduler().lastError("orphan")).contains("no handler for task type");
@@ -341,8 +376,10 @@ class SchedulerTest {
     assertThat(s.lastRunAt()).isNull();
 
     // Once an agent can run the type, the next slot works and the error is cleared.
-    service().registerAgent(new dev.coordd.api.AgentRegistration("bob", "worker",
-        List.of("nobody_runs_this"), null));
+    service()
+        .registerAgent(
+            new dev.coordd.api.AgentRegistration(
+                "bob", "worker", List.of("nobody_runs_this"), null));
     fx.advance(Duration.ofHours(1));
     assertThat(keysOf("orphan")).containsExactly(key("orphan", T0 + 2 * HOUR));
     assertThat(scheduler().lastError("orphan")).isNull();
@@ -350,12 +387,15 @@ class SchedulerTest {
 
   @Test
   void config_schedules_are_upserted_keep_their_state_and_go_when_the_config_drops_them() {
-    Map<String, ScheduleSpec> config = Scheduler.parseConfig(Json.parse("config",
-        "{\"nightly\": {\"cron\": \"0 2 * * *\", \"zone\": \"Europe/Berlin\","
-            + " \"task\": {\"type\": \"review\", \"assignedTo\": \"alice\","
-            + " \"data\": {\"scope\": \"all\"}, \"timeout\": \"5m\"}},"
-            + " \"tick\": {\"every\": \"30m\", \"misfire\": \"run_once\","
-            + " \"task\": {\"type\": \"review\", \"assignedTo\": \"alice\"}}}"));
+    Map<String, ScheduleSpec> config =
+        Scheduler.parseConfig(
+            Json.parse(
+                "config",
+                "{\"nightly\": {\"cron\": \"0 2 * * *\", \"zone\": \"Europe/Berlin\","
+                    + " \"task\": {\"type\": \"review\", \"assignedTo\": \"alice\","
+                    + " \"data\": {\"scope\": \"all\"}, \"timeout\": \"5m\"}},"
+                    + " \"tick\": {\"every\": \"30m\", \"misfire\": \"run_once\","
+                    + " \"task\": {\"type\": \"review\", \"assignedTo\": \"alice\"}}}"));
     service().addSchedule(every("tick", Duration.ofHours(1), null)); // config takes it over
     service().addSchedule(every("mine", Duration.ofHours(1), null)); // an API one stays
 
@@ -370,7 +410,8 @@ class SchedulerTest {
     assertThat(byName.get("tick").everyMs()).isEqualTo(Duration.ofMinutes(30).toMillis());
     assertThat(byName.get("mine").source()).isEqualTo("api");
 
-    assertThatThrownBy(() -> first.remove("nightly")).isInstanceOf(ConflictException.class)
+    assertThatThrownBy(() -> first.remove("nightly"))
+        .isInstanceOf(ConflictException.class)
         .hasMessageContaining("configuration file");
     first.pause("nightly");
     fx.advance(Duration.ofMinutes(30));
@@ -386,8 +427,9 @@ class SchedulerTest {
     assertThat(byName.get("tick").nextRunAt()).isEqualTo(ticked.nextRunAt());
 
     // A config without nightly deletes it; API schedules are not the config's to delete.
-    Scheduler dropped = new Scheduler(fx.daemon.engine(),
-        Map.of("tick", config.get("tick")), service()::createTask);
+    Scheduler dropped =
+        new Scheduler(
+            fx.daemon.engine(), Map.of("tick", config.get("tick")), service()::createTask);
     assertThat(byName(dropped.list())).containsOnlyKeys("tick", "mine");
   }
 
@@ -399,35 +441,50 @@ class SchedulerTest {
   void parse_config_names_the_schedule_and_field_of_each_problem() {
     assertThat(Scheduler.parseConfig(null)).isEmpty();
     assertConfigError("[]", "schedules must be an object");
-    assertConfigError("{\"n\": {\"cron\": \"61 * * * *\", \"task\": {\"type\": \"x\"}}}",
+    assertConfigError(
+        "{\"n\": {\"cron\": \"61 * * * *\", \"task\": {\"type\": \"x\"}}}",
         "schedules.n.cron '61 * * * *' is invalid: minute field '61': allowed 0-59");
-    assertConfigError("{\"n\": {\"every\": \"soon\", \"task\": {\"type\": \"x\"}}}",
+    assertConfigError(
+        "{\"n\": {\"every\": \"soon\", \"task\": {\"type\": \"x\"}}}",
         "schedules.n.every invalid duration \"soon\"");
-    assertConfigError("{\"n\": {\"every\": \"500ms\", \"task\": {\"type\": \"x\"}}}",
+    assertConfigError(
+        "{\"n\": {\"every\": \"500ms\", \"task\": {\"type\": \"x\"}}}",
         "schedules.n.every must be at least 1000 ms");
-    assertConfigError("{\"n\": {\"cron\": \"@daily\", \"task\": {\"description\": \"d\"}}}",
+    assertConfigError(
+        "{\"n\": {\"cron\": \"@daily\", \"task\": {\"description\": \"d\"}}}",
         "schedules.n.task.type is required");
     assertConfigError("{\"n\": {\"cron\": \"@daily\"}}", "schedules.n.task is required");
-    assertConfigError("{\"n\": {\"cron\": \"@daily\", \"zone\": \"Nowhere\","
-        + " \"task\": {\"type\": \"x\"}}}", "schedules.n.zone 'Nowhere' is not a known time zone");
-    assertConfigError("{\"n\": {\"cron\": \"@daily\", \"misfire\": \"twice\","
-        + " \"task\": {\"type\": \"x\"}}}", "schedules.n.misfire 'twice' is not a misfire policy");
-    assertConfigError("{\"n\": {\"cron\": \"@daily\", \"crn\": 1, \"task\": {\"type\": \"x\"}}}",
+    assertConfigError(
+        "{\"n\": {\"cron\": \"@daily\", \"zone\": \"Nowhere\"," + " \"task\": {\"type\": \"x\"}}}",
+        "schedules.n.zone 'Nowhere' is not a known time zone");
+    assertConfigError(
+        "{\"n\": {\"cron\": \"@daily\", \"misfire\": \"twice\"," + " \"task\": {\"type\": \"x\"}}}",
+        "schedules.n.misfire 'twice' is not a misfire policy");
+    assertConfigError(
+        "{\"n\": {\"cron\": \"@daily\", \"crn\": 1, \"task\": {\"type\": \"x\"}}}",
         "schedules.n.crn is not a known key");
-    assertConfigError("{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\","
-        + " \"timeout\": \"-\"}}}", "schedules.n.task.timeout invalid duration");
-    assertConfigError("{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\","
-        + " \"priority\": \"high\"}}}", "schedules.n.task.priority must be a whole number");
-    assertConfigError("{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\","
-        + " \"delay\": \"5s\"}}}", "schedules.n.task.delay is not a known key");
-    assertConfigError("{\"bad name\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\"}}}",
+    assertConfigError(
+        "{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\"," + " \"timeout\": \"-\"}}}",
+        "schedules.n.task.timeout invalid duration");
+    assertConfigError(
+        "{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\"," + " \"priority\": \"high\"}}}",
+        "schedules.n.task.priority must be a whole number");
+    assertConfigError(
+        "{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\"," + " \"delay\": \"5s\"}}}",
+        "schedules.n.task.delay is not a known key");
+    assertConfigError(
+        "{\"bad name\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\"}}}",
         "schedules.bad name 'bad name' is not a valid schedule name");
     assertConfigError("{\"n\": \"@daily\"}", "schedules.n must be an object");
 
-    Map<String, ScheduleSpec> ok = Scheduler.parseConfig(Json.parse("c",
-        "{\"n\": {\"every\": 90000, \"task\": {\"type\": \"x\", \"maxAttempts\": 2}}}"));
-    assertThat(ok.get("n")).isEqualTo(new ScheduleSpec("n", null, 90_000L, null,
-        NewTask.of("x").withMaxAttempts(2), null));
+    Map<String, ScheduleSpec> ok =
+        Scheduler.parseConfig(
+            Json.parse(
+                "c",
+                "{\"n\": {\"every\": 90000, \"task\": {\"type\": \"x\", \"maxAttempts\": 2}}}"));
+    assertThat(ok.get("n"))
+        .isEqualTo(
+            new ScheduleSpec("n", null, 90_000L, null, NewTask.of("x").withMaxAttempts(2), null));
   }
 
   private static void assertConfigError(String json, String message) {

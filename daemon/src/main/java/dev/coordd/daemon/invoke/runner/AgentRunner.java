@@ -1,4 +1,4 @@
-package dev.coordd.daemon.agents;
+package dev.coordd.daemon.invoke.runner;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -26,15 +26,15 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs one kind of AI agent CLI headless (Claude Code, Codex, Gemini CLI, or anything printing
- * JSON or text) for one prompt and reads its answer.
+ * Runs one kind of AI agent CLI headless (Claude Code, Codex, Gemini CLI, or anything printing JSON
+ * or text) for one prompt and reads its answer.
  *
  * <p>The argv comes from the configured template and is executed directly, never through a shell:
  * {@code {command}} is replaced by the prompt, which stays one argument whatever it contains;
  * {@code {cwd}} by the working folder; {@code {sessionId}} (in {@code resumeArgs}) by the session
  * to resume. Placeholders are replaced in one pass, so a prompt that itself contains {@code {cwd}}
- * is passed on literally. With {@code promptVia: stdin} the prompt is written to stdin instead
- * (a {@code {command}} in the template, if any, is still replaced).
+ * is passed on literally. With {@code promptVia: stdin} the prompt is written to stdin instead (a
+ * {@code {command}} in the template, if any, is still replaced).
  *
  * <p>A run is limited by the configured wall-clock and idle (no output) timeouts; either kills the
  * agent's whole process tree (see {@link ProcessRunner}). So does interrupting the calling thread.
@@ -75,18 +75,28 @@ public final class AgentRunner {
     }
     if (!AgentRunnerConfig.PROMPT_VIA.contains(config.promptVia())) {
       throw new IllegalArgumentException(
-          "agent runner '" + agentType + "': promptVia must be one of "
-              + AgentRunnerConfig.PROMPT_VIA + ", not " + config.promptVia());
+          "agent runner '"
+              + agentType
+              + "': promptVia must be one of "
+              + AgentRunnerConfig.PROMPT_VIA
+              + ", not "
+              + config.promptVia());
     }
     if (!AgentRunnerConfig.OUTPUTS.contains(config.output())) {
       throw new IllegalArgumentException(
-          "agent runner '" + agentType + "': output must be one of " + AgentRunnerConfig.OUTPUTS
-              + ", not " + config.output());
+          "agent runner '"
+              + agentType
+              + "': output must be one of "
+              + AgentRunnerConfig.OUTPUTS
+              + ", not "
+              + config.output());
     }
     if (promptViaArgv(config)
         && config.command().stream().noneMatch(a -> a.contains("{command}"))) {
       throw new IllegalArgumentException(
-          "agent runner '" + agentType + "': with promptVia argv the command needs an argument"
+          "agent runner '"
+              + agentType
+              + "': with promptVia argv the command needs an argument"
               + " containing {command}");
     }
     if (config.maxOutputBytes() <= 0) {
@@ -127,7 +137,9 @@ public final class AgentRunner {
     if (resumeSessionId != null && !SESSION_ID.matcher(resumeSessionId).matches()) {
       throw TaskFailure.permanent(
           "invalid",
-          "session id to resume " + quote(resumeSessionId) + " must be 1 to 200 letters, digits,"
+          "session id to resume "
+              + quote(resumeSessionId)
+              + " must be 1 to 200 letters, digits,"
               + " '.', '_', ':' or '-', not starting with '.', ':' or '-'");
     }
     boolean viaArgv = promptViaArgv(config);
@@ -153,30 +165,46 @@ public final class AgentRunner {
       int promptBytes = prompt.getBytes(StandardCharsets.UTF_8).length;
       String hint =
           viaArgv && promptBytes > MAX_ARG_BYTES / 2
-              ? "; the prompt (" + promptBytes + " bytes) may be over the system's limit on one"
-                  + " argument (" + MAX_ARG_BYTES + " bytes on Linux): configure promptVia"
+              ? "; the prompt ("
+                  + promptBytes
+                  + " bytes) may be over the system's limit on one"
+                  + " argument ("
+                  + MAX_ARG_BYTES
+                  + " bytes on Linux): configure promptVia"
                   + " \"stdin\""
               : "";
       throw TaskFailure.permanent(
           "start_failed",
-          "cannot start " + agentType + " agent (" + config.command().get(0) + "): "
-              + e.getMessage() + hint);
+          "cannot start "
+              + agentType
+              + " agent ("
+              + config.command().get(0)
+              + "): "
+              + e.getMessage()
+              + hint);
     }
     if (run.timedOut() != TimedOut.NONE) {
       boolean wall = run.timedOut() == TimedOut.WALL_CLOCK;
       Duration limit = wall ? config.timeout() : config.idleTimeout();
       throw TaskFailure.retryable(
           "timeout",
-          agentType + " run killed after " + Durations.format(limit)
-              + (wall ? " (wall clock)" : " (no output)") + "; it ran "
+          agentType
+              + " run killed after "
+              + Durations.format(limit)
+              + (wall ? " (wall clock)" : " (no output)")
+              + "; it ran "
               + Durations.format(Duration.ofMillis(run.duration().toMillis()))
-              + " in all and its process tree was killed; stderr: " + stderrTail(run));
+              + " in all and its process tree was killed; stderr: "
+              + stderrTail(run));
     }
     if (run.exitCode() != 0) {
       String stderr = run.stderrTail(STDERR_TAIL_BYTES);
       throw TaskFailure.retryable(
           "exit_code",
-          agentType + " exited with " + run.exitCode() + ": "
+          agentType
+              + " exited with "
+              + run.exitCode()
+              + ": "
               + (stderr.isEmpty() ? "(nothing on stderr); stdout: " + head(run) : stderr));
     }
     return parse(run);
@@ -192,7 +220,11 @@ public final class AgentRunner {
     if (!Files.isDirectory(path)) {
       throw TaskFailure.permanent(
           "invalid",
-          "working directory " + path + " for " + agentType + " does not exist or is not a"
+          "working directory "
+              + path
+              + " for "
+              + agentType
+              + " does not exist or is not a"
               + " directory");
     }
     return path;
@@ -275,8 +307,11 @@ public final class AgentRunner {
         || (subtype != null && !subtype.equals("success"))) {
       throw TaskFailure.retryable(
           "agent_error",
-          agentType + " reported an error" + (subtype == null ? "" : " (" + subtype + ")")
-              + (sessionId == null ? "" : " in session " + sessionId) + ": "
+          agentType
+              + " reported an error"
+              + (subtype == null ? "" : " (" + subtype + ")")
+              + (sessionId == null ? "" : " in session " + sessionId)
+              + ": "
               + (text == null ? cut(result.toString()) : cut(text)));
     }
     JsonNode cost =
@@ -346,8 +381,11 @@ public final class AgentRunner {
     if (error != null) {
       throw TaskFailure.retryable(
           "agent_error",
-          agentType + " reported an error"
-              + (sessionId == null ? "" : " in session " + sessionId) + ": " + cut(error));
+          agentType
+              + " reported an error"
+              + (sessionId == null ? "" : " in session " + sessionId)
+              + ": "
+              + cut(error));
     }
     if (text == null) {
       throw invalidResult("no agent message in " + agentType + " output", run);
@@ -379,8 +417,7 @@ public final class AgentRunner {
     if (error != null && !error.isNull() && !whole.path("response").isTextual()) {
       throw TaskFailure.retryable(
           "agent_error",
-          agentType + " reported an error: "
-              + cut(error.path("message").asText(error.toString())));
+          agentType + " reported an error: " + cut(error.path("message").asText(error.toString())));
     }
     if (!whole.path("response").isTextual()) {
       throw invalidResult("no \"response\" in " + agentType + " output", run);
@@ -469,7 +506,10 @@ public final class AgentRunner {
     char c = s.charAt(0);
     if (c != '{' && c != '[' && c != '"') {
       // Numbers, true, false and null are JSON too, but only "json" output could want them.
-      if (!(c == '-' || Character.isDigit(c) || s.equals("true") || s.equals("false")
+      if (!(c == '-'
+          || Character.isDigit(c)
+          || s.equals("true")
+          || s.equals("false")
           || s.equals("null"))) {
         return null;
       }
@@ -485,12 +525,14 @@ public final class AgentRunner {
   private TaskFailure invalidResult(String what, Result run) {
     String truncated =
         run.stdoutTruncated()
-            ? "; stdout was over maxOutputBytes (" + config.maxOutputBytes() + "), "
-                + (run.stdoutTotal() - run.stdout().length) + " bytes were discarded"
+            ? "; stdout was over maxOutputBytes ("
+                + config.maxOutputBytes()
+                + "), "
+                + (run.stdoutTotal() - run.stdout().length)
+                + " bytes were discarded"
             : "";
     return TaskFailure.retryable(
-        "invalid_result",
-        what + ": " + head(run) + truncated + "; stderr: " + stderrTail(run));
+        "invalid_result", what + ": " + head(run) + truncated + "; stderr: " + stderrTail(run));
   }
 
   /** The start of what was kept of stdout, for messages. */

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.InvalidRequestException;
@@ -6,7 +6,6 @@ import dev.coordd.daemon.config.Durations;
 import dev.coordd.daemon.handler.TaskContext;
 import dev.coordd.daemon.handler.TaskFailure;
 import dev.coordd.daemon.handler.TaskHandler;
-import dev.coordd.daemon.invocations.InvocationQueue;
 import dev.coordd.internal.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +19,9 @@ import java.util.Map;
  * the task in {@code waiting} until that session completes it. Never "succeeded" on queueing.
  */
 public final class InvokeAgentHandler implements TaskHandler {
-  private static final JsonNode SCHEMA = Json.read("""
+  private static final JsonNode SCHEMA =
+      Json.read(
+          """
       {
         "type": "object",
         "required": ["agentType", "command"],
@@ -40,9 +41,11 @@ public final class InvokeAgentHandler implements TaskHandler {
   private final InvocationQueue invocations;
   private final Path defaultFolder;
 
-  /** @param defaultFolder where agents run when the context names no folder */
-  public InvokeAgentHandler(Map<String, AgentInvoker> runners, InvocationQueue invocations,
-      Path defaultFolder) {
+  /**
+   * @param defaultFolder where agents run when the context names no folder
+   */
+  public InvokeAgentHandler(
+      Map<String, AgentInvoker> runners, InvocationQueue invocations, Path defaultFolder) {
     this.runners = Map.copyOf(runners);
     this.invocations = invocations;
     this.defaultFolder = defaultFolder;
@@ -56,9 +59,13 @@ public final class InvokeAgentHandler implements TaskHandler {
   @Override
   public void checkData(JsonNode data) {
     if ("run".equals(data.path("mode").asText()) && !runners.containsKey(agentType(data))) {
-      throw new InvalidRequestException("data.mode", "mode 'run' needs a runner for agent type '"
-          + agentType(data) + "' in agentRunners; configured: " + runners.keySet()
-          + " (or use mode 'queue' for the next session)");
+      throw new InvalidRequestException(
+          "data.mode",
+          "mode 'run' needs a runner for agent type '"
+              + agentType(data)
+              + "' in agentRunners; configured: "
+              + runners.keySet()
+              + " (or use mode 'queue' for the next session)");
     }
     try {
       expiry(data);
@@ -75,8 +82,8 @@ public final class InvokeAgentHandler implements TaskHandler {
     JsonNode context = data.path("context");
     AgentInvoker runner = runners.get(agentType);
     if (runner == null || "queue".equals(data.path("mode").asText())) {
-      throw invocations.enqueue(ctx.task(), agentType, command,
-          context.isObject() ? context : null, expiry(data));
+      throw invocations.enqueue(
+          ctx.task(), agentType, command, context.isObject() ? context : null, expiry(data));
     }
     String session = data.hasNonNull("sessionId") ? data.get("sessionId").asText() : null;
     return runner.run(command, folder(context), session);

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -314,7 +314,8 @@ class FileOperationHandlerTest {
     Files.createSymbolicLink(root.resolve("out-dir"), outside);
 
     TaskFailure failure =
-        refused(op("write", "out-dir/new/x.txt").put("content", "x").put("createDirectories", true));
+        refused(
+            op("write", "out-dir/new/x.txt").put("content", "x").put("createDirectories", true));
 
     assertThat(failure.kind()).isEqualTo("sandbox");
     assertThat(refused(op("append", "out-dir/secret.txt").put("content", "x")).kind())
@@ -331,8 +332,12 @@ class FileOperationHandlerTest {
     Files.createSymbolicLink(root.resolve("outside-link"), outside.resolve("secret.txt"));
 
     for (String path : List.of("inside-link", "outside-link")) {
-      assertThat(refused(op("write", path).put("content", "x")).kind()).as(path).isEqualTo("sandbox");
-      assertThat(refused(op("append", path).put("content", "x")).kind()).as(path).isEqualTo("sandbox");
+      assertThat(refused(op("write", path).put("content", "x")).kind())
+          .as(path)
+          .isEqualTo("sandbox");
+      assertThat(refused(op("append", path).put("content", "x")).kind())
+          .as(path)
+          .isEqualTo("sandbox");
       assertThat(refused(op("delete", path)).kind()).as(path).isEqualTo("sandbox");
       assertThat(root.resolve(path)).as(path).isSymbolicLink();
     }
@@ -372,7 +377,9 @@ class FileOperationHandlerTest {
             .getSchema(handler.dataSchema());
 
     assertThat(schema.validate(op("read", "a.txt"))).isEmpty();
-    assertThat(schema.validate(op("write", "a.txt").put("content", "x").put("createDirectories", true)))
+    assertThat(
+            schema.validate(
+                op("write", "a.txt").put("content", "x").put("createDirectories", true)))
         .isEmpty();
     assertThat(schema.validate(op("write", "a.txt"))).isNotEmpty();
     assertThat(schema.validate(op("chmod", "a.txt"))).isNotEmpty();

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.CoordinationService;

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.builtin;
 
 import dev.coordd.daemon.handler.TaskFailure;
 import java.io.IOException;
@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Confines user-supplied paths to a set of root folders, judging each path by where it really
- * lands: lexical {@code ..} is collapsed first, then every symlink in the existing part of the
- * path is followed, and the result must lie inside the real path of a root.
+ * lands: lexical {@code ..} is collapsed first, then every symlink in the existing part of the path
+ * is followed, and the result must lie inside the real path of a root.
  *
  * <p>What is returned is that real location, so callers act on the very path that was checked
  * rather than re-walking the user's spelling of it. {@link #resolve} follows a symlink in the last
@@ -30,7 +30,9 @@ public final class PathSandbox {
   private final List<Path> roots;
   private final List<Path> excluded;
 
-  /** @param roots absolute folders; relative task paths resolve against the first */
+  /**
+   * @param roots absolute folders; relative task paths resolve against the first
+   */
   public PathSandbox(List<Path> roots) {
     this(roots, List.of());
   }
@@ -64,8 +66,8 @@ public final class PathSandbox {
   }
 
   /**
-   * The real location of {@code userPath} with its last component not followed; for writes,
-   * appends and deletes. Refuses when that last component is a symlink.
+   * The real location of {@code userPath} with its last component not followed; for writes, appends
+   * and deletes. Refuses when that last component is a symlink.
    */
   public Path resolveTarget(String userPath) throws TaskFailure {
     Path lexical = lexical(userPath);
@@ -74,7 +76,8 @@ public final class PathSandbox {
       // The filesystem root has no last component to leave unfollowed.
       return contained(userPath, realLocation(userPath, lexical));
     }
-    Path target = contained(userPath, realLocation(userPath, parent).resolve(lexical.getFileName()));
+    Path target =
+        contained(userPath, realLocation(userPath, parent).resolve(lexical.getFileName()));
     if (Files.isSymbolicLink(target)) {
       throw TaskFailure.permanent(
           "sandbox",
@@ -123,8 +126,13 @@ public final class PathSandbox {
       // A dangling or looping link: where it leads cannot be checked, so it is not used.
       throw TaskFailure.permanent(
           "sandbox",
-          "cannot resolve '" + userPath + "' (" + e.getClass().getSimpleName() + ": "
-              + e.getMessage() + "); a symbolic link in it may be broken");
+          "cannot resolve '"
+              + userPath
+              + "' ("
+              + e.getClass().getSimpleName()
+              + ": "
+              + e.getMessage()
+              + "); a symbolic link in it may be broken");
     }
   }
 
@@ -132,8 +140,13 @@ public final class PathSandbox {
     for (Path off : excluded) {
       Path realOff = realLocation(off.toString(), off);
       if (real.startsWith(realOff)) {
-        throw TaskFailure.permanent("sandbox", "'" + userPath + "' is inside " + off
-            + ", the daemon's own folder, which tasks may not touch");
+        throw TaskFailure.permanent(
+            "sandbox",
+            "'"
+                + userPath
+                + "' is inside "
+                + off
+                + ", the daemon's own folder, which tasks may not touch");
       }
     }
     for (Path root : realRoots()) {

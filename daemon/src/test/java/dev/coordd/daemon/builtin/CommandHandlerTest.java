@@ -1,4 +1,4 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.builtin;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -175,8 +175,7 @@ class CommandHandlerTest {
   @Test
   void a_hang_is_killed_by_the_config_timeout_with_its_children() throws Exception {
     Path pidFile = tmp.resolve("pid");
-    CommandHandler handler =
-        handler(hangingTree(pidFile, ""), Duration.ofSeconds(2));
+    CommandHandler handler = handler(hangingTree(pidFile, ""), Duration.ofSeconds(2));
     AtomicReference<Throwable> thrown = new AtomicReference<>();
     long started = System.nanoTime();
 

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.agents;
+package dev.coordd.daemon.invoke.runner;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -80,7 +80,8 @@ class AgentRunnerTest {
   void the_prompt_can_go_through_stdin() throws Exception {
     String prompt = "line one\nline \"two\" with $(no expansion)";
     AgentRunner runner =
-        new AgentRunner("claude", config("stdin", "claude", List.of(fake.toString(), "claude", "-")));
+        new AgentRunner(
+            "claude", config("stdin", "claude", List.of(fake.toString(), "claude", "-")));
 
     JsonNode answer = runner.run(prompt, work, null);
 
@@ -148,7 +149,8 @@ class AgentRunnerTest {
 
   @Test
   void garbage_output_is_an_invalid_result() {
-    TaskFailure failure = failure(() -> runner("claude", "garbage", "{command}").run("x", work, null));
+    TaskFailure failure =
+        failure(() -> runner("claude", "garbage", "{command}").run("x", work, null));
 
     assertThat(failure.kind()).isEqualTo("invalid_result");
     assertThat(failure.permanent()).isFalse();
@@ -193,7 +195,8 @@ class AgentRunnerTest {
 
     assertThat(failure.kind()).isEqualTo("exit_code");
     assertThat(failure.permanent()).isFalse();
-    assertThat(failure.getMessage()).isEqualTo("claude exited with 3: boom: rate limited, try later");
+    assertThat(failure.getMessage())
+        .isEqualTo("claude exited with 3: boom: rate limited, try later");
   }
 
   @Test
@@ -247,8 +250,13 @@ class AgentRunnerTest {
         new AgentRunner(
             "claude",
             new AgentRunnerConfig(
-                base.command(), "argv", Duration.ofMillis(1500), Duration.ofSeconds(30), "claude",
-                List.of(), 64 * 1024));
+                base.command(),
+                "argv",
+                Duration.ofMillis(1500),
+                Duration.ofSeconds(30),
+                "claude",
+                List.of(),
+                64 * 1024));
     long started = System.nanoTime();
 
     TaskFailure failure = failure(() -> runner.run("x", work, null));
@@ -285,7 +293,8 @@ class AgentRunnerTest {
 
   @Test
   void a_blank_prompt_fails_permanently() {
-    TaskFailure failure = failure(() -> runner("claude", "claude", "{command}").run(" ", work, null));
+    TaskFailure failure =
+        failure(() -> runner("claude", "claude", "{command}").run(" ", work, null));
 
     assertThat(failure.kind()).isEqualTo("invalid");
     assertThat(failure.permanent()).isTrue();
@@ -309,7 +318,9 @@ class AgentRunnerTest {
     Throwable thrown =
         catchThrowable(() -> new AgentRunner("claude", config("argv", "claude", argv("claude"))));
 
-    assertThat(thrown).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("{command}");
+    assertThat(thrown)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("{command}");
   }
 
   // --- Codex, Gemini, JSON, text ---
@@ -372,7 +383,8 @@ class AgentRunnerTest {
 
   @Test
   void gemini_output_without_a_response_is_an_invalid_result() {
-    TaskFailure failure = failure(() -> runner("gemini", "garbage", "{command}").run("x", work, null));
+    TaskFailure failure =
+        failure(() -> runner("gemini", "garbage", "{command}").run("x", work, null));
 
     assertThat(failure.kind()).isEqualTo("invalid_result");
   }
@@ -382,7 +394,8 @@ class AgentRunnerTest {
     JsonNode answer = runner("json", "json", "{command}").run("x", work, null);
 
     assertThat(answer.get("text").isNull()).isTrue();
-    assertThat(answer.get("raw")).isEqualTo(Json.read("{\"answer\": 42, \"why\": \"it is known\"}"));
+    assertThat(answer.get("raw"))
+        .isEqualTo(Json.read("{\"answer\": 42, \"why\": \"it is known\"}"));
   }
 
   @Test
@@ -405,7 +418,12 @@ class AgentRunnerTest {
 
   private static AgentRunnerConfig config(String promptVia, String output, List<String> command) {
     return new AgentRunnerConfig(
-        command, promptVia, Duration.ofSeconds(20), Duration.ofSeconds(20), output, List.of(),
+        command,
+        promptVia,
+        Duration.ofSeconds(20),
+        Duration.ofSeconds(20),
+        output,
+        List.of(),
         AgentRunnerConfig.DEFAULT_MAX_OUTPUT_BYTES);
   }
 
@@ -420,7 +438,12 @@ class AgentRunnerTest {
     return new AgentRunner(
         "claude",
         new AgentRunnerConfig(
-            argv(mode, "{command}"), "argv", timeout, idleTimeout, "claude", List.of(),
+            argv(mode, "{command}"),
+            "argv",
+            timeout,
+            idleTimeout,
+            "claude",
+            List.of(),
             AgentRunnerConfig.DEFAULT_MAX_OUTPUT_BYTES));
   }
 

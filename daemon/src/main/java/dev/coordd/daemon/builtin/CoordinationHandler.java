@@ -1,4 +1,4 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.builtin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.InvalidRequestException;
@@ -20,7 +20,9 @@ import java.util.Set;
  */
 public final class CoordinationHandler implements TaskHandler {
   static final long DEFAULT_BARRIER_TIMEOUT_MS = 60_000;
-  private static final JsonNode SCHEMA = Json.read("""
+  private static final JsonNode SCHEMA =
+      Json.read(
+          """
       {
         "type": "object",
         "required": ["action", "agents"],
@@ -65,8 +67,8 @@ public final class CoordinationHandler implements TaskHandler {
       // also forgets the arrivals so the barrier's name starts afresh.
       throw new AwaitExternal(Barriers.WAIT_KIND + barrier, ctx.task().startedAt());
     }
-    throw new AwaitExternal(Barriers.WAIT_KIND + barrier,
-        ctx.task().startedAt() + timeoutMillis(data));
+    throw new AwaitExternal(
+        Barriers.WAIT_KIND + barrier, ctx.task().startedAt() + timeoutMillis(data));
   }
 
   private static long timeoutMillis(JsonNode data) throws TaskFailure {

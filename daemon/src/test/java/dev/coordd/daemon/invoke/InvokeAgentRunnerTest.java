@@ -1,4 +1,4 @@
-package dev.coordd.daemon.invocations;
+package dev.coordd.daemon.invoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,15 +27,28 @@ class InvokeAgentRunnerTest {
       }
       Files.setPosixFilePermissions(fake, PosixFilePermissions.fromString("rwx------"));
     }
-    String runners = Json.write(Map.of("claude_code", Map.of(
-        "command", java.util.List.of(fake.toString(), mode, "{command}"),
-        "output", "claude", "timeout", "5s", "idleTimeout", "2s")));
+    String runners =
+        Json.write(
+            Map.of(
+                "claude_code",
+                Map.of(
+                    "command",
+                    java.util.List.of(fake.toString(), mode, "{command}"),
+                    "output",
+                    "claude",
+                    "timeout",
+                    "5s",
+                    "idleTimeout",
+                    "2s")));
     return Map.of("agentRunners", runners);
   }
 
   private NewTask invoke(String mode, Path cwd) {
-    var data = Json.MAPPER.createObjectNode().put("agentType", "claude_code")
-        .put("command", "explain $(rm -rf /) \"quoted\"");
+    var data =
+        Json.MAPPER
+            .createObjectNode()
+            .put("agentType", "claude_code")
+            .put("command", "explain $(rm -rf /) \"quoted\"");
     if (mode != null) {
       data.put("mode", mode);
     }
@@ -75,7 +88,8 @@ class InvokeAgentRunnerTest {
     try (DaemonFixture f = new DaemonFixture(dir, runnerConfig("claude"))) {
       Task t = f.service().createTask(invoke("queue", work));
       f.awaitStatus(t.id(), TaskStatus.WAITING);
-      assertThat(f.service().listInvocations()).singleElement()
+      assertThat(f.service().listInvocations())
+          .singleElement()
           .satisfies(i -> assertThat(i.taskId()).isEqualTo(t.id()));
     }
   }

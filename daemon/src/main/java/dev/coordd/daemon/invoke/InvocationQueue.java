@@ -1,4 +1,4 @@
-package dev.coordd.daemon.invocations;
+package dev.coordd.daemon.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.CoorddException;
@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Links invocation files to their tasks: an {@code invoke_agent} task with no runner parks in
  * {@code waiting} on {@code invocation:<id>}; completing or failing the invocation ends the task;
- * an invocation nobody takes in time fails it. {@link #reconcile()} also settles what {@code
- * coordd check} finished while no daemon ran. Thread-safe.
+ * an invocation nobody takes in time fails it. {@link #reconcile()} also settles what {@code coordd
+ * check} finished while no daemon ran. Thread-safe.
  */
 public final class InvocationQueue {
   public static final String WAIT_KIND = "invocation:";
@@ -44,11 +44,20 @@ public final class InvocationQueue {
    * Queues the task's invocation (or finds the one a crashed attempt already wrote) and parks the
    * task on it.
    */
-  public AwaitExternal enqueue(Task task, String agentType, String command, JsonNode context,
-      Duration expiresIn) {
+  public AwaitExternal enqueue(
+      Task task, String agentType, String command, JsonNode context, Duration expiresIn) {
     Duration wait = expiresIn == null ? expiry : expiresIn;
-    Invocation inv = files.openFor(task.id()).orElseGet(() -> files.create(task.id(), agentType,
-        command, context, engine.clock().millis() + wait.toMillis()));
+    Invocation inv =
+        files
+            .openFor(task.id())
+            .orElseGet(
+                () ->
+                    files.create(
+                        task.id(),
+                        agentType,
+                        command,
+                        context,
+                        engine.clock().millis() + wait.toMillis()));
     long until = inv.expiresAt() == null ? Long.MAX_VALUE : inv.expiresAt();
     return new AwaitExternal(WAIT_KIND + inv.id(), until);
   }
@@ -74,21 +83,31 @@ public final class InvocationQueue {
       return;
     }
     Task waiting = engine.store().read(tx -> engine.tasks().get(tx, archived.taskId()));
-    if (waiting == null || waiting.status() != TaskStatus.WAITING
+    if (waiting == null
+        || waiting.status() != TaskStatus.WAITING
         || !(WAIT_KIND + archived.id()).equals(waiting.waitingFor())) {
       return; // cancelled, or already settled: nothing left to end
     }
     long now = engine.clock().millis();
     String worker = archived.takenBy() == null ? "agent" : archived.takenBy();
-    TaskError error = switch (archived.status()) {
-      case Invocation.COMPLETED -> null;
-      case Invocation.EXPIRED -> new TaskError(archived.error(), "expired", waiting.attempts());
-      default -> new TaskError(archived.error() == null ? "the agent failed the invocation"
-          : archived.error(), "agent", waiting.attempts());
-    };
+    TaskError error =
+        switch (archived.status()) {
+          case Invocation.COMPLETED -> null;
+          case Invocation.EXPIRED -> new TaskError(archived.error(), "expired", waiting.attempts());
+          default ->
+              new TaskError(
+                  archived.error() == null ? "the agent failed the invocation" : archived.error(),
+                  "agent",
+                  waiting.attempts());
+        };
     String result = error == null ? Json.write(archived.result()) : null;
-    engine.outcomes().after(engine.store().writer().execute(
-        tx -> engine.tasks().endWait(tx, waiting, result, error, worker, now)));
+    engine
+        .outcomes()
+        .after(
+            engine
+                .store()
+                .writer()
+                .execute(tx -> engine.tasks().endWait(tx, waiting, result, error, worker, now)));
   }
 
   /**
@@ -125,22 +144,38 @@ public final class InvocationQueue {
     String where = files.where(id);
     if (where == null) {
       // Deleted (or never written): nothing will ever finish it, so say so instead of waiting.
-      endWithError(t, "invocation " + id + " is gone from " + files.root()
-          + " (deleted before its task was settled); create the task again", "invocation_lost",
+      endWithError(
+          t,
+          "invocation "
+              + id
+              + " is gone from "
+              + files.root()
+              + " (deleted before its task was settled); create the task again",
+          "invocation_lost",
           now);
-    } else if (Invocation.PENDING.equals(where) && t.waitUntil() != null
-        && now >= t.waitUntil()) {
+    } else if (Invocation.PENDING.equals(where) && t.waitUntil() != null && now >= t.waitUntil()) {
       // Only an invocation nobody took expires: one an agent is working on runs to its end.
-      settle(files.closePending(id, Invocation.EXPIRED, "invocation " + id
-          + " was not taken within " + Durations.format(Duration.ofMillis(
-              t.waitUntil() - t.startedAt())) + " (invocationExpiry); no agent took it"));
+      settle(
+          files.closePending(
+              id,
+              Invocation.EXPIRED,
+              "invocation "
+                  + id
+                  + " was not taken within "
+                  + Durations.format(Duration.ofMillis(t.waitUntil() - t.startedAt()))
+                  + " (invocationExpiry); no agent took it"));
     }
   }
 
   private void endWithError(Task waiting, String message, String kind, long now) {
     TaskError error = new TaskError(message, kind, waiting.attempts());
-    engine.outcomes().after(engine.store().writer().execute(
-        tx -> engine.tasks().endWait(tx, waiting, null, error, "daemon", now)));
+    engine
+        .outcomes()
+        .after(
+            engine
+                .store()
+                .writer()
+                .execute(tx -> engine.tasks().endWait(tx, waiting, null, error, "daemon", now)));
   }
 
   /** The task was cancelled: archive its open invocation so no session picks it up. */

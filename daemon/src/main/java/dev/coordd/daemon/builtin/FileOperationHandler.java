@@ -1,9 +1,10 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.builtin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.coordd.daemon.fs.AtomicFiles;
 import dev.coordd.daemon.handler.TaskContext;
 import dev.coordd.daemon.handler.TaskFailure;
 import dev.coordd.daemon.handler.TaskHandler;
@@ -23,15 +24,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The {@code file_operation} task type: read, write, append, list, stat and delete inside a {@link
@@ -68,7 +66,8 @@ public final class FileOperationHandler implements TaskHandler {
       return switch (operation) {
         case "read" -> read(path, encoding(data));
         case "write" -> write(path, content(data), data.path("createDirectories").asBoolean(false));
-        case "append" -> append(path, content(data), data.path("createDirectories").asBoolean(false));
+        case "append" ->
+            append(path, content(data), data.path("createDirectories").asBoolean(false));
         case "list" -> list(path);
         case "stat" -> stat(path);
         case "delete" -> delete(path);
@@ -118,25 +117,9 @@ public final class FileOperationHandler implements TaskHandler {
     if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
       throw invalid("'" + userPath + "' is a folder; cannot write it as a file");
     }
-    // Readers see the old content or the new, never a torn file: write a sibling, fsync, rename.
-    Path temp =
-        folder.resolve(
-            "." + path.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong())
-                + ".tmp");
-    try {
-      // CREATE_NEW (O_EXCL) never follows a link planted at the temp name.
-      try (FileChannel out =
-          FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        copyPermissions(path, temp);
-        writeFully(out, content);
-        out.force(true);
-      }
-      // rename(2) replaces the target entry itself, so it cannot be redirected through a link.
-      Files.move(temp, path, StandardCopyOption.ATOMIC_MOVE);
-      syncFolder(folder);
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    // Readers see the old content or the new, never a torn file. The temp file is created with
+    // O_EXCL (never follows a planted link) and rename(2) replaces the entry itself.
+    AtomicFiles.replace(path, content, null);
     return written(path, content.length);
   }
 
@@ -227,7 +210,8 @@ public final class FileOperationHandler implements TaskHandler {
       deleted = Files.deleteIfExists(path);
     } catch (DirectoryNotEmptyException e) {
       throw TaskFailure.permanent(
-          "not_empty", "'" + userPath + "' is a folder that is not empty; delete its entries first");
+          "not_empty",
+          "'" + userPath + "' is a folder that is not empty; delete its entries first");
     }
     ObjectNode result = Json.MAPPER.createObjectNode();
     result.put("path", path.toString());
@@ -249,8 +233,7 @@ public final class FileOperationHandler implements TaskHandler {
     }
     if (!createDirectories) {
       throw TaskFailure.permanent(
-          "not_found",
-          "folder " + folder + " does not exist; set createDirectories to create it");
+          "not_found", "folder " + folder + " does not exist; set createDirectories to create it");
     }
     // The missing part was resolved as plain names under a checked real folder: no links in it.
     Files.createDirectories(folder);
@@ -266,32 +249,10 @@ public final class FileOperationHandler implements TaskHandler {
     }
   }
 
-  private static void copyPermissions(Path from, Path to) throws IOException {
-    PosixFileAttributeView source =
-        Files.getFileAttributeView(from, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
-    if (source == null || !Files.isRegularFile(from, LinkOption.NOFOLLOW_LINKS)) {
-      return; // New file: the default mode (umask) applies, as for any other new file.
-    }
-    try {
-      Files.setPosixFilePermissions(to, source.readAttributes().permissions());
-    } catch (NoSuchFileException e) {
-      // Target vanished meanwhile; the write creates it afresh.
-    }
-  }
-
   private static void writeFully(FileChannel out, byte[] content) throws IOException {
     ByteBuffer buffer = ByteBuffer.wrap(content);
     while (buffer.hasRemaining()) {
       out.write(buffer);
-    }
-  }
-
-  /** Makes the rename itself durable; some filesystems cannot fsync a folder, which is fine. */
-  private static void syncFolder(Path folder) {
-    try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
-      dir.force(true);
-    } catch (IOException e) {
-      // Best effort: the data itself was already forced.
     }
   }
 
@@ -367,7 +328,12 @@ public final class FileOperationHandler implements TaskHandler {
   private TaskFailure tooLarge(String userPath, long size) {
     return TaskFailure.permanent(
         "too_large",
-        "'" + userPath + "' is " + size + " bytes, over the read limit of " + maxReadBytes
+        "'"
+            + userPath
+            + "' is "
+            + size
+            + " bytes, over the read limit of "
+            + maxReadBytes
             + " bytes (fileMaxReadBytes); retrying will not help");
   }
 

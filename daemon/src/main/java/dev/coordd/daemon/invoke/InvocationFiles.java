@@ -1,4 +1,4 @@
-package dev.coordd.daemon.invocations;
+package dev.coordd.daemon.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -7,6 +7,7 @@ import dev.coordd.api.CoorddException;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.Invocation;
 import dev.coordd.api.NotFoundException;
+import dev.coordd.daemon.fs.AtomicFiles;
 import dev.coordd.daemon.store.Ids;
 import dev.coordd.internal.Json;
 import java.io.IOException;
@@ -14,7 +15,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,11 +26,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The invocation queue as files, the original's {@code invocations/} folder done safely:
- * {@code pending/ → processing/ → archive/}, one {@code <id>.json} each, mode 0600 in 0700
- * folders, every write atomic. Taking an invocation is an atomic rename out of {@code pending/},
- * so of two sessions racing exactly one wins; the same holds for finishing it. Works without a
- * daemon ({@code coordd check}); the daemon reconciles what was finished meanwhile.
+ * The invocation queue as files, the original's {@code invocations/} folder done safely: {@code
+ * pending/ → processing/ → archive/}, one {@code <id>.json} each, mode 0600 in 0700 folders, every
+ * write atomic. Taking an invocation is an atomic rename out of {@code pending/}, so of two
+ * sessions racing exactly one wins; the same holds for finishing it. Works without a daemon ({@code
+ * coordd check}); the daemon reconciles what was finished meanwhile.
  *
  * <p>Thread-safe and multi-process safe: every state change is one rename.
  */
@@ -65,11 +65,23 @@ public final class InvocationFiles {
   }
 
   /** Writes a new pending invocation for a task. */
-  public Invocation create(String taskId, String agentType, String command, JsonNode context,
-      Long expiresAt) {
-    Invocation inv = new Invocation(ids.next(), taskId, agentType, command,
-        context == null ? Json.MAPPER.createObjectNode() : context, Invocation.PENDING,
-        clock.millis(), expiresAt, null, null, null, null, null);
+  public Invocation create(
+      String taskId, String agentType, String command, JsonNode context, Long expiresAt) {
+    Invocation inv =
+        new Invocation(
+            ids.next(),
+            taskId,
+            agentType,
+            command,
+            context == null ? Json.MAPPER.createObjectNode() : context,
+            Invocation.PENDING,
+            clock.millis(),
+            expiresAt,
+            null,
+            null,
+            null,
+            null,
+            null);
     ensureFolders();
     write(pending().resolve(inv.id() + ".json"), inv);
     return inv;
@@ -114,22 +126,22 @@ public final class InvocationFiles {
    */
   public Invocation process(String id, String agent) {
     checkId(id);
-    return locked(() -> {
-      Path target = processing().resolve(id + ".json");
-      ensureFolders();
-      if (!move(pending().resolve(id + ".json"), target)) {
-        throw notPending(id);
-      }
-      Invocation taken = with(read(target), Invocation.PROCESSING, agent, clock.millis(), null,
-          null, null);
-      write(target, taken);
-      return taken;
-    });
+    return locked(
+        () -> {
+          Path target = processing().resolve(id + ".json");
+          ensureFolders();
+          if (!move(pending().resolve(id + ".json"), target)) {
+            throw notPending(id);
+          }
+          Invocation taken =
+              with(read(target), Invocation.PROCESSING, agent, clock.millis(), null, null, null);
+          write(target, taken);
+          return taken;
+        });
   }
 
   public Invocation complete(String id, JsonNode result) {
-    return finish(id, Invocation.COMPLETED, result == null ? Json.MAPPER.nullNode() : result,
-        null);
+    return finish(id, Invocation.COMPLETED, result == null ? Json.MAPPER.nullNode() : result, null);
   }
 
   public Invocation fail(String id, String error) {
@@ -144,17 +156,18 @@ public final class InvocationFiles {
   /** Archives an invocation only while nobody has taken it (expiry); a conflict otherwise. */
   public Invocation closePending(String id, String status, String reason) {
     checkId(id);
-    return locked(() -> {
-      ensureFolders();
-      Path target = archive().resolve(id + ".json");
-      if (!move(pending().resolve(id + ".json"), target)) {
-        throw notPending(id);
-      }
-      Invocation open = read(target);
-      Invocation done = with(open, status, null, null, clock.millis(), null, reason);
-      write(target, done);
-      return done;
-    });
+    return locked(
+        () -> {
+          ensureFolders();
+          Path target = archive().resolve(id + ".json");
+          if (!move(pending().resolve(id + ".json"), target)) {
+            throw notPending(id);
+          }
+          Invocation open = read(target);
+          Invocation done = with(open, status, null, null, clock.millis(), null, reason);
+          write(target, done);
+          return done;
+        });
   }
 
   /** The folder the invocation is in now ({@code pending}, {@code processing}, …), or null. */
@@ -175,35 +188,38 @@ public final class InvocationFiles {
    */
   private Invocation finish(String id, String status, JsonNode result, String error) {
     checkId(id);
-    return locked(() -> {
-      ensureFolders();
-      Path target = archive().resolve(id + ".json");
-      if (!move(processing().resolve(id + ".json"), target)
-          && !move(pending().resolve(id + ".json"), target)) {
-        throw notPending(id);
-      }
-      Invocation open = read(target);
-      Invocation done = with(open, status, open.takenBy(), open.takenAt(), clock.millis(),
-          result, error);
-      write(target, done);
-      return done;
-    });
+    return locked(
+        () -> {
+          ensureFolders();
+          Path target = archive().resolve(id + ".json");
+          if (!move(processing().resolve(id + ".json"), target)
+              && !move(pending().resolve(id + ".json"), target)) {
+            throw notPending(id);
+          }
+          Invocation open = read(target);
+          Invocation done =
+              with(open, status, open.takenBy(), open.takenAt(), clock.millis(), result, error);
+          write(target, done);
+          return done;
+        });
   }
 
   /**
-   * Runs a state change (a rename, then a rewrite of the moved file) under one lock shared by
-   * every thread and every process on this folder, so no other change lands between the two
-   * steps. The rename alone still decides races; the lock keeps the rewrite with it.
+   * Runs a state change (a rename, then a rewrite of the moved file) under one lock shared by every
+   * thread and every process on this folder, so no other change lands between the two steps. The
+   * rename alone still decides races; the lock keeps the rewrite with it.
    */
   private <T> T locked(java.util.function.Supplier<T> change) {
     ensureFolders();
     java.util.concurrent.locks.ReentrantLock inProcess =
-        LOCKS.computeIfAbsent(root.toAbsolutePath().normalize(), k ->
-            new java.util.concurrent.locks.ReentrantLock());
+        LOCKS.computeIfAbsent(
+            root.toAbsolutePath().normalize(), k -> new java.util.concurrent.locks.ReentrantLock());
     inProcess.lock(); // a JVM may hold one file lock per file: threads queue here first
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
-            root.resolve(".lock"), java.nio.file.StandardOpenOption.CREATE,
-            java.nio.file.StandardOpenOption.WRITE);
+    try (java.nio.channels.FileChannel ch =
+            java.nio.channels.FileChannel.open(
+                root.resolve(".lock"),
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE);
         java.nio.channels.FileLock ignored = ch.lock()) {
       return change.get();
     } catch (IOException e) {
@@ -223,8 +239,10 @@ public final class InvocationFiles {
     for (Path file : files(archive())) {
       try {
         Invocation inv = read(file);
-        long finished = inv.finishedAt() != null ? inv.finishedAt()
-            : Files.getLastModifiedTime(file).toMillis();
+        long finished =
+            inv.finishedAt() != null
+                ? inv.finishedAt()
+                : Files.getLastModifiedTime(file).toMillis();
         if (age.isZero() || finished < cutoff) {
           Files.deleteIfExists(file);
           deleted++;
@@ -239,8 +257,11 @@ public final class InvocationFiles {
   /** An id is a name in a folder: nothing that could climb out of it. */
   public static void checkId(String id) {
     if (id == null || !ID.matcher(id).matches()) {
-      throw new InvalidRequestException("id", "invalid invocation id '" + id
-          + "': use the id shown by coordd check (letters, digits, - and _)");
+      throw new InvalidRequestException(
+          "id",
+          "invalid invocation id '"
+              + id
+              + "': use the id shown by coordd check (letters, digits, - and _)");
     }
   }
 
@@ -249,29 +270,57 @@ public final class InvocationFiles {
     Path archiveFile = archive().resolve(id + ".json");
     if (Files.exists(processingFile)) {
       Invocation inv = read(processingFile);
-      return new ConflictException("invocation " + id + " is already being processed"
-          + (inv.takenBy() == null ? " by another session" // the winner is still writing its name
-              : " by " + inv.takenBy() + " since " + java.time.Instant.ofEpochMilli(inv.takenAt())));
+      return new ConflictException(
+          "invocation "
+              + id
+              + " is already being processed"
+              + (inv.takenBy() == null
+                  ? " by another session" // the winner is still writing its name
+                  : " by "
+                      + inv.takenBy()
+                      + " since "
+                      + java.time.Instant.ofEpochMilli(inv.takenAt())));
     }
     if (Files.exists(archiveFile)) {
       Invocation inv = read(archiveFile);
-      return new ConflictException("invocation " + id + " is already " + inv.status()
-          + (inv.takenBy() == null ? "" : " (taken by " + inv.takenBy() + ")"));
+      return new ConflictException(
+          "invocation "
+              + id
+              + " is already "
+              + inv.status()
+              + (inv.takenBy() == null ? "" : " (taken by " + inv.takenBy() + ")"));
     }
     return new NotFoundException("no invocation with id " + id + " in " + root);
   }
 
-  private static Invocation with(Invocation i, String status, String takenBy, Long takenAt,
-      Long finishedAt, JsonNode result, String error) {
-    return new Invocation(i.id(), i.taskId(), i.agentType(), i.command(), i.context(), status,
-        i.createdAt(), i.expiresAt(), takenBy, takenAt, finishedAt, result, error);
+  private static Invocation with(
+      Invocation i,
+      String status,
+      String takenBy,
+      Long takenAt,
+      Long finishedAt,
+      JsonNode result,
+      String error) {
+    return new Invocation(
+        i.id(),
+        i.taskId(),
+        i.agentType(),
+        i.command(),
+        i.context(),
+        status,
+        i.createdAt(),
+        i.expiresAt(),
+        takenBy,
+        takenAt,
+        finishedAt,
+        result,
+        error);
   }
 
   /** True if this call moved the file; false if the source was gone (someone else moved it). */
   private static boolean move(Path from, Path to) {
     try {
-      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
-      AtomicFiles.syncDirectory(to.getParent());
+      AtomicFiles.move(from, to);
       return true;
     } catch (NoSuchFileException e) {
       return false;
@@ -304,8 +353,8 @@ public final class InvocationFiles {
       ObjectNode node = (ObjectNode) Json.MAPPER.readTree(file.toFile());
       return Json.MAPPER.treeToValue(node, Invocation.class);
     } catch (IOException | ClassCastException e) {
-      throw new CoorddException("invocations", "unreadable invocation file " + file + ": "
-          + e.getMessage(), e);
+      throw new CoorddException(
+          "invocations", "unreadable invocation file " + file + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.invocations;
+package dev.coordd.daemon.invoke;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -46,9 +46,14 @@ class InvocationQueueTest {
   }
 
   private Task invoke(String command) {
-    return svc.createTask(NewTask.of("invoke_agent").withData(Json.MAPPER.createObjectNode()
-        .put("agentType", "claude_code").put("command", command)
-        .set("context", Json.read("{\"repo\":\"/src/app\"}"))));
+    return svc.createTask(
+        NewTask.of("invoke_agent")
+            .withData(
+                Json.MAPPER
+                    .createObjectNode()
+                    .put("agentType", "claude_code")
+                    .put("command", command)
+                    .set("context", Json.read("{\"repo\":\"/src/app\"}"))));
   }
 
   private Invocation onlyPending() {
@@ -75,8 +80,8 @@ class InvocationQueueTest {
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
         .isEqualTo("rwx------");
 
-    CompletableFuture<Task> creator = CompletableFuture.supplyAsync(
-        () -> svc.awaitTask(t.id(), 30_000));
+    CompletableFuture<Task> creator =
+        CompletableFuture.supplyAsync(() -> svc.awaitTask(t.id(), 30_000));
     Invocation taken = svc.processInvocation(inv.id(), "claude-1");
     assertThat(taken.status()).isEqualTo("processing");
     assertThat(taken.takenBy()).isEqualTo("claude-1");
@@ -86,10 +91,13 @@ class InvocationQueueTest {
     Task done = creator.get();
     assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(done.result().has("findings")).isTrue();
-    assertThat(svc.getTask(t.id()).runs()).singleElement().satisfies(r -> {
-      assertThat(r.worker()).isEqualTo("claude-1");
-      assertThat(r.outcome()).isEqualTo("succeeded");
-    });
+    assertThat(svc.getTask(t.id()).runs())
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.worker()).isEqualTo("claude-1");
+              assertThat(r.outcome()).isEqualTo("succeeded");
+            });
     assertThat(f.home.resolve("invocations/archive/" + inv.id() + ".json")).exists();
   }
 
@@ -102,23 +110,26 @@ class InvocationQueueTest {
     List<CompletableFuture<Object>> results = new ArrayList<>();
     for (int i = 0; i < racers; i++) {
       String agent = "session-" + i;
-      results.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          go.await();
-          return svc.processInvocation(inv.id(), agent);
-        } catch (Exception e) {
-          return e;
-        }
-      }));
+      results.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  go.await();
+                  return svc.processInvocation(inv.id(), agent);
+                } catch (Exception e) {
+                  return e;
+                }
+              }));
     }
     go.countDown();
     List<Object> outcomes = results.stream().map(CompletableFuture::join).toList();
-    List<Invocation> winners = outcomes.stream().filter(Invocation.class::isInstance)
-        .map(Invocation.class::cast).toList();
+    List<Invocation> winners =
+        outcomes.stream().filter(Invocation.class::isInstance).map(Invocation.class::cast).toList();
     assertThat(winners).hasSize(1);
-    assertThat(outcomes.stream().filter(ConflictException.class::isInstance)).hasSize(racers - 1)
-        .allSatisfy(e -> assertThat(((Exception) e).getMessage())
-            .contains("already being processed"));
+    assertThat(outcomes.stream().filter(ConflictException.class::isInstance))
+        .hasSize(racers - 1)
+        .allSatisfy(
+            e -> assertThat(((Exception) e).getMessage()).contains("already being processed"));
   }
 
   @Test
@@ -135,7 +146,8 @@ class InvocationQueueTest {
     assertThat(failed.error().message()).contains("was not taken within 1h");
     assertThat(svc.listInvocations()).isEmpty();
     assertThatThrownBy(() -> svc.processInvocation(inv.id(), "late"))
-        .isInstanceOf(ConflictException.class).hasMessageContaining("already expired");
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("already expired");
   }
 
   @Test
@@ -214,7 +226,8 @@ class InvocationQueueTest {
     Invocation inv = onlyPending();
     svc.processInvocation(inv.id(), "claude-3");
     // What a finisher leaves between its rename into the archive and the rewrite with the result.
-    Files.move(f.home.resolve("invocations/processing/" + inv.id() + ".json"),
+    Files.move(
+        f.home.resolve("invocations/processing/" + inv.id() + ".json"),
         f.home.resolve("invocations/archive/" + inv.id() + ".json"));
     f.advance(Duration.ofSeconds(6)); // past the poll interval: a round reconciles the archive
     assertThat(svc.getTask(t.id()).status()).isEqualTo(TaskStatus.WAITING);
@@ -224,16 +237,23 @@ class InvocationQueueTest {
   void invocation_ids_cannot_smuggle_a_path() {
     for (String bad : List.of("../../etc/passwd", "a/b", ".hidden", "", "x".repeat(100))) {
       assertThatThrownBy(() -> svc.processInvocation(bad, "a"))
-          .as(bad).isInstanceOf(InvalidRequestException.class);
+          .as(bad)
+          .isInstanceOf(InvalidRequestException.class);
       assertThatThrownBy(() -> svc.completeInvocation(bad, null))
-          .as(bad).isInstanceOf(InvalidRequestException.class);
+          .as(bad)
+          .isInstanceOf(InvalidRequestException.class);
     }
   }
 
   @Test
   void mode_run_without_a_runner_is_refused_at_creation() {
-    assertThatThrownBy(() -> svc.createTask(NewTask.of("invoke_agent").withData(Json.read(
-            "{\"agentType\":\"claude_code\",\"command\":\"x\",\"mode\":\"run\"}"))))
+    assertThatThrownBy(
+            () ->
+                svc.createTask(
+                    NewTask.of("invoke_agent")
+                        .withData(
+                            Json.read(
+                                "{\"agentType\":\"claude_code\",\"command\":\"x\",\"mode\":\"run\"}"))))
         .isInstanceOf(InvalidRequestException.class)
         .hasMessageContaining("needs a runner for agent type 'claude_code'");
   }

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.invoke;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.daemon.handler.TaskFailure;

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.handlers;
+package dev.coordd.daemon.builtin;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -82,8 +82,12 @@ public final class CommandHandler implements TaskHandler {
     if (run.timedOut() != TimedOut.NONE) {
       throw TaskFailure.retryable(
           "timeout",
-          describe() + " did not finish within " + config.timeout().toMillis() + " ms"
-              + "; killed it and its child processes; stderr: " + stderrTail(run));
+          describe()
+              + " did not finish within "
+              + config.timeout().toMillis()
+              + " ms"
+              + "; killed it and its child processes; stderr: "
+              + stderrTail(run));
     }
     return result(run);
   }
@@ -96,9 +100,14 @@ public final class CommandHandler implements TaskHandler {
     if (run.stdoutTruncated()) {
       throw TaskFailure.retryable(
           "invalid_result",
-          describe() + " printed more than maxOutputBytes (" + config.maxOutputBytes()
-              + ") on stdout; " + (run.stdoutTotal() - run.stdout().length) + " bytes were"
-              + " discarded, so the result is incomplete; stderr: " + stderrTail(run));
+          describe()
+              + " printed more than maxOutputBytes ("
+              + config.maxOutputBytes()
+              + ") on stdout; "
+              + (run.stdoutTotal() - run.stdout().length)
+              + " bytes were"
+              + " discarded, so the result is incomplete; stderr: "
+              + stderrTail(run));
     }
     String text = run.stdoutText();
     if (text.isBlank()) {
@@ -116,8 +125,12 @@ public final class CommandHandler implements TaskHandler {
   private TaskFailure invalidResult(String what, Result run) {
     return TaskFailure.retryable(
         "invalid_result",
-        describe() + " " + what + "; stdout was not JSON: the result must be one JSON value"
-            + "; stderr: " + stderrTail(run));
+        describe()
+            + " "
+            + what
+            + "; stdout was not JSON: the result must be one JSON value"
+            + "; stderr: "
+            + stderrTail(run));
   }
 
   /** The last ~2 KiB of stderr, marked when more came before it. */
