@@ -16,6 +16,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -79,7 +80,7 @@ public final class RpcConnection implements AutoCloseable {
       return;
     }
     try {
-      String owner = Files.getOwner(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS).getName();
+      String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
       if (Files.isSymbolicLink(dir) || !owner.equals(System.getProperty("user.name"))) {
         throw new UnavailableException(
             "refusing the socket in "

@@ -11,6 +11,7 @@ import dev.coordd.internal.Json;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -121,7 +122,7 @@ public final class MethodTable {
                           + "' of "
                           + m.getName()
                           + "; it takes "
-                          + java.util.Arrays.stream(ps).map(Parameter::getName).toList());
+                          + Arrays.stream(ps).map(Parameter::getName).toList());
                 }
               });
     }

@@ -23,6 +23,8 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
@@ -192,15 +194,15 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
-  private static final java.util.regex.Pattern LEADING_ID =
-      java.util.regex.Pattern.compile("\"id\"\\s*:\\s*(-?\\d{1,18}|\"[^\"\\\\]{0,100}\")");
+  private static final Pattern LEADING_ID =
+      Pattern.compile("\"id\"\\s*:\\s*(-?\\d{1,18}|\"[^\"\\\\]{0,100}\")");
 
   /**
    * The id of an oversized request, when it comes early in the line (as clients write it), so the
    * caller waiting on that id gets its error instead of waiting forever.
    */
   static JsonNode idIn(String head) {
-    java.util.regex.Matcher m = LEADING_ID.matcher(head);
+    Matcher m = LEADING_ID.matcher(head);
     if (!m.find()) {
       return NullNode.getInstance();
     }

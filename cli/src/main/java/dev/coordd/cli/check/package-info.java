@@ -1,0 +1,5 @@
+/**
+ * {@code coordd check}: the invocation queue for AI sessions, which works from the files even when
+ * no daemon runs.
+ */
+package dev.coordd.cli.check;

@@ -1,0 +1,2 @@
+/** {@code coordd schedule}: add, list, pause, resume and remove schedules. */
+package dev.coordd.cli.schedules;
