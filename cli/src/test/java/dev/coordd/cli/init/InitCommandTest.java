@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.cli.Main;
+import dev.coordd.cli.Shell;
 import dev.coordd.internal.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -428,15 +429,31 @@ class InitCommandTest {
   }
 
   @Test
+  void codex_refuses_a_config_toml_that_is_not_valid_toml_and_writes_nothing() throws Exception {
+    Files.createDirectories(codexHome);
+    String broken = "model = \"o3\"\n[mcp_servers.context7\ncommand = \"npx\"\n";
+    Files.writeString(codexHome.resolve("config.toml"), broken);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(codexHome.resolve("config.toml") + " is not valid TOML")
+        .contains("nothing was changed");
+    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(broken);
+    assertThat(project.resolve("AGENTS.md")).doesNotExist();
+  }
+
+  @Test
   void updating_the_hook_keeps_flags_the_user_added() {
     String updated =
-        InitCommand.keepUserFlags(
+        ClaudeSessionHook.keepUserFlags(
             "coordd hook session-start --home /old/.coordd --agent 'my agent' --timeout=5s",
             "/bin/coordd hook session-start --home /new/.coordd");
     assertThat(updated)
         .isEqualTo(
             "/bin/coordd hook session-start --home /new/.coordd --agent 'my agent' --timeout=5s");
-    assertThat(dev.coordd.cli.Shell.split(updated))
+    assertThat(Shell.split(updated))
         .containsExactly(
             "/bin/coordd",
             "hook",
