@@ -83,13 +83,21 @@ final class CodexToml {
         replaced.add(new int[] {l.index(), l.end()});
       }
     }
+    // The new command and args lines take the place of the first old one (right after the header
+    // when there was none), so comments above them keep their meaning.
+    int at = replaced.isEmpty() ? start : replaced.getFirst()[0];
     List<String> out = new ArrayList<>(lines.subList(0, start));
-    out.addAll(tableLines.subList(1, tableLines.size()));
     for (int i = start; i < end; i++) {
-      final int at = i;
-      if (replaced.stream().noneMatch(r -> at >= r[0] && at <= r[1])) {
+      if (i == at) {
+        out.addAll(tableLines.subList(1, tableLines.size()));
+      }
+      final int line = i;
+      if (replaced.stream().noneMatch(r -> line >= r[0] && line <= r[1])) {
         out.add(lines.get(i));
       }
+    }
+    if (at == end) {
+      out.addAll(tableLines.subList(1, tableLines.size()));
     }
     out.addAll(lines.subList(end, lines.size()));
     return String.join(nl, out) + nl;
