@@ -32,7 +32,7 @@ abstract class AgentInit implements Callable<Integer> {
       names = "--home",
       paramLabel = "DIR",
       description =
-          "coordd home the agent should use (default: $COORDD_HOME, else" + " <project>/.coordd).")
+          "coordd home the agent should use (default: $COORDD_HOME, else <project>/.coordd).")
   Path home;
 
   @Option(names = "--dry-run", description = "Show what would change; write nothing.")
