@@ -3,6 +3,14 @@ package dev.coordd.cli;
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.DaemonNotRunningException;
 import dev.coordd.api.InvalidRequestException;
+import dev.coordd.cli.check.CheckCommand;
+import dev.coordd.cli.events.EventCommand;
+import dev.coordd.cli.events.InboxCommand;
+import dev.coordd.cli.hooks.HookCommand;
+import dev.coordd.cli.init.InitCommand;
+import dev.coordd.cli.locks.LockCommand;
+import dev.coordd.cli.mcp.McpCommand;
+import dev.coordd.cli.schedules.ScheduleCommand;
 import dev.coordd.daemon.config.Durations;
 import java.time.Duration;
 import picocli.AutoComplete;
@@ -23,14 +31,14 @@ import picocli.CommandLine.Command;
       TaskCommand.class,
       AgentCommand.class,
       QueueCommand.class,
-      dev.coordd.cli.locks.LockCommand.class,
-      dev.coordd.cli.schedules.ScheduleCommand.class,
-      dev.coordd.cli.events.EventCommand.class,
-      dev.coordd.cli.events.InboxCommand.class,
-      dev.coordd.cli.check.CheckCommand.class,
-      dev.coordd.cli.hooks.HookCommand.class,
-      dev.coordd.cli.init.InitCommand.class,
-      dev.coordd.cli.mcp.McpCommand.class,
+      LockCommand.class,
+      ScheduleCommand.class,
+      EventCommand.class,
+      InboxCommand.class,
+      CheckCommand.class,
+      HookCommand.class,
+      InitCommand.class,
+      McpCommand.class,
       AgentsCommand.class,
       StatsCommand.class,
       AutoComplete.GenerateCompletion.class,
@@ -56,11 +64,9 @@ public final class Main {
     CommandLine.IParameterExceptionHandler usage = cl.getParameterExceptionHandler();
     cl.setParameterExceptionHandler(
         (e, args) -> {
-          if (dev.coordd.cli.hooks.HookCommand.isSessionStart(e.getCommandLine())) {
+          if (HookCommand.isSessionStart(e.getCommandLine())) {
             // A hook must never break the session that runs it, even when its own flags are wrong.
-            e.getCommandLine()
-                .getOut()
-                .println(dev.coordd.cli.hooks.HookCommand.usageFailure(e.getMessage()));
+            e.getCommandLine().getOut().println(HookCommand.usageFailure(e.getMessage()));
             e.getCommandLine().getOut().flush();
             e.getCommandLine().getErr().println("coordd: " + e.getMessage());
             return 0;

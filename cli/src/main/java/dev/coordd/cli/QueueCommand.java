@@ -11,6 +11,7 @@ import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -122,7 +123,7 @@ final class QueueCommand {
         try {
           n = Integer.valueOf(limit);
         } catch (NumberFormatException e) {
-          throw new picocli.CommandLine.ParameterException(
+          throw new ParameterException(
               spec.commandLine(), "N must be a whole number or 'none', got '" + limit + "'");
         }
       }

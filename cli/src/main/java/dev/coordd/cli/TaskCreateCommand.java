@@ -7,6 +7,8 @@ import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.inbox.Inbox;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -72,7 +74,7 @@ final class TaskCreateCommand implements Callable<Integer> {
       paramLabel = "ID",
       split = ",",
       description = "Run only after these tasks succeeded; repeatable or comma-separated.")
-  java.util.List<String> dependsOn = new java.util.ArrayList<>();
+  List<String> dependsOn = new ArrayList<>();
 
   @Option(
       names = "--wait",

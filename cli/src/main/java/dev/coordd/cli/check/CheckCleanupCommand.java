@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,8 +28,7 @@ final class CheckCleanupCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (days < 0) {
-      throw new picocli.CommandLine.ParameterException(
-          spec.commandLine(), "DAYS must be 0 or more, got " + days);
+      throw new ParameterException(spec.commandLine(), "DAYS must be 0 or more, got " + days);
     }
     int deleted =
         new InvocationFiles(common.home(), Clock.systemUTC()).cleanup(Duration.ofDays(days));

@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jline.keymap.KeyMap;
+import org.jline.reader.Binding;
 import org.jline.reader.Completer;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
@@ -163,7 +164,7 @@ public final class DaemonConsole {
     // MAIN is EMACS, or on a dumb terminal (no completion, no history keys) the DUMB map
     for (String map :
         List.of(LineReader.MAIN, LineReader.EMACS, LineReader.VIINS, LineReader.VICMD)) {
-      KeyMap<org.jline.reader.Binding> keys = reader.getKeyMaps().get(map);
+      KeyMap<Binding> keys = reader.getKeyMaps().get(map);
       if (keys != null) {
         keys.bind(new Reference(INTERRUPT_WIDGET), KeyMap.ctrl('C'));
       }

@@ -9,6 +9,8 @@ import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.Invocation;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
+import dev.coordd.api.TaskQuery;
+import dev.coordd.cli.CliRun;
 import dev.coordd.cli.Main;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.Daemon;
@@ -16,6 +18,8 @@ import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.internal.Json;
 import java.io.ByteArrayInputStream;
 import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -228,9 +232,7 @@ class HookCommandTest {
       assertThat(a.capabilities()).containsExactly("review");
       assertThat(a.metadata().get("source").asText()).isEqualTo("compact");
       assertThat(a.metadata().get("team").asText()).isEqualTo("infra");
-      assertThat(
-              c.listTasks(dev.coordd.api.TaskQuery.all()).stream()
-                  .filter(t -> AGENT.equals(t.assignedTo())))
+      assertThat(c.listTasks(TaskQuery.all()).stream().filter(t -> AGENT.equals(t.assignedTo())))
           .hasSize(1);
     }
   }
@@ -367,15 +369,15 @@ class HookCommandTest {
 
   @Test
   void default_names_keep_only_characters_an_agent_name_allows() {
-    assertThat(HookCommand.SessionStart.defaultName(SESSION)).isEqualTo(AGENT);
-    assertThat(HookCommand.SessionStart.defaultName("a/b c$d")).isEqualTo("claude-abcd");
-    assertThat(HookCommand.SessionStart.defaultName("///")).isEqualTo("claude");
-    assertThat(HookCommand.SessionStart.defaultName(null)).isEqualTo("claude");
+    assertThat(SessionStartCommand.defaultName(SESSION)).isEqualTo(AGENT);
+    assertThat(SessionStartCommand.defaultName("a/b c$d")).isEqualTo("claude-abcd");
+    assertThat(SessionStartCommand.defaultName("///")).isEqualTo("claude");
+    assertThat(SessionStartCommand.defaultName(null)).isEqualTo("claude");
   }
 
   @Test
   void a_hook_with_a_wrong_flag_still_prints_hook_json_and_exits_0() {
-    Result r = run("{}", java.util.List.of("hook", "session-start", "--no-such-flag"));
+    Result r = run("{}", List.of("hook", "session-start", "--no-such-flag"));
     assertThat(r.exit()).isZero();
     assertThat(r.context())
         .contains("could not run its session-start hook")
@@ -384,13 +386,13 @@ class HookCommandTest {
 
   @Test
   void a_hook_whose_stdin_never_ends_answers_within_its_timeout() throws Exception {
-    java.io.PipedOutputStream writer = new java.io.PipedOutputStream();
-    java.io.InputStream neverEnds = new java.io.PipedInputStream(writer);
-    java.io.InputStream original = System.in;
+    PipedOutputStream writer = new PipedOutputStream();
+    InputStream neverEnds = new PipedInputStream(writer);
+    InputStream original = System.in;
     System.setIn(neverEnds);
     try {
-      dev.coordd.cli.CliRun.Result r =
-          dev.coordd.cli.CliRun.exactly(
+      CliRun.Result r =
+          CliRun.exactly(
               "hook",
               "session-start",
               "--timeout",

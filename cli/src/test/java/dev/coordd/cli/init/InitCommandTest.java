@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.cli.Main;
+import dev.coordd.cli.Shell;
 import dev.coordd.internal.Json;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -428,15 +429,134 @@ class InitCommandTest {
   }
 
   @Test
+  void codex_refuses_a_config_toml_that_is_not_valid_toml_and_writes_nothing() throws Exception {
+    Files.createDirectories(codexHome);
+    String broken = "model = \"o3\"\n[mcp_servers.context7\ncommand = \"npx\"\n";
+    Files.writeString(codexHome.resolve("config.toml"), broken);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err())
+        .contains(codexHome.resolve("config.toml") + " is not valid TOML")
+        .contains("nothing was changed");
+    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(broken);
+    assertThat(project.resolve("AGENTS.md")).doesNotExist();
+  }
+
+  @Test
+  void codex_keeps_every_comment_of_the_users_config_toml() throws Exception {
+    Files.createDirectories(codexHome);
+    String original =
+        """
+        # Codex settings, kept in git
+        model = "o3" # the good one
+
+        # servers I use every day
+        [mcp_servers.context7]
+        command = "npx" # via node
+        args = [
+          "-y", # no prompt
+          "@upstash/context7-mcp",
+        ]
+        # end of servers
+        """;
+    Files.writeString(codexHome.resolve("config.toml"), original);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    String toml = Files.readString(codexHome.resolve("config.toml"));
+    assertThat(toml).startsWith(original).contains("[mcp_servers.coordd]");
+    assertThat(toml.lines().filter(l -> l.contains("#")))
+        .containsExactlyElementsOf(original.lines().filter(l -> l.contains("#")).toList());
+  }
+
+  @Test
+  void codex_updates_a_coordd_table_already_present_in_place_keeping_its_comments()
+      throws Exception {
+    Files.createDirectories(codexHome);
+    String original =
+        """
+        model = "o3"\r
+        \r
+        # coordd, set up last spring\r
+        [mcp_servers.coordd]\r
+        # the launcher moved since\r
+        command = "/old/bin/coordd"\r
+        args = ["mcp"]\r
+        env = { COORDD_AGENT = "codex" } # who I am\r
+        \r
+        [mcp_servers.other]\r
+        command = "other"\r
+        """;
+    Files.writeString(codexHome.resolve("config.toml"), original);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("updated " + codexHome.resolve("config.toml"));
+    assertThat(Files.readString(codexHome.resolve("config.toml")))
+        .isEqualTo(
+            original
+                .replace("command = \"/old/bin/coordd\"", "command = \"" + launcher + "\"")
+                .replace("args = [\"mcp\"]", "args = [\"mcp\", \"--home\", \"" + home + "\"]"));
+  }
+
+  @Test
+  void codex_gives_a_coordd_table_known_only_by_its_subtable_a_header_of_its_own()
+      throws Exception {
+    Files.createDirectories(codexHome);
+    String original =
+        """
+        [mcp_servers.coordd.env]
+        COORDD_AGENT = "codex"
+
+        [profiles.fast]
+        model = "o4-mini"
+        """;
+    Files.writeString(codexHome.resolve("config.toml"), original);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(Files.readString(codexHome.resolve("config.toml")))
+        .isEqualTo(
+            original
+                + """
+
+                [mcp_servers.coordd]
+                command = "%s"
+                args = ["mcp", "--home", "%s"]
+                """
+                    .formatted(launcher, home));
+  }
+
+  @Test
+  void codex_leaves_an_inline_coordd_entry_that_is_already_right_as_it_is() throws Exception {
+    Files.createDirectories(codexHome);
+    String inline =
+        "mcp_servers = { coordd = { command = \"%s\", args = [\"mcp\", \"--home\", \"%s\"] } }\n"
+            .formatted(launcher, home);
+    Files.writeString(codexHome.resolve("config.toml"), inline);
+
+    Result r = init("codex");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("unchanged " + codexHome.resolve("config.toml"));
+    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(inline);
+  }
+
+  @Test
   void updating_the_hook_keeps_flags_the_user_added() {
     String updated =
-        InitCommand.keepUserFlags(
+        ClaudeSessionHook.keepUserFlags(
             "coordd hook session-start --home /old/.coordd --agent 'my agent' --timeout=5s",
             "/bin/coordd hook session-start --home /new/.coordd");
     assertThat(updated)
         .isEqualTo(
             "/bin/coordd hook session-start --home /new/.coordd --agent 'my agent' --timeout=5s");
-    assertThat(dev.coordd.cli.Shell.split(updated))
+    assertThat(Shell.split(updated))
         .containsExactly(
             "/bin/coordd",
             "hook",

@@ -1,0 +1,177 @@
+package dev.coordd.cli.hooks;
+
+import dev.coordd.cli.Common;
+import dev.coordd.cli.Shell;
+import dev.coordd.daemon.config.DaemonConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Claude Code's {@code SessionStart} hook: reads the {@link HookInput}, checks the session in with
+ * the daemon ({@link SessionCheckIn}), and prints the {@link Report} as {@link HookOutput}. Every
+ * failure still ends in hook output and exit 0.
+ */
+@Command(
+    name = "session-start",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Claude Code SessionStart hook: registers this session as an agent and prints, as hook"
+          + " JSON on stdout, the pending invocations and the tasks assigned to it.",
+      "Reads the hook input JSON on stdin; the output is always JSON (--json changes"
+          + " nothing). Always exits 0.",
+      "Home: --home, else $COORDD_HOME, else <cwd of the hook input>/.coordd, else ./.coordd."
+    })
+final class SessionStartCommand implements Callable<Integer> {
+  @Spec CommandSpec spec;
+
+  /** {@code --home} as every command takes it; the default also looks at the input's cwd. */
+  @Mixin Common common;
+
+  @Option(
+      names = "--agent",
+      paramLabel = "NAME",
+      description =
+          "Agent name (default: $COORDD_AGENT, else claude-<first 8 characters of"
+              + " the session id>).")
+  String agent;
+
+  @Option(
+      names = "--kind",
+      paramLabel = "KIND",
+      defaultValue = "claude_code",
+      description = "Agent kind to register (default: ${DEFAULT-VALUE}).")
+  String kind;
+
+  @Option(
+      names = "--capability",
+      paramLabel = "TYPE",
+      description =
+          "A task type this agent can claim; repeatable (default: keep what the agent"
+              + " registered before).")
+  List<String> capabilities = new ArrayList<>();
+
+  @Option(
+      names = "--input",
+      paramLabel = "FILE",
+      defaultValue = "-",
+      description = "Read the hook input from FILE instead of stdin (-).")
+  String input;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "DUR",
+      defaultValue = "10s",
+      description = "Give up on the daemon after this long (default: ${DEFAULT-VALUE}).")
+  Duration timeout;
+
+  @Override
+  public Integer call() {
+    String context;
+    try {
+      context = run();
+    } catch (RuntimeException | Error e) {
+      context =
+          "coordd: the session-start hook failed ("
+              + describe(e)
+              + "); run `coordd check`"
+              + " to see pending work.";
+      err().println("coordd: session-start hook failed: " + describe(e));
+    }
+    PrintWriter out = spec.commandLine().getOut();
+    out.println(HookOutput.sessionStart(context));
+    out.flush();
+    err().flush();
+    return 0;
+  }
+
+  private PrintWriter err() {
+    return spec.commandLine().getErr();
+  }
+
+  private String run() {
+    HookInput in;
+    try {
+      in = HookInput.parse(HookInput.read(input, timeout));
+    } catch (IllegalArgumentException e) {
+      err().println("coordd: " + e.getMessage());
+      return "coordd could not read the hook input ("
+          + e.getMessage()
+          + "), so it did not"
+          + " register this session. Run `coordd check` to see pending work.";
+    }
+    Path home = resolveHome(in);
+    String name = agentName(in);
+    Report report = new SessionCheckIn(home, name, kind, capabilities, timeout, err()).gather(in);
+    return report.render(name, commandHome(home, in));
+  }
+
+  Path resolveHome(HookInput in) {
+    if (common != null && common.home != null) {
+      return common.home.toAbsolutePath().normalize();
+    }
+    String env = System.getenv("COORDD_HOME");
+    if (env != null && !env.isBlank()) {
+      return Path.of(env).toAbsolutePath().normalize();
+    }
+    if (in.cwd() != null) {
+      return Path.of(in.cwd()).resolve(DaemonConfig.DEFAULT_HOME).toAbsolutePath().normalize();
+    }
+    return Path.of(DaemonConfig.DEFAULT_HOME).toAbsolutePath().normalize();
+  }
+
+  /** The {@code --home} to put in suggested commands: none when the default finds it. */
+  private static String commandHome(Path home, HookInput in) {
+    Path base = in.cwd() != null ? Path.of(in.cwd()) : Path.of("");
+    Path implied = base.resolve(DaemonConfig.DEFAULT_HOME).toAbsolutePath().normalize();
+    String env = System.getenv("COORDD_HOME");
+    boolean envMatches =
+        env != null && !env.isBlank() && Path.of(env).toAbsolutePath().normalize().equals(home);
+    return implied.equals(home) || envMatches ? "" : " --home " + Shell.quote(home.toString());
+  }
+
+  String agentName(HookInput in) {
+    if (agent != null && !agent.isBlank()) {
+      return agent.strip();
+    }
+    String env = System.getenv("COORDD_AGENT");
+    if (env != null && !env.isBlank()) {
+      return env.strip();
+    }
+    return defaultName(in.sessionId());
+  }
+
+  /** {@code claude-<first 8 name characters of the session id>}, or {@code claude}. */
+  static String defaultName(String sessionId) {
+    if (sessionId == null) {
+      return "claude";
+    }
+    StringBuilder sb = new StringBuilder();
+    for (char c : sessionId.toCharArray()) {
+      if (sb.length() == 8) {
+        break;
+      }
+      if ((c >= 'a' && c <= 'z')
+          || (c >= 'A' && c <= 'Z')
+          || (c >= '0' && c <= '9')
+          || c == '-'
+          || c == '_'
+          || c == '.') {
+        sb.append(c);
+      }
+    }
+    return sb.isEmpty() ? "claude" : "claude-" + sb;
+  }
+
+  private static String describe(Throwable e) {
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+}
