@@ -151,7 +151,7 @@ public final class AgentRunner {
             .withTimeout(config.timeout())
             .withIdleTimeout(config.idleTimeout())
             .withMaxOutputBytes(config.maxOutputBytes())
-            // Where the answer is, the kept part of a flood of output must be.
+            // A flood of output keeps the end of stdout when the format's answer is there.
             .withKeepStdoutTail(output.answerAtEnd());
     Result run;
     try {

@@ -15,7 +15,7 @@ final class GeminiOutput implements AgentOutput {
     return "gemini";
   }
 
-  /** One object, which its head shows best when a flood cuts it. */
+  /** One (often pretty-printed) object: cut either way it is unreadable, its head says most. */
   @Override
   public boolean answerAtEnd() {
     return false;
