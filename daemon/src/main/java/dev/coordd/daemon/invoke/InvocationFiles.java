@@ -1,26 +1,29 @@
 package dev.coordd.daemon.invoke;
 
+import static dev.coordd.daemon.invoke.InvocationFolders.move;
+import static dev.coordd.daemon.invoke.InvocationJson.read;
+import static dev.coordd.daemon.invoke.InvocationJson.readAll;
+import static dev.coordd.daemon.invoke.InvocationJson.write;
+
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.api.ConflictException;
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.Invocation;
 import dev.coordd.api.NotFoundException;
-import dev.coordd.daemon.fs.AtomicFiles;
 import dev.coordd.daemon.store.Ids;
 import dev.coordd.internal.Json;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,36 +35,30 @@ import org.slf4j.LoggerFactory;
  * sessions racing exactly one wins; the same holds for finishing it. Works without a daemon ({@code
  * coordd check}); the daemon reconciles what was finished meanwhile.
  *
+ * <p>This class holds the state changes; {@link InvocationFolders} the layout, {@link
+ * InvocationJson} a file's content, {@link FolderLock} the lock that keeps each change's rename and
+ * rewrite together.
+ *
  * <p>Thread-safe and multi-process safe: every state change is one rename.
  */
 public final class InvocationFiles {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   private static final Logger log = LoggerFactory.getLogger(InvocationFiles.class);
 
-  private final Path root;
+  private final InvocationFolders folders;
+  private final FolderLock lock;
   private final Clock clock;
   private final Ids ids;
 
   public InvocationFiles(Path home, Clock clock) {
-    this.root = home.resolve("invocations");
+    this.folders = new InvocationFolders(home.resolve("invocations"));
+    this.lock = new FolderLock(folders.root());
     this.clock = clock;
     this.ids = new Ids(clock);
   }
 
   public Path root() {
-    return root;
-  }
-
-  private Path pending() {
-    return root.resolve("pending");
-  }
-
-  private Path processing() {
-    return root.resolve("processing");
-  }
-
-  private Path archive() {
-    return root.resolve("archive");
+    return folders.root();
   }
 
   /** Writes a new pending invocation for a task. */
@@ -82,41 +79,40 @@ public final class InvocationFiles {
             null,
             null,
             null);
-    ensureFolders();
-    write(pending().resolve(inv.id() + ".json"), inv);
+    folders.ensure();
+    write(folders.pending(inv.id()), inv);
     return inv;
   }
 
   /** Pending invocations, oldest first; an unreadable file is skipped and logged. */
   public List<Invocation> pendingInvocations() {
-    return readAll(pending()).stream()
+    return readAll(folders.pending()).stream()
         .sorted(Comparator.comparingLong(Invocation::createdAt).thenComparing(Invocation::id))
         .toList();
   }
 
   /** The open (pending or processing) invocation of a task, if any. */
   public Optional<Invocation> openFor(String taskId) {
-    List<Invocation> open = new ArrayList<>(readAll(pending()));
-    open.addAll(readAll(processing()));
+    List<Invocation> open = new ArrayList<>(readAll(folders.pending()));
+    open.addAll(readAll(folders.processing()));
     return open.stream().filter(i -> taskId.equals(i.taskId())).findFirst();
   }
 
   /** The invocation wherever it is now. */
   public Invocation get(String id) {
     checkId(id);
-    for (Path dir : List.of(pending(), processing(), archive())) {
-      Path file = dir.resolve(id + ".json");
+    for (Path file : List.of(folders.pending(id), folders.processing(id), folders.archive(id))) {
       if (Files.exists(file)) {
         return read(file);
       }
     }
-    throw new NotFoundException("no invocation with id " + id + " in " + root);
+    throw new NotFoundException("no invocation with id " + id + " in " + root());
   }
 
   /** The archived invocation, or empty while it is still open. */
   public Optional<Invocation> archived(String id) {
     checkId(id);
-    Path file = archive().resolve(id + ".json");
+    Path file = folders.archive(id);
     return Files.exists(file) ? Optional.of(read(file)) : Optional.empty();
   }
 
@@ -128,9 +124,8 @@ public final class InvocationFiles {
     checkId(id);
     return locked(
         () -> {
-          Path target = processing().resolve(id + ".json");
-          ensureFolders();
-          if (!move(pending().resolve(id + ".json"), target)) {
+          Path target = folders.processing(id);
+          if (!move(folders.pending(id), target)) {
             throw notPending(id);
           }
           Invocation taken =
@@ -158,9 +153,8 @@ public final class InvocationFiles {
     checkId(id);
     return locked(
         () -> {
-          ensureFolders();
-          Path target = archive().resolve(id + ".json");
-          if (!move(pending().resolve(id + ".json"), target)) {
+          Path target = folders.archive(id);
+          if (!move(folders.pending(id), target)) {
             throw notPending(id);
           }
           Invocation open = read(target);
@@ -173,13 +167,7 @@ public final class InvocationFiles {
   /** The folder the invocation is in now ({@code pending}, {@code processing}, …), or null. */
   public String where(String id) {
     checkId(id);
-    if (Files.exists(pending().resolve(id + ".json"))) {
-      return Invocation.PENDING;
-    }
-    if (Files.exists(processing().resolve(id + ".json"))) {
-      return Invocation.PROCESSING;
-    }
-    return Files.exists(archive().resolve(id + ".json")) ? "archive" : null;
+    return folders.where(id);
   }
 
   /**
@@ -190,10 +178,8 @@ public final class InvocationFiles {
     checkId(id);
     return locked(
         () -> {
-          ensureFolders();
-          Path target = archive().resolve(id + ".json");
-          if (!move(processing().resolve(id + ".json"), target)
-              && !move(pending().resolve(id + ".json"), target)) {
+          Path target = folders.archive(id);
+          if (!move(folders.processing(id), target) && !move(folders.pending(id), target)) {
             throw notPending(id);
           }
           Invocation open = read(target);
@@ -209,34 +195,16 @@ public final class InvocationFiles {
    * thread and every process on this folder, so no other change lands between the two steps. The
    * rename alone still decides races; the lock keeps the rewrite with it.
    */
-  private <T> T locked(java.util.function.Supplier<T> change) {
-    ensureFolders();
-    java.util.concurrent.locks.ReentrantLock inProcess =
-        LOCKS.computeIfAbsent(
-            root.toAbsolutePath().normalize(), k -> new java.util.concurrent.locks.ReentrantLock());
-    inProcess.lock(); // a JVM may hold one file lock per file: threads queue here first
-    try (java.nio.channels.FileChannel ch =
-            java.nio.channels.FileChannel.open(
-                root.resolve(".lock"),
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE);
-        java.nio.channels.FileLock ignored = ch.lock()) {
-      return change.get();
-    } catch (IOException e) {
-      throw new CoorddException("invocations", "cannot lock " + root + ": " + e.getMessage(), e);
-    } finally {
-      inProcess.unlock();
-    }
+  private <T> T locked(Supplier<T> change) {
+    folders.ensure();
+    return lock.holding(change);
   }
-
-  private static final java.util.Map<Path, java.util.concurrent.locks.ReentrantLock> LOCKS =
-      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Deletes archived invocations finished more than {@code age} ago; returns how many. */
   public int cleanup(Duration age) {
     long cutoff = clock.millis() - age.toMillis();
     int deleted = 0;
-    for (Path file : files(archive())) {
+    for (Path file : InvocationFolders.files(folders.archive())) {
       try {
         Invocation inv = read(file);
         long finished =
@@ -266,8 +234,8 @@ public final class InvocationFiles {
   }
 
   private CoorddException notPending(String id) {
-    Path processingFile = processing().resolve(id + ".json");
-    Path archiveFile = archive().resolve(id + ".json");
+    Path processingFile = folders.processing(id);
+    Path archiveFile = folders.archive(id);
     if (Files.exists(processingFile)) {
       Invocation inv = read(processingFile);
       return new ConflictException(
@@ -276,10 +244,7 @@ public final class InvocationFiles {
               + " is already being processed"
               + (inv.takenBy() == null
                   ? " by another session" // the winner is still writing its name
-                  : " by "
-                      + inv.takenBy()
-                      + " since "
-                      + java.time.Instant.ofEpochMilli(inv.takenAt())));
+                  : " by " + inv.takenBy() + " since " + Instant.ofEpochMilli(inv.takenAt())));
     }
     if (Files.exists(archiveFile)) {
       Invocation inv = read(archiveFile);
@@ -290,7 +255,7 @@ public final class InvocationFiles {
               + inv.status()
               + (inv.takenBy() == null ? "" : " (taken by " + inv.takenBy() + ")"));
     }
-    return new NotFoundException("no invocation with id " + id + " in " + root);
+    return new NotFoundException("no invocation with id " + id + " in " + root());
   }
 
   private static Invocation with(
@@ -315,71 +280,5 @@ public final class InvocationFiles {
         finishedAt,
         result,
         error);
-  }
-
-  /** True if this call moved the file; false if the source was gone (someone else moved it). */
-  private static boolean move(Path from, Path to) {
-    try {
-      AtomicFiles.move(from, to);
-      return true;
-    } catch (NoSuchFileException e) {
-      return false;
-    } catch (IOException e) {
-      throw new CoorddException("invocations", "cannot move " + from + ": " + e.getMessage(), e);
-    }
-  }
-
-  private void ensureFolders() {
-    try {
-      AtomicFiles.privateDirectory(root);
-      for (Path dir : List.of(pending(), processing(), archive())) {
-        AtomicFiles.privateDirectory(dir);
-      }
-    } catch (IOException e) {
-      throw new CoorddException("invocations", "cannot create " + root + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static void write(Path file, Invocation inv) {
-    try {
-      AtomicFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(inv));
-    } catch (IOException e) {
-      throw new CoorddException("invocations", "cannot write " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private static Invocation read(Path file) {
-    try {
-      ObjectNode node = (ObjectNode) Json.MAPPER.readTree(file.toFile());
-      return Json.MAPPER.treeToValue(node, Invocation.class);
-    } catch (IOException | ClassCastException e) {
-      throw new CoorddException(
-          "invocations", "unreadable invocation file " + file + ": " + e.getMessage(), e);
-    }
-  }
-
-  private List<Invocation> readAll(Path dir) {
-    List<Invocation> out = new ArrayList<>();
-    for (Path file : files(dir)) {
-      try {
-        out.add(read(file));
-      } catch (CoorddException e) {
-        log.warn("skipping {}", e.getMessage());
-      }
-    }
-    return out;
-  }
-
-  private static List<Path> files(Path dir) {
-    List<Path> out = new ArrayList<>();
-    if (!Files.isDirectory(dir)) {
-      return out;
-    }
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "[!.]*.json")) {
-      ds.forEach(out::add);
-    } catch (IOException e) {
-      log.warn("cannot list {}: {}", dir, e.getMessage());
-    }
-    return out;
   }
 }

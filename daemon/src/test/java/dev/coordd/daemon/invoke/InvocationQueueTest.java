@@ -11,6 +11,7 @@ import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskRun;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.DaemonFixture;
 import dev.coordd.internal.Json;
 import java.nio.file.Files;
@@ -209,7 +210,7 @@ class InvocationQueueTest {
     InvocationFiles files = new InvocationFiles(f.home, Clock.systemUTC());
     files.process(inv.id(), "night-session");
     files.complete(inv.id(), Json.read("{\"done\":true}"));
-    f.daemon = dev.coordd.daemon.Daemon.start(f.config, f.clock);
+    f.daemon = Daemon.start(f.config, f.clock);
     Task done = svc().getTask(t.id());
     assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(done.result().get("done").asBoolean()).isTrue();

@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,7 +34,7 @@ class InvokeAgentRunnerTest {
                 "claude_code",
                 Map.of(
                     "command",
-                    java.util.List.of(fake.toString(), mode, "{command}"),
+                    List.of(fake.toString(), mode, "{command}"),
                     "output",
                     "claude",
                     "timeout",

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -28,7 +29,7 @@ class ProcessRunnerTest {
 
   @Test
   void children_left_behind_by_a_program_that_exits_normally_are_killed() throws Exception {
-    java.nio.file.Path pidFile = tmp.resolve("child.pid");
+    Path pidFile = tmp.resolve("child.pid");
     Result r =
         runner.run(
             Spec.of(
@@ -36,11 +37,11 @@ class ProcessRunnerTest {
                 "-c",
                 "sleep 300 >/dev/null 2>&1 & echo $! > " + pidFile + "; sleep 1; echo done"));
     assertThat(r.exitCode()).isZero();
-    long pid = Long.parseLong(java.nio.file.Files.readString(pidFile).strip());
-    java.util.Optional<ProcessHandle> child = ProcessHandle.of(pid);
+    long pid = Long.parseLong(Files.readString(pidFile).strip());
+    Optional<ProcessHandle> child = ProcessHandle.of(pid);
     if (child.isPresent()) {
       // a killed orphan may linger briefly as a zombie until init reaps it
-      child.get().onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      child.get().onExit().get(10, TimeUnit.SECONDS);
     }
     assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
   }

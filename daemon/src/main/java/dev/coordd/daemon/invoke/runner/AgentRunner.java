@@ -1,10 +1,6 @@
 package dev.coordd.daemon.invoke.runner;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.daemon.config.AgentRunnerConfig;
 import dev.coordd.daemon.config.Durations;
 import dev.coordd.daemon.handler.TaskFailure;
@@ -12,7 +8,6 @@ import dev.coordd.daemon.process.ProcessRunner;
 import dev.coordd.daemon.process.ProcessRunner.Result;
 import dev.coordd.daemon.process.ProcessRunner.Spec;
 import dev.coordd.daemon.process.ProcessRunner.TimedOut;
-import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -39,9 +34,10 @@ import java.util.regex.Pattern;
  * <p>A run is limited by the configured wall-clock and idle (no output) timeouts; either kills the
  * agent's whole process tree (see {@link ProcessRunner}). So does interrupting the calling thread.
  *
- * <p>The answer is normalised to one shape whatever the CLI: {@code {"agentType", "text",
- * "sessionId", "costUsd", "turns", "durationMs", "raw"}}, with null for what the CLI does not say.
- * {@code durationMs} is the CLI's own figure when it reports one, else the measured run time.
+ * <p>The answer is read by the configured {@link AgentOutput} (one per CLI, see {@link
+ * AgentOutputs}) and normalised to one shape whatever the CLI: {@code {"agentType", "text",
+ * "sessionId", "costUsd", "turns", "durationMs", "raw"}}, with null for what the CLI does not say
+ * (see {@link AgentResult#toJson}).
  */
 public final class AgentRunner {
   private static final ProcessRunner RUNNER = new ProcessRunner();
@@ -61,11 +57,9 @@ public final class AgentRunner {
   private static final int STDERR_TAIL_BYTES = 2048;
   private static final int HEAD_CHARS = 300;
 
-  private static final ObjectReader STRICT_JSON =
-      Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-
   private final String agentType;
   private final AgentRunnerConfig config;
+  private final AgentOutput output;
 
   public AgentRunner(String agentType, AgentRunnerConfig config) {
     Objects.requireNonNull(agentType, "agentType");
@@ -82,15 +76,17 @@ public final class AgentRunner {
               + ", not "
               + config.promptVia());
     }
-    if (!AgentRunnerConfig.OUTPUTS.contains(config.output())) {
-      throw new IllegalArgumentException(
-          "agent runner '"
-              + agentType
-              + "': output must be one of "
-              + AgentRunnerConfig.OUTPUTS
-              + ", not "
-              + config.output());
-    }
+    this.output =
+        AgentOutputs.find(config.output())
+            .orElseThrow(
+                () ->
+                    new IllegalArgumentException(
+                        "agent runner '"
+                            + agentType
+                            + "': output must be one of "
+                            + AgentOutputs.names()
+                            + ", not "
+                            + config.output()));
     if (promptViaArgv(config)
         && config.command().stream().noneMatch(a -> a.contains("{command}"))) {
       throw new IllegalArgumentException(
@@ -155,9 +151,8 @@ public final class AgentRunner {
             .withTimeout(config.timeout())
             .withIdleTimeout(config.idleTimeout())
             .withMaxOutputBytes(config.maxOutputBytes())
-            // The answer of line-oriented outputs is at the end; keep the end if they flood.
-            .withKeepStdoutTail(
-                !config.output().equals("gemini") && !config.output().equals("text"));
+            // A flood of output keeps the end of stdout when the format's answer is there.
+            .withKeepStdoutTail(output.answerAtEnd());
     Result run;
     try {
       run = RUNNER.run(spec);
@@ -207,7 +202,7 @@ public final class AgentRunner {
               + ": "
               + (stderr.isEmpty() ? "(nothing on stderr); stdout: " + head(run) : stderr));
     }
-    return parse(run);
+    return read(run);
   }
 
   private static boolean promptViaArgv(AgentRunnerConfig config) {
@@ -260,266 +255,17 @@ public final class AgentRunner {
     return out.toString();
   }
 
-  // --- reading the answer ---
-
-  private JsonNode parse(Result run) throws TaskFailure {
-    return switch (config.output()) {
-      case "claude" -> claude(run);
-      case "codex" -> codex(run);
-      case "gemini" -> gemini(run);
-      case "json" -> json(run);
-      default -> text(run);
-    };
-  }
-
-  /**
-   * Claude Code: {@code --output-format json} prints the result object (or, with {@code --verbose},
-   * an array of every message ending in it); {@code stream-json} prints one message per line, the
-   * result last. The last object of type "result" is the answer.
-   */
-  private JsonNode claude(Result run) throws TaskFailure {
-    JsonNode result = null;
-    JsonNode whole = parseWhole(run.stdoutText());
-    if (whole != null && whole.isObject() && isResult(whole)) {
-      result = whole;
-    } else if (whole != null && whole.isArray()) {
-      for (JsonNode message : whole) {
-        if (message.isObject() && isResult(message)) {
-          result = message;
-        }
-      }
-    } else {
-      List<String> lines = lines(run.stdoutText());
-      for (int i = lines.size() - 1; i >= 0 && result == null; i--) {
-        JsonNode node = parseLine(lines.get(i));
-        if (node != null && node.isObject() && isResult(node)) {
-          result = node;
-        }
-      }
-    }
-    if (result == null) {
-      throw invalidResult("no result line in " + agentType + " output", run);
-    }
-    String text = textOrNull(result.get("result"));
-    String sessionId = textOrNull(result.get("session_id"));
-    String subtype = textOrNull(result.get("subtype"));
-    if (result.path("is_error").asBoolean(false)
-        || (subtype != null && !subtype.equals("success"))) {
-      throw TaskFailure.retryable(
-          "agent_error",
-          agentType
-              + " reported an error"
-              + (subtype == null ? "" : " (" + subtype + ")")
-              + (sessionId == null ? "" : " in session " + sessionId)
-              + ": "
-              + (text == null ? cut(result.toString()) : cut(text)));
-    }
-    JsonNode cost =
-        result.has("total_cost_usd") ? result.get("total_cost_usd") : result.get("cost_usd");
-    return answer(
-        text,
-        sessionId,
-        numberOrNull(cost),
-        numberOrNull(result.get("num_turns")),
-        durationMs(result.get("duration_ms"), run),
-        result);
-  }
-
-  private static boolean isResult(JsonNode node) {
-    return "result".equals(node.path("type").asText(null));
-  }
-
-  /**
-   * Codex: {@code codex exec --json} prints one event per line. The answer is the last agent
-   * message: {@code {"type":"item.completed","item":{"type":"agent_message","text":…}}}, or in
-   * older versions {@code {"msg":{"type":"agent_message","message":…}}}. The session id comes from
-   * {@code thread.started} ({@code thread_id}) or {@code session_configured} ({@code session_id}).
-   * A failed turn or an error event after the last message (and not followed by a completed turn)
-   * is the agent's error.
-   */
-  private JsonNode codex(Result run) throws TaskFailure {
-    String text = null;
-    JsonNode raw = null;
-    String sessionId = null;
-    String error = null; // the latest error not followed by a message
-    int turns = 0;
-    for (String line : lines(run.stdoutText())) {
-      JsonNode event = parseLine(line);
-      if (event == null || !event.isObject()) {
-        continue;
-      }
-      String type = event.path("type").asText("");
-      JsonNode msg = event.path("msg");
-      String msgType = msg.path("type").asText("");
-      if (type.equals("thread.started") && event.path("thread_id").isTextual()) {
-        sessionId = event.get("thread_id").textValue();
-      } else if (msgType.equals("session_configured") && msg.path("session_id").isTextual()) {
-        sessionId = msg.get("session_id").textValue();
-      } else if (type.equals("session_configured") && event.path("session_id").isTextual()) {
-        sessionId = event.get("session_id").textValue();
-      } else if (type.equals("item.completed")
-          && event.path("item").path("type").asText("").equals("agent_message")
-          && event.path("item").path("text").isTextual()) {
-        text = event.get("item").get("text").textValue();
-        raw = event;
-        error = null;
-      } else if (msgType.equals("agent_message") && msg.path("message").isTextual()) {
-        text = msg.get("message").textValue();
-        raw = event;
-        error = null;
-      } else if (type.equals("turn.completed") || msgType.equals("task_complete")) {
-        turns++;
-        error = null; // the turn got over whatever went wrong in it
-      } else if (type.equals("turn.failed")) {
-        error = event.path("error").path("message").asText(event.toString());
-      } else if (type.equals("error")) {
-        error = event.path("message").asText(event.toString());
-      } else if (msgType.equals("error")) {
-        error = msg.path("message").asText(msg.toString());
-      }
-    }
-    if (error != null) {
-      throw TaskFailure.retryable(
-          "agent_error",
-          agentType
-              + " reported an error"
-              + (sessionId == null ? "" : " in session " + sessionId)
-              + ": "
-              + cut(error));
-    }
-    if (text == null) {
-      throw invalidResult("no agent message in " + agentType + " output", run);
-    }
-    return answer(
-        text,
-        sessionId,
-        null,
-        turns == 0 ? null : Json.MAPPER.getNodeFactory().numberNode(turns),
-        durationMs(null, run),
-        raw);
-  }
-
-  /**
-   * Gemini CLI: {@code --output-format json} prints {@code {"response": …, "stats": {…}}}, or
-   * {@code {"error": {"message": …}}} when it failed.
-   */
-  private JsonNode gemini(Result run) throws TaskFailure {
-    JsonNode whole = parseWhole(run.stdoutText());
-    if (whole == null) {
-      // Some versions print notices before the JSON; the object may then be the last line.
-      List<String> lines = lines(run.stdoutText());
-      whole = lines.isEmpty() ? null : parseLine(lines.get(lines.size() - 1));
-    }
-    if (whole == null || !whole.isObject()) {
-      throw invalidResult("no JSON object in " + agentType + " output", run);
-    }
-    JsonNode error = whole.get("error");
-    if (error != null && !error.isNull() && !whole.path("response").isTextual()) {
-      throw TaskFailure.retryable(
-          "agent_error",
-          agentType + " reported an error: " + cut(error.path("message").asText(error.toString())));
-    }
-    if (!whole.path("response").isTextual()) {
-      throw invalidResult("no \"response\" in " + agentType + " output", run);
-    }
-    return answer(
-        whole.get("response").textValue(),
-        textOrNull(whole.get("session_id")),
-        null,
-        null,
-        durationMs(null, run),
-        whole);
-  }
-
-  /** Any program printing JSON: the whole stdout if it is one value, else its last line. */
-  private JsonNode json(Result run) throws TaskFailure {
-    String out = run.stdoutText();
-    JsonNode value = parseWhole(out);
-    if (value == null) {
-      List<String> lines = lines(out);
-      value = lines.isEmpty() ? null : parseLine(lines.get(lines.size() - 1));
-    }
-    if (value == null) {
-      throw invalidResult("no JSON value at the end of " + agentType + " output", run);
-    }
-    return answer(null, null, null, null, durationMs(null, run), value);
-  }
-
-  private JsonNode text(Result run) throws TaskFailure {
-    if (run.stdoutTruncated()) {
-      throw invalidResult(agentType + " output is incomplete", run);
-    }
-    return answer(run.stdoutText().strip(), null, null, null, durationMs(null, run), null);
-  }
-
-  private JsonNode answer(
-      String text,
-      String sessionId,
-      JsonNode costUsd,
-      JsonNode turns,
-      long durationMs,
-      JsonNode raw) {
-    ObjectNode out = Json.MAPPER.createObjectNode();
-    out.put("agentType", agentType);
-    out.put("text", text);
-    out.put("sessionId", sessionId);
-    out.set("costUsd", costUsd);
-    out.set("turns", turns);
-    out.put("durationMs", durationMs);
-    out.set("raw", raw);
-    return out;
-  }
-
-  private static long durationMs(JsonNode reported, Result run) {
-    return reported != null && reported.canConvertToLong()
-        ? reported.longValue()
-        : run.duration().toMillis();
-  }
-
-  /** Null (not JSON null) when absent, so ObjectNode.set writes a JSON null. */
-  private static JsonNode numberOrNull(JsonNode v) {
-    return v != null && v.isNumber() ? v : null;
-  }
-
-  private static String textOrNull(JsonNode v) {
-    return v != null && v.isTextual() ? v.textValue() : null;
-  }
-
-  /** The whole text as exactly one JSON value, or null. */
-  private static JsonNode parseWhole(String text) {
-    if (text.isBlank()) {
-      return null;
-    }
+  /** The answer in its normalised shape, or why there is none. */
+  private JsonNode read(Result run) throws TaskFailure {
+    AgentResult result;
     try {
-      return STRICT_JSON.readTree(text);
-    } catch (JsonProcessingException e) {
-      return null;
+      result = output.read(agentType, run.stdoutText(), !run.stdoutTruncated());
+    } catch (AgentOutputException e) {
+      throw e.agentError()
+          ? TaskFailure.retryable("agent_error", e.getMessage())
+          : invalidResult(e.getMessage(), run);
     }
-  }
-
-  /** A line as one JSON value, or null; cheap for lines that plainly are not JSON. */
-  private static JsonNode parseLine(String line) {
-    String s = line.strip();
-    if (s.isEmpty()) {
-      return null;
-    }
-    char c = s.charAt(0);
-    if (c != '{' && c != '[' && c != '"') {
-      // Numbers, true, false and null are JSON too, but only "json" output could want them.
-      if (!(c == '-'
-          || Character.isDigit(c)
-          || s.equals("true")
-          || s.equals("false")
-          || s.equals("null"))) {
-        return null;
-      }
-    }
-    return parseWhole(s);
-  }
-
-  /** The non-blank lines. */
-  private static List<String> lines(String text) {
-    return text.lines().filter(l -> !l.isBlank()).toList();
+    return result.toJson(agentType, run.duration());
   }
 
   private TaskFailure invalidResult(String what, Result run) {
@@ -547,10 +293,6 @@ public final class AgentRunner {
   private static String stderrTail(Result run) {
     String tail = run.stderrTail(STDERR_TAIL_BYTES);
     return tail.isEmpty() ? "(nothing on stderr)" : tail;
-  }
-
-  private static String cut(String s) {
-    return s.length() > STDERR_TAIL_BYTES ? s.substring(0, STDERR_TAIL_BYTES) + "…" : s;
   }
 
   private static String quote(String s) {

@@ -1,0 +1,130 @@
+package dev.coordd.daemon.invoke.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.daemon.handler.TaskFailure;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading Claude Code's {@code claude -p --output-format json} (and stream-json) output. */
+class ClaudeOutputTest {
+  /** {@code --output-format json}: one result object. */
+  private static final String RESULT =
+      """
+      {"type":"result","subtype":"success","is_error":false,"result":"fix the bug",\
+      "session_id":"sess-new","total_cost_usd":0.0123,"num_turns":3,"duration_ms":4567}
+      """;
+
+  /** {@code --output-format stream-json}: one message per line, the result last. */
+  private static final String STREAM =
+      """
+      {"type":"system","subtype":"init","session_id":"sess-new","tools":["Bash"]}
+      a stray log line that is not JSON
+      {"type":"assistant","message":{"content":[{"type":"text","text":"working on it"}]}}
+      {"type":"result","subtype":"success","is_error":false,"result":"stream it",\
+      "session_id":"sess-new","total_cost_usd":0.0123,"num_turns":3,"duration_ms":4567}
+
+      """;
+
+  /** {@code --output-format json --verbose}: an array of every message, ending in the result. */
+  private static final String VERBOSE =
+      """
+      [{"type":"system","subtype":"init"},
+      {"type":"result","subtype":"success","is_error":false,"result":"all of it",\
+      "session_id":"sess-new","total_cost_usd":0.0123,"num_turns":3,"duration_ms":4567}
+      ]
+      """;
+
+  private static final String NO_RESULT =
+      """
+      {"type":"system","subtype":"init","session_id":"sess-new"}
+      {"type":"assistant","message":{"content":[{"type":"text","text":"halfway"}]}}
+      """;
+
+  private static final String IS_ERROR =
+      """
+      {"type":"result","subtype":"success","is_error":true,"result":"API Error: 529 overloaded",\
+      "session_id":"sess-new","total_cost_usd":0.0123,"num_turns":3,"duration_ms":4567}
+      """;
+
+  private static final String MAX_TURNS =
+      """
+      {"type":"result","subtype":"error_max_turns","is_error":false,"session_id":"sess-7",\
+      "num_turns":10}
+      """;
+
+  @TempDir Path tmp;
+  CapturedOutput claude;
+
+  @BeforeEach
+  void setUp() {
+    claude = new CapturedOutput(tmp, "claude");
+  }
+
+  @Test
+  void claude_result_is_normalised() throws Exception {
+    JsonNode answer = claude.answer(RESULT, "fix the bug");
+
+    assertThat(answer.get("agentType").asText()).isEqualTo("claude");
+    assertThat(answer.get("text").asText()).isEqualTo("fix the bug");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("sess-new");
+    assertThat(answer.get("costUsd").asDouble()).isEqualTo(0.0123);
+    assertThat(answer.get("turns").asInt()).isEqualTo(3);
+    assertThat(answer.get("durationMs").asLong()).as("the CLI's own figure").isEqualTo(4567);
+    assertThat(answer.get("raw").get("type").asText()).isEqualTo("result");
+  }
+
+  @Test
+  void stream_json_output_ends_in_the_result_line() throws Exception {
+    JsonNode answer = claude.answer(STREAM, "stream it");
+
+    assertThat(answer.get("text").asText()).isEqualTo("stream it");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("sess-new");
+  }
+
+  @Test
+  void verbose_json_array_of_messages_gives_its_result() throws Exception {
+    JsonNode answer = claude.answer(VERBOSE, "all of it");
+
+    assertThat(answer.get("text").asText()).isEqualTo("all of it");
+  }
+
+  @Test
+  void garbage_output_is_an_invalid_result() throws Exception {
+    TaskFailure failure = claude.failure("Segmentation fault (core dumped) {not json\n");
+
+    assertThat(failure.kind()).isEqualTo("invalid_result");
+    assertThat(failure.permanent()).isFalse();
+    assertThat(failure.getMessage())
+        .startsWith("no result line in claude output: ")
+        .contains("Segmentation fault");
+  }
+
+  @Test
+  void output_without_a_result_line_is_an_invalid_result() throws Exception {
+    TaskFailure failure = claude.failure(NO_RESULT);
+
+    assertThat(failure.kind()).isEqualTo("invalid_result");
+    assertThat(failure.getMessage()).contains("no result line in claude output", "halfway");
+  }
+
+  @Test
+  void is_error_in_the_result_is_an_agent_error() throws Exception {
+    TaskFailure failure = claude.failure(IS_ERROR);
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.permanent()).isFalse();
+    assertThat(failure.getMessage()).contains("API Error: 529 overloaded", "sess-new");
+  }
+
+  @Test
+  void a_result_subtype_other_than_success_is_an_agent_error() throws Exception {
+    TaskFailure failure = claude.failure(MAX_TURNS);
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.getMessage()).contains("error_max_turns", "sess-7");
+  }
+}

@@ -1,0 +1,93 @@
+package dev.coordd.daemon.invoke.runner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.daemon.handler.TaskFailure;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Reading the JSONL events of {@code codex exec --json}, current and older versions. */
+class CodexOutputTest {
+  private static final String EVENTS =
+      """
+      {"type":"thread.started","thread_id":"0199a213-81c0-7800-8aa1-bbab2a035a53"}
+      {"type":"turn.started"}
+      {"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"**Looking at the repo**"}}
+      {"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"First I will look around."}}
+      {"type":"item.started","item":{"id":"item_2","type":"command_execution","command":"bash -lc ls","aggregated_output":"","exit_code":null,"status":"in_progress"}}
+      {"type":"item.completed","item":{"id":"item_2","type":"command_execution","command":"bash -lc ls","aggregated_output":"README.md\\n","exit_code":0,"status":"completed"}}
+      {"type":"item.completed","item":{"id":"item_3","type":"agent_message","text":"The repo has a README."}}
+      {"type":"turn.completed","usage":{"input_tokens":24763,"cached_input_tokens":24448,"output_tokens":122}}
+      """;
+
+  private static final String LEGACY_EVENTS =
+      """
+      {"model":"o4-mini","provider":"openai","sandbox":"read-only"}
+      {"prompt":"say hi"}
+      {"id":"0","msg":{"type":"session_configured","session_id":"5973b6c0-94b8-487b-a530-2aeb6098ae0e","model":"o4-mini"}}
+      {"id":"0","msg":{"type":"task_started"}}
+      {"id":"0","msg":{"type":"agent_reasoning","text":"greeting"}}
+      {"id":"0","msg":{"type":"agent_message","message":"Hi there."}}
+      {"id":"0","msg":{"type":"task_complete","last_agent_message":"Hi there."}}
+      """;
+
+  private static final String FAILED_TURN =
+      """
+      {"type":"thread.started","thread_id":"0199a213-0000-7800-8aa1-bbab2a035a53"}
+      {"type":"turn.started"}
+      {"type":"turn.failed","error":{"message":"stream disconnected before completion"}}
+      """;
+
+  private static final String NO_MESSAGE =
+      """
+      {"type":"thread.started","thread_id":"0199a213-0000-7800-8aa1-bbab2a035a53"}
+      {"type":"turn.started"}
+      """;
+
+  @TempDir Path tmp;
+  CapturedOutput codex;
+
+  @BeforeEach
+  void setUp() {
+    codex = new CapturedOutput(tmp, "codex");
+  }
+
+  @Test
+  void codex_events_give_the_last_agent_message_and_the_thread_id() throws Exception {
+    JsonNode answer = codex.answer(EVENTS);
+
+    assertThat(answer.get("agentType").asText()).isEqualTo("codex");
+    assertThat(answer.get("text").asText()).isEqualTo("The repo has a README.");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("0199a213-81c0-7800-8aa1-bbab2a035a53");
+    assertThat(answer.get("turns").asInt()).isEqualTo(1);
+    assertThat(answer.at("/raw/item/id").asText()).isEqualTo("item_3");
+    assertThat(answer.get("costUsd").isNull()).isTrue();
+  }
+
+  @Test
+  void older_codex_events_are_read_too() throws Exception {
+    JsonNode answer = codex.answer(LEGACY_EVENTS);
+
+    assertThat(answer.get("text").asText()).isEqualTo("Hi there.");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("5973b6c0-94b8-487b-a530-2aeb6098ae0e");
+  }
+
+  @Test
+  void a_failed_codex_turn_is_an_agent_error() throws Exception {
+    TaskFailure failure = codex.failure(FAILED_TURN);
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.getMessage()).contains("stream disconnected before completion");
+  }
+
+  @Test
+  void codex_output_without_an_agent_message_is_an_invalid_result() throws Exception {
+    TaskFailure failure = codex.failure(NO_MESSAGE);
+
+    assertThat(failure.kind()).isEqualTo("invalid_result");
+    assertThat(failure.getMessage()).startsWith("no agent message in codex output");
+  }
+}
