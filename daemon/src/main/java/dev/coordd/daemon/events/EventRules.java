@@ -114,10 +114,14 @@ public final class EventRules {
         }
         return List.of(Events.SUBSCRIBERS);
       }
-      if (!Rules.isName(value)) {
-        throw bad(at + "[" + i + "] must be an agent name: " + Rules.NAME_RULE);
+      if (value == null) {
+        throw bad(at + "[" + i + "] must be an agent name (a string): " + Rules.NAME_RULE);
       }
-      names.add(value);
+      try {
+        names.add(Rules.name(at + "[" + i + "]", value));
+      } catch (InvalidRequestException e) {
+        throw bad(e.getMessage());
+      }
     }
     return List.copyOf(names);
   }

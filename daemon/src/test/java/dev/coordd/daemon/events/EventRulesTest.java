@@ -71,7 +71,7 @@ class EventRulesTest {
         "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assign\": 1}] | eventRules[0].assign is not a known key; allowed: topic, task, assignTo",
         "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": \"bob\"}] | eventRules[0].assignTo must be \"*subscribers\"",
         "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": 3}] | eventRules[0].assignTo must be \"*subscribers\"",
-        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": [\"ok\", \"not ok\"]}] | eventRules[0].assignTo[1] must be an agent name",
+        "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": [\"ok\", \"not ok\"]}] | eventRules[0].assignTo[1] 'not ok' is not a valid name: use 1-128",
         "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}, \"assignTo\": [\"bob\", \"*subscribers\"]}] | eventRules[0].assignTo[1]: \"*subscribers\" stands alone",
         "[{\"topic\": \"a\", \"task\": {\"type\": \"t\"}}, {\"topic\": \"b c\", \"task\": {\"type\": \"t\"}}] | eventRules[1].topic",
       })
