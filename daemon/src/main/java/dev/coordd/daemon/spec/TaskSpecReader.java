@@ -94,6 +94,7 @@ public final class TaskSpecReader {
    * @throws InvalidRequestException naming the field's path, the value and what is allowed
    */
   public NewTask read(String at, JsonNode spec) {
+    at = at == null ? "" : at;
     if (spec == null || !spec.isObject()) {
       String what = at.isEmpty() ? "a task" : at;
       throw new InvalidRequestException(
@@ -284,7 +285,7 @@ public final class TaskSpecReader {
   }
 
   /** The node's kind and, when short, its JSON: {@code a string "high"}. */
-  static String describe(JsonNode v) {
+  private static String describe(JsonNode v) {
     String text = Json.write(v);
     return kind(v) + " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text);
   }
