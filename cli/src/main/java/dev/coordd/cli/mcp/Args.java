@@ -16,7 +16,7 @@ import java.util.TreeSet;
 
 /**
  * The arguments of one tool call, checked by hand so that every mistake is a tool error naming the
- * argument ("priority must be an integer, got string \"high\"") rather than a protocol error.
+ * argument ("priority must be a whole number, got string \"high\"") rather than a protocol error.
  *
  * <p>Lenient where agents are sloppy in harmless ways: numbers given as numeric strings, a single
  * string where a list is expected, an object given as JSON text. Strict where a mistake would
@@ -105,12 +105,12 @@ final class Args {
 
   /** An integer within {@code [min, max]}, or null when absent. */
   Integer integer(String name, int min, int max) {
-    BigDecimal n = number(name, "an integer");
+    BigDecimal n = number(name, "a whole number");
     if (n == null) {
       return null;
     }
     if (n.stripTrailingZeros().scale() > 0) {
-      throw new InvalidRequestException(name, name + " must be an integer, got " + n);
+      throw new InvalidRequestException(name, name + " must be a whole number, got " + n);
     }
     if (n.compareTo(BigDecimal.valueOf(min)) < 0 || n.compareTo(BigDecimal.valueOf(max)) > 0) {
       throw new InvalidRequestException(
@@ -171,6 +171,18 @@ final class Args {
       throw wrongType(name, "a JSON object", v);
     }
     return (ObjectNode) v;
+  }
+
+  /** The arguments named in {@code names}, as given, for a reader that checks them itself. */
+  ObjectNode only(List<String> names) {
+    ObjectNode out = Json.MAPPER.createObjectNode();
+    names.forEach(
+        n -> {
+          if (values.has(n)) {
+            out.set(n, values.get(n));
+          }
+        });
+    return out;
   }
 
   /** Any JSON value as given; null when absent. */

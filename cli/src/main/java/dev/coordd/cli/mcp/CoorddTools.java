@@ -13,6 +13,7 @@ import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.spec.TaskSpecReader;
 import dev.coordd.internal.Json;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -313,18 +314,10 @@ public final class CoorddTools {
 
   // --- tool bodies that do more than one call ---
 
+  /** The task is read like one from any other door; only {@code wait} is the tool's own. */
   private static Object createTask(Args a, CoordinationService s) {
-    NewTask request =
-        NewTask.of(a.requiredString("type"))
-            .withDescription(a.string("description"))
-            .withData(a.object("data"))
-            .withAssignedTo(a.string("assignedTo"))
-            .withDependsOn(a.strings("dependsOn").isEmpty() ? null : a.strings("dependsOn"))
-            .withCreatedBy(CREATED_BY);
-    Integer priority = a.integer("priority", 0, 1_000_000);
-    if (priority != null) {
-      request = request.withPriority(priority);
-    }
+    TaskSpecReader reader = TaskSpecReader.MCP;
+    NewTask request = reader.read("", a.only(reader.fields())).withCreatedBy(CREATED_BY);
     Long waitMs = a.seconds("wait", MAX_WAIT_SECONDS);
     Task created = s.createTask(request);
     return waitMs == null ? created : s.awaitTask(created.id(), waitMs);

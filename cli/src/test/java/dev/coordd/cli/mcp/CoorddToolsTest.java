@@ -101,11 +101,11 @@ class CoorddToolsTest {
     assertError(tools.call("task_create", Map.of()), "type is required");
     assertError(
         tools.call("task_create", Map.of("type", "review", "priority", "high")),
-        "priority must be an integer",
+        "priority must be a whole number",
         "\"high\"");
     assertError(
         tools.call("task_create", Map.of("type", "review", "priority", 1.5)),
-        "priority must be an integer");
+        "priority must be a whole number");
     assertError(
         tools.call("task_create", Map.of("type", "review", "assigned_to", "alice")),
         "unknown argument assigned_to",

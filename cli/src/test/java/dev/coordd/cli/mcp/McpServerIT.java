@@ -249,7 +249,7 @@ class McpServerIT {
     McpSyncClient c = client(home());
     assertThat(error(c, "task_create", Map.of())).contains("type is required");
     assertThat(error(c, "task_create", Map.of("type", "review", "priority", "urgent")))
-        .contains("priority must be an integer");
+        .contains("priority must be a whole number");
     assertThat(error(c, "task_list", Map.of("status", "finished")))
         .contains("unknown status 'finished'", "allowed:");
     assertThat(error(c, "task_claim", Map.of("agent", "alice", "wait", "soon")))

@@ -3,9 +3,8 @@ package dev.coordd.daemon.events;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NewTask;
-import dev.coordd.daemon.config.Durations;
 import dev.coordd.daemon.spec.Rules;
-import java.time.Duration;
+import dev.coordd.daemon.spec.TaskSpecReader;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -13,17 +12,15 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The {@code eventRules} setting: a JSON array of {@code {"topic": PATTERN, "task": {type,
- * description?, data?, priority?, maxAttempts?, timeout?}, "assignTo": [AGENT…] | "*subscribers"}}.
+ * The {@code eventRules} setting: a JSON array of {@code {"topic": PATTERN, "task": {…},
+ * "assignTo": [AGENT…] | "*subscribers"}}. The task is read by {@link TaskSpecReader#EVENT_RULE},
+ * the reader every door uses (type, description, data, priority, maxAttempts, delay, timeout…).
  */
 public final class EventRules {
   static final String EXAMPLE =
       "[{\"topic\": \"build.failed\", \"task\": {\"type\": \"triage\"},"
           + " \"assignTo\": \"*subscribers\"}]";
   private static final List<String> RULE_KEYS = List.of("topic", "task", "assignTo");
-  private static final List<String> TASK_KEYS =
-      List.of("type", "description", "data", "priority", "maxAttempts", "timeout");
-  private static final int MAX_DESCRIPTION = 10_000;
 
   private EventRules() {}
 
@@ -75,49 +72,11 @@ public final class EventRules {
     if (t == null || t.isNull()) {
       throw bad(at + " is required: the task to create, e.g. {\"type\": \"triage\"}");
     }
-    if (!t.isObject()) {
-      throw bad(at + " must be an object like {\"type\": \"triage\", \"priority\": 5}");
+    try {
+      return TaskSpecReader.EVENT_RULE.read(at, t);
+    } catch (InvalidRequestException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
     }
-    unknownKeys(at, t, TASK_KEYS);
-    JsonNode type = t.get("type");
-    if (type == null || type.isNull()) {
-      throw bad(at + ".type is required: the task type to create");
-    }
-    if (!type.isTextual() || !Rules.isName(type.textValue())) {
-      throw bad(
-          at
-              + ".type must be a task type: 1-128 letters, digits and . _ @ : -"
-              + " (starting with a letter or digit)");
-    }
-    NewTask task = NewTask.of(type.textValue());
-    JsonNode description = t.get("description");
-    if (present(description)) {
-      if (!description.isTextual() || description.textValue().length() > MAX_DESCRIPTION) {
-        throw bad(
-            at + ".description must be a string of at most " + MAX_DESCRIPTION + " characters");
-      }
-      task = task.withDescription(description.textValue());
-    }
-    JsonNode data = t.get("data");
-    if (present(data)) {
-      if (!data.isObject()) {
-        throw bad(at + ".data must be a JSON object (the event is added to it as \"event\")");
-      }
-      task = task.withData(data.deepCopy());
-    }
-    JsonNode priority = t.get("priority");
-    if (present(priority)) {
-      task = task.withPriority(integer(at + ".priority", priority, 0, 1_000_000));
-    }
-    JsonNode maxAttempts = t.get("maxAttempts");
-    if (present(maxAttempts)) {
-      task = task.withMaxAttempts(integer(at + ".maxAttempts", maxAttempts, 1, 100));
-    }
-    JsonNode timeout = t.get("timeout");
-    if (present(timeout)) {
-      task = task.withTimeoutMs(timeout(at + ".timeout", timeout));
-    }
-    return task;
   }
 
   private static List<String> assignTo(String at, JsonNode a) {
@@ -155,46 +114,16 @@ public final class EventRules {
         }
         return List.of(Events.SUBSCRIBERS);
       }
-      if (!Rules.isName(value)) {
-        throw bad(
-            at
-                + "["
-                + i
-                + "] must be an agent name: 1-128 letters, digits and . _ @ : -"
-                + " (starting with a letter or digit)");
+      if (value == null) {
+        throw bad(at + "[" + i + "] must be an agent name (a string): " + Rules.NAME_RULE);
       }
-      names.add(value);
+      try {
+        names.add(Rules.name(at + "[" + i + "]", value));
+      } catch (InvalidRequestException e) {
+        throw bad(e.getMessage());
+      }
     }
     return List.copyOf(names);
-  }
-
-  private static int integer(String at, JsonNode v, int min, int max) {
-    if (!v.canConvertToExactIntegral()
-        || !v.canConvertToInt()
-        || v.asInt() < min
-        || v.asInt() > max) {
-      throw bad(at + " must be a whole number from " + min + " to " + max);
-    }
-    return v.asInt();
-  }
-
-  private static long timeout(String at, JsonNode v) {
-    Duration d;
-    if (v.isTextual()) {
-      try {
-        d = Durations.parse(v.textValue());
-      } catch (IllegalArgumentException e) {
-        throw bad(at + " must be " + Durations.ALLOWED_FORMS);
-      }
-    } else if (v.canConvertToExactIntegral() && v.canConvertToLong()) {
-      d = Duration.ofMillis(v.asLong());
-    } else {
-      throw bad(at + " must be " + Durations.ALLOWED_FORMS);
-    }
-    if (d.isNegative() || d.isZero() || d.compareTo(Duration.ofDays(3650)) > 0) {
-      throw bad(at + " must be positive and at most ten years");
-    }
-    return d.toMillis();
   }
 
   private static void unknownKeys(String at, JsonNode object, List<String> allowed) {
@@ -204,10 +133,6 @@ public final class EventRules {
         throw bad(at + "." + key + " is not a known key; allowed: " + String.join(", ", allowed));
       }
     }
-  }
-
-  private static boolean present(JsonNode v) {
-    return v != null && !v.isNull();
   }
 
   private static IllegalArgumentException bad(String message) {

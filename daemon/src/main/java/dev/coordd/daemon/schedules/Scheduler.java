@@ -11,24 +11,21 @@ import dev.coordd.api.Task;
 import dev.coordd.api.UnavailableException;
 import dev.coordd.daemon.config.Durations;
 import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.schedules.ScheduleSpecs.Plan;
 import dev.coordd.daemon.store.ScheduleStore;
 import dev.coordd.daemon.store.Store;
 import java.time.Clock;
-import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * Either way the schedule then moves to its first slot after now, so a long outage never causes a
  * burst. A task that cannot be created (its type has no handler any more, its data fails the
  * handler's schema…) is logged at WARN and kept as the schedule's last error, and the schedule
- * still moves on. The template is checked for shape when the schedule is added (type required,
- * fields in range); whether someone can run the type is judged when a slot fires, because agents
- * and handlers come and go.
+ * still moves on. The template is checked for shape when the schedule is added (see {@link
+ * ScheduleSpecs}); whether someone can run the type is judged when a slot fires, because agents and
+ * handlers come and go.
  *
  * <p><b>Config schedules</b> are upserted when the scheduler is built (source {@code config}): they
  * keep their pause flag, last run and next run across restarts (the next run is recomputed only
@@ -73,16 +70,6 @@ public final class Scheduler {
   /** How late a slot may fire and still count as on time rather than missed. */
   public static final Duration MISFIRE_GRACE = Duration.ofMinutes(1);
 
-  /** The shortest interval of an {@code every} schedule. */
-  public static final long MIN_EVERY_MS = 1_000;
-
-  static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-  // The service's rules for task types and agent names, checked here so a bad template is refused
-  // when the schedule is added rather than at its first slot.
-  private static final Pattern TASK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}");
-  private static final long MAX_MILLIS = Duration.ofDays(3650).toMillis();
-  private static final int MAX_TEXT = 10_000;
-  private static final Set<String> MISFIRES = Set.of("skip", "run_once");
   private static final Logger log = LoggerFactory.getLogger(Scheduler.class);
 
   private final Store store;
@@ -106,7 +93,7 @@ public final class Scheduler {
   }
 
   public Schedule add(ScheduleSpec spec) {
-    Plan p = plan(spec);
+    Plan p = ScheduleSpecs.plan(spec);
     long now = clock.millis();
     Schedule s =
         new Schedule(
@@ -381,7 +368,7 @@ public final class Scheduler {
         (name, spec) ->
             plans.put(
                 name,
-                plan(
+                ScheduleSpecs.plan(
                     new ScheduleSpec(
                         name,
                         spec.cron(),
@@ -462,306 +449,14 @@ public final class Scheduler {
   }
 
   /**
-   * Parses and checks the {@code schedules} setting: {@code {"name": {"cron"|"every": …, "zone": …,
-   * "misfire": …, "task": {"type": …, "description"?, "data"?, "assignedTo"?, "priority"?,
-   * "maxAttempts"?, "timeout"?}}}}. {@code every} and {@code timeout} are durations ({@code 5m},
-   * {@code 1h30m}, {@code PT5S}) or whole milliseconds.
+   * Parses and checks the {@code schedules} setting; see {@link ScheduleSpecs#parseConfig}.
    *
    * @return the schedules by name, in the order given; empty for null
    * @throws IllegalArgumentException naming {@code schedules.<name>.<field>}, the value and what is
    *     allowed
    */
   public static Map<String, ScheduleSpec> parseConfig(JsonNode node) {
-    Map<String, ScheduleSpec> out = new LinkedHashMap<>();
-    if (node == null || node.isNull() || node.isMissingNode()) {
-      return out;
-    }
-    if (!node.isObject()) {
-      throw new IllegalArgumentException(
-          "schedules must be an object of schedule name to"
-              + " {\"cron\" or \"every\", \"zone\", \"misfire\", \"task\"}");
-    }
-    for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
-      String name = e.getKey();
-      String at = "schedules." + name;
-      JsonNode v = e.getValue();
-      if (!v.isObject()) {
-        throw new IllegalArgumentException(
-            at + " must be an object with \"cron\" or \"every\"," + " and \"task\"");
-      }
-      keys(v, at, Set.of("cron", "every", "zone", "misfire", "task"));
-      JsonNode t = v.get("task");
-      if (t == null || t.isNull()) {
-        throw new IllegalArgumentException(
-            at
-                + ".task is required: the task each slot creates,"
-                + " e.g. {\"type\": \"review\", \"assignedTo\": \"alice\"}");
-      }
-      if (!t.isObject()) {
-        throw new IllegalArgumentException(at + ".task must be an object with at least \"type\"");
-      }
-      keys(
-          t,
-          at + ".task",
-          Set.of(
-              "type", "description", "data", "assignedTo", "priority", "maxAttempts", "timeout"));
-      NewTask task =
-          new NewTask(
-              text(t, at + ".task", "type"),
-              text(t, at + ".task", "description"),
-              t.get("data"),
-              text(t, at + ".task", "assignedTo"),
-              integer(t, at + ".task", "priority"),
-              null,
-              integer(t, at + ".task", "maxAttempts"),
-              millis(t, at + ".task", "timeout"),
-              null,
-              null,
-              null);
-      ScheduleSpec spec =
-          new ScheduleSpec(
-              name,
-              text(v, at, "cron"),
-              millis(v, at, "every"),
-              text(v, at, "zone"),
-              task,
-              text(v, at, "misfire"));
-      try {
-        plan(spec);
-      } catch (InvalidSpec x) {
-        String field =
-            switch (x.field) {
-              case "name" -> "";
-              case "everyMs" -> ".every";
-              case "task.timeoutMs" -> ".task.timeout";
-              default -> "." + x.field;
-            };
-        throw new IllegalArgumentException(at + field + " " + x.what);
-      }
-      out.put(name, spec);
-    }
-    return out;
-  }
-
-  private static void keys(JsonNode obj, String at, Set<String> allowed) {
-    for (Iterator<String> names = obj.fieldNames(); names.hasNext(); ) {
-      String key = names.next();
-      if (!allowed.contains(key)) {
-        throw new IllegalArgumentException(
-            at
-                + "."
-                + key
-                + " is not a known key; allowed: "
-                + String.join(", ", allowed.stream().sorted().toList()));
-      }
-    }
-  }
-
-  private static String text(JsonNode obj, String at, String key) {
-    JsonNode v = obj.get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(at + "." + key + " must be a string, got " + v);
-    }
-    return v.textValue();
-  }
-
-  private static Integer integer(JsonNode obj, String at, String key) {
-    JsonNode v = obj.get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (!v.isIntegralNumber() || !v.canConvertToInt()) {
-      throw new IllegalArgumentException(at + "." + key + " must be a whole number, got " + v);
-    }
-    return v.intValue();
-  }
-
-  private static Long millis(JsonNode obj, String at, String key) {
-    JsonNode v = obj.get(key);
-    if (v == null || v.isNull()) {
-      return null;
-    }
-    if (v.isIntegralNumber() && v.canConvertToLong()) {
-      return v.longValue();
-    }
-    if (!v.isTextual()) {
-      throw new IllegalArgumentException(
-          at + "." + key + " must be " + Durations.ALLOWED_FORMS + ", got " + v);
-    }
-    try {
-      return Durations.parse(v.textValue()).toMillis();
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(at + "." + key + " " + e.getMessage());
-    }
-  }
-
-  // --- checks ---
-
-  /** A spec that passed every check, with its cron parsed and its zone resolved. */
-  private record Plan(
-      String name,
-      String cronText,
-      CronExpression cron,
-      Long everyMs,
-      ZoneId zone,
-      NewTask task,
-      String misfire) {}
-
-  /** A failed check: the field (API spelling) and what is wrong with it, without the field. */
-  private static final class InvalidSpec extends InvalidRequestException {
-    final String field;
-    final String what;
-
-    InvalidSpec(String field, String what) {
-      super(field, field + " " + what);
-      this.field = field;
-      this.what = what;
-    }
-  }
-
-  private static Plan plan(ScheduleSpec spec) {
-    if (spec == null) {
-      throw new InvalidSpec("spec", "is required: a schedule with name, cron or everyMs, and task");
-    }
-    String name = spec.name();
-    if (name == null || name.isBlank()) {
-      throw new InvalidSpec("name", "is required");
-    }
-    if (!NAME.matcher(name).matches()) {
-      throw new InvalidSpec(
-          "name",
-          "'"
-              + name
-              + "' is not a valid schedule name: use 1-64"
-              + " letters, digits and . _ - (starting with a letter or digit)");
-    }
-    String cronText = spec.cron() == null || spec.cron().isBlank() ? null : spec.cron().strip();
-    if (cronText != null && spec.everyMs() != null) {
-      throw new InvalidSpec("cron", "and every are both given; a schedule has exactly one of them");
-    }
-    if (cronText == null && spec.everyMs() == null) {
-      throw new InvalidSpec(
-          "cron",
-          "or every is required: a cron expression such as"
-              + " '0 9 * * MON-FRI', or an interval of at least 1s");
-    }
-    CronExpression cron = null;
-    if (cronText != null) {
-      try {
-        cron = CronExpression.parse(cronText);
-      } catch (IllegalArgumentException e) {
-        String whole = "cron expression '" + cronText + "' ";
-        throw new InvalidSpec(
-            "cron",
-            e.getMessage().startsWith(whole)
-                ? "'" + cronText + "' " + e.getMessage().substring(whole.length())
-                : "'" + cronText + "' is invalid: " + e.getMessage());
-      }
-    } else if (spec.everyMs() < MIN_EVERY_MS || spec.everyMs() > MAX_MILLIS) {
-      throw new InvalidSpec(
-          "everyMs",
-          "must be at least "
-              + MIN_EVERY_MS
-              + " ms (1s) and at most"
-              + " ten years, got "
-              + spec.everyMs()
-              + " ms");
-    }
-    ZoneId zone;
-    String zoneText = spec.zone() == null || spec.zone().isBlank() ? "UTC" : spec.zone().strip();
-    try {
-      zone = ZoneId.of(zoneText);
-    } catch (DateTimeException e) {
-      throw new InvalidSpec(
-          "zone",
-          "'"
-              + zoneText
-              + "' is not a known time zone: use an IANA"
-              + " name such as Europe/Berlin or America/New_York, UTC, or an offset such as +02:00");
-    }
-    String misfire =
-        spec.misfire() == null || spec.misfire().isBlank() ? "skip" : spec.misfire().strip();
-    if (!MISFIRES.contains(misfire)) {
-      throw new InvalidSpec(
-          "misfire",
-          "'"
-              + misfire
-              + "' is not a misfire policy: use skip (missed"
-              + " slots create nothing) or run_once (one task for all missed slots)");
-    }
-    return new Plan(
-        name,
-        cronText,
-        cron,
-        cronText == null ? spec.everyMs() : null,
-        zone,
-        template(spec.task()),
-        misfire);
-  }
-
-  /** Checks the template's shape; whether someone can run its type is judged at each slot. */
-  private static NewTask template(NewTask t) {
-    if (t == null) {
-      throw new InvalidSpec(
-          "task", "is required: the task each slot creates, with at least its" + " type");
-    }
-    if (t.type() == null || t.type().isBlank()) {
-      throw new InvalidSpec("task.type", "is required");
-    }
-    if (!TASK_NAME.matcher(t.type()).matches()) {
-      throw new InvalidSpec(
-          "task.type",
-          "'"
-              + t.type()
-              + "' is not a valid task type: use 1-128"
-              + " letters, digits and . _ @ : - (starting with a letter or digit)");
-    }
-    if (t.assignedTo() != null && !TASK_NAME.matcher(t.assignedTo()).matches()) {
-      throw new InvalidSpec(
-          "task.assignedTo",
-          "'"
-              + t.assignedTo()
-              + "' is not a valid agent"
-              + " name: use 1-128 letters, digits and . _ @ : - (starting with a letter or digit)");
-    }
-    if (t.data() != null && !t.data().isNull() && !t.data().isObject()) {
-      throw new InvalidSpec(
-          "task.data",
-          "must be a JSON object, got "
-              + t.data().getNodeType().toString().toLowerCase(java.util.Locale.ROOT));
-    }
-    if (t.description() != null && t.description().length() > MAX_TEXT) {
-      throw new InvalidSpec(
-          "task.description",
-          "is " + t.description().length() + " characters; the limit is " + MAX_TEXT);
-    }
-    range("task.priority", t.priority(), 0, 1_000_000);
-    range("task.maxAttempts", t.maxAttempts(), 1, 100);
-    if (t.timeoutMs() != null && (t.timeoutMs() <= 0 || t.timeoutMs() > MAX_MILLIS)) {
-      throw new InvalidSpec(
-          "task.timeoutMs", "must be positive and at most ten years, got " + t.timeoutMs() + " ms");
-    }
-    if (t.delayMs() != null && (t.delayMs() < 0 || t.delayMs() > MAX_MILLIS)) {
-      throw new InvalidSpec(
-          "task.delayMs",
-          "must not be negative nor more than ten years, got " + t.delayMs() + " ms");
-    }
-    if (t.idempotencyKey() != null) {
-      throw new InvalidSpec(
-          "task.idempotencyKey",
-          "is set by the scheduler for each slot" + " (schedule:<name>:<slot>); leave it out");
-    }
-    return t.withCreatedBy(null);
-  }
-
-  private static void range(String field, Integer v, int min, int max) {
-    if (v != null && (v < min || v > max)) {
-      throw new InvalidSpec(field, "must be between " + min + " and " + max + ", got " + v);
-    }
+    return ScheduleSpecs.parseConfig(node);
   }
 
   private static String existingName(String name) {

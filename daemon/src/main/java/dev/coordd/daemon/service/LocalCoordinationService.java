@@ -90,37 +90,27 @@ public final class LocalCoordinationService implements CoordinationService {
     if (request == null) {
       throw new InvalidRequestException(null, "a task is required");
     }
-    String type = Rules.name("type", request.type());
+    // Names, ranges and lengths: the same checks, and messages, as every door's reader.
+    NewTask checked = Rules.task(null, request);
+    String type = checked.type();
     JsonNode data =
-        request.data() == null || request.data().isNull()
+        checked.data() == null || checked.data().isNull()
             ? Json.MAPPER.createObjectNode()
-            : request.data();
-    if (!data.isObject()) {
-      throw new InvalidRequestException(
-          "data", "data must be a JSON object, got " + data.getNodeType().toString().toLowerCase());
-    }
+            : checked.data();
     String dataJson = Json.write(data);
     checkSize("data", dataJson);
-    String assignedTo = Rules.optionalName("assignedTo", request.assignedTo());
-    int priority = Rules.range("priority", request.priority(), 0, 0, 1_000_000);
+    String assignedTo = checked.assignedTo();
+    int priority = checked.priority() == null ? 0 : checked.priority();
     int maxAttempts =
-        Rules.range("maxAttempts", request.maxAttempts(), config.defaultMaxAttempts(), 1, 100);
-    Long timeout = Rules.positiveMillis("timeoutMs", request.timeoutMs());
-    long delay = request.delayMs() == null ? 0 : request.delayMs();
-    if (delay < 0 || delay > Rules.MAX_MILLIS) {
-      throw new InvalidRequestException(
-          "delayMs",
-          "delayMs must not be negative nor more than "
-              + Rules.MAX_MILLIS
-              + " (ten years), got "
-              + delay);
-    }
-    String description = Rules.text("description", request.description(), Rules.MAX_TEXT);
-    String key = Rules.text("idempotencyKey", request.idempotencyKey(), 256);
-    String createdBy = Rules.text("createdBy", request.createdBy(), 128);
+        checked.maxAttempts() == null ? config.defaultMaxAttempts() : checked.maxAttempts();
+    Long timeout = checked.timeoutMs();
+    long delay = checked.delayMs() == null ? 0 : checked.delayMs();
+    String description = checked.description();
+    String key = checked.idempotencyKey();
+    String createdBy = checked.createdBy();
     routeable(type, assignedTo, data);
 
-    List<String> dependsOn = dependencies(request.dependsOn());
+    List<String> dependsOn = checked.dependsOn() == null ? List.of() : checked.dependsOn();
     long now = clock.millis();
     String id = engine.ids().next();
     TaskStore.Inserted inserted =
@@ -160,20 +150,6 @@ public final class LocalCoordinationService implements CoordinationService {
     Task created = TaskStore.created(inserted.row(), data);
     engine.announce(created);
     return created;
-  }
-
-  static final int MAX_DEPENDENCIES = 100;
-
-  private static List<String> dependencies(List<String> ids) {
-    if (ids == null || ids.isEmpty()) {
-      return List.of();
-    }
-    if (ids.size() > MAX_DEPENDENCIES) {
-      throw new InvalidRequestException(
-          "dependsOn",
-          "a task may depend on at most " + MAX_DEPENDENCIES + " tasks, got " + ids.size());
-    }
-    return ids.stream().map(Rules::id).distinct().toList();
   }
 
   /**

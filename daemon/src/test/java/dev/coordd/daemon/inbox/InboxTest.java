@@ -144,7 +144,8 @@ class InboxTest {
 
     assertThat(inbox.scanOnce()).isEqualTo(1);
 
-    assertThat(error("typo.json")).contains("unknown field 'asignee'", "assignedTo");
+    assertThat(error("typo.json"))
+        .contains("asignee is not a known field; allowed: type", "assignedTo");
     assertThat(tasks()).isEmpty();
   }
 

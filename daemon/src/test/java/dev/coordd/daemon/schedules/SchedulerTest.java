@@ -289,7 +289,7 @@ class SchedulerTest {
     assertInvalid(cron("x", "0 * * * *", "later"), "misfire", "use skip");
     assertInvalid(cron("bad name", "0 * * * *", null), "name", "not a valid schedule name");
     assertInvalid(cron("-x", "0 * * * *", null), "name", "not a valid schedule name");
-    assertInvalid(cron("x".repeat(65), "0 * * * *", null), "name", "1-64");
+    assertInvalid(cron("x".repeat(65), "0 * * * *", null), "name", "use 1-64");
     assertInvalid(
         new ScheduleSpec(
             "x", "0 * * * *", null, null, review().withData(Json.MAPPER.createArrayNode()), null),
@@ -468,10 +468,11 @@ class SchedulerTest {
         "schedules.n.task.timeout invalid duration");
     assertConfigError(
         "{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\"," + " \"priority\": \"high\"}}}",
-        "schedules.n.task.priority must be a whole number");
+        "schedules.n.task.priority must be a whole number, got a string \"high\"");
     assertConfigError(
-        "{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\"," + " \"delay\": \"5s\"}}}",
-        "schedules.n.task.delay is not a known key");
+        "{\"n\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\","
+            + " \"idempotencyKey\": \"k\"}}}",
+        "schedules.n.task.idempotencyKey is not a known field; allowed: type, description");
     assertConfigError(
         "{\"bad name\": {\"cron\": \"@daily\", \"task\": {\"type\": \"x\"}}}",
         "schedules.bad name 'bad name' is not a valid schedule name");
