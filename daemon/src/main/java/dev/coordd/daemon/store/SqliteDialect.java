@@ -56,6 +56,11 @@ final class SqliteDialect extends SqlDialect {
     }
   }
 
+  /** Run on each pooled read connection: a read can never write by mistake. */
+  String readOnly() {
+    return "PRAGMA query_only = 1";
+  }
+
   /** Takes the write lock at once, not halfway through the batch (where it could fail). */
   @Override
   String begin() {

@@ -41,7 +41,8 @@ public final class StoreFactory {
       dialect.configure(writerConnection);
       new Migrator(dialect, dialect.migrationFolder(), dialect.migrations())
           .migrate(writerConnection);
-      HikariDataSource readers = sqliteReaders(url, settings.busyTimeout(), settings.pool());
+      HikariDataSource readers =
+          sqliteReaders(dialect, url, settings.busyTimeout(), settings.pool());
       try {
         return new Store(dialect, writerConnection, readers);
       } catch (SQLException | RuntimeException e) {
@@ -58,7 +59,8 @@ public final class StoreFactory {
     }
   }
 
-  private static HikariDataSource sqliteReaders(String url, Duration busyTimeout, int size) {
+  private static HikariDataSource sqliteReaders(
+      SqliteDialect dialect, String url, Duration busyTimeout, int size) {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
     SQLiteDataSource ds = new SQLiteDataSource(config);
@@ -69,7 +71,7 @@ public final class StoreFactory {
     hc.setMaximumPoolSize(size);
     hc.setMinimumIdle(1);
     hc.setAutoCommit(true);
-    hc.setConnectionInitSql("PRAGMA query_only = 1");
+    hc.setConnectionInitSql(dialect.readOnly());
     return new HikariDataSource(hc);
   }
 

@@ -67,9 +67,4 @@ public record StoreSettings(
   public static StoreSettings postgres(String url, int pool) {
     return new StoreSettings(Kind.POSTGRES, null, url, null, null, pool);
   }
-
-  /** The same settings with another read pool size. */
-  public StoreSettings withPool(int size) {
-    return new StoreSettings(kind, file, url, synchronous, busyTimeout, size);
-  }
 }
