@@ -18,6 +18,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -134,6 +135,43 @@ class StoreWriterTest {
       assertThat(insert.get(10, TimeUnit.SECONDS)).isEqualTo(1);
     }
     assertThat(ids()).containsExactly(3);
+  }
+
+  @Test
+  void a_serialization_failure_reruns_the_whole_transaction_instead_of_failing_it()
+      throws Exception {
+    StoreWriter writer = open(Duration.ofSeconds(5));
+    AtomicInteger tries = new AtomicInteger();
+    Gate gate = hold(writer);
+    CompletableFuture<Integer> before = writer.submit(tx -> tx.update("INSERT INTO t VALUES (1)"));
+    CompletableFuture<Integer> conflicted =
+        writer.submit(
+            tx -> {
+              if (tries.incrementAndGet() == 1) {
+                throw new SQLException("could not serialize access", "40001");
+              }
+              return tx.update("INSERT INTO t VALUES (2)");
+            });
+    gate.open();
+
+    assertThat(conflicted.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(before.get(5, TimeUnit.SECONDS)).isEqualTo(1);
+    assertThat(tries).hasValue(2);
+    assertThat(ids()).containsExactly(1, 2); // the first try's insert of 1 was rolled back
+  }
+
+  @Test
+  void a_null_without_a_type_is_refused_and_typed_nulls_are_stored() throws Exception {
+    StoreWriter writer = open(Duration.ofSeconds(5));
+    writer.execute(tx -> tx.update("CREATE TABLE n (id INTEGER, label TEXT, at INTEGER)"));
+    assertThatThrownBy(
+            () -> writer.execute(tx -> tx.update("INSERT INTO n VALUES (?, ?, ?)", 1, null, 2L)))
+        .hasMessageContaining("parameter 2 is a null without a type");
+    writer.execute(
+        tx -> tx.update("INSERT INTO n VALUES (?, ?, ?)", 1, Tx.text(null), Tx.bigint(null)));
+    long stored =
+        store.read(tx -> tx.count("SELECT COUNT(*) FROM n WHERE label IS NULL AND at IS NULL"));
+    assertThat(stored).isEqualTo(1);
   }
 
   @Test
