@@ -27,10 +27,12 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +81,23 @@ public abstract class StoreContractTest {
   protected void advance(Duration d) {
     clock.step(d);
     daemon.engine().housekeeper().tick();
+  }
+
+  /** Waits (real time, bounded) for work the engine does on its own threads. */
+  protected Task awaitStatus(String id, TaskStatus status) {
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    Task t = svc.getTask(id);
+    while (t.status() != status && System.nanoTime() < until) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      t = svc.getTask(id);
+    }
+    assertThat(t.status()).as("status of task %s", id).isEqualTo(status);
+    return t;
   }
 
   @Test
@@ -163,6 +182,29 @@ public abstract class StoreContractTest {
   }
 
   @Test
+  void concurrent_creates_with_one_idempotency_key_make_one_task() throws Exception {
+    start();
+    ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+    CountDownLatch go = new CountDownLatch(1);
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      for (int t = 0; t < 6; t++) {
+        pool.submit(
+            () -> {
+              go.await();
+              for (int i = 0; i < 10; i++) {
+                ids.add(svc.createTask(NewTask.of("work").withIdempotencyKey("once")).id());
+              }
+              return null;
+            });
+      }
+      go.countDown();
+    }
+    assertThat(ids).hasSize(60);
+    assertThat(new HashSet<>(ids)).hasSize(1);
+    assertThat(svc.listTasks(new TaskQuery(null, "work", null, 100))).hasSize(1);
+  }
+
+  @Test
   void a_dependent_waits_until_its_dependency_succeeded_and_fails_when_one_failed() {
     start();
     String a = svc.createTask(NewTask.of("work")).id();
@@ -177,17 +219,17 @@ public abstract class StoreContractTest {
         .containsExactly(a, doomed);
     svc.completeTask(a, "w", null);
     svc.failTask(doomed, "w", "the build is red");
-    advance(Duration.ofSeconds(1));
 
-    assertThat(svc.getTask(b).status()).isEqualTo(TaskStatus.QUEUED);
+    // Dependents are settled off the caller's thread, as soon as their dependency finished.
+    awaitStatus(b, TaskStatus.QUEUED);
     assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(b);
-    Task failed = svc.getTask(c);
+    Task failed = svc.awaitTask(c, 10_000);
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.error().kind()).isEqualTo("dependency_failed");
   }
 
   @Test
-  void events_reach_watchers_and_wait_in_a_subscribers_inbox_until_acknowledged() {
+  void events_reach_watchers_and_wait_in_a_subscribers_inbox_until_acknowledged() throws Exception {
     start();
     svc.subscribe("alice", "build.*");
     Event done = svc.publish("build.done", null, "ci");
@@ -209,6 +251,14 @@ public abstract class StoreContractTest {
     svc.ackEvents("alice", started.seq());
     svc.ackEvents("alice", done.seq()); // a cursor never moves back
     assertThat(svc.inbox("alice", 100, 0).events()).isEmpty();
+
+    CompletableFuture<List<Event>> watching =
+        CompletableFuture.supplyAsync(
+            () -> svc.awaitEvents(List.of("deploy.*"), started.seq(), 10, 10_000));
+    Event deployed = svc.publish("deploy.done", null, "ci");
+    assertThat(watching.get(10, TimeUnit.SECONDS))
+        .extracting(Event::seq)
+        .containsExactly(deployed.seq());
   }
 
   @Test
