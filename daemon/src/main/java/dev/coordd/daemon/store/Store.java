@@ -2,10 +2,8 @@ package dev.coordd.daemon.store;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.coordd.api.UnavailableException;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.time.Duration;
 
 /**
  * The database behind a daemon: one writer connection owned by the {@link StoreWriter}, a small
@@ -21,11 +19,6 @@ public final class Store implements AutoCloseable {
     this.sql = sql;
     this.readers = readers;
     this.writer = new StoreWriter(writerConnection, sql);
-  }
-
-  /** Opens (creating if needed) and migrates the SQLite file; see {@link StoreFactory#open}. */
-  public static Store openSqlite(Path file, String synchronous, Duration busyTimeout) {
-    return StoreFactory.open(StoreSettings.sqlite(file, synchronous, busyTimeout));
   }
 
   public SqlDialect sql() {
