@@ -22,6 +22,8 @@ import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.service.LocalCoordinationService;
 import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.StoreFactory;
+import dev.coordd.daemon.store.StoreSettings;
 import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -94,6 +96,11 @@ public final class Daemon implements AutoCloseable {
 
   /** Locks the home, migrates, registers the daemon agent, recovers, and starts the workers. */
   public static Daemon start(DaemonConfig config, Clock clock) {
+    return start(config, clock, storeSettings(config));
+  }
+
+  /** As {@link #start(DaemonConfig, Clock)}, on the store {@code storeSettings} names. */
+  public static Daemon start(DaemonConfig config, Clock clock, StoreSettings storeSettings) {
     try {
       if (!Files.isDirectory(config.home())) {
         // The home holds the queue, the socket and tokens: only its owner may look inside.
@@ -109,8 +116,7 @@ public final class Daemon implements AutoCloseable {
     Store store = null;
     Daemon daemon = null;
     try {
-      store =
-          Store.openSqlite(config.database(), config.synchronous().name(), config.busyTimeout());
+      store = StoreFactory.open(storeSettings);
       daemon = new Daemon(config, clock, lock, store);
       daemon.registerSelf();
       daemon.engine.recover();
@@ -142,6 +148,12 @@ public final class Daemon implements AutoCloseable {
       }
       throw e;
     }
+  }
+
+  /** The store the configuration names: today always the SQLite file in the home. */
+  static StoreSettings storeSettings(DaemonConfig config) {
+    return StoreSettings.sqlite(
+        config.database(), config.synchronous().name(), config.busyTimeout());
   }
 
   private static void closeAfterFailedStart(Store store, HomeLock lock) {

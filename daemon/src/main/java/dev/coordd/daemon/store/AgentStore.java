@@ -9,12 +9,12 @@ import java.util.List;
  * thresholds given here. Stateless and thread-safe.
  */
 public final class AgentStore {
-  private final SqlDialect sql;
+  private final AgentSql sql;
   private final long staleAfterMs;
   private final long offlineAfterMs;
 
   public AgentStore(SqlDialect sql, long staleAfterMs, long offlineAfterMs) {
-    this.sql = sql;
+    this.sql = sql.agents();
     this.staleAfterMs = staleAfterMs;
     this.offlineAfterMs = offlineAfterMs;
   }
@@ -34,9 +34,9 @@ public final class AgentStore {
         rs -> Rows.agent(rs, now, staleAfterMs, offlineAfterMs),
         newId,
         name,
-        kind,
-        capabilitiesJson,
-        metadataJson,
+        Tx.text(kind),
+        Tx.text(capabilitiesJson),
+        Tx.text(metadataJson),
         now,
         now);
   }

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -14,8 +16,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Applies the numbered SQL files {@code db/<dialect>/V<n>__<name>.sql} in order, each in its own
- * transaction together with its row in {@code schema_version}.
+ * Applies the numbered SQL files {@code <folder>/V<n>__<name>.sql} in order, each in its own
+ * transaction together with its row in {@code schema_version}; a file that fails leaves the store
+ * at the version before it. A store at a newer version than the files know is refused untouched.
  *
  * <p>Why not Flyway: this is all of Flyway we would use, and Flyway's classpath scanning and
  * lock-table dance add hundreds of milliseconds to every daemon start and every test that opens a
@@ -25,51 +28,37 @@ final class Migrator {
   private static final Logger log = LoggerFactory.getLogger(Migrator.class);
   private static final Pattern NAME = Pattern.compile("V(\\d+)__(\\w+)\\.sql");
 
+  private record Migration(int version, String name, String file) {}
+
+  private final SqlDialect sql;
   private final String folder;
-  private final List<String> files;
+  private final List<Migration> migrations = new ArrayList<>();
 
   /**
+   * @param folder the resource folder of the files, e.g. {@code /db/sqlite}
    * @param files the migration file names, in the order they must apply
    */
-  Migrator(String folder, List<String> files) {
+  Migrator(SqlDialect sql, String folder, List<String> files) {
+    this.sql = sql;
     this.folder = folder;
-    this.files = List.copyOf(files);
+    for (String file : files) {
+      Matcher m = NAME.matcher(file);
+      if (!m.matches()) {
+        throw new IllegalStateException("bad migration file name: " + file);
+      }
+      migrations.add(new Migration(Integer.parseInt(m.group(1)), m.group(2), file));
+    }
   }
 
-  void migrate(Connection c) throws SQLException {
+  /** Brings the store to the latest version; returns how many files it applied. */
+  int migrate(Connection c) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
     try (Statement st = c.createStatement()) {
-      st.execute(
-          "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
-              + " name TEXT NOT NULL, applied_at INTEGER NOT NULL)");
+      st.execute(sql.createSchemaVersion());
       c.commit();
       int current = currentVersion(st);
-      int latest = 0;
-      for (String file : files) {
-        Matcher m = NAME.matcher(file);
-        if (!m.matches()) {
-          throw new IllegalStateException("bad migration file name: " + file);
-        }
-        int version = Integer.parseInt(m.group(1));
-        latest = Math.max(latest, version);
-        if (version <= current) {
-          continue;
-        }
-        for (String sql : statements(load(file))) {
-          st.execute(sql);
-        }
-        st.execute(
-            "INSERT INTO schema_version (version, name, applied_at) VALUES ("
-                + version
-                + ", '"
-                + m.group(2)
-                + "', "
-                + System.currentTimeMillis()
-                + ")");
-        c.commit();
-        log.info("applied migration {}", file);
-      }
+      int latest = migrations.stream().mapToInt(Migration::version).max().orElse(0);
       if (current > latest) {
         throw new IllegalStateException(
             "the store is at schema version "
@@ -78,6 +67,25 @@ final class Migrator {
                 + latest
                 + "; use a newer coordd");
       }
+      int applied = 0;
+      for (Migration m : migrations) {
+        if (m.version() <= current) {
+          continue;
+        }
+        for (String statement : statements(load(m.file()))) {
+          st.execute(statement);
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql.insertSchemaVersion())) {
+          ps.setInt(1, m.version());
+          ps.setString(2, m.name());
+          ps.setLong(3, System.currentTimeMillis());
+          ps.executeUpdate();
+        }
+        c.commit();
+        applied++;
+        log.info("applied migration {}", m.file());
+      }
+      return applied;
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
@@ -86,15 +94,22 @@ final class Migrator {
     }
   }
 
-  private static int currentVersion(Statement st) throws SQLException {
-    try (var rs = st.executeQuery("SELECT COALESCE(MAX(version), 0) FROM schema_version")) {
+  /** The version the store is at: 0 for a new one. */
+  int currentVersion(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      return currentVersion(st);
+    }
+  }
+
+  private int currentVersion(Statement st) throws SQLException {
+    try (ResultSet rs = st.executeQuery(sql.schemaVersion())) {
       rs.next();
       return rs.getInt(1);
     }
   }
 
   private String load(String file) {
-    String path = "/db/" + folder + "/" + file;
+    String path = folder + "/" + file;
     try (InputStream in = Migrator.class.getResourceAsStream(path)) {
       if (in == null) {
         throw new IllegalStateException("migration missing from the jar: " + path);
@@ -116,8 +131,8 @@ final class Migrator {
       }
       current.append(line).append('\n');
       if (trimmed.endsWith(";")) {
-        String sql = current.toString().strip();
-        out.add(sql.substring(0, sql.length() - 1));
+        String statement = current.toString().strip();
+        out.add(statement.substring(0, statement.length() - 1));
         current.setLength(0);
       }
     }

@@ -9,10 +9,10 @@ public final class QueueStore {
   /** A type's pause flag and cap (null: none). */
   public record Policy(boolean paused, Integer cap) {}
 
-  private final SqlDialect sql;
+  private final QueueSql sql;
 
   public QueueStore(SqlDialect sql) {
-    this.sql = sql;
+    this.sql = sql.queues();
   }
 
   public Map<String, Policy> policies(Tx tx) throws SQLException {
@@ -20,7 +20,7 @@ public final class QueueStore {
     tx.query(
         sql.queueTypes(),
         rs -> {
-          boolean paused = rs.getInt(2) != 0;
+          boolean paused = rs.getBoolean(2);
           int cap = rs.getInt(3);
           Integer maybeCap = rs.wasNull() ? null : cap; // wasNull speaks of the last column read
           out.put(rs.getString(1), new Policy(paused, maybeCap));
@@ -44,6 +44,11 @@ public final class QueueStore {
   public void upsert(Tx tx, String type, Boolean paused, Integer cap, boolean setCap)
       throws SQLException {
     tx.update(
-        sql.upsertQueueType(), type, paused == null ? null : (paused ? 1 : 0), cap, setCap ? 1 : 0);
+        sql.upsertQueueType(),
+        type,
+        paused != null && paused,
+        Tx.integer(setCap ? cap : null),
+        paused == null,
+        setCap);
   }
 }

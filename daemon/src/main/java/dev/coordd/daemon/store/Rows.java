@@ -9,6 +9,7 @@ import dev.coordd.api.TaskError;
 import dev.coordd.api.TaskRun;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.internal.Json;
+import java.io.IOException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -64,7 +65,7 @@ final class Rows {
       throws SQLException {
     long last = rs.getLong("last_heartbeat");
     AgentStatus status;
-    if (rs.getInt("signed_off") != 0 || now - last >= offlineAfterMs) {
+    if (rs.getBoolean("signed_off") || now - last >= offlineAfterMs) {
       status = AgentStatus.OFFLINE;
     } else if (now - last >= staleAfterMs) {
       status = AgentStatus.STALE;
@@ -81,7 +82,7 @@ final class Rows {
           status,
           rs.getLong("registered_at"),
           last);
-    } catch (java.io.IOException e) {
+    } catch (IOException e) {
       throw new IllegalStateException("stored capabilities are corrupt", e);
     }
   }

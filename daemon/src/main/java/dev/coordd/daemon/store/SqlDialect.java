@@ -3,268 +3,109 @@ package dev.coordd.daemon.store;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 
 /**
- * All the SQL coordd runs. The standard statements live here; a subclass per database overrides
- * what differs (the claim, JSON membership tests, connection set-up) and names its migrations.
+ * All the SQL coordd runs, for one database. The statements are split by area into statement sets
+ * ({@link TaskSql}, {@link AgentSql}, {@link QueueSql}, {@link EventSql}, {@link LockSql}, {@link
+ * ScheduleSql}), each a class of standard SQL that a database overrides only where it differs
+ * (SQLite's overrides all sit in {@link SqliteDialect}). One class per area keeps each readable;
+ * one override file per database keeps "what is special about this database" in one place.
+ *
+ * <p>This class holds what is not a statement of an area: transaction control, how errors are told
+ * apart, the schema-version bookkeeping of the {@link Migrator} and the migration files.
  */
 public abstract class SqlDialect {
+  /** SQLState of a serialization failure (standard) and of a deadlock (PostgreSQL). */
+  private static final Set<String> RETRYABLE_STATES = Set.of("40001", "40P01");
 
-  /** Folder under {@code db/} and the migration files in order. */
+  private final TaskSql tasks;
+  private final AgentSql agents;
+  private final QueueSql queues;
+  private final EventSql events;
+  private final LockSql locks;
+  private final ScheduleSql schedules;
+
+  SqlDialect(
+      TaskSql tasks,
+      AgentSql agents,
+      QueueSql queues,
+      EventSql events,
+      LockSql locks,
+      ScheduleSql schedules) {
+    this.tasks = tasks;
+    this.agents = agents;
+    this.queues = queues;
+    this.events = events;
+    this.locks = locks;
+    this.schedules = schedules;
+  }
+
+  TaskSql tasks() {
+    return tasks;
+  }
+
+  AgentSql agents() {
+    return agents;
+  }
+
+  QueueSql queues() {
+    return queues;
+  }
+
+  EventSql events() {
+    return events;
+  }
+
+  LockSql locks() {
+    return locks;
+  }
+
+  ScheduleSql schedules() {
+    return schedules;
+  }
+
+  /** Resource folder of the migration files, e.g. {@code /db/sqlite}. */
   abstract String migrationFolder();
 
+  /** The migration file names in the order they apply. */
   abstract List<String> migrations();
 
   /** Settings of the writer connection, run once when it opens. */
   abstract void configure(Connection c) throws SQLException;
 
-  static final String CLAIM_EXCLUDING = "excluding";
-  static final String CLAIM_OF_TYPE = "of type";
-
-  /**
-   * The claim: one atomic statement that flips up to {@code ?5} queued tasks to running and returns
-   * them. Parameters: 1 agent, 2 lease expiry, 3 now, 4 JSON array of types or null for any, 5
-   * limit; with {@link #CLAIM_EXCLUDING}, 6 a JSON array of types to leave alone; with {@link
-   * #CLAIM_OF_TYPE}, 6 the one type to take. An empty filter takes any type.
-   */
-  abstract String claim(String typeFilter);
-
-  /** Count of signed-on agents whose capabilities (a JSON array) include type {@code ?1}. */
-  abstract String countCapableAgents();
-
-  String insertTask() {
-    return "INSERT INTO tasks (id, type, description, data, status, priority, assigned_to,"
-        + " created_by, run_at, attempts, max_attempts, budget, timeout_ms, idempotency_key,"
-        + " created_at, waiting_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)"
-        + " ON CONFLICT DO NOTHING";
+  /** Opens a batch's transaction. */
+  String begin() {
+    return "BEGIN";
   }
 
-  String taskById() {
-    return "SELECT * FROM tasks WHERE id = ?";
+  String commit() {
+    return "COMMIT";
   }
 
-  String taskByIdempotencyKey() {
-    return "SELECT * FROM tasks WHERE idempotency_key = ?";
-  }
-
-  /** Parameters: result, now, id, owner, attempt. */
-  String complete() {
-    return "UPDATE tasks SET status = 'succeeded', result = ?, error = NULL, finished_at = ?,"
-        + " lease_owner = NULL, lease_expires_at = NULL"
-        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ?";
-  }
-
-  /** Parameters: new status, run_at, error, finished_at, id, owner, attempt. */
-  String endAttempt() {
-    return "UPDATE tasks SET status = ?, run_at = ?, error = ?, finished_at = ?,"
-        + " lease_owner = NULL, lease_expires_at = NULL"
-        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
-  }
-
-  /** Gives back an attempt that was never really tried (graceful shutdown). */
-  String requeueUncounted() {
-    return "UPDATE tasks SET status = 'queued', attempts = attempts - 1, lease_owner = NULL,"
-        + " lease_expires_at = NULL WHERE id = ? AND status = 'running' AND lease_owner = ?"
-        + " AND attempts = ? RETURNING *";
-  }
-
-  /** Parameters: waiting_for, wait_until, id, owner, attempt. */
-  String park() {
-    return "UPDATE tasks SET status = 'waiting', waiting_for = ?, wait_until = ?,"
-        + " lease_owner = NULL, lease_expires_at = NULL"
-        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
-  }
-
-  /** Parameters: status, result, error, now, id, waiting_for. */
-  String endWait() {
-    return "UPDATE tasks SET status = ?, result = ?, error = ?, finished_at = ?,"
-        + " waiting_for = NULL, wait_until = NULL"
-        + " WHERE id = ? AND status = 'waiting' AND waiting_for = ? RETURNING *";
-  }
-
-  /** Waiting tasks whose wait is of a kind, e.g. {@code invocation:%}. */
-  String waitingLike() {
-    return "SELECT * FROM tasks WHERE status = 'waiting' AND waiting_for LIKE ?";
-  }
-
-  String queueTypes() {
-    return "SELECT type, paused, max_concurrency FROM queue_types";
-  }
-
-  /** Parameters: type, paused (null keeps), max_concurrency, whether to set the cap (0/1). */
-  String upsertQueueType() {
-    return "INSERT INTO queue_types (type, paused, max_concurrency) VALUES (?1, COALESCE(?2, 0),"
-        + " CASE WHEN ?4 = 1 THEN ?3 END)"
-        + " ON CONFLICT (type) DO UPDATE SET paused = COALESCE(?2, queue_types.paused),"
-        + " max_concurrency = CASE WHEN ?4 = 1 THEN ?3 ELSE queue_types.max_concurrency END";
-  }
-
-  String countRunningOfType() {
-    return "SELECT COUNT(*) FROM tasks WHERE status = 'running' AND type = ?";
-  }
-
-  /** Per type: running and queued counts (for the queue list). */
-  String queueCounts() {
-    return "SELECT type, SUM(status = 'running'), SUM(status = 'queued') FROM tasks"
-        + " WHERE status IN ('running', 'queued') GROUP BY type";
-  }
-
-  String insertDependency() {
-    return "INSERT INTO task_deps (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING";
+  String rollback() {
+    return "ROLLBACK";
   }
 
   /**
-   * Tasks waiting on dependencies, with how many of their dependencies failed or were cancelled and
-   * how many have not succeeded yet.
+   * True when the error says "try the same transaction again": another transaction got in the way,
+   * nothing is wrong with the operations themselves. The writer rolls back and reruns the batch.
    */
-  String dependencyWaits() {
-    return "SELECT t.*,"
-        + " (SELECT COUNT(*) FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
-        + "   WHERE d.task_id = t.id AND x.status IN ('failed', 'cancelled')) AS broken,"
-        + " (SELECT COUNT(*) FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
-        + "   WHERE d.task_id = t.id AND x.status <> 'succeeded') AS open"
-        + " FROM tasks t WHERE t.status = 'waiting' AND t.waiting_for = 'dependencies'";
+  boolean retryable(SQLException e) {
+    return e.getSQLState() != null && RETRYABLE_STATES.contains(e.getSQLState());
   }
 
-  /** The first failed or cancelled dependency of a task. */
-  String brokenDependency() {
-    return "SELECT x.* FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
-        + " WHERE d.task_id = ? AND x.status IN ('failed', 'cancelled') ORDER BY x.id LIMIT 1";
+  String createSchemaVersion() {
+    return "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+        + " name VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL)";
   }
 
-  /** Parameters: id, id. A retried task with dependencies waits for them again. */
-  String rewaitDependencies() {
-    return "UPDATE tasks SET status = 'waiting', waiting_for = 'dependencies' WHERE id = ?"
-        + " AND status = 'queued' AND EXISTS (SELECT 1 FROM task_deps WHERE task_id = ?)"
-        + " RETURNING *";
+  String schemaVersion() {
+    return "SELECT COALESCE(MAX(version), 0) FROM schema_version";
   }
 
-  /** Parameters: now, id. */
-  String releaseDependent() {
-    return "UPDATE tasks SET status = 'queued', waiting_for = NULL, wait_until = NULL,"
-        + " run_at = MAX(run_at, ?) WHERE id = ? AND status = 'waiting'"
-        + " AND waiting_for = 'dependencies' RETURNING *";
-  }
-
-  /** Parameters: error, now, id. */
-  String failDependent() {
-    return "UPDATE tasks SET status = 'failed', error = ?, finished_at = ?, waiting_for = NULL,"
-        + " wait_until = NULL WHERE id = ? AND status = 'waiting'"
-        + " AND waiting_for = 'dependencies' RETURNING *";
-  }
-
-  String insertRun() {
-    return "INSERT INTO task_runs (task_id, attempt, worker, started_at, finished_at, outcome,"
-        + " result, error_message, error_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-  }
-
-  String runsOfTask() {
-    return "SELECT * FROM task_runs WHERE task_id = ? ORDER BY run_id";
-  }
-
-  /** Parameters: now, error, id, expected current status. */
-  String cancel() {
-    return "UPDATE tasks SET status = 'cancelled', finished_at = ?, error = ?,"
-        + " lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = ? RETURNING *";
-  }
-
-  /** Parameters: now, id. A fresh budget of attempts on top of those already made. */
-  String retry() {
-    return "UPDATE tasks SET status = 'queued', run_at = ?, max_attempts = attempts + budget,"
-        + " finished_at = NULL, result = NULL"
-        + " WHERE id = ? AND status IN ('failed', 'cancelled') RETURNING *";
-  }
-
-  /** Parameters: expiry, id, owner. */
-  String renewLease() {
-    return "UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND status = 'running'"
-        + " AND lease_owner = ? RETURNING *";
-  }
-
-  /** Parameters: expiry, owner. */
-  String renewLeasesOf() {
-    return "UPDATE tasks SET lease_expires_at = ? WHERE status = 'running' AND lease_owner = ?";
-  }
-
-  /** Parameters: expiry, owner, JSON array of task ids. */
-  abstract String renewLeasesById();
-
-  /** Parameters: now, stale cutoff, the daemon's own name (never stale to itself). */
-  String expiredLeases() {
-    return "SELECT * FROM tasks WHERE status = 'running' AND (lease_expires_at < ?"
-        + " OR lease_owner IN (SELECT name FROM agents WHERE last_heartbeat < ? AND name <> ?))";
-  }
-
-  String runningOf() {
-    return "SELECT * FROM tasks WHERE status = 'running' AND lease_owner = ?";
-  }
-
-  /** Parameters: now. The earliest run time still in the future. */
-  String nextRunAt() {
-    return "SELECT MIN(run_at) FROM tasks WHERE status = 'queued' AND run_at > ?";
-  }
-
-  String countByStatus() {
-    return "SELECT status, COUNT(*) FROM tasks GROUP BY status";
-  }
-
-  /** Newest first; each filter present adds one condition, so the status index stays usable. */
-  String listTasks(boolean byStatus, boolean byType, boolean byAssignee) {
-    StringBuilder sql = new StringBuilder("SELECT * FROM tasks WHERE 1 = 1");
-    if (byStatus) {
-      sql.append(" AND status = ?");
-    }
-    if (byType) {
-      sql.append(" AND type = ?");
-    }
-    if (byAssignee) {
-      sql.append(" AND assigned_to = ?");
-    }
-    return sql.append(" ORDER BY id DESC LIMIT ?").toString();
-  }
-
-  String upsertAgent() {
-    return "INSERT INTO agents (id, name, kind, capabilities, metadata, registered_at,"
-        + " last_heartbeat, signed_off) VALUES (?, ?, ?, ?, ?, ?, ?, 0)"
-        + " ON CONFLICT (name) DO UPDATE SET kind = excluded.kind,"
-        + " capabilities = excluded.capabilities, metadata = excluded.metadata,"
-        + " last_heartbeat = excluded.last_heartbeat, signed_off = 0 RETURNING *";
-  }
-
-  /** Registers an unknown agent with defaults, or only records the beat of a known one. */
-  String touchAgent() {
-    return "INSERT INTO agents (id, name, kind, capabilities, metadata, registered_at,"
-        + " last_heartbeat, signed_off) VALUES (?, ?, 'worker', '[]', '{}', ?, ?, 0)"
-        + " ON CONFLICT (name) DO UPDATE SET last_heartbeat = excluded.last_heartbeat,"
-        + " signed_off = 0";
-  }
-
-  String heartbeat() {
-    return "UPDATE agents SET last_heartbeat = ?, signed_off = 0 WHERE name = ? RETURNING *";
-  }
-
-  String signOff() {
-    return "UPDATE agents SET signed_off = 1 WHERE name = ? RETURNING *";
-  }
-
-  String agents() {
-    return "SELECT * FROM agents ORDER BY name";
-  }
-
-  String agentByName() {
-    return "SELECT * FROM agents WHERE name = ?";
-  }
-
-  String arrive() {
-    return "INSERT INTO barrier_arrivals (barrier, agent, arrived_at) VALUES (?, ?, ?)"
-        + " ON CONFLICT DO NOTHING";
-  }
-
-  String arrivals() {
-    return "SELECT agent FROM barrier_arrivals WHERE barrier = ? ORDER BY arrived_at, agent";
-  }
-
-  String clearArrivals() {
-    return "DELETE FROM barrier_arrivals WHERE barrier = ?";
+  /** Parameters: version, name, applied_at. */
+  String insertSchemaVersion() {
+    return "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)";
   }
 }

@@ -4,23 +4,35 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
+import org.sqlite.SQLiteErrorCode;
+import org.sqlite.SQLiteException;
 
 /**
- * SQLite: types filtered through {@code json_each}; no SKIP LOCKED needed because SQLite has one
- * writer at a time, so the UPDATE's subselect and update are one atomic step.
+ * SQLite: everything in which it differs from the standard SQL of the statement sets, in one file.
+ * Types are filtered through {@code json_each}; no SKIP LOCKED is needed because SQLite has one
+ * writer at a time, so the claim's subselect and update are one atomic step. A batch takes the
+ * write lock when it begins ({@code BEGIN IMMEDIATE}); a busy or locked database is worth another
+ * try.
  */
 final class SqliteDialect extends SqlDialect {
   private final String synchronous;
   private final long busyTimeoutMs;
 
   SqliteDialect(String synchronous, long busyTimeoutMs) {
+    super(
+        new SqliteTaskSql(),
+        new SqliteAgentSql(),
+        new QueueSql(),
+        new SqliteEventSql(),
+        new LockSql(),
+        new SqliteScheduleSql());
     this.synchronous = synchronous;
     this.busyTimeoutMs = busyTimeoutMs;
   }
 
   @Override
   String migrationFolder() {
-    return "sqlite";
+    return "/db/sqlite";
   }
 
   @Override
@@ -44,34 +56,82 @@ final class SqliteDialect extends SqlDialect {
     }
   }
 
-  @Override
-  String claim(String typeFilter) {
-    return "UPDATE tasks SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,"
-        + " attempts = attempts + 1, started_at = ?3"
-        // INDEXED BY: left alone, the planner prefers tasks_status and sorts every queued row.
-        + " WHERE id IN (SELECT id FROM tasks INDEXED BY tasks_claim"
-        + " WHERE status = 'queued' AND run_at <= ?3"
-        + " AND (assigned_to = ?1 OR (assigned_to IS NULL"
-        + " AND (?4 IS NULL OR type IN (SELECT value FROM json_each(?4)))))"
-        + switch (typeFilter) {
-          case "" -> "";
-          case CLAIM_EXCLUDING -> " AND type NOT IN (SELECT value FROM json_each(?6))";
-          case CLAIM_OF_TYPE -> " AND type = ?6";
-          default -> throw new IllegalArgumentException(typeFilter);
-        }
-        + " ORDER BY priority DESC, id LIMIT ?5)"
-        + " AND status = 'queued' RETURNING *";
+  /** Run on each pooled read connection: a read can never write by mistake. */
+  String readOnly() {
+    return "PRAGMA query_only = 1";
   }
 
+  /** Takes the write lock at once, not halfway through the batch (where it could fail). */
   @Override
-  String renewLeasesById() {
-    return "UPDATE tasks SET lease_expires_at = ?1 WHERE status = 'running' AND lease_owner = ?2"
-        + " AND id IN (SELECT value FROM json_each(?3))";
+  String begin() {
+    return "BEGIN IMMEDIATE";
   }
 
+  /** Another connection holds the lock (past the busy timeout): worth trying again. */
   @Override
-  String countCapableAgents() {
-    return "SELECT COUNT(*) FROM agents, json_each(agents.capabilities) c"
-        + " WHERE c.value = ?1 AND agents.signed_off = 0";
+  boolean retryable(SQLException e) {
+    if (e instanceof SQLiteException s) {
+      int primary = s.getResultCode().code & 0xFF; // extended codes (e.g. BUSY_SNAPSHOT) included
+      return primary == SQLiteErrorCode.SQLITE_BUSY.code
+          || primary == SQLiteErrorCode.SQLITE_LOCKED.code;
+    }
+    return super.retryable(e);
+  }
+
+  static final class SqliteTaskSql extends TaskSql {
+    /** Numbered parameters: the agent and now appear twice. */
+    @Override
+    String claim(String typeFilter) {
+      return "UPDATE tasks SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,"
+          + " attempts = attempts + 1, started_at = ?3"
+          // INDEXED BY: left alone, the planner prefers tasks_status and sorts every queued row.
+          + " WHERE id IN (SELECT id FROM tasks INDEXED BY tasks_claim"
+          + " WHERE status = 'queued' AND run_at <= ?3"
+          + " AND (assigned_to = ?1 OR (assigned_to IS NULL"
+          + " AND (?4 IS NULL OR type IN (SELECT value FROM json_each(?4)))))"
+          + switch (typeFilter) {
+            case "" -> "";
+            case CLAIM_EXCLUDING -> " AND type NOT IN (SELECT value FROM json_each(?6))";
+            case CLAIM_OF_TYPE -> " AND type = ?6";
+            default -> throw new IllegalArgumentException(typeFilter);
+          }
+          + " ORDER BY priority DESC, id LIMIT ?5)"
+          + " AND status = 'queued' RETURNING *";
+    }
+
+    @Override
+    String renewLeasesById() {
+      return "UPDATE tasks SET lease_expires_at = ? WHERE status = 'running' AND lease_owner = ?"
+          + " AND id IN (SELECT value FROM json_each(?))";
+    }
+  }
+
+  static final class SqliteAgentSql extends AgentSql {
+    @Override
+    String countCapableAgents() {
+      return "SELECT COUNT(*) FROM agents, json_each(agents.capabilities) c"
+          + " WHERE c.value = ? AND agents.signed_off = FALSE";
+    }
+  }
+
+  /**
+   * A partial index is used only when the query repeats its WHERE term literally, and the indexes
+   * of V4 and V6 say {@code = 1} and {@code = 0}, not TRUE and FALSE.
+   */
+  static final class SqliteEventSql extends EventSql {
+    @Override
+    String rulesPending() {
+      return "SELECT seq, topic, data, source, created_at FROM events WHERE rules_pending = 1"
+          + " AND created_at < ? ORDER BY created_at, seq LIMIT ?";
+    }
+  }
+
+  /** As {@link SqliteEventSql}: the literal of the partial index {@code schedules_due}. */
+  static final class SqliteScheduleSql extends ScheduleSql {
+    @Override
+    String due() {
+      return "SELECT * FROM schedules WHERE paused = 0 AND next_run_at <= ?"
+          + " ORDER BY next_run_at, name";
+    }
   }
 }

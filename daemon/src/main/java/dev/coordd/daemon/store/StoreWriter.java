@@ -9,7 +9,10 @@ import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -21,21 +24,57 @@ import org.slf4j.LoggerFactory;
  * commit). A caller's future completes only after the commit that holds its operation, so an
  * acknowledged write is durable.
  *
- * <p>Operations must touch only the database (no side effects outside it) because a batch that
- * fails is rolled back and replayed with a savepoint per operation, so one bad operation fails
- * alone. Thread-safe: any thread may submit.
+ * <p>When an operation of a batch fails, the batch is rolled back and split in halves, each run in
+ * its own transaction, recursively, until every failing operation fails alone and all the others
+ * commit. (Not a savepoint per operation: PostgreSQL slows down past 64 subtransactions in one
+ * transaction.) A transaction the database asks to retry ({@link SqlDialect#retryable}: busy,
+ * serialization failure, deadlock) is rolled back and run again after a short backoff, a bounded
+ * number of times, instead of failing its callers. Both rerun operations, so they must touch only
+ * the database (no side effects outside it). Thread-safe: any thread may submit.
  */
 public final class StoreWriter implements AutoCloseable {
   static final int MAX_BATCH = 2_000;
+
+  /** Tries of one transaction the database keeps asking to retry, before its callers fail. */
+  static final int MAX_TRIES = 10;
+
+  private static final long FIRST_BACKOFF_MS = 10;
+  private static final long MAX_BACKOFF_MS = 1_000;
   private static final Logger log = LoggerFactory.getLogger(StoreWriter.class);
 
-  private record Pending<T>(SqlFunction<Tx, T> op, CompletableFuture<T> future) {}
+  /** An operation and its caller's future; {@code settled} is read and written by the writer. */
+  private static final class Pending<T> {
+    final SqlFunction<Tx, T> op;
+    final CompletableFuture<T> future = new CompletableFuture<>();
+    boolean settled;
+
+    Pending(SqlFunction<Tx, T> op) {
+      this.op = op;
+    }
+
+    @SuppressWarnings("unchecked")
+    void complete(Object result, Throwable error) {
+      if (error != null) {
+        future.completeExceptionally(error);
+      } else {
+        future.complete((T) result);
+      }
+    }
+  }
+
+  /** An operation failed with an error the database says is worth retrying the whole of. */
+  private static final class RetryableOperation extends Exception {
+    RetryableOperation(Exception cause) {
+      super(cause);
+    }
+  }
 
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
+  private final SqlDialect sql;
   private final Tx tx;
   private final Thread thread;
-  private final java.util.concurrent.ExecutorService acks =
-      java.util.concurrent.Executors.newSingleThreadExecutor(
+  private final ExecutorService acks =
+      Executors.newSingleThreadExecutor(
           Thread.ofPlatform().name("coordd-writer-acks").daemon(true).factory());
   private volatile boolean closed;
 
@@ -46,26 +85,27 @@ public final class StoreWriter implements AutoCloseable {
    * driver's implicit BEGIN right after every commit would otherwise hold SQLite's write lock while
    * the writer sits idle.
    */
-  StoreWriter(Connection connection) throws SQLException {
+  StoreWriter(Connection connection, SqlDialect sql) throws SQLException {
     connection.setAutoCommit(true);
-    this.tx = new Tx(connection, true);
+    this.sql = sql;
+    this.tx = new Tx(connection, sql, true);
     this.thread = Thread.ofPlatform().name("coordd-writer").daemon(true).start(this::run);
   }
 
   /** Queues an operation; the future completes after its transaction commits. */
   public <T> CompletableFuture<T> submit(SqlFunction<Tx, T> op) {
-    CompletableFuture<T> future = new CompletableFuture<>();
+    Pending<T> pending = new Pending<>(op);
     closing.lock(); // against close() draining the queue between our check and our add
     try {
       if (closed) {
-        future.completeExceptionally(new UnavailableException("the store is closed"));
+        pending.future.completeExceptionally(new UnavailableException("the store is closed"));
       } else {
-        queue.add(new Pending<>(op, future));
+        queue.add(pending);
       }
     } finally {
       closing.unlock();
     }
-    return future;
+    return pending.future;
   }
 
   /**
@@ -96,14 +136,15 @@ public final class StoreWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
-        runBatch(batch);
+        settle(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         break;
       } catch (RuntimeException | Error e) {
         log.error("writer loop failed; going on", e);
         rollbackQuietly();
-        batch.forEach(p -> p.future().completeExceptionally(e));
+        List<Pending<?>> unsettled = batch.stream().filter(p -> !p.settled).toList();
+        acknowledge(unsettled, new Object[unsettled.size()], e);
       } finally {
         batch.clear();
       }
@@ -111,78 +152,115 @@ public final class StoreWriter implements AutoCloseable {
     failRemaining();
   }
 
-  private void runBatch(List<Pending<?>> batch) {
-    Object[] results = new Object[batch.size()];
-    Throwable[] errors = new Throwable[batch.size()];
+  /**
+   * Commits the operations in one transaction or, when one of them fails, bisects: each half in its
+   * own transaction, recursively, until the failing operations fail alone. Halves run in order, so
+   * operations still commit in the order they were submitted.
+   */
+  private void settle(List<Pending<?>> ops) {
+    Object[] results = new Object[ops.size()];
+    Exception failed;
     try {
-      statement("BEGIN IMMEDIATE");
-      if (!applyAll(batch, results)) {
-        statement("ROLLBACK");
-        statement("BEGIN IMMEDIATE");
-        replayWithSavepoints(batch, results, errors);
-      }
-      statement("COMMIT");
-    } catch (SQLException | RuntimeException | Error e) {
-      rollbackQuietly();
-      UnavailableException failure =
-          new UnavailableException("store commit failed: " + e.getMessage(), e);
-      batch.forEach(p -> p.future().completeExceptionally(failure));
-      log.error("commit of {} operations failed", batch.size(), e);
+      failed = transaction(ops, results);
+    } catch (SQLException e) {
+      log.error("commit of {} operations failed", ops.size(), e);
+      acknowledge(
+          ops, results, new UnavailableException("store commit failed: " + e.getMessage(), e));
       return;
     }
-    // Waking the callers is left to another thread: the writer goes straight to the next batch.
-    List<Pending<?>> done = List.copyOf(batch);
+    if (failed == null) {
+      acknowledge(ops, results, null);
+    } else if (ops.size() == 1) {
+      acknowledge(ops, results, failed);
+    } else {
+      int half = ops.size() / 2;
+      settle(ops.subList(0, half));
+      settle(ops.subList(half, ops.size()));
+    }
+  }
+
+  /**
+   * Runs the operations in one transaction: null when it committed; otherwise the first operation's
+   * error, with the transaction rolled back. Throws when the transaction itself could not begin or
+   * commit, or stayed busy past {@link #MAX_TRIES}.
+   */
+  private Exception transaction(List<Pending<?>> ops, Object[] results) throws SQLException {
+    for (int tries = 1; ; tries++) {
+      try {
+        statement(sql.begin());
+        for (int i = 0; i < ops.size(); i++) {
+          try {
+            results[i] = ops.get(i).op.apply(tx);
+          } catch (Exception e) {
+            if (retryable(e)) {
+              throw new RetryableOperation(e);
+            }
+            statement(sql.rollback());
+            return e;
+          }
+        }
+        statement(sql.commit());
+        return null;
+      } catch (SQLException | RetryableOperation e) {
+        rollbackQuietly();
+        Throwable cause = e instanceof RetryableOperation ? e.getCause() : e;
+        if (e instanceof SQLException s && !retryable(s)) {
+          throw s;
+        }
+        if (tries >= MAX_TRIES) {
+          throw new SQLException(
+              "the database stayed busy after " + tries + " tries: " + cause.getMessage(), cause);
+        }
+        log.debug("transaction of {} operations busy (try {}): {}", ops.size(), tries, cause);
+        backoff(tries);
+      }
+    }
+  }
+
+  /** The one place errors are sorted into "run the transaction again" and the rest. */
+  private boolean retryable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && sql.retryable(s)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Doubling from 10 ms up to 1 s, with jitter so two contending writers fall out of step. */
+  private static void backoff(int tries) throws SQLException {
+    long ms = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(tries - 1, 20));
+    try {
+      Thread.sleep(ms + ThreadLocalRandom.current().nextLong(ms / 2 + 1));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new SQLException("interrupted while waiting to retry a busy transaction", e);
+    }
+  }
+
+  private void statement(String statement) throws SQLException {
+    tx.update(statement);
+  }
+
+  /**
+   * Settles the operations: with their results, or all with {@code error}. Waking the callers is
+   * left to another thread, so the writer goes straight on.
+   */
+  private void acknowledge(List<Pending<?>> ops, Object[] results, Throwable error) {
+    List<Pending<?>> done = List.copyOf(ops);
+    done.forEach(p -> p.settled = true);
     acks.execute(
         () -> {
           for (int i = 0; i < done.size(); i++) {
-            complete(done.get(i), results[i], errors[i]);
+            done.get(i).complete(results[i], error);
           }
         });
-  }
-
-  /** Fast path: everything in one go. False when some operation threw. */
-  private boolean applyAll(List<Pending<?>> batch, Object[] results) {
-    for (int i = 0; i < batch.size(); i++) {
-      try {
-        results[i] = batch.get(i).op().apply(tx);
-      } catch (Exception e) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void replayWithSavepoints(List<Pending<?>> batch, Object[] results, Throwable[] errors)
-      throws SQLException {
-    for (int i = 0; i < batch.size(); i++) {
-      statement("SAVEPOINT op");
-      try {
-        results[i] = batch.get(i).op().apply(tx);
-      } catch (Exception e) {
-        statement("ROLLBACK TO op");
-        errors[i] = e;
-      }
-      statement("RELEASE op");
-    }
-  }
-
-  private void statement(String sql) throws SQLException {
-    tx.update(sql);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static <T> void complete(Pending<T> p, Object result, Throwable error) {
-    if (error != null) {
-      p.future().completeExceptionally(error);
-    } else {
-      p.future().complete((T) result);
-    }
   }
 
   /** Ends whatever transaction is open; none being open is fine too. */
   private void rollbackQuietly() {
     try {
-      statement("ROLLBACK");
+      statement(sql.rollback());
     } catch (SQLException e) {
       log.debug("rollback: {}", e.getMessage());
     }
@@ -191,7 +269,7 @@ public final class StoreWriter implements AutoCloseable {
   private void failRemaining() {
     Pending<?> p;
     while ((p = queue.poll()) != null) {
-      p.future().completeExceptionally(new UnavailableException("the store is closed"));
+      p.future.completeExceptionally(new UnavailableException("the store is closed"));
     }
   }
 

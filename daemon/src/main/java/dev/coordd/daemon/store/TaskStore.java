@@ -1,5 +1,6 @@
 package dev.coordd.daemon.store;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
 import dev.coordd.api.TaskQuery;
@@ -8,6 +9,7 @@ import dev.coordd.api.TaskStatus;
 import dev.coordd.internal.Json;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -18,11 +20,11 @@ import java.util.Map;
  * cannot overwrite the new owner's outcome. Stateless and thread-safe.
  */
 public final class TaskStore {
-  private final SqlDialect sql;
+  private final TaskSql sql;
   private final QueueStore queues;
 
   public TaskStore(SqlDialect sql) {
-    this.sql = sql;
+    this.sql = sql.tasks();
     this.queues = new QueueStore(sql);
   }
 
@@ -67,15 +69,15 @@ public final class TaskStore {
             r.data(),
             r.status().wire(),
             r.priority(),
-            r.assignedTo(),
-            r.createdBy(),
+            Tx.text(r.assignedTo()),
+            Tx.text(r.createdBy()),
             r.runAt(),
             r.maxAttempts(),
             r.maxAttempts(),
-            r.timeoutMs(),
-            r.idempotencyKey(),
+            Tx.bigint(r.timeoutMs()),
+            Tx.text(r.idempotencyKey()),
             r.createdAt(),
-            r.waitingFor());
+            Tx.text(r.waitingFor()));
     if (inserted == 1) {
       return new Inserted(null, r);
     }
@@ -107,16 +109,17 @@ public final class TaskStore {
         });
     List<Task> claimed = new ArrayList<>();
     if (held.isEmpty()) {
-      claimed.addAll(tx.query(sql.claim(""), Rows::task, agent, leaseUntil, now, typesJson, max));
+      claimed.addAll(
+          tx.query(sql.claim(""), Rows::task, agent, leaseUntil, now, Tx.text(typesJson), max));
     } else {
       claimed.addAll(
           tx.query(
-              sql.claim(SqlDialect.CLAIM_EXCLUDING),
+              sql.claim(TaskSql.CLAIM_EXCLUDING),
               Rows::task,
               agent,
               leaseUntil,
               now,
-              typesJson,
+              Tx.text(typesJson),
               max,
               Json.write(held)));
       for (String type : held) {
@@ -129,12 +132,12 @@ public final class TaskStore {
         if (free > 0) {
           claimed.addAll(
               tx.query(
-                  sql.claim(SqlDialect.CLAIM_OF_TYPE),
+                  sql.claim(TaskSql.CLAIM_OF_TYPE),
                   Rows::task,
                   agent,
                   leaseUntil,
                   now,
-                  typesJson,
+                  Tx.text(typesJson),
                   (int) Math.min(free, room),
                   type));
         }
@@ -158,7 +161,7 @@ public final class TaskStore {
   }
 
   public List<Task> list(Tx tx, TaskQuery q) throws SQLException {
-    List<Object> args = new java.util.ArrayList<>();
+    List<Object> args = new ArrayList<>();
     if (q.status() != null) {
       args.add(q.status().wire());
     }
@@ -174,7 +177,7 @@ public final class TaskStore {
   }
 
   /** The task a successful {@link #insert} created, as the row now holds it. */
-  public static Task created(NewRow r, com.fasterxml.jackson.databind.JsonNode data) {
+  public static Task created(NewRow r, JsonNode data) {
     return new Task(
         r.id(),
         r.type(),
@@ -209,10 +212,10 @@ public final class TaskStore {
     boolean done =
         tx.update(
                 sql.complete(),
-                resultJson,
+                Tx.text(resultJson),
                 now,
                 running.id(),
-                running.leaseOwner(),
+                Tx.text(running.leaseOwner()),
                 running.attempts())
             == 1;
     if (done) {
@@ -222,7 +225,7 @@ public final class TaskStore {
   }
 
   /** {@code running} as a successful {@link #complete} left it. */
-  public static Task succeeded(Task r, com.fasterxml.jackson.databind.JsonNode result, long now) {
+  public static Task succeeded(Task r, JsonNode result, long now) {
     return new Task(
         r.id(),
         r.type(),
@@ -263,10 +266,10 @@ public final class TaskStore {
             Rows::task,
             next.wire(),
             retry ? retryAt : running.runAt(),
-            Rows.errorJson(error),
-            retry ? null : now,
+            Tx.text(Rows.errorJson(error)),
+            Tx.bigint(retry ? null : now),
             running.id(),
-            running.leaseOwner(),
+            Tx.text(running.leaseOwner()),
             running.attempts());
     if (ended != null) {
       insertRun(tx, running, now, retry ? "retry" : "failed", null, error);
@@ -282,7 +285,7 @@ public final class TaskStore {
         waitingFor,
         until,
         running.id(),
-        running.leaseOwner(),
+        Tx.text(running.leaseOwner()),
         running.attempts());
   }
 
@@ -299,23 +302,23 @@ public final class TaskStore {
             sql.endWait(),
             Rows::task,
             status.wire(),
-            resultJson,
-            Rows.errorJson(error),
+            Tx.text(resultJson),
+            Tx.text(Rows.errorJson(error)),
             now,
             waiting.id(),
-            waiting.waitingFor());
+            Tx.text(waiting.waitingFor()));
     if (ended != null) {
       tx.update(
           sql.insertRun(),
           waiting.id(),
           waiting.attempts(),
-          worker,
-          waiting.startedAt(),
+          Tx.text(worker),
+          Tx.bigint(waiting.startedAt()),
           now,
           status.wire(),
-          resultJson,
-          error == null ? null : error.message(),
-          error == null ? null : error.kind());
+          Tx.text(resultJson),
+          Tx.text(error == null ? null : error.message()),
+          Tx.text(error == null ? null : error.kind()));
     }
     return ended;
   }
@@ -346,12 +349,12 @@ public final class TaskStore {
 
   /** Moves a task whose dependencies all succeeded into the queue; null if it moved on. */
   public Task releaseDependent(Tx tx, String id, long now) throws SQLException {
-    return tx.queryOne(sql.releaseDependent(), Rows::task, now, id);
+    return tx.queryOne(sql.releaseDependent(), Rows::task, now, now, id);
   }
 
   /** Fails a task whose dependency failed; null if it moved on (cancelled meanwhile). */
   public Task failDependent(Tx tx, String id, TaskError error, long now) throws SQLException {
-    return tx.queryOne(sql.failDependent(), Rows::task, Rows.errorJson(error), now, id);
+    return tx.queryOne(sql.failDependent(), Rows::task, Tx.text(Rows.errorJson(error)), now, id);
   }
 
   /** Puts a running task back without spending its attempt, recording why. */
@@ -362,7 +365,7 @@ public final class TaskStore {
             sql.requeueUncounted(),
             Rows::task,
             running.id(),
-            running.leaseOwner(),
+            Tx.text(running.leaseOwner()),
             running.attempts());
     if (requeued != null) {
       insertRun(tx, running, now, "requeued", null, reason);
@@ -377,7 +380,7 @@ public final class TaskStore {
             sql.cancel(),
             Rows::task,
             now,
-            Rows.errorJson(reason),
+            Tx.text(Rows.errorJson(reason)),
             current.id(),
             current.status().wire());
     if (cancelled != null && current.status() == TaskStatus.RUNNING) {
@@ -403,11 +406,9 @@ public final class TaskStore {
   }
 
   /** Renews only the listed tasks (those a worker really has in hand). */
-  public int renewLeases(Tx tx, String owner, java.util.Collection<String> ids, long until)
+  public int renewLeases(Tx tx, String owner, Collection<String> ids, long until)
       throws SQLException {
-    return ids.isEmpty()
-        ? 0
-        : tx.update(sql.renewLeasesById(), until, owner, dev.coordd.internal.Json.write(ids));
+    return ids.isEmpty() ? 0 : tx.update(sql.renewLeasesById(), until, owner, Json.write(ids));
   }
 
   /** Running tasks whose lease ran out or whose owner went stale. */
@@ -451,12 +452,12 @@ public final class TaskStore {
         sql.insertRun(),
         running.id(),
         running.attempts(),
-        running.leaseOwner(),
-        running.startedAt(),
+        Tx.text(running.leaseOwner()),
+        Tx.bigint(running.startedAt()),
         now,
         outcome,
-        resultJson,
-        error == null ? null : error.message(),
-        error == null ? null : error.kind());
+        Tx.text(resultJson),
+        Tx.text(error == null ? null : error.message()),
+        Tx.text(error == null ? null : error.kind()));
   }
 }

@@ -4,14 +4,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * A connection with a prepared-statement cache and terse bind-and-run helpers. Not thread-safe: the
- * writer owns one for its lifetime; readers wrap a pooled connection for one call.
+ * A connection with a prepared-statement cache, its dialect's SQL and terse bind-and-run helpers.
+ * Not thread-safe: the writer owns one for its lifetime; readers wrap a pooled connection for one
+ * call.
+ *
+ * <p>A value that may be null is bound through {@link #text}, {@link #bigint} or {@link #integer},
+ * so a null goes to the database with its SQL type: PostgreSQL cannot always infer the type of a
+ * bare null parameter. A bare null argument is refused.
  */
 public final class Tx {
   /** Maps the current row of a result set. */
@@ -20,17 +26,46 @@ public final class Tx {
     T map(ResultSet rs) throws SQLException;
   }
 
+  /** A null parameter of a given {@link Types} type. */
+  private record TypedNull(int sqlType) {}
+
+  private static final TypedNull NULL_TEXT = new TypedNull(Types.VARCHAR);
+  private static final TypedNull NULL_BIGINT = new TypedNull(Types.BIGINT);
+  private static final TypedNull NULL_INTEGER = new TypedNull(Types.INTEGER);
+
   private final Connection connection;
+  private final SqlDialect sql;
   private final boolean cache;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
 
-  Tx(Connection connection, boolean cache) {
+  Tx(Connection connection, SqlDialect sql, boolean cache) {
     this.connection = connection;
+    this.sql = sql;
     this.cache = cache;
+  }
+
+  /** A text parameter that may be null. */
+  public static Object text(String value) {
+    return value == null ? NULL_TEXT : value;
+  }
+
+  /** A 64-bit integer parameter that may be null. */
+  public static Object bigint(Long value) {
+    return value == null ? NULL_BIGINT : value;
+  }
+
+  /** A 32-bit integer parameter that may be null. */
+  public static Object integer(Integer value) {
+    return value == null ? NULL_INTEGER : value;
   }
 
   public Connection connection() {
     return connection;
+  }
+
+  /** The SQL of the database this transaction runs on. */
+  SqlDialect sql() {
+    return sql;
   }
 
   public int update(String sql, Object... args) throws SQLException {
@@ -74,9 +109,27 @@ public final class Tx {
       }
     }
     for (int i = 0; i < args.length; i++) {
-      ps.setObject(i + 1, args[i]);
+      bind(ps, i + 1, args[i], sql);
     }
     return ps;
+  }
+
+  private static void bind(PreparedStatement ps, int i, Object value, String sql)
+      throws SQLException {
+    switch (value) {
+      case null ->
+          throw new IllegalArgumentException(
+              "parameter "
+                  + i
+                  + " is a null without a type; bind it with Tx.text, Tx.bigint or Tx.integer: "
+                  + sql);
+      case TypedNull n -> ps.setNull(i, n.sqlType());
+      case String s -> ps.setString(i, s);
+      case Long l -> ps.setLong(i, l);
+      case Integer n -> ps.setInt(i, n);
+      case Boolean b -> ps.setBoolean(i, b);
+      default -> ps.setObject(i, value);
+    }
   }
 
   private void release(PreparedStatement ps) throws SQLException {

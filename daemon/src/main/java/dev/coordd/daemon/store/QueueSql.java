@@ -1,0 +1,27 @@
+package dev.coordd.daemon.store;
+
+/** Queue policy statements (per-type pause and concurrency cap), standard SQL. */
+class QueueSql {
+  String queueTypes() {
+    return "SELECT type, paused, max_concurrency FROM queue_types";
+  }
+
+  /**
+   * Parameters: type, paused for a new row, cap for a new row, whether to keep the current pause
+   * flag, whether to set the cap.
+   */
+  String upsertQueueType() {
+    return "INSERT INTO queue_types (type, paused, max_concurrency) VALUES (?, ?, ?)"
+        + " ON CONFLICT (type) DO UPDATE SET"
+        + " paused = CASE WHEN ? THEN queue_types.paused ELSE excluded.paused END,"
+        + " max_concurrency = CASE WHEN ? THEN excluded.max_concurrency"
+        + " ELSE queue_types.max_concurrency END";
+  }
+
+  /** Per type: running and queued counts (for the queue list). */
+  String queueCounts() {
+    return "SELECT type, COUNT(CASE WHEN status = 'running' THEN 1 END),"
+        + " COUNT(CASE WHEN status = 'queued' THEN 1 END) FROM tasks"
+        + " WHERE status IN ('running', 'queued') GROUP BY type";
+  }
+}

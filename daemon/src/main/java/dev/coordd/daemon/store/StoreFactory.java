@@ -1,0 +1,87 @@
+package dev.coordd.daemon.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.coordd.api.UnavailableException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * Opens the store the settings name, creating and migrating it as needed. The one place that knows
+ * which databases exist: a new backend is a case here, a dialect and its migrations.
+ */
+public final class StoreFactory {
+  private StoreFactory() {}
+
+  public static Store open(StoreSettings settings) {
+    return switch (settings.kind()) {
+      case SQLITE -> openSqlite(settings);
+      case POSTGRES ->
+          throw new UnavailableException(
+              "store.kind postgres is not supported by this version yet; use sqlite");
+    };
+  }
+
+  private static Store openSqlite(StoreSettings settings) {
+    SqliteDialect dialect =
+        new SqliteDialect(settings.synchronous(), settings.busyTimeout().toMillis());
+    String url = "jdbc:sqlite:" + settings.file().toAbsolutePath();
+    Connection writerConnection = null;
+    try {
+      SQLiteConfig config = new SQLiteConfig();
+      // IMMEDIATE: the writer takes the write lock when a batch begins, not halfway through it.
+      config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+      // No generated-keys lookup after every insert: nothing reads them, and it costs a query.
+      config.setGetGeneratedKeys(false);
+      writerConnection = DriverManager.getConnection(url, config.toProperties());
+      dialect.configure(writerConnection);
+      new Migrator(dialect, dialect.migrationFolder(), dialect.migrations())
+          .migrate(writerConnection);
+      HikariDataSource readers =
+          sqliteReaders(dialect, url, settings.busyTimeout(), settings.pool());
+      try {
+        return new Store(dialect, writerConnection, readers);
+      } catch (SQLException | RuntimeException e) {
+        readers.close();
+        throw e;
+      }
+    } catch (SQLException e) {
+      closeQuietly(writerConnection);
+      throw new UnavailableException(
+          "cannot open the store " + settings.file() + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      closeQuietly(writerConnection);
+      throw e;
+    }
+  }
+
+  private static HikariDataSource sqliteReaders(
+      SqliteDialect dialect, String url, Duration busyTimeout, int size) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    SQLiteDataSource ds = new SQLiteDataSource(config);
+    ds.setUrl(url);
+    HikariConfig hc = new HikariConfig();
+    hc.setDataSource(ds);
+    hc.setPoolName("coordd-readers");
+    hc.setMaximumPoolSize(size);
+    hc.setMinimumIdle(1);
+    hc.setAutoCommit(true);
+    hc.setConnectionInitSql(dialect.readOnly());
+    return new HikariDataSource(hc);
+  }
+
+  private static void closeQuietly(Connection c) {
+    if (c != null) {
+      try {
+        c.close();
+      } catch (SQLException ignored) {
+        // already failing; the first error is the one to report
+      }
+    }
+  }
+}

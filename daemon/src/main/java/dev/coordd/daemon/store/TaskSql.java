@@ -1,0 +1,191 @@
+package dev.coordd.daemon.store;
+
+/**
+ * Task statements in standard SQL. Abstract where standard SQL has no form: the claim and the lease
+ * renewal by id test membership in a JSON array, which each database spells its own way.
+ */
+abstract class TaskSql {
+  static final String CLAIM_EXCLUDING = "excluding";
+  static final String CLAIM_OF_TYPE = "of type";
+
+  /**
+   * The claim: one atomic statement that flips up to a limit of queued tasks to running and returns
+   * them. Parameters: 1 agent, 2 lease expiry, 3 now, 4 JSON array of types or null for any, 5
+   * limit; with {@link #CLAIM_EXCLUDING}, 6 a JSON array of types to leave alone; with {@link
+   * #CLAIM_OF_TYPE}, 6 the one type to take. An empty filter takes any type.
+   */
+  abstract String claim(String typeFilter);
+
+  /** Parameters: expiry, owner, JSON array of task ids. */
+  abstract String renewLeasesById();
+
+  String insertTask() {
+    return "INSERT INTO tasks (id, type, description, data, status, priority, assigned_to,"
+        + " created_by, run_at, attempts, max_attempts, budget, timeout_ms, idempotency_key,"
+        + " created_at, waiting_for) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?)"
+        + " ON CONFLICT DO NOTHING";
+  }
+
+  String taskById() {
+    return "SELECT * FROM tasks WHERE id = ?";
+  }
+
+  String taskByIdempotencyKey() {
+    return "SELECT * FROM tasks WHERE idempotency_key = ?";
+  }
+
+  /** Parameters: result, now, id, owner, attempt. */
+  String complete() {
+    return "UPDATE tasks SET status = 'succeeded', result = ?, error = NULL, finished_at = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ?";
+  }
+
+  /** Parameters: new status, run_at, error, finished_at, id, owner, attempt. */
+  String endAttempt() {
+    return "UPDATE tasks SET status = ?, run_at = ?, error = ?, finished_at = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
+  }
+
+  /** Gives back an attempt that was never really tried (graceful shutdown). */
+  String requeueUncounted() {
+    return "UPDATE tasks SET status = 'queued', attempts = attempts - 1, lease_owner = NULL,"
+        + " lease_expires_at = NULL WHERE id = ? AND status = 'running' AND lease_owner = ?"
+        + " AND attempts = ? RETURNING *";
+  }
+
+  /** Parameters: waiting_for, wait_until, id, owner, attempt. */
+  String park() {
+    return "UPDATE tasks SET status = 'waiting', waiting_for = ?, wait_until = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
+  }
+
+  /** Parameters: status, result, error, now, id, waiting_for. */
+  String endWait() {
+    return "UPDATE tasks SET status = ?, result = ?, error = ?, finished_at = ?,"
+        + " waiting_for = NULL, wait_until = NULL"
+        + " WHERE id = ? AND status = 'waiting' AND waiting_for = ? RETURNING *";
+  }
+
+  /** Waiting tasks whose wait is of a kind, e.g. {@code invocation:%}. */
+  String waitingLike() {
+    return "SELECT * FROM tasks WHERE status = 'waiting' AND waiting_for LIKE ?";
+  }
+
+  String countRunningOfType() {
+    return "SELECT COUNT(*) FROM tasks WHERE status = 'running' AND type = ?";
+  }
+
+  String insertDependency() {
+    return "INSERT INTO task_deps (task_id, depends_on) VALUES (?, ?) ON CONFLICT DO NOTHING";
+  }
+
+  /**
+   * Tasks waiting on dependencies, with how many of their dependencies failed or were cancelled and
+   * how many have not succeeded yet.
+   */
+  String dependencyWaits() {
+    return "SELECT t.*,"
+        + " (SELECT COUNT(*) FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
+        + "   WHERE d.task_id = t.id AND x.status IN ('failed', 'cancelled')) AS broken,"
+        + " (SELECT COUNT(*) FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
+        + "   WHERE d.task_id = t.id AND x.status <> 'succeeded') AS open"
+        + " FROM tasks t WHERE t.status = 'waiting' AND t.waiting_for = 'dependencies'";
+  }
+
+  /** The first failed or cancelled dependency of a task. */
+  String brokenDependency() {
+    return "SELECT x.* FROM task_deps d JOIN tasks x ON x.id = d.depends_on"
+        + " WHERE d.task_id = ? AND x.status IN ('failed', 'cancelled') ORDER BY x.id LIMIT 1";
+  }
+
+  /** Parameters: id, id. A retried task with dependencies waits for them again. */
+  String rewaitDependencies() {
+    return "UPDATE tasks SET status = 'waiting', waiting_for = 'dependencies' WHERE id = ?"
+        + " AND status = 'queued' AND EXISTS (SELECT 1 FROM task_deps WHERE task_id = ?)"
+        + " RETURNING *";
+  }
+
+  /** Parameters: now, now, id. Runs no earlier than now (a CASE: two-argument MAX is not SQL). */
+  String releaseDependent() {
+    return "UPDATE tasks SET status = 'queued', waiting_for = NULL, wait_until = NULL,"
+        + " run_at = CASE WHEN run_at < ? THEN ? ELSE run_at END WHERE id = ? AND status = 'waiting'"
+        + " AND waiting_for = 'dependencies' RETURNING *";
+  }
+
+  /** Parameters: error, now, id. */
+  String failDependent() {
+    return "UPDATE tasks SET status = 'failed', error = ?, finished_at = ?, waiting_for = NULL,"
+        + " wait_until = NULL WHERE id = ? AND status = 'waiting'"
+        + " AND waiting_for = 'dependencies' RETURNING *";
+  }
+
+  String insertRun() {
+    return "INSERT INTO task_runs (task_id, attempt, worker, started_at, finished_at, outcome,"
+        + " result, error_message, error_kind) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  }
+
+  String runsOfTask() {
+    return "SELECT * FROM task_runs WHERE task_id = ? ORDER BY run_id";
+  }
+
+  /** Parameters: now, error, id, expected current status. */
+  String cancel() {
+    return "UPDATE tasks SET status = 'cancelled', finished_at = ?, error = ?,"
+        + " lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = ? RETURNING *";
+  }
+
+  /** Parameters: now, id. A fresh budget of attempts on top of those already made. */
+  String retry() {
+    return "UPDATE tasks SET status = 'queued', run_at = ?, max_attempts = attempts + budget,"
+        + " finished_at = NULL, result = NULL"
+        + " WHERE id = ? AND status IN ('failed', 'cancelled') RETURNING *";
+  }
+
+  /** Parameters: expiry, id, owner. */
+  String renewLease() {
+    return "UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND status = 'running'"
+        + " AND lease_owner = ? RETURNING *";
+  }
+
+  /** Parameters: expiry, owner. */
+  String renewLeasesOf() {
+    return "UPDATE tasks SET lease_expires_at = ? WHERE status = 'running' AND lease_owner = ?";
+  }
+
+  /** Parameters: now, stale cutoff, the daemon's own name (never stale to itself). */
+  String expiredLeases() {
+    return "SELECT * FROM tasks WHERE status = 'running' AND (lease_expires_at < ?"
+        + " OR lease_owner IN (SELECT name FROM agents WHERE last_heartbeat < ? AND name <> ?))";
+  }
+
+  String runningOf() {
+    return "SELECT * FROM tasks WHERE status = 'running' AND lease_owner = ?";
+  }
+
+  /** Parameters: now. The earliest run time still in the future. */
+  String nextRunAt() {
+    return "SELECT MIN(run_at) FROM tasks WHERE status = 'queued' AND run_at > ?";
+  }
+
+  String countByStatus() {
+    return "SELECT status, COUNT(*) FROM tasks GROUP BY status";
+  }
+
+  /** Newest first; each filter present adds one condition, so the status index stays usable. */
+  String listTasks(boolean byStatus, boolean byType, boolean byAssignee) {
+    StringBuilder sql = new StringBuilder("SELECT * FROM tasks WHERE 1 = 1");
+    if (byStatus) {
+      sql.append(" AND status = ?");
+    }
+    if (byType) {
+      sql.append(" AND type = ?");
+    }
+    if (byAssignee) {
+      sql.append(" AND assigned_to = ?");
+    }
+    return sql.append(" ORDER BY id DESC LIMIT ?").toString();
+  }
+}

@@ -1,0 +1,336 @@
+package dev.coordd.daemon.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.ConflictException;
+import dev.coordd.api.CoordinationService;
+import dev.coordd.api.Event;
+import dev.coordd.api.Lock;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.QueueState;
+import dev.coordd.api.ScheduleSpec;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskQuery;
+import dev.coordd.api.TaskRun;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.Daemon;
+import dev.coordd.daemon.SettableClock;
+import dev.coordd.daemon.config.ConfigLoader;
+import dev.coordd.daemon.config.DaemonConfig;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every store must do, proved through the public {@link CoordinationService} of a running
+ * daemon on the store a subclass names ({@link #storeSettings}). Time moves only when a test steps
+ * the clock. Nothing here may assume a particular database: a new store passes by adding a
+ * subclass.
+ */
+public abstract class StoreContractTest {
+  static final long MIN = Duration.ofMinutes(1).toMillis();
+
+  @TempDir protected Path dir;
+  protected final SettableClock clock = SettableClock.atSomeMoment();
+  protected Daemon daemon;
+  protected CoordinationService svc;
+
+  /** The store under test; {@code dir} is a fresh directory of this test's own. */
+  protected abstract StoreSettings storeSettings(Path dir);
+
+  /**
+   * Starts a daemon on the store; {@code kv} are config keys and values (e.g. pollInterval, 1h).
+   */
+  protected void start(String... kv) {
+    Map<String, String> settings = new HashMap<>();
+    settings.put("pollInterval", "1h"); // the tests step time, no poll may do it for them
+    for (int i = 0; i < kv.length; i += 2) {
+      settings.put(kv[i], kv[i + 1]);
+    }
+    DaemonConfig config = ConfigLoader.load(dir.resolve("home"), Map.of(), settings);
+    daemon = Daemon.start(config, clock, storeSettings(dir));
+    svc = daemon.service();
+    svc.registerAgent(
+        new AgentRegistration("w", "worker", List.of("work", "build", "heavy"), null));
+  }
+
+  @AfterEach
+  void stop() {
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  /** Steps the clock, then runs one housekeeping round (leases, locks, schedules). */
+  protected void advance(Duration d) {
+    clock.step(d);
+    daemon.engine().housekeeper().tick();
+  }
+
+  /** Waits (real time, bounded) for work the engine does on its own threads. */
+  protected Task awaitStatus(String id, TaskStatus status) {
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    Task t = svc.getTask(id);
+    while (t.status() != status && System.nanoTime() < until) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      t = svc.getTask(id);
+    }
+    assertThat(t.status()).as("status of task %s", id).isEqualTo(status);
+    return t;
+  }
+
+  @Test
+  void many_concurrent_claimers_claim_every_task_exactly_once() throws Exception {
+    start();
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 300; i++) {
+      created.add(svc.createTask(NewTask.of("work")).id());
+    }
+    ConcurrentLinkedQueue<String> claimed = new ConcurrentLinkedQueue<>();
+    CountDownLatch go = new CountDownLatch(1);
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      for (int t = 0; t < 6; t++) {
+        String agent = "w" + t;
+        pool.submit(
+            () -> {
+              go.await();
+              for (List<Task> batch = svc.claimTasks(agent, List.of("work"), 5, 0);
+                  !batch.isEmpty();
+                  batch = svc.claimTasks(agent, List.of("work"), 5, 0)) {
+                batch.forEach(task -> claimed.add(task.id()));
+              }
+              return null;
+            });
+      }
+      go.countDown();
+    }
+    assertThat(claimed).hasSize(created.size()).doesNotHaveDuplicates();
+    assertThat(new HashSet<>(claimed)).isEqualTo(new HashSet<>(created));
+  }
+
+  @Test
+  void an_expired_lease_puts_the_task_back_with_the_attempt_counted() {
+    start("leaseDuration", "30s", "heartbeatInterval", "1h");
+    String id = svc.createTask(NewTask.of("work")).id();
+    assertThat(svc.claimTasks("w", List.of("work"), 1, 0)).hasSize(1);
+    advance(Duration.ofSeconds(29));
+    assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
+    advance(Duration.ofSeconds(2));
+
+    Task requeued = svc.getTask(id);
+    assertThat(requeued.status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(requeued.attempts()).isEqualTo(1);
+    assertThat(requeued.error().kind()).isEqualTo("lease_expired");
+    advance(Duration.ofMinutes(10)); // past the retry backoff
+    Task rerun = svc.claimTasks("w", List.of("work"), 1, 0).get(0);
+    assertThat(rerun.id()).isEqualTo(id);
+    assertThat(rerun.attempts()).isEqualTo(2);
+  }
+
+  @Test
+  void failed_attempts_are_retried_until_the_task_fails_keeping_every_error() {
+    start();
+    String id = svc.createTask(NewTask.of("work").withMaxAttempts(3)).id();
+    for (int attempt = 1; attempt <= 3; attempt++) {
+      assertThat(svc.claimTasks("w", List.of("work"), 1, 0))
+          .extracting(Task::id)
+          .containsExactly(id);
+      Task after = svc.failTask(id, "w", "broken " + attempt);
+      assertThat(after.status()).isEqualTo(attempt < 3 ? TaskStatus.QUEUED : TaskStatus.FAILED);
+      advance(Duration.ofMinutes(10)); // past the retry backoff
+    }
+    Task failed = svc.getTask(id);
+    assertThat(failed.attempts()).isEqualTo(3);
+    assertThat(failed.error().message()).isEqualTo("broken 3");
+    assertThat(failed.runs())
+        .extracting(TaskRun::attempt, r -> r.error().message())
+        .containsExactly(tuple(1, "broken 1"), tuple(2, "broken 2"), tuple(3, "broken 3"));
+    assertThat(svc.claimTasks("w", List.of("work"), 1, 0)).isEmpty();
+  }
+
+  @Test
+  void a_second_create_with_the_same_idempotency_key_returns_the_first_task() {
+    start();
+    Task first = svc.createTask(NewTask.of("work").withIdempotencyKey("nightly:2026-01-01"));
+    Task again = svc.createTask(NewTask.of("work").withIdempotencyKey("nightly:2026-01-01"));
+    Task other = svc.createTask(NewTask.of("work").withIdempotencyKey("nightly:2026-01-02"));
+
+    assertThat(again.id()).isEqualTo(first.id());
+    assertThat(other.id()).isNotEqualTo(first.id());
+    assertThat(svc.listTasks(new TaskQuery(null, "work", null, 100))).hasSize(2);
+  }
+
+  @Test
+  void concurrent_creates_with_one_idempotency_key_make_one_task() throws Exception {
+    start();
+    ConcurrentLinkedQueue<String> ids = new ConcurrentLinkedQueue<>();
+    CountDownLatch go = new CountDownLatch(1);
+    try (ExecutorService pool = Executors.newFixedThreadPool(6)) {
+      for (int t = 0; t < 6; t++) {
+        pool.submit(
+            () -> {
+              go.await();
+              for (int i = 0; i < 10; i++) {
+                ids.add(svc.createTask(NewTask.of("work").withIdempotencyKey("once")).id());
+              }
+              return null;
+            });
+      }
+      go.countDown();
+    }
+    assertThat(ids).hasSize(60);
+    assertThat(new HashSet<>(ids)).hasSize(1);
+    assertThat(svc.listTasks(new TaskQuery(null, "work", null, 100))).hasSize(1);
+  }
+
+  @Test
+  void a_dependent_waits_until_its_dependency_succeeded_and_fails_when_one_failed() {
+    start();
+    String a = svc.createTask(NewTask.of("work")).id();
+    String b = svc.createTask(NewTask.of("work").withDependsOn(List.of(a))).id();
+    String doomed = svc.createTask(NewTask.of("work").withMaxAttempts(1)).id();
+    String c = svc.createTask(NewTask.of("work").withDependsOn(List.of(doomed))).id();
+    assertThat(svc.getTask(b).status()).isEqualTo(TaskStatus.WAITING);
+    assertThat(svc.getTask(c).status()).isEqualTo(TaskStatus.WAITING);
+
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0))
+        .extracting(Task::id)
+        .containsExactly(a, doomed);
+    svc.completeTask(a, "w", null);
+    svc.failTask(doomed, "w", "the build is red");
+
+    // Dependents are settled off the caller's thread, as soon as their dependency finished.
+    awaitStatus(b, TaskStatus.QUEUED);
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(b);
+    Task failed = svc.awaitTask(c, 10_000);
+    assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
+    assertThat(failed.error().kind()).isEqualTo("dependency_failed");
+  }
+
+  @Test
+  void events_reach_watchers_and_wait_in_a_subscribers_inbox_until_acknowledged() throws Exception {
+    start();
+    svc.subscribe("alice", "build.*");
+    Event done = svc.publish("build.done", null, "ci");
+    svc.publish("test.done", null, "ci");
+    Event started = svc.publish("build.started", null, "ci");
+
+    assertThat(svc.awaitEvents(List.of("build.*"), 0, 100, 0))
+        .extracting(Event::topic)
+        .containsExactly("build.done", "build.started");
+    assertThat(svc.awaitEvents(List.of(">"), done.seq(), 100, 0)).hasSize(2);
+    assertThat(svc.inbox("alice", 100, 0).events())
+        .extracting(Event::seq)
+        .containsExactly(done.seq(), started.seq());
+
+    assertThat(svc.ackEvents("alice", done.seq())).isEqualTo(done.seq());
+    assertThat(svc.inbox("alice", 100, 0).events())
+        .extracting(Event::seq)
+        .containsExactly(started.seq());
+    svc.ackEvents("alice", started.seq());
+    svc.ackEvents("alice", done.seq()); // a cursor never moves back
+    assertThat(svc.inbox("alice", 100, 0).events()).isEmpty();
+
+    CompletableFuture<List<Event>> watching =
+        CompletableFuture.supplyAsync(
+            () -> svc.awaitEvents(List.of("deploy.*"), started.seq(), 10, 10_000));
+    Event deployed = svc.publish("deploy.done", null, "ci");
+    assertThat(watching.get(10, TimeUnit.SECONDS))
+        .extracting(Event::seq)
+        .containsExactly(deployed.seq());
+  }
+
+  @Test
+  void locks_are_exclusive_or_shared_conflict_and_expire_by_their_ttl() {
+    start("heartbeatInterval", "10s");
+    Lock exclusive = svc.acquireLock("src/Main.java", "alice", MIN, false, 0);
+    assertThat(exclusive.shared()).isFalse();
+    assertThatThrownBy(() -> svc.acquireLock("src/Main.java", "bob", MIN, false, 0))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("held exclusively by alice");
+    assertThatThrownBy(() -> svc.acquireLock("src/Main.java", "bob", MIN, true, 0))
+        .isInstanceOf(ConflictException.class);
+
+    svc.acquireLock("db/schema", "alice", 5 * MIN, true, 0);
+    svc.acquireLock("db/schema", "bob", 5 * MIN, true, 0);
+    assertThatThrownBy(() -> svc.acquireLock("db/schema", "carol", MIN, false, 0))
+        .isInstanceOf(ConflictException.class);
+
+    clock.step(Duration.ofSeconds(50));
+    svc.heartbeat("alice");
+    svc.heartbeat("bob");
+    advance(Duration.ofSeconds(10)); // the exclusive lease ran out; the shared ones run on
+    assertThat(svc.listLocks())
+        .extracting(Lock::resource, Lock::holder)
+        .containsExactly(tuple("db/schema", "alice"), tuple("db/schema", "bob"));
+    assertThat(svc.acquireLock("src/Main.java", "bob", MIN, false, 0).holder()).isEqualTo("bob");
+  }
+
+  @Test
+  void a_schedule_creates_exactly_one_task_per_slot() {
+    start();
+    svc.addSchedule(
+        new ScheduleSpec(
+            "tick", null, MIN, null, NewTask.of("review").withAssignedTo("alice"), null));
+    for (int slot = 1; slot <= 3; slot++) {
+      advance(Duration.ofMinutes(1));
+      daemon.engine().housekeeper().tick(); // a second round in the same slot makes nothing
+    }
+    List<Task> made =
+        svc.listTasks(new TaskQuery(null, "review", null, 100)).stream()
+            .filter(t -> "schedule:tick".equals(t.createdBy()))
+            .toList();
+    assertThat(made).hasSize(3);
+    assertThat(made).extracting(Task::idempotencyKey).doesNotHaveDuplicates();
+  }
+
+  @Test
+  void a_paused_queue_is_not_claimed_and_a_capped_one_never_runs_more_than_its_cap() {
+    start();
+    svc.pauseQueue("build");
+    svc.limitQueue("heavy", 2);
+    for (int i = 0; i < 2; i++) {
+      svc.createTask(NewTask.of("build"));
+    }
+    List<String> heavy = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      heavy.add(svc.createTask(NewTask.of("heavy")).id());
+    }
+
+    List<Task> claimed = svc.claimTasks("w", List.of("build", "heavy"), 10, 0);
+    assertThat(claimed).extracting(Task::type).containsExactly("heavy", "heavy");
+    QueueState heavyState =
+        svc.listQueues().stream().filter(q -> q.type().equals("heavy")).findFirst().orElseThrow();
+    assertThat(heavyState.running()).isEqualTo(2);
+    assertThat(heavyState.queued()).isEqualTo(3);
+    assertThat(heavyState.maxConcurrency()).isEqualTo(2);
+
+    svc.completeTask(claimed.get(0).id(), "w", null);
+    assertThat(svc.claimTasks("w", List.of("build", "heavy"), 10, 0)).hasSize(1);
+    assertThat(svc.claimTasks("w", List.of("build", "heavy"), 10, 0)).isEmpty();
+
+    assertThat(svc.resumeQueue("build").paused()).isFalse();
+    assertThat(svc.claimTasks("w", List.of("build"), 10, 0)).hasSize(2);
+  }
+}

@@ -1,0 +1,2 @@
+-- A migration that applies.
+CREATE TABLE base (id INTEGER PRIMARY KEY);
