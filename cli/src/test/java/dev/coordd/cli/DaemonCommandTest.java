@@ -60,7 +60,7 @@ class DaemonCommandTest {
         .contains(
             "--set concurrency: concurrency = \"many\": must be a whole number from 1 to 1024")
         .contains("--set http.port: http.port = \"70000\": must be a port number from 0 to 65535")
-        .contains("store.url is required when store.kind is \"postgres\"");
+        .contains("--set store.kind: store.kind = \"postgres\": needs store.url too");
   }
 
   @Test

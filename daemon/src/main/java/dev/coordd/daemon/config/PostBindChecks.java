@@ -93,10 +93,9 @@ final class PostBindChecks {
     if (store.kind() == StoreConfig.Kind.POSTGRES && store.url() == null) {
       problem(
           "store.kind",
-          "store.url",
+          "store.kind",
           TextNode.valueOf("postgres"),
-          "store.url is required when store.kind is \"postgres\": give a JDBC URL like"
-              + " jdbc:postgresql://host:5432/coordd");
+          "needs store.url too, a JDBC URL like jdbc:postgresql://host:5432/coordd");
     } else if (store.kind() == StoreConfig.Kind.SQLITE && store.url() != null) {
       problem(
           "store.url",

@@ -699,22 +699,13 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void queue_limits_are_read_and_checked() throws Exception {
-    java.nio.file.Path home = java.nio.file.Files.createTempDirectory("coordd-cfg");
-    java.nio.file.Files.writeString(
-        home.resolve("config.json"),
-        "{\"queueLimits\": {\"build\": 2, \"deploy\": 1}, \"eventRetention\": \"3d\"}");
-    DaemonConfig c = ConfigLoader.load(home, java.util.Map.of(), java.util.Map.of());
-    org.assertj.core.api.Assertions.assertThat(c.queueLimits())
-        .containsEntry("build", 2)
-        .containsEntry("deploy", 1);
-    org.assertj.core.api.Assertions.assertThat(c.eventRetention())
-        .isEqualTo(java.time.Duration.ofDays(3));
-    java.nio.file.Files.writeString(
-        home.resolve("config.json"), "{\"queueLimits\": {\"build\": 0}}");
-    org.assertj.core.api.Assertions.assertThatThrownBy(
-            () -> ConfigLoader.load(home, java.util.Map.of(), java.util.Map.of()))
-        .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("queueLimits.build");
+  void queue_limits_are_read_and_checked() throws IOException {
+    writeConfig("{\"queueLimits\": {\"build\": 2, \"deploy\": 1}, \"eventRetention\": \"3d\"}");
+    DaemonConfig c = load();
+    assertThat(c.queueLimits()).containsEntry("build", 2).containsEntry("deploy", 1);
+    assertThat(c.eventRetention()).isEqualTo(Duration.ofDays(3));
+    assertThat(fileProblems("{\"queueLimits\": {\"build\": 0}}"))
+        .containsExactly(
+            "config.json: queueLimits.build = 0: must be a whole number from 1 to 100000");
   }
 }
