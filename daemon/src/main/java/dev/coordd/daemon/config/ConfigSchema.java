@@ -95,6 +95,37 @@ final class ConfigSchema {
     }
   }
 
+  /**
+   * Drops {@code null} fields of map entries (a command handler, an agent runner): there, as always
+   * in coordd, null means "not given", so the default applies. Top-level settings keep null, which
+   * the schema refuses.
+   */
+  static void dropNullsInEntries(ObjectNode tree, JsonNode schema) {
+    schema = resolve(schema);
+    for (var p : schema.path("properties").properties()) {
+      if (tree.get(p.getKey()) instanceof ObjectNode child) {
+        dropNullsInEntries(child, p.getValue());
+      }
+    }
+    JsonNode entries = resolve(schema.get("additionalProperties"));
+    if (entries != null && entries.has("properties")) {
+      for (JsonNode entry : tree) {
+        if (entry instanceof ObjectNode fields) {
+          List<String> nulls = new ArrayList<>();
+          fields
+              .properties()
+              .forEach(
+                  f -> {
+                    if (f.getValue().isNull()) {
+                      nulls.add(f.getKey());
+                    }
+                  });
+          fields.remove(nulls);
+        }
+      }
+    }
+  }
+
   private static Map<String, JsonNode> settings() {
     Map<String, JsonNode> out = new LinkedHashMap<>();
     collect("", ROOT, out);

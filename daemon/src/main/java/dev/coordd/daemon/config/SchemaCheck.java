@@ -63,6 +63,7 @@ final class SchemaCheck {
 
   /** The problems in one source, in the order its keys appear; bad values leave its tree. */
   static List<String> check(SettingSource source) {
+    ConfigSchema.dropNullsInEntries(source.tree(), ConfigSchema.ROOT);
     var check = new SchemaCheck(source);
     ConfigSchema.validate(source.tree()).forEach(check::add);
     check.bad.forEach(check::prune);

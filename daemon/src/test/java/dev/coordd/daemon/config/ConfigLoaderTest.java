@@ -355,6 +355,22 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void null_in_a_handler_means_not_given() throws IOException {
+    writeConfig(
+        """
+        {"commands": {"echo": {"command": ["cat"], "timeout": null, "schema": null,
+          "workingDirectory": null, "maxOutputBytes": null}},
+         "agentRunners": {"a": {"command": ["a", "{command}"], "output": null}}}
+        """);
+    DaemonConfig c = load();
+    assertThat(c.commands().get("echo"))
+        .isEqualTo(
+            new CommandHandlerConfig(
+                List.of("cat"), null, null, null, CommandHandlerConfig.DEFAULT_MAX_OUTPUT_BYTES));
+    assertThat(c.agentRunners().get("a").output()).isEqualTo(AgentRunnerConfig.DEFAULT_OUTPUT);
+  }
+
+  @Test
   void commands_can_come_from_env_as_json() {
     DaemonConfig c =
         ConfigLoader.load(
