@@ -53,7 +53,12 @@ public final class ConfigLoader {
     try {
       config = ConfigBinder.bind(home, merged.tree());
     } catch (IOException | IllegalArgumentException e) {
-      problems.add("configuration: " + e.getMessage());
+      // The schema check should leave nothing that cannot bind; say so rather than hide it.
+      String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+      problems.add(
+          "configuration: a value the schema let through cannot be used ("
+              + first
+              + "); please report this, with your config.json");
       throw new ConfigException(problems);
     }
     problems.addAll(PostBindChecks.check(config, merged.origins()));

@@ -107,7 +107,9 @@ final class PostBindChecks {
   }
 
   private void directory(String setting, String pointer, String path, Path dir) {
-    if (!Files.isDirectory(dir)) {
+    // Only folders the user named: the default root, the folder that holds the home, may not
+    // exist yet (the daemon creates the home), as before.
+    if (origins.containsKey(setting) && !Files.isDirectory(dir)) {
       problem(
           setting,
           path,

@@ -84,6 +84,7 @@ final class SchemaCheck {
     String where = source.where();
     switch (keyword) {
       case "additionalProperties" -> {
+        // An unknown key; a map's entries (additionalProperties: a schema) are checked below.
         if (ConfigSchema.at(eval).path("additionalProperties").isBoolean()) {
           String key = m.getProperty();
           List<Object> full = append(at, key);
