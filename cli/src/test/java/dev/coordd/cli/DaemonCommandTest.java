@@ -3,16 +3,21 @@ package dev.coordd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coordd.cli.CliRun.Result;
+import dev.coordd.client.SocketPaths;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code coordd daemon}'s settings options, run in-process. Only refused configurations are run
- * here: a valid one would start a daemon that runs until a signal.
+ * {@code coordd daemon}'s settings options. Refused configurations run in-process; a valid one runs
+ * as a real {@code bin/coordd} process, since a daemon runs until a signal.
  */
 class DaemonCommandTest {
+  static final Path BIN = Path.of("..", "bin", "coordd").toAbsolutePath().normalize();
+
   @TempDir Path dir;
 
   private Result daemon(String... args) {
@@ -83,6 +88,50 @@ class DaemonCommandTest {
     assertThat(r.err())
         .contains("--set concurrency: concurrency = \"0\"")
         .doesNotContain("config.json");
+  }
+
+  @Test
+  void a_daemon_starts_with_set_values_and_a_stray_coordd_variable() throws Exception {
+    Path home = dir.resolve("home");
+    ProcessBuilder pb =
+        new ProcessBuilder(
+                BIN.toString(),
+                "daemon",
+                "--no-console",
+                "--home",
+                home.toString(),
+                "--set",
+                "name=builder-7",
+                "--poll-interval",
+                "1s")
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+            .redirectOutput(dir.resolve("daemon.out").toFile())
+            .redirectError(dir.resolve("daemon.err").toFile());
+    // Meant for agent sessions, not the daemon: it must not stop the start.
+    pb.environment().put("COORDD_SESSION_TAG", "reviewer");
+    Process daemon = pb.start();
+    try {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+      Result agents = null;
+      while (System.nanoTime() < until) {
+        assertThat(daemon.isAlive())
+            .as("daemon died: %s", Files.readString(dir.resolve("daemon.err")))
+            .isTrue();
+        if (Files.exists(SocketPaths.forHome(home))) {
+          agents = CliRun.inHome(home, "agents", "--json");
+          if (agents.exit() == 0) {
+            break;
+          }
+        }
+        Thread.sleep(100);
+      }
+      assertThat(agents).as("daemon did not come up").isNotNull();
+      assertThat(agents.out()).contains("builder-7");
+    } finally {
+      daemon.destroy();
+      daemon.waitFor(30, TimeUnit.SECONDS);
+      daemon.destroyForcibly();
+    }
   }
 
   @Test
