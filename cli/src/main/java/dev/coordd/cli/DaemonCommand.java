@@ -7,7 +7,7 @@ import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.config.DaemonConfig;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -36,10 +36,38 @@ final class DaemonCommand implements Callable<Integer> {
   Path home;
 
   @Option(
+      names = "--set",
+      paramLabel = "KEY=VALUE",
+      description = {
+        "Set a setting, as in config.json; repeatable, beats config.json and COORDD_* variables."
+            + " Nested keys are dotted (store.kind=sqlite); objects are JSON"
+            + " (commands='{\"x\": {\"command\": [\"/bin/true\"]}}').",
+      })
+  Map<String, String> set = new LinkedHashMap<>();
+
+  @Option(
       names = "--name",
       paramLabel = "NAME",
       description = "The daemon's agent name (default: " + DaemonConfig.DEFAULT_NAME + ").")
   String name;
+
+  @Option(
+      names = "--poll-interval",
+      paramLabel = "DURATION",
+      description = "The safety-net poll, e.g. 1s (default: 5s).")
+  String pollInterval;
+
+  @Option(
+      names = "--concurrency",
+      paramLabel = "N",
+      description = "Handlers running at once (default: 16).")
+  String concurrency;
+
+  @Option(
+      names = "--lease-duration",
+      paramLabel = "DURATION",
+      description = "Lease of a claimed task without renewal, e.g. 1m (default: 30s).")
+  String leaseDuration;
 
   @Option(names = "--no-console", description = "Do not offer the interactive console.")
   boolean noConsole;
@@ -47,10 +75,12 @@ final class DaemonCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Path resolved = Homes.resolve(home);
-    Map<String, String> overrides = new HashMap<>();
-    if (name != null) {
-      overrides.put("name", name);
-    }
+    // The named flags are shorthands for --set and, given after it, win over it.
+    Map<String, String> overrides = new LinkedHashMap<>(set);
+    shorthand(overrides, "name", name);
+    shorthand(overrides, "pollInterval", pollInterval);
+    shorthand(overrides, "concurrency", concurrency);
+    shorthand(overrides, "leaseDuration", leaseDuration);
     Daemon daemon;
     try {
       DaemonConfig config = ConfigLoader.load(resolved, System.getenv(), overrides);
@@ -67,9 +97,9 @@ final class DaemonCommand implements Callable<Integer> {
                 () -> {
                   daemon.close();
                   stopped.countDown();
-                  // A graceful stop on SIGTERM/SIGINT is success: exit 0, not the JVM's 128+signal,
-                  // so
-                  // service managers and scripts do not report a clean shutdown as a failure.
+                  // A graceful stop on SIGTERM/SIGINT is success: exit 0, not the JVM's
+                  // 128+signal, so service managers and scripts do not report a clean shutdown as
+                  // a failure.
                   Runtime.getRuntime().halt(0);
                 },
                 "coordd-shutdown"));
@@ -79,6 +109,13 @@ final class DaemonCommand implements Callable<Integer> {
     }
     stopped.await();
     return 0;
+  }
+
+  private static void shorthand(Map<String, String> overrides, String key, String value) {
+    if (value != null) {
+      overrides.remove(key); // re-added last, so it reads as the later value
+      overrides.put(key, value);
+    }
   }
 
   /** False when no usable terminal turned up after all: then run headless until a signal. */

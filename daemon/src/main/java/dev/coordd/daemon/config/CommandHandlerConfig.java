@@ -26,5 +26,6 @@ public record CommandHandlerConfig(
 
   public CommandHandlerConfig {
     command = List.copyOf(command);
+    schema = schema == null || schema.isNull() ? null : schema; // absent and null: no schema
   }
 }

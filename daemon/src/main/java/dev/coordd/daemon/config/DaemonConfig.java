@@ -1,17 +1,26 @@
 package dev.coordd.daemon.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import dev.coordd.api.ScheduleSpec;
+import dev.coordd.daemon.config.FeatureSettings.EventRulesDeserializer;
+import dev.coordd.daemon.config.FeatureSettings.SchedulesDeserializer;
 import dev.coordd.daemon.events.EventRule;
+import dev.coordd.internal.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
  * Everything the daemon can be told, validated once by {@link ConfigLoader} and immutable after.
- * Defaults are the {@code DEFAULT_*} constants. Keys in {@code config.json} and the {@code
- * COORDD_*} environment use the component names (e.g. {@code pollInterval} and {@code
- * COORDD_POLL_INTERVAL}).
+ * Each component is a key of {@code config.schema.json}, which holds its limits and its default
+ * (the {@code DEFAULT_*} constants are the same values, for code that needs them). Keys in {@code
+ * config.json}, the {@code COORDD_*} environment and {@code --set} use the component names (e.g.
+ * {@code pollInterval}, {@code COORDD_POLL_INTERVAL}).
  *
  * @param home the folder that holds the store, socket, pid file and logs
  * @param name the daemon's agent name; the same name is the same identity across restarts
@@ -38,6 +47,10 @@ import java.util.Map;
  * @param eventRules topic → task rules
  * @param schedules schedules declared in the configuration, by name
  * @param queueLimits concurrency limits by task type
+ * @param store where tasks are kept (validated; only SQLite until the PostgreSQL store arrives)
+ * @param http the HTTP door (validated; takes effect when the HTTP door arrives)
+ * @param retention how long finished work is kept (validated; takes effect when automatic retention
+ *     arrives)
  */
 public record DaemonConfig(
     Path home,
@@ -61,9 +74,12 @@ public record DaemonConfig(
     Map<String, AgentRunnerConfig> agentRunners,
     Duration invocationExpiry,
     Duration eventRetention,
-    List<EventRule> eventRules,
-    Map<String, ScheduleSpec> schedules,
-    Map<String, Integer> queueLimits) {
+    @JsonDeserialize(using = EventRulesDeserializer.class) List<EventRule> eventRules,
+    @JsonDeserialize(using = SchedulesDeserializer.class) Map<String, ScheduleSpec> schedules,
+    Map<String, Integer> queueLimits,
+    StoreConfig store,
+    HttpConfig http,
+    RetentionConfig retention) {
 
   public static final String DEFAULT_HOME = ".coordd";
   public static final String DEFAULT_NAME = "daemon";
@@ -87,7 +103,13 @@ public record DaemonConfig(
   /** SQLite's {@code PRAGMA synchronous} levels that keep an acknowledged task on a crash. */
   public enum Synchronous {
     FULL,
-    NORMAL
+    NORMAL;
+
+    /** Any case, as SQLite itself accepts. */
+    @JsonCreator
+    static Synchronous of(String text) {
+      return valueOf(text.strip().toUpperCase(Locale.ROOT));
+    }
   }
 
   public DaemonConfig {
@@ -99,35 +121,16 @@ public record DaemonConfig(
     queueLimits = Map.copyOf(queueLimits);
   }
 
-  /** All defaults, for a home; the file roots default to the folder that holds the home. */
+  /**
+   * All defaults (those of {@code config.schema.json}), for a home; the file roots default to the
+   * folder that holds the home.
+   */
   public static DaemonConfig defaults(Path home) {
-    Path abs = home.toAbsolutePath().normalize();
-    Path parent = abs.getParent() == null ? abs : abs.getParent();
-    return new DaemonConfig(
-        abs,
-        DEFAULT_NAME,
-        DEFAULT_POLL_INTERVAL,
-        DEFAULT_CONCURRENCY,
-        DEFAULT_LEASE_DURATION,
-        DEFAULT_HEARTBEAT_INTERVAL,
-        DEFAULT_OFFLINE_AFTER,
-        DEFAULT_SHUTDOWN_GRACE,
-        DEFAULT_MAX_ATTEMPTS,
-        DEFAULT_TIMEOUT,
-        DEFAULT_RETRY_BACKOFF_BASE,
-        DEFAULT_RETRY_BACKOFF_MAX,
-        DEFAULT_MAX_PAYLOAD_BYTES,
-        DEFAULT_SYNCHRONOUS,
-        DEFAULT_BUSY_TIMEOUT,
-        List.of(parent),
-        DEFAULT_FILE_MAX_READ_BYTES,
-        Map.of(),
-        Map.of(),
-        DEFAULT_INVOCATION_EXPIRY,
-        DEFAULT_EVENT_RETENTION,
-        List.of(),
-        Map.of(),
-        Map.of());
+    try {
+      return ConfigBinder.bind(home, Json.MAPPER.createObjectNode());
+    } catch (IOException e) {
+      throw new UncheckedIOException("config.schema.json defaults do not bind", e);
+    }
   }
 
   public Path database() {

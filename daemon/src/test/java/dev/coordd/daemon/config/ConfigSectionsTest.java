@@ -1,0 +1,187 @@
+package dev.coordd.daemon.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
+
+import dev.coordd.daemon.config.StoreConfig.Kind;
+import dev.coordd.daemon.spec.Rules;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The sections the next features use (store, http, retention) and the schema's own promises. */
+class ConfigSectionsTest {
+  @TempDir Path root;
+  Path home;
+
+  @BeforeEach
+  void makeHome() throws IOException {
+    home = Files.createDirectory(root.resolve(".coordd"));
+  }
+
+  private void writeConfig(String json) throws IOException {
+    Files.writeString(home.resolve("config.json"), json);
+  }
+
+  private List<String> problems(Map<String, String> env, Map<String, String> overrides) {
+    ConfigException e =
+        catchThrowableOfType(ConfigException.class, () -> ConfigLoader.load(home, env, overrides));
+    assertThat(e).as("expected a ConfigException").isNotNull();
+    return e.problems();
+  }
+
+  @Test
+  void new_sections_have_their_documented_defaults() {
+    DaemonConfig c = DaemonConfig.defaults(home);
+    assertThat(c.store().kind()).isEqualTo(Kind.SQLITE);
+    assertThat(c.store().url()).isNull();
+    assertThat(c.store().pool().maxSize()).isEqualTo(10);
+    assertThat(c.store().pool().connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(c.http().enabled()).isFalse();
+    assertThat(c.http().host()).isEqualTo("127.0.0.1");
+    assertThat(c.http().port()).isEqualTo(7440);
+    assertThat(c.retention().tasks()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.retention().inboxDone()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.retention().invocationArchive()).isEqualTo(Duration.ofDays(30));
+  }
+
+  @Test
+  void schema_defaults_are_the_default_constants() {
+    DaemonConfig c = DaemonConfig.defaults(home);
+    assertThat(c.name()).isEqualTo(DaemonConfig.DEFAULT_NAME);
+    assertThat(c.pollInterval()).isEqualTo(DaemonConfig.DEFAULT_POLL_INTERVAL);
+    assertThat(c.concurrency()).isEqualTo(DaemonConfig.DEFAULT_CONCURRENCY);
+    assertThat(c.leaseDuration()).isEqualTo(DaemonConfig.DEFAULT_LEASE_DURATION);
+    assertThat(c.heartbeatInterval()).isEqualTo(DaemonConfig.DEFAULT_HEARTBEAT_INTERVAL);
+    assertThat(c.offlineAfter()).isEqualTo(DaemonConfig.DEFAULT_OFFLINE_AFTER);
+    assertThat(c.shutdownGrace()).isEqualTo(DaemonConfig.DEFAULT_SHUTDOWN_GRACE);
+    assertThat(c.defaultMaxAttempts()).isEqualTo(DaemonConfig.DEFAULT_MAX_ATTEMPTS);
+    assertThat(c.defaultTimeout()).isEqualTo(DaemonConfig.DEFAULT_TIMEOUT);
+    assertThat(c.retryBackoffBase()).isEqualTo(DaemonConfig.DEFAULT_RETRY_BACKOFF_BASE);
+    assertThat(c.retryBackoffMax()).isEqualTo(DaemonConfig.DEFAULT_RETRY_BACKOFF_MAX);
+    assertThat(c.maxPayloadBytes()).isEqualTo(DaemonConfig.DEFAULT_MAX_PAYLOAD_BYTES);
+    assertThat(c.synchronous()).isEqualTo(DaemonConfig.DEFAULT_SYNCHRONOUS);
+    assertThat(c.busyTimeout()).isEqualTo(DaemonConfig.DEFAULT_BUSY_TIMEOUT);
+    assertThat(c.fileRoots()).containsExactly(root.toAbsolutePath().normalize());
+    assertThat(c.fileMaxReadBytes()).isEqualTo(DaemonConfig.DEFAULT_FILE_MAX_READ_BYTES);
+    assertThat(c.invocationExpiry()).isEqualTo(DaemonConfig.DEFAULT_INVOCATION_EXPIRY);
+    assertThat(c.eventRetention()).isEqualTo(DaemonConfig.DEFAULT_EVENT_RETENTION);
+    assertThat(c.commands()).isEmpty();
+    assertThat(c.agentRunners()).isEmpty();
+    assertThat(c.eventRules()).isEmpty();
+    assertThat(c.schedules()).isEmpty();
+    assertThat(c.queueLimits()).isEmpty();
+  }
+
+  @Test
+  void the_schema_uses_the_one_name_rule() {
+    String rule = "^" + Rules.NAME.pattern() + "$";
+    assertThat(ConfigSchema.ROOT.at("/properties/name/pattern").asText()).isEqualTo(rule);
+    assertThat(ConfigSchema.ROOT.at("/$defs/typeName/pattern").asText()).isEqualTo(rule);
+  }
+
+  @Test
+  void a_task_type_create_task_accepts_is_a_valid_command_type() throws IOException {
+    writeConfig("{\"commands\": {\"Build:app@2\": {\"command\": [\"make\"]}}}");
+    assertThat(ConfigLoader.load(home, Map.of(), Map.of()).commands()).containsKey("Build:app@2");
+  }
+
+  @Test
+  void a_postgres_store_from_the_file_and_the_environment() throws IOException {
+    writeConfig(
+        "{\"store\": {\"kind\": \"postgres\", \"url\": \"jdbc:postgresql://db:5432/coordd\"}}");
+    DaemonConfig c = ConfigLoader.load(home, Map.of("COORDD_STORE_POOL_MAX_SIZE", "50"), Map.of());
+    assertThat(c.store().kind()).isEqualTo(Kind.POSTGRES);
+    assertThat(c.store().url()).isEqualTo("jdbc:postgresql://db:5432/coordd");
+    assertThat(c.store().pool().maxSize()).as("sections merge key by key").isEqualTo(50);
+    assertThat(c.store().pool().connectionTimeout()).isEqualTo(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void a_postgres_store_needs_its_url_and_sqlite_refuses_one() throws IOException {
+    assertThat(problems(Map.of(), Map.of("store.kind", "postgres")))
+        .singleElement(STRING)
+        .isEqualTo(
+            "--set store.kind: store.kind = \"postgres\": needs store.url too, a JDBC URL like"
+                + " jdbc:postgresql://host:5432/coordd");
+    writeConfig("{\"store\": {\"url\": \"jdbc:postgresql://db/coordd\"}}");
+    assertThat(problems(Map.of(), Map.of()))
+        .singleElement(STRING)
+        .startsWith(
+            "config.json: store.url = \"jdbc:postgresql://db/coordd\": is only for store.kind"
+                + " \"postgres\"");
+  }
+
+  @Test
+  void store_values_are_checked() throws IOException {
+    writeConfig(
+        """
+        {"store": {"kind": "mysql", "url": "postgres://db", "pool": {"maxSize": 0,
+          "connectionTimeout": "soon", "min": 1}}}
+        """);
+    assertThat(problems(Map.of(), Map.of()))
+        .containsExactly(
+            "config.json: store.kind = \"mysql\": must be one of \"sqlite\", \"postgres\"",
+            "config.json: store.url = \"postgres://db\": must be a JDBC URL like"
+                + " jdbc:postgresql://host:5432/coordd",
+            "config.json: store.pool.maxSize = 0: must be a whole number from 1 to 1000",
+            "config.json: store.pool.connectionTimeout = \"soon\": must be "
+                + Durations.ALLOWED_FORMS,
+            "config.json: unknown key \"store.pool.min\"; known: maxSize, connectionTimeout");
+  }
+
+  @Test
+  void http_and_retention_from_every_source() throws IOException {
+    writeConfig("{\"http\": {\"enabled\": true}, \"retention\": {\"tasks\": \"90d\"}}");
+    Map<String, String> set = new LinkedHashMap<>();
+    set.put("http.port", "0");
+    set.put("retention.inboxDone", "1d");
+    DaemonConfig c = ConfigLoader.load(home, Map.of("COORDD_HTTP_HOST", "0.0.0.0"), set);
+    assertThat(c.http()).isEqualTo(new HttpConfig(true, "0.0.0.0", 0));
+    assertThat(c.retention())
+        .isEqualTo(
+            new RetentionConfig(Duration.ofDays(90), Duration.ofDays(1), Duration.ofDays(30)));
+  }
+
+  @Test
+  void http_values_are_checked() {
+    assertThat(problems(Map.of("COORDD_HTTP_ENABLED", "yes", "COORDD_HTTP_PORT", "-1"), Map.of()))
+        .containsExactly(
+            "COORDD_HTTP_ENABLED: http.enabled = \"yes\": must be true or false",
+            "COORDD_HTTP_PORT: http.port = \"-1\": must be a port number from 0 to 65535");
+  }
+
+  @Test
+  void a_whole_section_can_be_set_as_json() {
+    DaemonConfig c =
+        ConfigLoader.load(home, Map.of(), Map.of("http", "{\"enabled\": true, \"port\": 8080}"));
+    assertThat(c.http()).isEqualTo(new HttpConfig(true, "127.0.0.1", 8080));
+  }
+
+  @Test
+  void every_setting_has_an_environment_variable() {
+    assertThat(ConfigLoader.settings())
+        .contains(
+            "pollInterval", "store.kind", "store.pool.maxSize", "http.port", "retention.tasks");
+    DaemonConfig c =
+        ConfigLoader.load(home, Map.of("COORDD_RETENTION_INVOCATION_ARCHIVE", "2d"), Map.of());
+    assertThat(c.retention().invocationArchive()).isEqualTo(Duration.ofDays(2));
+  }
+
+  @Test
+  void event_rules_and_schedules_are_checked_by_their_features() throws IOException {
+    writeConfig("{\"eventRules\": [{\"nonsense\": true}], \"schedules\": {\"s\": 5}}");
+    assertThat(problems(Map.of(), Map.of()))
+        .satisfiesExactly(
+            p -> assertThat(p).startsWith("config.json: eventRules = [{\"nonsense\":true}]: "),
+            p -> assertThat(p).startsWith("config.json: schedules = {\"s\":5}: "));
+  }
+}
