@@ -9,6 +9,7 @@ import dev.coordd.daemon.builtin.CoordinationHandler;
 import dev.coordd.daemon.builtin.FileOperationHandler;
 import dev.coordd.daemon.builtin.PathSandbox;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.config.StoreConfig;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskHandler;
@@ -152,8 +153,13 @@ public final class Daemon implements AutoCloseable {
 
   /** The store the configuration names: today always the SQLite file in the home. */
   static StoreSettings storeSettings(DaemonConfig config) {
-    return StoreSettings.sqlite(
-        config.database(), config.synchronous().name(), config.busyTimeout());
+    StoreConfig store = config.store();
+    return switch (store.kind()) {
+      case SQLITE ->
+          StoreSettings.sqlite(
+              config.database(), config.synchronous().name(), config.busyTimeout());
+      case POSTGRES -> StoreSettings.postgres(store.url(), store.pool().maxSize());
+    };
   }
 
   private static void closeAfterFailedStart(Store store, HomeLock lock) {

@@ -36,7 +36,6 @@ public record AgentRunnerConfig(
   public static final String DEFAULT_OUTPUT = "json";
   public static final int DEFAULT_MAX_OUTPUT_BYTES = 8 << 20;
   public static final List<String> PROMPT_VIA = List.of("argv", "stdin");
-  public static final List<String> OUTPUTS = List.of("claude", "codex", "gemini", "json", "text");
 
   public AgentRunnerConfig {
     command = List.copyOf(command);

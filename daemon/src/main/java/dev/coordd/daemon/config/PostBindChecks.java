@@ -2,6 +2,8 @@ package dev.coordd.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import dev.coordd.daemon.invoke.runner.AgentOutputs;
+import dev.coordd.daemon.store.StoreSettings.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +75,16 @@ final class PostBindChecks {
   private void agentRunners() {
     for (var e : config.agentRunners().entrySet()) {
       AgentRunnerConfig runner = e.getValue();
+      if (AgentOutputs.find(runner.output()).isEmpty()) {
+        String path = "agentRunners." + e.getKey() + ".output";
+        problem(
+            "agentRunners",
+            path,
+            TextNode.valueOf(runner.output()),
+            "must be one of "
+                + String.join(
+                    ", ", AgentOutputs.names().stream().map(n -> '"' + n + '"').toList()));
+      }
       if ("argv".equals(runner.promptVia())
           && runner.command().stream().noneMatch(arg -> arg.contains(PROMPT_PLACEHOLDER))) {
         String path = "agentRunners." + e.getKey() + ".command";
@@ -90,13 +102,13 @@ final class PostBindChecks {
 
   private void store() {
     StoreConfig store = config.store();
-    if (store.kind() == StoreConfig.Kind.POSTGRES && store.url() == null) {
+    if (store.kind() == Kind.POSTGRES && store.url() == null) {
       problem(
           "store.kind",
           "store.kind",
           TextNode.valueOf("postgres"),
           "needs store.url too, a JDBC URL like jdbc:postgresql://host:5432/coordd");
-    } else if (store.kind() == StoreConfig.Kind.SQLITE && store.url() != null) {
+    } else if (store.kind() == Kind.SQLITE && store.url() != null) {
       problem(
           "store.url",
           "store.url",

@@ -1,5 +1,6 @@
 package dev.coordd.daemon.store;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -30,6 +31,7 @@ public record StoreSettings(
       return name().toLowerCase(Locale.ROOT);
     }
 
+    @JsonCreator
     public static Kind parse(String name) {
       for (Kind k : values()) {
         if (k.wire().equals(name)) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
-import dev.coordd.daemon.config.StoreConfig.Kind;
 import dev.coordd.daemon.spec.Rules;
+import dev.coordd.daemon.store.StoreSettings.Kind;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
