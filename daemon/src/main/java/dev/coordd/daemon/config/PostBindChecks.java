@@ -2,7 +2,6 @@ package dev.coordd.daemon.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.TextNode;
-import dev.coordd.daemon.invoke.runner.AgentOutputs;
 import dev.coordd.daemon.store.StoreSettings.Kind;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,16 +74,6 @@ final class PostBindChecks {
   private void agentRunners() {
     for (var e : config.agentRunners().entrySet()) {
       AgentRunnerConfig runner = e.getValue();
-      if (AgentOutputs.find(runner.output()).isEmpty()) {
-        String path = "agentRunners." + e.getKey() + ".output";
-        problem(
-            "agentRunners",
-            path,
-            TextNode.valueOf(runner.output()),
-            "must be one of "
-                + String.join(
-                    ", ", AgentOutputs.names().stream().map(n -> '"' + n + '"').toList()));
-      }
       if ("argv".equals(runner.promptVia())
           && runner.command().stream().noneMatch(arg -> arg.contains(PROMPT_PLACEHOLDER))) {
         String path = "agentRunners." + e.getKey() + ".command";

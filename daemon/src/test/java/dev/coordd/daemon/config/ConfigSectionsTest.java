@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.daemon.invoke.runner.AgentOutputs;
 import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.StoreSettings.Kind;
 import java.io.IOException;
@@ -86,6 +88,21 @@ class ConfigSectionsTest {
     String rule = "^" + Rules.NAME.pattern() + "$";
     assertThat(ConfigSchema.ROOT.at("/properties/name/pattern").asText()).isEqualTo(rule);
     assertThat(ConfigSchema.ROOT.at("/$defs/typeName/pattern").asText()).isEqualTo(rule);
+  }
+
+  @Test
+  void the_schema_offers_exactly_the_output_readers_the_runner_has() {
+    // A new agent CLI is one AgentOutput class, its registry line and this enum: this test is
+    // what keeps the enum (which editors complete from) in step with the readers.
+    JsonNode output = ConfigSchema.ROOT.at("/$defs/agentRunner/properties/output");
+    assertThat(output.path("enum"))
+        .extracting(JsonNode::asText)
+        .containsExactlyElementsOf(AgentOutputs.names());
+    assertThat(output.path("x-hint").asText())
+        .isEqualTo(
+            "one of "
+                + String.join(
+                    ", ", AgentOutputs.names().stream().map(n -> "\"" + n + "\"").toList()));
   }
 
   @Test
