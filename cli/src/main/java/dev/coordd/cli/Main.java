@@ -11,6 +11,7 @@ import dev.coordd.cli.init.InitCommand;
 import dev.coordd.cli.locks.LockCommand;
 import dev.coordd.cli.mcp.McpCommand;
 import dev.coordd.cli.schedules.ScheduleCommand;
+import dev.coordd.cli.tasks.TaskCommand;
 import dev.coordd.daemon.config.Durations;
 import java.time.Duration;
 import picocli.AutoComplete;

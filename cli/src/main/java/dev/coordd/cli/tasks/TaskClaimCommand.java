@@ -1,6 +1,8 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
 import dev.coordd.api.Task;
+import dev.coordd.cli.Common;
+import dev.coordd.cli.Output;
 import dev.coordd.client.CoorddClient;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,8 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
+import dev.coordd.cli.Cli;
+import dev.coordd.cli.Common;
+import dev.coordd.cli.Inputs;
 import dev.coordd.client.CoorddClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

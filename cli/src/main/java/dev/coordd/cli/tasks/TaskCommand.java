@@ -1,4 +1,4 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
 import picocli.CommandLine.Command;
 
@@ -19,4 +19,4 @@ import picocli.CommandLine.Command;
       TaskCompleteCommand.class,
       TaskFailCommand.class
     })
-final class TaskCommand {}
+public final class TaskCommand {}

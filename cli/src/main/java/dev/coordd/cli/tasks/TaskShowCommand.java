@@ -1,5 +1,8 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
+import dev.coordd.api.Task;
+import dev.coordd.cli.Common;
+import dev.coordd.cli.Output;
 import dev.coordd.client.CoorddClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,10 +12,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "cancel",
+    name = "show",
     mixinStandardHelpOptions = true,
-    description = "Cancel a queued, waiting or running task (a running handler is interrupted).")
-final class TaskCancelCommand implements Callable<Integer> {
+    description = "Show a task with every attempt's outcome.")
+final class TaskShowCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
@@ -22,7 +25,12 @@ final class TaskCancelCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (CoorddClient client = common.connect()) {
-      Cli.printTaskChange(spec, common, client.cancelTask(id));
+      Task task = client.getTask(id);
+      if (common.json) {
+        Output.json(spec.commandLine().getOut(), task);
+      } else {
+        Output.task(spec.commandLine().getOut(), task);
+      }
       return 0;
     }
   }

@@ -1,5 +1,7 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
+import dev.coordd.cli.Cli;
+import dev.coordd.cli.Common;
 import dev.coordd.client.CoorddClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,10 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "retry",
+    name = "cancel",
     mixinStandardHelpOptions = true,
-    description = "Queue a failed or cancelled task again with a fresh attempt budget.")
-final class TaskRetryCommand implements Callable<Integer> {
+    description = "Cancel a queued, waiting or running task (a running handler is interrupted).")
+final class TaskCancelCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
@@ -22,7 +24,7 @@ final class TaskRetryCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (CoorddClient client = common.connect()) {
-      Cli.printTaskChange(spec, common, client.retryTask(id));
+      Cli.printTaskChange(spec, common, client.cancelTask(id));
       return 0;
     }
   }

@@ -1,8 +1,12 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
 import dev.coordd.api.DaemonNotRunningException;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
+import dev.coordd.cli.Cli;
+import dev.coordd.cli.Common;
+import dev.coordd.cli.Inputs;
+import dev.coordd.cli.Output;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.inbox.Inbox;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
-import dev.coordd.api.Task;
+import dev.coordd.cli.Cli;
+import dev.coordd.cli.Common;
 import dev.coordd.client.CoorddClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -10,10 +11,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(
-    name = "show",
+    name = "retry",
     mixinStandardHelpOptions = true,
-    description = "Show a task with every attempt's outcome.")
-final class TaskShowCommand implements Callable<Integer> {
+    description = "Queue a failed or cancelled task again with a fresh attempt budget.")
+final class TaskRetryCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
@@ -23,12 +24,7 @@ final class TaskShowCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     try (CoorddClient client = common.connect()) {
-      Task task = client.getTask(id);
-      if (common.json) {
-        Output.json(spec.commandLine().getOut(), task);
-      } else {
-        Output.task(spec.commandLine().getOut(), task);
-      }
+      Cli.printTaskChange(spec, common, client.retryTask(id));
       return 0;
     }
   }

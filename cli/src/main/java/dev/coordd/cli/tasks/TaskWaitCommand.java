@@ -1,7 +1,10 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.cli.Cli;
+import dev.coordd.cli.Common;
+import dev.coordd.cli.Output;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.config.Durations;
 import java.time.Duration;

@@ -1,5 +1,7 @@
-package dev.coordd.cli;
+package dev.coordd.cli.tasks;
 
+import dev.coordd.cli.Cli;
+import dev.coordd.cli.Common;
 import dev.coordd.client.CoorddClient;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,0 +1,2 @@
+/** {@code coordd task}: create, list, show, wait, claim, complete, fail, cancel and retry tasks. */
+package dev.coordd.cli.tasks;
