@@ -22,7 +22,8 @@ public final class StoreFactory {
       case SQLITE -> openSqlite(settings);
       case POSTGRES ->
           throw new UnavailableException(
-              "store.kind postgres is not supported by this version yet; use sqlite");
+              "store.kind postgres is not supported by this version of coordd yet: remove"
+                  + " store.kind (or set it to sqlite) to keep the queue in the home's SQLite file");
     };
   }
 

@@ -90,7 +90,8 @@ class MigratorTest {
             () ->
                 StoreFactory.open(StoreSettings.postgres("jdbc:postgresql://localhost/coordd", 4)))
         .isInstanceOf(UnavailableException.class)
-        .hasMessage("store.kind postgres is not supported by this version yet; use sqlite");
+        .hasMessageContaining("store.kind postgres is not supported by this version of coordd yet")
+        .hasMessageContaining("set it to sqlite");
   }
 
   private static List<String> tables(Connection c) throws SQLException {
