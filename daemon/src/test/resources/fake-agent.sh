@@ -1,5 +1,6 @@
 #!/bin/sh
-# A stand-in for an AI agent CLI (Claude Code, Codex, Gemini CLI) in tests.
+# A stand-in for an AI agent CLI in tests of running one: arguments, prompt, timeouts, process
+# trees. What each CLI prints is tested from captured output, one test class per output format.
 #
 # Usage: fake-agent.sh MODE [PROMPT|-] [ARGS...]
 #   PROMPT "-" (or no PROMPT) reads the prompt from stdin. Modes that hang write their pid to
@@ -65,33 +66,6 @@ case "$mode" in
     p=$(prompt "$@")
     claude_result false success "$p" "$@"
     ;;
-  claude-stream)
-    p=$(prompt "$@")
-    echo '{"type":"system","subtype":"init","session_id":"sess-new","tools":["Bash"]}'
-    echo 'a stray log line that is not JSON'
-    echo '{"type":"assistant","message":{"content":[{"type":"text","text":"working on it"}]}}'
-    claude_result false success "$p" "$@"
-    echo
-    ;;
-  claude-verbose)
-    p=$(prompt "$@")
-    printf '[{"type":"system","subtype":"init"},\n'
-    claude_result false success "$p" "$@"
-    printf ']\n'
-    ;;
-  claude-error)
-    claude_result true success "API Error: 529 overloaded" "$@"
-    ;;
-  claude-max-turns)
-    printf '{"type":"result","subtype":"error_max_turns","is_error":false,"session_id":"sess-7","num_turns":10}\n'
-    ;;
-  no-result)
-    echo '{"type":"system","subtype":"init","session_id":"sess-new"}'
-    echo '{"type":"assistant","message":{"content":[{"type":"text","text":"halfway"}]}}'
-    ;;
-  garbage)
-    echo 'Segmentation fault (core dumped) {not json'
-    ;;
   fail)
     echo 'partial output' 
     echo 'boom: rate limited, try later' >&2
@@ -127,64 +101,6 @@ case "$mode" in
       i=$((i + 1))
     done
     claude_result false success "$p" "$@"
-    ;;
-  codex)
-    cat <<'EOF'
-{"type":"thread.started","thread_id":"0199a213-81c0-7800-8aa1-bbab2a035a53"}
-{"type":"turn.started"}
-{"type":"item.completed","item":{"id":"item_0","type":"reasoning","text":"**Looking at the repo**"}}
-{"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"First I will look around."}}
-{"type":"item.started","item":{"id":"item_2","type":"command_execution","command":"bash -lc ls","aggregated_output":"","exit_code":null,"status":"in_progress"}}
-{"type":"item.completed","item":{"id":"item_2","type":"command_execution","command":"bash -lc ls","aggregated_output":"README.md\n","exit_code":0,"status":"completed"}}
-{"type":"item.completed","item":{"id":"item_3","type":"agent_message","text":"The repo has a README."}}
-{"type":"turn.completed","usage":{"input_tokens":24763,"cached_input_tokens":24448,"output_tokens":122}}
-EOF
-    ;;
-  codex-legacy)
-    cat <<'EOF'
-{"model":"o4-mini","provider":"openai","sandbox":"read-only"}
-{"prompt":"say hi"}
-{"id":"0","msg":{"type":"session_configured","session_id":"5973b6c0-94b8-487b-a530-2aeb6098ae0e","model":"o4-mini"}}
-{"id":"0","msg":{"type":"task_started"}}
-{"id":"0","msg":{"type":"agent_reasoning","text":"greeting"}}
-{"id":"0","msg":{"type":"agent_message","message":"Hi there."}}
-{"id":"0","msg":{"type":"task_complete","last_agent_message":"Hi there."}}
-EOF
-    ;;
-  codex-failed)
-    cat <<'EOF'
-{"type":"thread.started","thread_id":"0199a213-0000-7800-8aa1-bbab2a035a53"}
-{"type":"turn.started"}
-{"type":"turn.failed","error":{"message":"stream disconnected before completion"}}
-EOF
-    ;;
-  codex-silent)
-    cat <<'EOF'
-{"type":"thread.started","thread_id":"0199a213-0000-7800-8aa1-bbab2a035a53"}
-{"type":"turn.started"}
-EOF
-    ;;
-  gemini)
-    cat <<'EOF'
-{
-  "response": "Gemini says hello.",
-  "stats": {
-    "models": {"gemini-2.5-pro": {"api": {"totalRequests": 1}, "tokens": {"total": 1234}}},
-    "tools": {"totalCalls": 0}
-  }
-}
-EOF
-    ;;
-  gemini-error)
-    printf '{"error":{"type":"FatalAuthenticationError","message":"not logged in","code":41}}\n'
-    ;;
-  json)
-    echo 'loading...'
-    echo '{"answer": 42, "why": "it is known"}'
-    ;;
-  text)
-    p=$(prompt "$@")
-    printf 'Line one.\nYou said: %s\n\n' "$p"
     ;;
   *)
     echo "fake-agent: unknown mode '$mode'" >&2
