@@ -11,6 +11,9 @@ import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskContext;
 import dev.coordd.daemon.handler.TaskFailure;
 import dev.coordd.daemon.handler.TaskHandler;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Latch;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskStore;
 import dev.coordd.internal.Json;
@@ -61,7 +64,7 @@ public final class Dispatcher {
   private final HandlerRegistry handlers;
   private final Outcomes outcomes;
   private final Clock clock;
-  private final Wakeup wakeup;
+  private final Latch wakeup;
   private final Semaphore slots;
   private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
   private volatile CoordinationService service;
@@ -75,7 +78,7 @@ public final class Dispatcher {
       HandlerRegistry handlers,
       Outcomes outcomes,
       Clock clock,
-      Wakeup wakeup) {
+      Notifier notifier) {
     this.self = config.name();
     this.config = config;
     this.store = store;
@@ -83,7 +86,7 @@ public final class Dispatcher {
     this.handlers = handlers;
     this.outcomes = outcomes;
     this.clock = clock;
-    this.wakeup = wakeup;
+    this.wakeup = notifier.latch(this::wakesOn);
     this.slots = new Semaphore(config.concurrency());
   }
 
@@ -111,8 +114,30 @@ public final class Dispatcher {
   }
 
   public boolean canRun(Task task) {
-    return self.equals(task.assignedTo())
-        || (task.assignedTo() == null && handlers.handles(task.type()));
+    return canRun(task.type(), task.assignedTo());
+  }
+
+  private boolean canRun(String type, String assignedTo) {
+    return self.equals(assignedTo) || (assignedTo == null && handlers.handles(type));
+  }
+
+  /**
+   * Whether a change may give this daemon's workers something to claim: a task they could run
+   * became available (no wasted claims under a flood of work for others), or the queue moved. Until
+   * per-type waking exists, external claimers wake on all of these.
+   */
+  private boolean wakesOn(Change change) {
+    return switch (change) {
+      case Change.TaskAvailable t -> canRun(t.type(), t.assignedTo());
+      case Change.TaskChanged t -> true;
+      case Change.QueuePolicyChanged q -> true;
+      case Change.TimePassed t -> true;
+      case Change.Stopping s -> true;
+      case Change.TaskFinished t -> true; // a slot under a concurrency cap may be free
+      case Change.AgentChanged a -> false;
+      case Change.EventPublished e -> false;
+      case Change.LockFreed l -> false;
+    };
   }
 
   private void run() {

@@ -2,6 +2,8 @@ package dev.coordd.daemon.engine;
 
 import dev.coordd.api.Task;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskStore;
@@ -27,11 +29,13 @@ public final class Housekeeper {
   private final Dispatcher dispatcher;
   private final Outcomes outcomes;
   private final Clock clock;
+  private final Notifier notifier;
   private final long beatEvery;
   private final java.util.concurrent.locks.ReentrantLock roundLock =
       new java.util.concurrent.locks.ReentrantLock();
   private final List<Runnable> chores = new java.util.concurrent.CopyOnWriteArrayList<>();
   private long nextBeat;
+  private long lastRoundAt = Long.MIN_VALUE; // guarded by roundLock
   private volatile boolean running;
   private Thread loop;
 
@@ -42,7 +46,8 @@ public final class Housekeeper {
       AgentStore agents,
       Dispatcher dispatcher,
       Outcomes outcomes,
-      Clock clock) {
+      Clock clock,
+      Notifier notifier) {
     this.config = config;
     this.store = store;
     this.tasks = tasks;
@@ -50,6 +55,7 @@ public final class Housekeeper {
     this.dispatcher = dispatcher;
     this.outcomes = outcomes;
     this.clock = clock;
+    this.notifier = notifier;
     // Renew well before a lease can lapse, and at least as often as agents are expected to beat.
     this.beatEvery =
         Math.min(config.heartbeatInterval().toMillis(), config.leaseDuration().toMillis() / 3);
@@ -118,7 +124,12 @@ public final class Housekeeper {
         log.error("housekeeping chore failed; the others go on", e);
       }
     }
-    outcomes.queued(); // time moved: delayed tasks and backoffs may have come due
+    if (now != lastRoundAt) {
+      // Time moved: delayed tasks and backoffs may have come due. (A clock that stands still, as
+      // in tests, moves nothing, so only real changes can wake a waiter there.)
+      lastRoundAt = now;
+      notifier.publish(new Change.TimePassed(now));
+    }
   }
 
   private void beat(long now) {

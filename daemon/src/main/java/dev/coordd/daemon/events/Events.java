@@ -11,7 +11,9 @@ import dev.coordd.api.Subscription;
 import dev.coordd.api.UnavailableException;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.engine.Engine;
-import dev.coordd.daemon.engine.Signal;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Channel;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.EventStore;
 import dev.coordd.daemon.store.EventStore.Candidate;
@@ -49,14 +51,14 @@ import org.slf4j.LoggerFactory;
  * reader: an agent's inbox is "events after its cursor that match its subscriptions or its own
  * topic {@code agent.<name>}" (the cursor is stored and moved by {@link #ack}); a live watcher
  * ({@link #awaitEvents}) passes the last seq it saw and gets what came after, paging with {@code
- * max}. A publish wakes every waiting reader through one {@link Signal}, and each re-reads the
+ * max}. A publish wakes every waiting reader through the {@link Notifier}, and each re-reads the
  * store. So a slow or stuck watcher costs the daemon nothing but its own waiting thread: it cannot
  * slow publishers or other readers, and whatever it has not read yet waits in the store (until
  * retention) rather than in a buffer that could fill up.
  *
  * <p>Waits end early when the calling thread is interrupted (a socket client hung up) and when the
- * daemon stops ({@link #close()}, called by the daemon as it stops). Every time in the store is the
- * engine's clock; waits themselves are real time, like every other long wait.
+ * daemon stops (it publishes {@link Change.Stopping}). Every time in the store is the engine's
+ * clock; waits themselves are real time, like every other long wait.
  *
  * <p>Thread-safe.
  */
@@ -129,8 +131,7 @@ public final class Events {
   private final long retentionMs;
   private final List<Rule> rules;
   private final Consumer<NewTask> createTask;
-  private final Signal published = new Signal();
-  private volatile boolean stopped;
+  private final Notifier notifier;
 
   private final ReentrantLock pruneLock = new ReentrantLock();
   private long nextPruneAt = Long.MIN_VALUE;
@@ -148,6 +149,7 @@ public final class Events {
     this.engine = engine;
     this.store = engine.store();
     this.clock = engine.clock();
+    this.notifier = engine.notifier();
     this.retentionMs =
         (retention == null ? DaemonConfig.DEFAULT_EVENT_RETENTION : retention).toMillis();
     this.rules = compile(rules == null ? List.of() : rules);
@@ -196,7 +198,7 @@ public final class Events {
     long now = clock.millis();
     boolean withRules = rules.stream().anyMatch(r -> r.pattern().matches(t));
     long seq = store.writer().execute(tx -> events.insert(tx, t, json, src, now, withRules));
-    published.signalAll();
+    notifier.publish(new Change.EventPublished(seq, t));
     Event event = new Event(seq, t, d, src, now);
     if (withRules && applyRules(event)) {
       // Not waited for: should it be lost, the chore runs the rules again and the keys dedupe.
@@ -521,32 +523,32 @@ public final class Events {
     long deadline =
         System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.min(waitMs, MAX_WAIT_MS));
     long pollMs = Math.max(1, engine.config().pollInterval().toMillis());
-    long seen = published.generation(); // before the read: a publish after it is not missed
+    long seen =
+        notifier.generation(Channel.EVENTS); // before the read: a publish after it is not missed
     T result = check.get();
-    while (!enough.test(result) && !stopped && !Thread.currentThread().isInterrupted()) {
+    while (!enough.test(result)
+        && !notifier.stopping()
+        && !Thread.currentThread().isInterrupted()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         break;
       }
       try {
-        published.await(seen, Math.min(pollMs, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
+        notifier.await(
+            Channel.EVENTS,
+            seen,
+            Math.min(pollMs, Math.max(1, TimeUnit.NANOSECONDS.toMillis(left))));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt(); // the caller hung up: answer with what we have
         break;
       }
-      if (stopped) {
+      if (notifier.stopping()) {
         break; // the store is closing: do not read again
       }
-      seen = published.generation();
+      seen = notifier.generation(Channel.EVENTS);
       result = check.get();
     }
     return result;
-  }
-
-  /** Ends every wait now and makes later ones answer at once; the daemon is stopping. */
-  public void close() {
-    stopped = true;
-    published.signalAll();
   }
 
   // --- housekeeping ---
