@@ -28,7 +28,7 @@ class BarrierTest {
 
   @Test
   void synchronize_agents_completes_when_every_named_agent_has_arrived() {
-    try (DaemonFixture f = new DaemonFixture(dir)) {
+    try (DaemonFixture f = DaemonFixture.wokenOnlyByNotifications(dir)) {
       Task t = f.service().createTask(barrier("release-1", "1m"));
       f.awaitStatus(t.id(), TaskStatus.WAITING);
       f.service().arrive("release-1", "alice");
@@ -45,7 +45,7 @@ class BarrierTest {
 
   @Test
   void agents_that_arrived_before_the_barrier_task_ran_release_it_at_once() {
-    try (DaemonFixture f = new DaemonFixture(dir)) {
+    try (DaemonFixture f = DaemonFixture.wokenOnlyByNotifications(dir)) {
       f.service().arrive("early", "alice");
       f.service().arrive("early", "bob");
       Task t = f.service().createTask(barrier("early", "1m"));
@@ -55,7 +55,7 @@ class BarrierTest {
 
   @Test
   void a_barrier_name_used_again_waits_for_new_arrivals() {
-    try (DaemonFixture f = new DaemonFixture(dir)) {
+    try (DaemonFixture f = DaemonFixture.wokenOnlyByNotifications(dir)) {
       f.service().arrive("daily", "alice");
       f.service().arrive("daily", "bob");
       Task first = f.service().createTask(barrier("daily", "1m"));
@@ -73,7 +73,7 @@ class BarrierTest {
 
   @Test
   void a_waiting_barrier_survives_a_restart() {
-    try (DaemonFixture f = new DaemonFixture(dir)) {
+    try (DaemonFixture f = DaemonFixture.wokenOnlyByNotifications(dir)) {
       Task t = f.service().createTask(barrier("durable", "10m"));
       f.awaitStatus(t.id(), TaskStatus.WAITING);
       f.service().arrive("durable", "alice");
@@ -85,7 +85,7 @@ class BarrierTest {
 
   @Test
   void synchronize_agents_fails_at_its_timeout_naming_who_never_came() {
-    try (DaemonFixture f = new DaemonFixture(dir)) {
+    try (DaemonFixture f = DaemonFixture.wokenOnlyByNotifications(dir)) {
       Task t = f.service().createTask(barrier("release-2", "30s"));
       f.awaitStatus(t.id(), TaskStatus.WAITING);
       f.service().arrive("release-2", "alice");

@@ -8,15 +8,18 @@ import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +32,7 @@ class ClaimTest {
 
   @BeforeEach
   void start() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     svc = f.service();
     svc.registerAgent(new AgentRegistration("worker-pool", "worker", List.of("work"), null));
   }
@@ -71,16 +74,15 @@ class ClaimTest {
   }
 
   @Test
-  void a_claim_that_waits_gets_a_task_created_while_it_waits() throws Exception {
-    var waiting =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> svc.claimTasks("w", List.of("work"), 1, 30_000));
-    Thread.sleep(100);
+  void a_claim_that_waits_is_woken_by_a_task_created_while_it_waits() throws Exception {
+    long hour = Duration.ofHours(1).toMillis();
+    CompletableFuture<List<Task>> waiting =
+        CompletableFuture.supplyAsync(() -> svc.claimTasks("w", List.of("work"), 1, hour));
+    Thread.sleep(100); // let it reach its wait; the result does not depend on it
     assertThat(waiting).isNotDone();
     String id = svc.createTask(NewTask.of("work")).id();
-    assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS))
-        .extracting(Task::id)
-        .containsExactly(id);
+    // No poll for an hour and no background rounds: only the create's notification ends the wait.
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(Task::id).containsExactly(id);
   }
 
   @Test

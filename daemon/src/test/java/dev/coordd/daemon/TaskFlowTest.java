@@ -43,7 +43,7 @@ class TaskFlowTest {
 
   @Test
   void a_chain_runs_in_order_each_task_after_its_dependency_succeeded() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
     f.daemon.registerHandler(
         "step",
@@ -81,7 +81,7 @@ class TaskFlowTest {
 
   @Test
   void a_failed_dependency_fails_its_dependents_down_the_chain_with_the_reason() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     f.daemon.registerHandler(
         "boom",
         ctx -> {
@@ -102,7 +102,7 @@ class TaskFlowTest {
 
   @Test
   void cancelling_a_dependency_fails_the_dependent_instead_of_leaving_it_waiting() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     svc().cancelTask(a);
@@ -132,7 +132,7 @@ class TaskFlowTest {
 
   @Test
   void retrying_a_dependent_waits_for_its_dependencies_again() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     svc().cancelTask(a);
@@ -166,7 +166,7 @@ class TaskFlowTest {
 
   @Test
   void a_paused_type_holds_the_daemons_own_workers_too() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     AtomicInteger ran = new AtomicInteger();
     f.daemon.registerHandler("job", ctx -> TextNode.valueOf("ran " + ran.incrementAndGet()));
     svc().pauseQueue("job");

@@ -63,6 +63,7 @@ public final class Dispatcher {
   private final TaskStore tasks;
   private final HandlerRegistry handlers;
   private final Outcomes outcomes;
+  private final Barriers barriers;
   private final Clock clock;
   private final Latch wakeup;
   private final Semaphore slots;
@@ -77,6 +78,7 @@ public final class Dispatcher {
       TaskStore tasks,
       HandlerRegistry handlers,
       Outcomes outcomes,
+      Barriers barriers,
       Clock clock,
       Notifier notifier) {
     this.self = config.name();
@@ -85,6 +87,7 @@ public final class Dispatcher {
     this.tasks = tasks;
     this.handlers = handlers;
     this.outcomes = outcomes;
+    this.barriers = barriers;
     this.clock = clock;
     this.wakeup = notifier.latch(this::wakesOn);
     this.slots = new Semaphore(config.concurrency());
@@ -225,7 +228,7 @@ public final class Dispatcher {
       }
     } catch (AwaitExternal wait) {
       if (settle(r)) {
-        outcomes.park(task, wait.waitingFor(), wait.untilMillis());
+        barriers.parked(outcomes.park(task, wait.waitingFor(), wait.untilMillis()));
       }
     } catch (TaskFailure f) {
       if (settle(r)) {

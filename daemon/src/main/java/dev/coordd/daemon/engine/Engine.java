@@ -56,11 +56,12 @@ public final class Engine {
     this.outcomes = new Outcomes(store, tasks, backoff, clock, notifier);
     dependencies.outcomes(outcomes);
     this.queues = new Queues(store, notifier);
-    this.dispatcher = new Dispatcher(config, store, tasks, handlers, outcomes, clock, notifier);
-    this.housekeeper =
-        new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock, notifier);
     this.barriers = new Barriers(store, agents, tasks, clock);
     barriers.outcomes(outcomes);
+    this.dispatcher =
+        new Dispatcher(config, store, tasks, handlers, outcomes, barriers, clock, notifier);
+    this.housekeeper =
+        new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock, notifier);
     housekeeper.addChore(dependencies::settle);
     housekeeper.addChore(barriers::settle);
   }

@@ -74,7 +74,11 @@ public final class Housekeeper {
     loop = Thread.ofPlatform().name("coordd-housekeeper").daemon(true).start(this::run);
   }
 
-  void stop() {
+  /**
+   * Ends the periodic rounds (the daemon does at stop; tests that must see only notifications do at
+   * start, and run rounds themselves with {@link #tick()}).
+   */
+  public void stop() {
     running = false;
     if (loop != null) {
       loop.interrupt();

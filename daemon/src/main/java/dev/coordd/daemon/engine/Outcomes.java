@@ -56,7 +56,7 @@ public final class Outcomes {
 
   /** Parks a running attempt in {@code waiting}; null if it had already lost the task. */
   public Task park(Task running, String waitingFor, long until) {
-    return store.writer().execute(tx -> tasks.park(tx, running, waitingFor, until));
+    return after(store.writer().execute(tx -> tasks.park(tx, running, waitingFor, until)));
   }
 
   /** Back to the queue without spending the attempt (graceful shutdown). */
