@@ -86,6 +86,38 @@ class ClaimTest {
   }
 
   @Test
+  void a_waiting_claim_returns_empty_as_the_daemon_starts_stopping_not_after_its_grace_period()
+      throws Exception {
+    f.close();
+    f = DaemonFixture.wokenOnlyByNotifications(dir.resolve("graceful"), "shutdownGrace", "1m");
+    svc = f.service();
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    f.daemon.registerHandler(
+        "hold",
+        ctx -> {
+          running.countDown();
+          letGo.await(); // keeps the graceful stop busy
+          return null;
+        });
+    svc.createTask(NewTask.of("hold"));
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    long hour = Duration.ofHours(1).toMillis();
+    CompletableFuture<List<Task>> waiting =
+        CompletableFuture.supplyAsync(() -> svc.claimTasks("w", List.of("work"), 1, hour));
+    Thread.sleep(100);
+    assertThat(waiting).isNotDone();
+    Thread closing = Thread.ofVirtual().start(f.daemon::close);
+    try {
+      assertThat(waiting.get(5, TimeUnit.SECONDS)).isEmpty();
+      assertThat(closing.isAlive()).as("the daemon is still in its grace period").isTrue();
+    } finally {
+      letGo.countDown();
+      closing.join();
+    }
+  }
+
+  @Test
   void a_claim_that_waits_returns_empty_when_its_wait_ends() {
     assertThat(svc.claimTasks("w", List.of("work"), 1, 50)).isEmpty();
   }

@@ -82,6 +82,25 @@ public final class DaemonFixture implements AutoCloseable {
     return t;
   }
 
+  /**
+   * Waits for the task to finish through {@code awaitTask}, and asserts that the wait was ended by
+   * the finish (woken by its notification) rather than by running out: a wait that runs out returns
+   * whatever the task has become meanwhile, which would hide a lost wake-up.
+   */
+  public Task awaitFinished(String id) {
+    long bound = Duration.ofSeconds(10).toMillis();
+    long start = System.nanoTime();
+    Task t = service().awaitTask(id, bound);
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    assertThat(t.status().isTerminal())
+        .as("task %s finished (status %s, error %s)", id, t.status(), t.error())
+        .isTrue();
+    assertThat(took)
+        .as("awaitTask woken by the finish, not by its timeout")
+        .isLessThan(Duration.ofMillis(bound));
+    return t;
+  }
+
   public void restart() {
     daemon.close();
     daemon = start();

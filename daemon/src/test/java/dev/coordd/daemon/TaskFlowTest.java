@@ -75,7 +75,7 @@ class TaskFlowTest {
     assertThat(svc().getTask(b).status()).isEqualTo(TaskStatus.WAITING);
     assertThat(svc().getTask(b).waitingFor()).isEqualTo("dependencies");
     f.advance(java.time.Duration.ofMinutes(2));
-    assertThat(svc().awaitTask(c, 10_000).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(f.awaitFinished(c).status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(order).containsExactly("a", "b", "c");
   }
 
@@ -91,11 +91,11 @@ class TaskFlowTest {
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     String c = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(b))).id();
     f.advance(java.time.Duration.ofMinutes(2));
-    Task failedB = svc().awaitTask(b, 10_000);
+    Task failedB = f.awaitFinished(b);
     assertThat(failedB.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failedB.error().kind()).isEqualTo("dependency_failed");
     assertThat(failedB.error().message()).contains(a).contains("the build is red");
-    Task failedC = svc().awaitTask(c, 10_000);
+    Task failedC = f.awaitFinished(c);
     assertThat(failedC.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failedC.error().message()).contains(b);
   }
@@ -106,7 +106,7 @@ class TaskFlowTest {
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     svc().cancelTask(a);
-    Task failed = svc().awaitTask(b, 10_000);
+    Task failed = f.awaitFinished(b);
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.error().message()).contains("dependency " + a + " cancelled");
   }
@@ -136,7 +136,7 @@ class TaskFlowTest {
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     svc().cancelTask(a);
-    svc().awaitTask(b, 10_000);
+    f.awaitFinished(b);
     svc().retryTask(a);
     Task retried = svc().retryTask(b);
     assertThat(retried.status()).isEqualTo(TaskStatus.WAITING);
@@ -174,7 +174,7 @@ class TaskFlowTest {
     f.daemon.engine().dispatcher().claimOnce();
     assertThat(svc().awaitTask(id, 200).status()).isEqualTo(TaskStatus.QUEUED);
     svc().resumeQueue("job");
-    assertThat(svc().awaitTask(id, 10_000).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(f.awaitFinished(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
   }
 
   @Test
