@@ -3,13 +3,16 @@ package dev.coordd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.ConflictException;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.internal.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -192,7 +195,7 @@ class ClaimTest {
   void an_external_worker_completes_its_task_and_the_result_is_kept() {
     String id = svc.createTask(NewTask.of("work")).id();
     svc.claimTasks("w", List.of("work"), 1, 0);
-    Task done = svc.completeTask(id, "w", dev.coordd.internal.Json.read("{\"answer\":42}"));
+    Task done = svc.completeTask(id, "w", Json.read("{\"answer\":42}"));
     assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
     Task shown = svc.getTask(id);
     assertThat(shown.result().get("answer").asInt()).isEqualTo(42);
@@ -218,12 +221,12 @@ class ClaimTest {
     String id = svc.createTask(NewTask.of("work")).id();
     svc.claimTasks("w", List.of("work"), 1, 0);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> svc.completeTask(id, "intruder", null))
-        .isInstanceOf(dev.coordd.api.ConflictException.class)
+        .isInstanceOf(ConflictException.class)
         .hasMessageContaining("leased to w, not intruder");
   }
 
   static Map<String, String> settings(String... kv) {
-    Map<String, String> m = new java.util.HashMap<>();
+    Map<String, String> m = new HashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       m.put(kv[i], kv[i + 1]);
     }

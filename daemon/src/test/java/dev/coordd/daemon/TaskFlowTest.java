@@ -11,9 +11,14 @@ import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.QueueState;
 import dev.coordd.api.Task;
+import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.handler.TaskFailure;
+import dev.coordd.internal.Json;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
@@ -44,7 +49,7 @@ class TaskFlowTest {
   @Test
   void a_chain_runs_in_order_each_task_after_its_dependency_succeeded() {
     f = DaemonFixture.wokenOnlyByNotifications(dir);
-    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
     f.daemon.registerHandler(
         "step",
         ctx -> {
@@ -53,28 +58,23 @@ class TaskFlowTest {
         });
     String a =
         svc()
-            .createTask(
-                NewTask.of("step")
-                    .withDelayMs(60_000)
-                    .withData(dev.coordd.internal.Json.read("{\"n\":\"a\"}")))
+            .createTask(NewTask.of("step").withDelayMs(60_000).withData(Json.read("{\"n\":\"a\"}")))
             .id();
     String b =
         svc()
             .createTask(
-                NewTask.of("step")
-                    .withDependsOn(List.of(a))
-                    .withData(dev.coordd.internal.Json.read("{\"n\":\"b\"}")))
+                NewTask.of("step").withDependsOn(List.of(a)).withData(Json.read("{\"n\":\"b\"}")))
             .id();
     String c =
         svc()
             .createTask(
                 NewTask.of("step")
                     .withDependsOn(List.of(a, b))
-                    .withData(dev.coordd.internal.Json.read("{\"n\":\"c\"}")))
+                    .withData(Json.read("{\"n\":\"c\"}")))
             .id();
     assertThat(svc().getTask(b).status()).isEqualTo(TaskStatus.WAITING);
     assertThat(svc().getTask(b).waitingFor()).isEqualTo("dependencies");
-    f.advance(java.time.Duration.ofMinutes(2));
+    f.advance(Duration.ofMinutes(2));
     assertThat(f.awaitFinished(c).status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(order).containsExactly("a", "b", "c");
   }
@@ -85,12 +85,12 @@ class TaskFlowTest {
     f.daemon.registerHandler(
         "boom",
         ctx -> {
-          throw new dev.coordd.daemon.handler.TaskFailure("broken", "the build is red", true);
+          throw new TaskFailure("broken", "the build is red", true);
         });
     String a = svc().createTask(NewTask.of("boom").withDelayMs(60_000)).id();
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     String c = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(b))).id();
-    f.advance(java.time.Duration.ofMinutes(2));
+    f.advance(Duration.ofMinutes(2));
     Task failedB = f.awaitFinished(b);
     assertThat(failedB.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failedB.error().kind()).isEqualTo("dependency_failed");
@@ -225,9 +225,7 @@ class TaskFlowTest {
     }
     assertThat(peak.get()).isLessThanOrEqualTo(3);
     assertThat(observed).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
-    assertThat(
-            svc()
-                .listTasks(new dev.coordd.api.TaskQuery(TaskStatus.SUCCEEDED, "heavy", null, 1000)))
+    assertThat(svc().listTasks(new TaskQuery(TaskStatus.SUCCEEDED, "heavy", null, 1000)))
         .hasSize(60);
   }
 

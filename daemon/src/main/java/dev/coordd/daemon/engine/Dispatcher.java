@@ -20,6 +20,7 @@ import dev.coordd.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -106,7 +107,7 @@ public final class Dispatcher {
 
   /** Ids of the tasks whose handlers run here now. */
   public Set<String> inFlight() {
-    Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     inFlight.values().forEach(r -> ids.add(r.task.id()));
     return ids;
   }

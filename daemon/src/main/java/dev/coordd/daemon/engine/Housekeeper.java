@@ -10,6 +10,8 @@ import dev.coordd.daemon.store.TaskStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,9 +33,8 @@ public final class Housekeeper {
   private final Clock clock;
   private final Notifier notifier;
   private final long beatEvery;
-  private final java.util.concurrent.locks.ReentrantLock roundLock =
-      new java.util.concurrent.locks.ReentrantLock();
-  private final List<Runnable> chores = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ReentrantLock roundLock = new ReentrantLock();
+  private final List<Runnable> chores = new CopyOnWriteArrayList<>();
   private long nextBeat;
   private long lastRoundAt = Long.MIN_VALUE; // guarded by roundLock
   private volatile boolean running;
