@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -253,6 +254,23 @@ class TaskFlowTest {
     assertThat(svc().claimTasks("w", List.of("build", "lint"), 50, 0)).isEmpty();
     svc().resumeQueue("lint");
     assertThat(svc().claimTasks("w", List.of("lint"), 50, 0)).hasSize(10);
+  }
+
+  @Test
+  void a_claim_waiting_at_a_full_cap_is_woken_when_a_task_of_that_type_finishes() throws Exception {
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
+    svc().registerAgent(new AgentRegistration("a", "worker", List.of("build"), null));
+    svc().limitQueue("build", 1);
+    String first = svc().createTask(NewTask.of("build")).id();
+    svc().createTask(NewTask.of("build"));
+    assertThat(svc().claimTasks("a", List.of("build"), 1, 0)).hasSize(1);
+    long hour = Duration.ofHours(1).toMillis();
+    CompletableFuture<List<Task>> waiting =
+        CompletableFuture.supplyAsync(() -> svc().claimTasks("b", List.of("build"), 1, hour));
+    Thread.sleep(100); // let it reach its wait; the result does not depend on it
+    assertThat(waiting).isNotDone();
+    svc().completeTask(first, "a", null);
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).hasSize(1);
   }
 
   @Test
