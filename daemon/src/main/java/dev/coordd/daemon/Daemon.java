@@ -19,6 +19,8 @@ import dev.coordd.daemon.invoke.InvocationFiles;
 import dev.coordd.daemon.invoke.InvocationQueue;
 import dev.coordd.daemon.invoke.InvokeAgentHandler;
 import dev.coordd.daemon.invoke.runner.AgentRunner;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.LocalNotifier;
 import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.service.LocalCoordinationService;
@@ -65,7 +67,7 @@ public final class Daemon implements AutoCloseable {
     this.lock = lock;
     this.store = store;
     HandlerRegistry handlers = new HandlerRegistry();
-    this.engine = new Engine(config, clock, store, handlers);
+    this.engine = new Engine(config, clock, store, handlers, new LocalNotifier());
     InvocationQueue invocations =
         new InvocationQueue(
             engine, new InvocationFiles(config.home(), clock), config.invocationExpiry());
@@ -215,7 +217,9 @@ public final class Daemon implements AutoCloseable {
       if (rpc != null) {
         rpc.close();
       }
-      service.events().close(); // live watchers and inbox readers stop waiting
+      // claimers, live watchers, inbox readers and lock waiters stop waiting; callers waiting for a
+      // task's result are released after the graceful stop, by engine.stop
+      engine.notifier().publish(new Change.Stopping());
       engine.stop(config.shutdownGrace());
       service.signOff(config.name());
     } catch (RuntimeException e) {

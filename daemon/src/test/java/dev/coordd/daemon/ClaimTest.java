@@ -3,20 +3,26 @@ package dev.coordd.daemon;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.ConflictException;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.internal.Json;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -29,7 +35,7 @@ class ClaimTest {
 
   @BeforeEach
   void start() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     svc = f.service();
     svc.registerAgent(new AgentRegistration("worker-pool", "worker", List.of("work"), null));
   }
@@ -71,16 +77,47 @@ class ClaimTest {
   }
 
   @Test
-  void a_claim_that_waits_gets_a_task_created_while_it_waits() throws Exception {
-    var waiting =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> svc.claimTasks("w", List.of("work"), 1, 30_000));
-    Thread.sleep(100);
+  void a_claim_that_waits_is_woken_by_a_task_created_while_it_waits() throws Exception {
+    long hour = Duration.ofHours(1).toMillis();
+    CompletableFuture<List<Task>> waiting =
+        CompletableFuture.supplyAsync(() -> svc.claimTasks("w", List.of("work"), 1, hour));
+    Thread.sleep(100); // let it reach its wait; the result does not depend on it
     assertThat(waiting).isNotDone();
     String id = svc.createTask(NewTask.of("work")).id();
-    assertThat(waiting.get(10, java.util.concurrent.TimeUnit.SECONDS))
-        .extracting(Task::id)
-        .containsExactly(id);
+    // No poll for an hour and no background rounds: only the create's notification ends the wait.
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).extracting(Task::id).containsExactly(id);
+  }
+
+  @Test
+  void a_waiting_claim_returns_empty_as_the_daemon_starts_stopping_not_after_its_grace_period()
+      throws Exception {
+    f.close();
+    f = DaemonFixture.wokenOnlyByNotifications(dir.resolve("graceful"), "shutdownGrace", "1m");
+    svc = f.service();
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    f.daemon.registerHandler(
+        "hold",
+        ctx -> {
+          running.countDown();
+          letGo.await(); // keeps the graceful stop busy
+          return null;
+        });
+    svc.createTask(NewTask.of("hold"));
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    long hour = Duration.ofHours(1).toMillis();
+    CompletableFuture<List<Task>> waiting =
+        CompletableFuture.supplyAsync(() -> svc.claimTasks("w", List.of("work"), 1, hour));
+    Thread.sleep(100);
+    assertThat(waiting).isNotDone();
+    Thread closing = Thread.ofVirtual().start(f.daemon::close);
+    try {
+      assertThat(waiting.get(5, TimeUnit.SECONDS)).isEmpty();
+      assertThat(closing.isAlive()).as("the daemon is still in its grace period").isTrue();
+    } finally {
+      letGo.countDown();
+      closing.join();
+    }
   }
 
   @Test
@@ -158,7 +195,7 @@ class ClaimTest {
   void an_external_worker_completes_its_task_and_the_result_is_kept() {
     String id = svc.createTask(NewTask.of("work")).id();
     svc.claimTasks("w", List.of("work"), 1, 0);
-    Task done = svc.completeTask(id, "w", dev.coordd.internal.Json.read("{\"answer\":42}"));
+    Task done = svc.completeTask(id, "w", Json.read("{\"answer\":42}"));
     assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
     Task shown = svc.getTask(id);
     assertThat(shown.result().get("answer").asInt()).isEqualTo(42);
@@ -184,12 +221,12 @@ class ClaimTest {
     String id = svc.createTask(NewTask.of("work")).id();
     svc.claimTasks("w", List.of("work"), 1, 0);
     org.assertj.core.api.Assertions.assertThatThrownBy(() -> svc.completeTask(id, "intruder", null))
-        .isInstanceOf(dev.coordd.api.ConflictException.class)
+        .isInstanceOf(ConflictException.class)
         .hasMessageContaining("leased to w, not intruder");
   }
 
   static Map<String, String> settings(String... kv) {
-    Map<String, String> m = new java.util.HashMap<>();
+    Map<String, String> m = new HashMap<>();
     for (int i = 0; i < kv.length; i += 2) {
       m.put(kv[i], kv[i + 1]);
     }

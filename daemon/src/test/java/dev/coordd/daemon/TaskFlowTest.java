@@ -11,10 +11,16 @@ import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.QueueState;
 import dev.coordd.api.Task;
+import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.handler.TaskFailure;
+import dev.coordd.internal.Json;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -43,8 +49,8 @@ class TaskFlowTest {
 
   @Test
   void a_chain_runs_in_order_each_task_after_its_dependency_succeeded() {
-    f = new DaemonFixture(dir);
-    List<String> order = java.util.Collections.synchronizedList(new ArrayList<>());
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
+    List<String> order = Collections.synchronizedList(new ArrayList<>());
     f.daemon.registerHandler(
         "step",
         ctx -> {
@@ -53,60 +59,55 @@ class TaskFlowTest {
         });
     String a =
         svc()
-            .createTask(
-                NewTask.of("step")
-                    .withDelayMs(60_000)
-                    .withData(dev.coordd.internal.Json.read("{\"n\":\"a\"}")))
+            .createTask(NewTask.of("step").withDelayMs(60_000).withData(Json.read("{\"n\":\"a\"}")))
             .id();
     String b =
         svc()
             .createTask(
-                NewTask.of("step")
-                    .withDependsOn(List.of(a))
-                    .withData(dev.coordd.internal.Json.read("{\"n\":\"b\"}")))
+                NewTask.of("step").withDependsOn(List.of(a)).withData(Json.read("{\"n\":\"b\"}")))
             .id();
     String c =
         svc()
             .createTask(
                 NewTask.of("step")
                     .withDependsOn(List.of(a, b))
-                    .withData(dev.coordd.internal.Json.read("{\"n\":\"c\"}")))
+                    .withData(Json.read("{\"n\":\"c\"}")))
             .id();
     assertThat(svc().getTask(b).status()).isEqualTo(TaskStatus.WAITING);
     assertThat(svc().getTask(b).waitingFor()).isEqualTo("dependencies");
-    f.advance(java.time.Duration.ofMinutes(2));
-    assertThat(svc().awaitTask(c, 10_000).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    f.advance(Duration.ofMinutes(2));
+    assertThat(f.awaitFinished(c).status()).isEqualTo(TaskStatus.SUCCEEDED);
     assertThat(order).containsExactly("a", "b", "c");
   }
 
   @Test
   void a_failed_dependency_fails_its_dependents_down_the_chain_with_the_reason() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     f.daemon.registerHandler(
         "boom",
         ctx -> {
-          throw new dev.coordd.daemon.handler.TaskFailure("broken", "the build is red", true);
+          throw new TaskFailure("broken", "the build is red", true);
         });
     String a = svc().createTask(NewTask.of("boom").withDelayMs(60_000)).id();
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     String c = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(b))).id();
-    f.advance(java.time.Duration.ofMinutes(2));
-    Task failedB = svc().awaitTask(b, 10_000);
+    f.advance(Duration.ofMinutes(2));
+    Task failedB = f.awaitFinished(b);
     assertThat(failedB.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failedB.error().kind()).isEqualTo("dependency_failed");
     assertThat(failedB.error().message()).contains(a).contains("the build is red");
-    Task failedC = svc().awaitTask(c, 10_000);
+    Task failedC = f.awaitFinished(c);
     assertThat(failedC.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failedC.error().message()).contains(b);
   }
 
   @Test
   void cancelling_a_dependency_fails_the_dependent_instead_of_leaving_it_waiting() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     svc().cancelTask(a);
-    Task failed = svc().awaitTask(b, 10_000);
+    Task failed = f.awaitFinished(b);
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.error().message()).contains("dependency " + a + " cancelled");
   }
@@ -132,11 +133,11 @@ class TaskFlowTest {
 
   @Test
   void retrying_a_dependent_waits_for_its_dependencies_again() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     String a = svc().createTask(NewTask.of("x").withAssignedTo("w")).id();
     String b = svc().createTask(NewTask.of("x").withAssignedTo("w").withDependsOn(List.of(a))).id();
     svc().cancelTask(a);
-    svc().awaitTask(b, 10_000);
+    f.awaitFinished(b);
     svc().retryTask(a);
     Task retried = svc().retryTask(b);
     assertThat(retried.status()).isEqualTo(TaskStatus.WAITING);
@@ -166,7 +167,7 @@ class TaskFlowTest {
 
   @Test
   void a_paused_type_holds_the_daemons_own_workers_too() {
-    f = new DaemonFixture(dir);
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
     AtomicInteger ran = new AtomicInteger();
     f.daemon.registerHandler("job", ctx -> TextNode.valueOf("ran " + ran.incrementAndGet()));
     svc().pauseQueue("job");
@@ -174,7 +175,7 @@ class TaskFlowTest {
     f.daemon.engine().dispatcher().claimOnce();
     assertThat(svc().awaitTask(id, 200).status()).isEqualTo(TaskStatus.QUEUED);
     svc().resumeQueue("job");
-    assertThat(svc().awaitTask(id, 10_000).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(f.awaitFinished(id).status()).isEqualTo(TaskStatus.SUCCEEDED);
   }
 
   @Test
@@ -225,9 +226,7 @@ class TaskFlowTest {
     }
     assertThat(peak.get()).isLessThanOrEqualTo(3);
     assertThat(observed).allSatisfy(n -> assertThat(n).isLessThanOrEqualTo(3));
-    assertThat(
-            svc()
-                .listTasks(new dev.coordd.api.TaskQuery(TaskStatus.SUCCEEDED, "heavy", null, 1000)))
+    assertThat(svc().listTasks(new TaskQuery(TaskStatus.SUCCEEDED, "heavy", null, 1000)))
         .hasSize(60);
   }
 
@@ -255,6 +254,23 @@ class TaskFlowTest {
     assertThat(svc().claimTasks("w", List.of("build", "lint"), 50, 0)).isEmpty();
     svc().resumeQueue("lint");
     assertThat(svc().claimTasks("w", List.of("lint"), 50, 0)).hasSize(10);
+  }
+
+  @Test
+  void a_claim_waiting_at_a_full_cap_is_woken_when_a_task_of_that_type_finishes() throws Exception {
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
+    svc().registerAgent(new AgentRegistration("a", "worker", List.of("build"), null));
+    svc().limitQueue("build", 1);
+    String first = svc().createTask(NewTask.of("build")).id();
+    svc().createTask(NewTask.of("build"));
+    assertThat(svc().claimTasks("a", List.of("build"), 1, 0)).hasSize(1);
+    long hour = Duration.ofHours(1).toMillis();
+    CompletableFuture<List<Task>> waiting =
+        CompletableFuture.supplyAsync(() -> svc().claimTasks("b", List.of("build"), 1, hour));
+    Thread.sleep(100); // let it reach its wait; the result does not depend on it
+    assertThat(waiting).isNotDone();
+    svc().completeTask(first, "a", null);
+    assertThat(waiting.get(10, TimeUnit.SECONDS)).hasSize(1);
   }
 
   @Test

@@ -55,6 +55,16 @@ public final class Barriers {
     settle();
   }
 
+  /**
+   * A task just parked (null: it had lost the task): if on a barrier, settle now, since everyone
+   * may have arrived before it ran or while its handler was looking.
+   */
+  void parked(Task task) {
+    if (task != null && task.waitingFor() != null && task.waitingFor().startsWith(WAIT_KIND)) {
+      settle();
+    }
+  }
+
   public List<String> arrived(String barrier) {
     return store.read(tx -> agents.arrivals(tx, barrier));
   }

@@ -2,9 +2,13 @@ package dev.coordd.daemon.engine;
 
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Latch;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskStore;
 import java.time.Clock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,23 +25,23 @@ public final class Dependencies {
   private final Store store;
   private final TaskStore tasks;
   private final Clock clock;
-  private final java.util.concurrent.locks.ReentrantLock round =
-      new java.util.concurrent.locks.ReentrantLock();
-  private final Wakeup finished = new Wakeup();
+  private final ReentrantLock round = new ReentrantLock();
+  private final Latch finished;
   private Outcomes outcomes;
   private volatile Thread loop;
 
-  Dependencies(Store store, TaskStore tasks, Clock clock) {
+  Dependencies(Store store, TaskStore tasks, Clock clock, Notifier notifier) {
     this.store = store;
     this.tasks = tasks;
     this.clock = clock;
+    this.finished = notifier.latch(c -> c instanceof Change.TaskFinished);
   }
 
   void outcomes(Outcomes outcomes) {
     this.outcomes = outcomes;
   }
 
-  /** A task finished: settle its dependents soon, off the caller's thread. */
+  /** Settle soon, off the caller's thread (a finished task does this through the notifier). */
   void nudge() {
     finished.signal();
   }

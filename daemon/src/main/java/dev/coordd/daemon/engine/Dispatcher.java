@@ -11,12 +11,16 @@ import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskContext;
 import dev.coordd.daemon.handler.TaskFailure;
 import dev.coordd.daemon.handler.TaskHandler;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Latch;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskStore;
 import dev.coordd.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -60,8 +64,9 @@ public final class Dispatcher {
   private final TaskStore tasks;
   private final HandlerRegistry handlers;
   private final Outcomes outcomes;
+  private final Barriers barriers;
   private final Clock clock;
-  private final Wakeup wakeup;
+  private final Latch wakeup;
   private final Semaphore slots;
   private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
   private volatile CoordinationService service;
@@ -74,16 +79,18 @@ public final class Dispatcher {
       TaskStore tasks,
       HandlerRegistry handlers,
       Outcomes outcomes,
+      Barriers barriers,
       Clock clock,
-      Wakeup wakeup) {
+      Notifier notifier) {
     this.self = config.name();
     this.config = config;
     this.store = store;
     this.tasks = tasks;
     this.handlers = handlers;
     this.outcomes = outcomes;
+    this.barriers = barriers;
     this.clock = clock;
-    this.wakeup = wakeup;
+    this.wakeup = notifier.latch(this::wakesOn);
     this.slots = new Semaphore(config.concurrency());
   }
 
@@ -100,7 +107,7 @@ public final class Dispatcher {
 
   /** Ids of the tasks whose handlers run here now. */
   public Set<String> inFlight() {
-    Set<String> ids = new java.util.HashSet<>();
+    Set<String> ids = new HashSet<>();
     inFlight.values().forEach(r -> ids.add(r.task.id()));
     return ids;
   }
@@ -111,8 +118,30 @@ public final class Dispatcher {
   }
 
   public boolean canRun(Task task) {
-    return self.equals(task.assignedTo())
-        || (task.assignedTo() == null && handlers.handles(task.type()));
+    return canRun(task.type(), task.assignedTo());
+  }
+
+  private boolean canRun(String type, String assignedTo) {
+    return self.equals(assignedTo) || (assignedTo == null && handlers.handles(type));
+  }
+
+  /**
+   * Whether a change may give this daemon's workers something to claim: a task they could run
+   * became available (no wasted claims under a flood of work for others), or the queue moved. Until
+   * per-type waking exists, external claimers wake on all of these.
+   */
+  private boolean wakesOn(Change change) {
+    return switch (change) {
+      case Change.TaskAvailable t -> canRun(t.type(), t.assignedTo());
+      case Change.TaskChanged t -> true;
+      case Change.QueuePolicyChanged q -> true;
+      case Change.TimePassed t -> true;
+      case Change.Stopping s -> true;
+      case Change.TaskFinished t -> true; // a slot under a concurrency cap may be free
+      case Change.AgentChanged a -> false;
+      case Change.EventPublished e -> false;
+      case Change.LockFreed l -> false;
+    };
   }
 
   private void run() {
@@ -200,7 +229,7 @@ public final class Dispatcher {
       }
     } catch (AwaitExternal wait) {
       if (settle(r)) {
-        outcomes.park(task, wait.waitingFor(), wait.untilMillis());
+        barriers.parked(outcomes.park(task, wait.waitingFor(), wait.untilMillis()));
       }
     } catch (TaskFailure f) {
       if (settle(r)) {

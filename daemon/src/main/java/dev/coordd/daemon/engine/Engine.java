@@ -4,6 +4,8 @@ import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Task;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.handler.HandlerRegistry;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Ids;
 import dev.coordd.daemon.store.Store;
@@ -15,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The moving parts around one store, wired once: dispatcher, housekeeper, outcomes, waiters and
- * barriers. The service calls into it; the daemon starts and stops it.
+ * The moving parts around one store, wired once: dispatcher, housekeeper, outcomes, dependencies
+ * and barriers, and the {@link Notifier} they tell about changes. The service calls into it; the
+ * daemon starts and stops it.
  */
 public final class Engine {
   private static final Logger log = LoggerFactory.getLogger(Engine.class);
@@ -28,9 +31,7 @@ public final class Engine {
   private final AgentStore agents;
   private final Ids ids;
   private final HandlerRegistry handlers;
-  private final TaskWaiters waiters = new TaskWaiters();
-  private final Wakeup wakeup = new Wakeup();
-  private final Signal queueChanged = new Signal();
+  private final Notifier notifier;
   private final Outcomes outcomes;
   private final Dispatcher dispatcher;
   private final Housekeeper housekeeper;
@@ -38,8 +39,10 @@ public final class Engine {
   private final Queues queues;
   private final Dependencies dependencies;
 
-  public Engine(DaemonConfig config, Clock clock, Store store, HandlerRegistry handlers) {
+  public Engine(
+      DaemonConfig config, Clock clock, Store store, HandlerRegistry handlers, Notifier notifier) {
     this.config = config;
+    this.notifier = notifier;
     this.clock = clock;
     this.store = store;
     this.handlers = handlers;
@@ -49,15 +52,16 @@ public final class Engine {
             store.sql(), config.staleAfter().toMillis(), config.offlineAfter().toMillis());
     this.ids = new Ids(clock);
     Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
-    this.dependencies = new Dependencies(store, tasks, clock);
-    this.outcomes =
-        new Outcomes(store, tasks, backoff, clock, waiters, wakeup, queueChanged, dependencies);
+    this.dependencies = new Dependencies(store, tasks, clock, notifier);
+    this.outcomes = new Outcomes(store, tasks, backoff, clock, notifier);
     dependencies.outcomes(outcomes);
-    this.queues = new Queues(store, outcomes);
-    this.dispatcher = new Dispatcher(config, store, tasks, handlers, outcomes, clock, wakeup);
-    this.housekeeper = new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock);
+    this.queues = new Queues(store, notifier);
     this.barriers = new Barriers(store, agents, tasks, clock);
     barriers.outcomes(outcomes);
+    this.dispatcher =
+        new Dispatcher(config, store, tasks, handlers, outcomes, barriers, clock, notifier);
+    this.housekeeper =
+        new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock, notifier);
     housekeeper.addChore(dependencies::settle);
     housekeeper.addChore(barriers::settle);
   }
@@ -98,8 +102,8 @@ public final class Engine {
     housekeeper.stop();
     dependencies.stop();
     dispatcher.stop(grace);
-    waiters.releaseAll();
-    queueChanged.signalAll(); // claimers waiting for work see the daemon is stopping
+    // after the graceful stop, so callers waiting for a task see how it left the task
+    notifier.close();
   }
 
   public DaemonConfig config() {
@@ -130,24 +134,17 @@ public final class Engine {
     return handlers;
   }
 
-  public TaskWaiters waiters() {
-    return waiters;
+  /** Where changes are published after their commit and where waiters wait for them. */
+  public Notifier notifier() {
+    return notifier;
   }
 
   /**
-   * A new task was committed: wake the daemon's own workers only if they could run it (no wasted
-   * claims under a flood of work for others), and every external claimer waiting for work.
+   * A new task was committed: the daemon's own workers wake only if they could run it (no wasted
+   * claims under a flood of work for others), every external claimer waiting for work wakes.
    */
   public void announce(Task created) {
-    if (dispatcher.canRun(created)) {
-      dispatcher.wake();
-    }
-    queueChanged.signalAll();
-  }
-
-  /** Moves whenever tasks may have become claimable: created, requeued, retried, or time passed. */
-  public Signal queueChanged() {
-    return queueChanged;
+    notifier.publish(Change.of(created));
   }
 
   public Outcomes outcomes() {

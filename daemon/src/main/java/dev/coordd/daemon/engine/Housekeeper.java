@@ -2,12 +2,16 @@ package dev.coordd.daemon.engine;
 
 import dev.coordd.api.Task;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskStore;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,11 +31,12 @@ public final class Housekeeper {
   private final Dispatcher dispatcher;
   private final Outcomes outcomes;
   private final Clock clock;
+  private final Notifier notifier;
   private final long beatEvery;
-  private final java.util.concurrent.locks.ReentrantLock roundLock =
-      new java.util.concurrent.locks.ReentrantLock();
-  private final List<Runnable> chores = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final ReentrantLock roundLock = new ReentrantLock();
+  private final List<Runnable> chores = new CopyOnWriteArrayList<>();
   private long nextBeat;
+  private long lastRoundAt = Long.MIN_VALUE; // guarded by roundLock
   private volatile boolean running;
   private Thread loop;
 
@@ -42,7 +47,8 @@ public final class Housekeeper {
       AgentStore agents,
       Dispatcher dispatcher,
       Outcomes outcomes,
-      Clock clock) {
+      Clock clock,
+      Notifier notifier) {
     this.config = config;
     this.store = store;
     this.tasks = tasks;
@@ -50,6 +56,7 @@ public final class Housekeeper {
     this.dispatcher = dispatcher;
     this.outcomes = outcomes;
     this.clock = clock;
+    this.notifier = notifier;
     // Renew well before a lease can lapse, and at least as often as agents are expected to beat.
     this.beatEvery =
         Math.min(config.heartbeatInterval().toMillis(), config.leaseDuration().toMillis() / 3);
@@ -68,7 +75,11 @@ public final class Housekeeper {
     loop = Thread.ofPlatform().name("coordd-housekeeper").daemon(true).start(this::run);
   }
 
-  void stop() {
+  /**
+   * Ends the periodic rounds (the daemon does at stop; tests that must see only notifications do at
+   * start, and run rounds themselves with {@link #tick()}).
+   */
+  public void stop() {
     running = false;
     if (loop != null) {
       loop.interrupt();
@@ -118,7 +129,12 @@ public final class Housekeeper {
         log.error("housekeeping chore failed; the others go on", e);
       }
     }
-    outcomes.queued(); // time moved: delayed tasks and backoffs may have come due
+    if (now != lastRoundAt) {
+      // Time moved: delayed tasks and backoffs may have come due. (A clock that stands still, as
+      // in tests, moves nothing, so only real changes can wake a waiter there.)
+      lastRoundAt = now;
+      notifier.publish(new Change.TimePassed(now));
+    }
   }
 
   private void beat(long now) {

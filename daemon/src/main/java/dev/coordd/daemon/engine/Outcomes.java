@@ -3,6 +3,8 @@ package dev.coordd.daemon.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskStore;
 import dev.coordd.daemon.store.Tx;
@@ -12,35 +14,21 @@ import java.time.Clock;
 /**
  * Records how an attempt ended, whoever ended it: a daemon worker, an external agent, the reaper, a
  * timeout, a shutdown. Decides retry versus failure, applies backoff, and after the commit wakes
- * the dispatcher or the callers waiting on the task. Thread-safe.
+ * whoever waits for the change through the {@link Notifier}. Thread-safe.
  */
 public final class Outcomes {
   private final Store store;
   private final TaskStore tasks;
   private final Backoff backoff;
   private final Clock clock;
-  private final TaskWaiters waiters;
-  private final Wakeup wakeup;
-  private final Signal queueChanged;
-  private final Dependencies dependencies;
+  private final Notifier notifier;
 
-  Outcomes(
-      Store store,
-      TaskStore tasks,
-      Backoff backoff,
-      Clock clock,
-      TaskWaiters waiters,
-      Wakeup wakeup,
-      Signal queueChanged,
-      Dependencies dependencies) {
+  Outcomes(Store store, TaskStore tasks, Backoff backoff, Clock clock, Notifier notifier) {
     this.store = store;
     this.tasks = tasks;
     this.backoff = backoff;
     this.clock = clock;
-    this.waiters = waiters;
-    this.wakeup = wakeup;
-    this.queueChanged = queueChanged;
-    this.dependencies = dependencies;
+    this.notifier = notifier;
   }
 
   /** Null when the attempt had already lost the task (lease expired, cancelled). */
@@ -68,7 +56,7 @@ public final class Outcomes {
 
   /** Parks a running attempt in {@code waiting}; null if it had already lost the task. */
   public Task park(Task running, String waitingFor, long until) {
-    return store.writer().execute(tx -> tasks.park(tx, running, waitingFor, until));
+    return after(store.writer().execute(tx -> tasks.park(tx, running, waitingFor, until)));
   }
 
   /** Back to the queue without spending the attempt (graceful shutdown). */
@@ -78,21 +66,13 @@ public final class Outcomes {
     return after(store.writer().execute(tx -> tasks.requeueUncounted(tx, running, reason, now)));
   }
 
-  /** Tells the daemon's workers and external claimers waiting for work that the queue changed. */
-  public void queued() {
-    wakeup.signal();
-    queueChanged.signalAll();
-  }
-
-  /** Post-commit notifications for a task whose state just changed. */
+  /**
+   * Post-commit notification for a task whose state just changed: finished (its waiters and its
+   * dependents), or available again (the daemon's workers and claimers waiting for work).
+   */
   public Task after(Task changed) {
     if (changed != null) {
-      if (changed.status().isTerminal()) {
-        waiters.finished(changed.id());
-        dependencies.nudge();
-      } else {
-        queued();
-      }
+      notifier.publish(Change.of(changed));
     }
     return changed;
   }

@@ -2,6 +2,8 @@ package dev.coordd.daemon.engine;
 
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.QueueState;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.QueueStore;
 import dev.coordd.daemon.store.QueueStore.Policy;
@@ -21,12 +23,12 @@ public final class Queues {
 
   private final Store store;
   private final QueueStore queues;
-  private final Outcomes outcomes;
+  private final Notifier notifier;
 
-  Queues(Store store, Outcomes outcomes) {
+  Queues(Store store, Notifier notifier) {
     this.store = store;
     this.queues = new QueueStore(store.sql());
-    this.outcomes = outcomes;
+    this.notifier = notifier;
   }
 
   public QueueState pause(String type) {
@@ -64,7 +66,8 @@ public final class Queues {
               queues.upsert(tx, type, paused, cap, setCap);
               return null;
             });
-    outcomes.queued(); // a resume or a raised cap may free work for waiting claimers
+    // a resume or a raised cap may free work for waiting claimers
+    notifier.publish(new Change.QueuePolicyChanged(type));
     return list().stream().filter(q -> q.type().equals(type)).findFirst().orElseThrow();
   }
 

@@ -5,7 +5,9 @@ import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.Lock;
 import dev.coordd.api.NotFoundException;
 import dev.coordd.daemon.engine.Engine;
-import dev.coordd.daemon.engine.Signal;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Channel;
+import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.LockStore;
 import dev.coordd.daemon.store.Store;
@@ -53,13 +55,14 @@ public final class Locks {
   private final long staleAfterMs;
   private final long pollMs;
 
-  /** Moves whenever a lease goes away or is downgraded: a waiter may now get its lock. */
-  private final Signal freed = new Signal();
+  /** Told whenever a lease goes away or is downgraded: a waiter may now get its lock. */
+  private final Notifier notifier;
 
   public Locks(Engine engine) {
     this.engine = engine;
     this.store = engine.store();
     this.clock = engine.clock();
+    this.notifier = engine.notifier();
     this.locks = new LockStore(engine.config().name());
     this.staleAfterMs = engine.config().staleAfter().toMillis();
     this.pollMs = Math.max(1, engine.config().pollInterval().toMillis());
@@ -95,10 +98,10 @@ public final class Locks {
     long started = System.nanoTime();
     long until = started + TimeUnit.MILLISECONDS.toNanos(Math.min(waitMs, MAX_WAIT_MS));
     while (true) {
-      long seen = freed.generation();
+      long seen = notifier.generation(Channel.LOCKS);
       Attempt a = attempt(res, name, ttlMs, shared, glob);
       if (a.freed()) {
-        freed.signalAll();
+        notifier.publish(new Change.LockFreed(res));
       }
       if (a.granted() != null) {
         if (Thread.currentThread().isInterrupted() && waitMs > 0 && a.created()) {
@@ -113,11 +116,11 @@ public final class Locks {
       if (left <= 0) {
         throw refused(res, a.conflicts(), started, waitMs > 0, false);
       }
-      if (Thread.currentThread().isInterrupted()) {
-        throw refused(res, a.conflicts(), started, true, true);
+      if (Thread.currentThread().isInterrupted() || notifier.stopping()) {
+        throw refused(res, a.conflicts(), started, true, true); // hung up, or the daemon stops
       }
       try {
-        freed.await(seen, Math.min(left, pollMs));
+        notifier.await(Channel.LOCKS, seen, Math.min(left, pollMs));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         throw refused(res, a.conflicts(), started, true, true);
@@ -174,7 +177,7 @@ public final class Locks {
                   return locks.holders(tx, res, now, cutoff);
                 });
     if (holders == null) {
-      freed.signalAll();
+      notifier.publish(new Change.LockFreed(res));
       return;
     }
     if (holders.isEmpty()) {
@@ -197,7 +200,7 @@ public final class Locks {
     int dropped = store.writer().execute(tx -> locks.purge(tx, now, cutoff));
     if (dropped > 0) {
       log.info("dropped {} expired or stale lock lease(s)", dropped);
-      freed.signalAll();
+      notifier.publish(new Change.LockFreed(null));
     }
   }
 

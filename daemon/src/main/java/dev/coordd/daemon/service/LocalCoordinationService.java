@@ -30,6 +30,9 @@ import dev.coordd.daemon.events.Events;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import dev.coordd.daemon.invoke.InvocationQueue;
 import dev.coordd.daemon.locks.Locks;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.notify.Channel;
+import dev.coordd.daemon.notify.TaskWait;
 import dev.coordd.daemon.schedules.Scheduler;
 import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.TaskStore;
@@ -40,10 +43,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -311,24 +311,17 @@ public final class LocalCoordinationService implements CoordinationService {
     }
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
     while (true) {
-      CompletableFuture<Void> done = engine.waiters().register(taskId);
-      try {
+      try (TaskWait done = engine.notifier().awaitTask(taskId)) {
         Task t = getTask(taskId);
         long left = until - System.nanoTime();
         if (t.status().isTerminal() || left <= 0 || !running.getAsBoolean()) {
           return t;
         }
         // Re-read at least every poll interval: another process may finish it (PostgreSQL).
-        done.get(Math.min(left, config.pollInterval().toNanos()), TimeUnit.NANOSECONDS);
-      } catch (TimeoutException e) {
-        // loop: re-read and decide
+        done.await(Math.min(left, config.pollInterval().toNanos()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return getTask(taskId);
-      } catch (ExecutionException e) {
-        throw new IllegalStateException(e);
-      } finally {
-        engine.waiters().unregister(taskId, done);
       }
     }
   }
@@ -345,7 +338,7 @@ public final class LocalCoordinationService implements CoordinationService {
     String typesJson = wanted.isEmpty() ? null : Json.write(wanted);
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
     while (true) {
-      long seen = engine.queueChanged().generation();
+      long seen = engine.notifier().generation(Channel.WORK);
       if (!running.getAsBoolean() || Thread.currentThread().isInterrupted()) {
         return List.of(); // stopping, or the caller hung up: claim nothing nobody will run
       }
@@ -364,7 +357,9 @@ public final class LocalCoordinationService implements CoordinationService {
       }
       try {
         // Re-claim at least every poll interval: another daemon may have queued work.
-        engine.queueChanged().await(seen, Math.min(left, config.pollInterval().toMillis()));
+        engine
+            .notifier()
+            .await(Channel.WORK, seen, Math.min(left, config.pollInterval().toMillis()));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         return List.of();
@@ -497,14 +492,18 @@ public final class LocalCoordinationService implements CoordinationService {
     checkSize("metadata", metadataJson);
     long now = clock.millis();
     String newId = engine.ids().next();
-    return engine
-        .store()
-        .writer()
-        .execute(
-            tx ->
-                engine
-                    .agents()
-                    .upsert(tx, newId, name, kind, Json.write(capabilities), metadataJson, now));
+    Agent registered =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx ->
+                    engine
+                        .agents()
+                        .upsert(
+                            tx, newId, name, kind, Json.write(capabilities), metadataJson, now));
+    engine.notifier().publish(new Change.AgentChanged(name));
+    return registered;
   }
 
   @Override
@@ -534,6 +533,7 @@ public final class LocalCoordinationService implements CoordinationService {
     if (a == null) {
       throw new NotFoundException("no agent named " + agent);
     }
+    engine.notifier().publish(new Change.AgentChanged(agent));
     return a;
   }
 

@@ -10,6 +10,7 @@ import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Event;
 import dev.coordd.api.EventInbox;
 import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.NewTask;
 import dev.coordd.api.NotFoundException;
 import dev.coordd.api.Subscription;
 import dev.coordd.api.Task;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -245,6 +247,37 @@ class EventsTest {
     assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0)).isLessThan(2_000);
     assertThat(seqs(got)).containsExactly(e.seq());
     assertThat(topics(reader.get(5, TimeUnit.SECONDS).events())).containsExactly("agent.alice");
+  }
+
+  @Test
+  void waiters_stop_waiting_as_the_daemon_starts_stopping_not_after_its_grace_period()
+      throws Exception {
+    start(Map.of("pollInterval", "1h", "shutdownGrace", "1m"));
+    CountDownLatch running = new CountDownLatch(1);
+    CountDownLatch letGo = new CountDownLatch(1);
+    f.daemon.registerHandler(
+        "hold",
+        ctx -> {
+          running.countDown();
+          letGo.await(); // keeps the graceful stop busy
+          return null;
+        });
+    svc().createTask(NewTask.of("hold"));
+    assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+    svc().subscribe("bob", "x");
+    CompletableFuture<List<Event>> watching =
+        async(() -> svc().awaitEvents(List.of(">"), 0, 10, 60_000));
+    CompletableFuture<EventInbox> reading = async(() -> svc().inbox("bob", 10, 60_000));
+    DaemonFixture.sleep(200);
+    Thread closing = Thread.ofVirtual().start(f.daemon::close);
+    try {
+      assertThat(watching.get(5, TimeUnit.SECONDS)).isEmpty();
+      assertThat(reading.get(5, TimeUnit.SECONDS).events()).isEmpty();
+      assertThat(closing.isAlive()).as("the daemon is still in its grace period").isTrue();
+    } finally {
+      letGo.countDown();
+      closing.join();
+    }
   }
 
   @Test

@@ -172,6 +172,8 @@ class LocksTest {
     svc.acquireLock("res", "alice", MIN, false, 0);
     CompletableFuture<Lock> waiting =
         CompletableFuture.supplyAsync(() -> svc.acquireLock("res", "bob", MIN, false, 30_000));
+    Thread.sleep(100); // bob waits before the lease expires: only the sweep's wake-up can end it
+    assertThat(waiting).isNotDone();
     f.advance(Duration.ofMinutes(1)); // the sweep deletes alice's lease and wakes bob
     assertThat(waiting.get(10, TimeUnit.SECONDS).holder()).isEqualTo("bob");
   }
@@ -181,6 +183,8 @@ class LocksTest {
     svc.acquireLock("res", "alice", MIN, false, 0);
     CompletableFuture<Lock> waiting =
         CompletableFuture.supplyAsync(() -> svc.acquireLock("res", "bob", MIN, false, 30_000));
+    Thread.sleep(100); // bob waits before the lease expires: only the sweep's wake-up can end it
+    assertThat(waiting).isNotDone();
     f.clock.step(Duration.ofMinutes(1));
     locks().expire();
     assertThat(waiting.get(10, TimeUnit.SECONDS).holder()).isEqualTo("bob");

@@ -1,4 +1,4 @@
-package dev.coordd.daemon.engine;
+package dev.coordd.daemon.notify;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -6,15 +6,15 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A broadcast "something changed" with a generation number: a waiter reads the generation, checks
- * the state, and waits only if nothing changed since, so no signal is lost. Unlike {@link Wakeup}
- * it wakes every waiter. Thread-safe; uses a lock so virtual threads do not pin on Java 21.
+ * the state, and waits only if nothing changed since, so no signal is lost. Wakes every waiter.
+ * Thread-safe; uses a lock so virtual threads do not pin on Java 21.
  */
-public final class Signal {
+final class Generation {
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private long generation;
 
-  public long generation() {
+  long current() {
     lock.lock();
     try {
       return generation;
@@ -23,7 +23,7 @@ public final class Signal {
     }
   }
 
-  public void signalAll() {
+  void advance() {
     lock.lock();
     try {
       generation++;
@@ -34,7 +34,7 @@ public final class Signal {
   }
 
   /** Waits up to {@code millis} for the generation to move past {@code seen}. */
-  public void await(long seen, long millis) throws InterruptedException {
+  void await(long seen, long millis) throws InterruptedException {
     lock.lock();
     try {
       long nanos = TimeUnit.MILLISECONDS.toNanos(millis);

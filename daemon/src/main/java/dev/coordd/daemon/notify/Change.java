@@ -1,0 +1,116 @@
+package dev.coordd.daemon.notify;
+
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * One committed change, as small typed data: enough for a waiter to know whether to look again and
+ * for a live feed to say what happened, never the state itself (readers re-read the store). A
+ * change made by another daemon sharing the store (PostgreSQL LISTEN/NOTIFY) arrives as the same
+ * record, so nothing downstream can tell, or needs to know, where it came from.
+ */
+public sealed interface Change {
+  /** The generation channels this change moves. */
+  Set<Channel> channels();
+
+  /**
+   * A task can be claimed (created, requeued, retried, released): its type and assignee are kept so
+   * that waking only the claimers who could take it becomes possible.
+   */
+  record TaskAvailable(String id, String type, String assignedTo) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.of(Channel.WORK);
+    }
+  }
+
+  /**
+   * A task reached a terminal status: whoever waits for its result may read it, and a slot under
+   * its type's concurrency cap may be free.
+   */
+  record TaskFinished(String id, TaskStatus status) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.of(Channel.WORK);
+    }
+  }
+
+  /** A task changed in some other way that may matter to claimers (e.g. parked, waiting). */
+  record TaskChanged(String id, TaskStatus status) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.of(Channel.WORK);
+    }
+  }
+
+  /** An agent registered, signed off or otherwise changed. */
+  record AgentChanged(String name) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.noneOf(Channel.class);
+    }
+  }
+
+  /** An event was stored under {@code seq}. */
+  record EventPublished(long seq, String topic) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.of(Channel.EVENTS);
+    }
+  }
+
+  /**
+   * A lease went away or was downgraded; {@code resource} is null when several went at once (the
+   * expiry sweep).
+   */
+  record LockFreed(String resource) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.of(Channel.LOCKS);
+    }
+  }
+
+  /** A queue was paused, resumed or had its concurrency cap changed. */
+  record QueuePolicyChanged(String type) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.of(Channel.WORK);
+    }
+  }
+
+  /**
+   * A housekeeping round ran at {@code at} (clock time): delayed tasks and backoffs may have come
+   * due. Local to each daemon; a shared-store implementation need not forward it.
+   */
+  record TimePassed(long at) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.of(Channel.WORK);
+    }
+  }
+
+  /**
+   * The daemon is stopping: every generation waiter looks again and gives up. Callers waiting for a
+   * task's result are released later, by {@link Notifier#close()}, so they see how the graceful
+   * stop left the task.
+   */
+  record Stopping() implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.allOf(Channel.class);
+    }
+  }
+
+  /** What a task just committed in {@code status} tells others: finished, available or changed. */
+  static Change of(Task task) {
+    if (task.status().isTerminal()) {
+      return new TaskFinished(task.id(), task.status());
+    }
+    if (task.status() == TaskStatus.QUEUED) {
+      return new TaskAvailable(task.id(), task.type(), task.assignedTo());
+    }
+    return new TaskChanged(task.id(), task.status());
+  }
+}

@@ -1,0 +1,7 @@
+/**
+ * How the daemon tells itself that something changed: the {@link dev.coordd.daemon.notify.Notifier}
+ * seam, the {@link dev.coordd.daemon.notify.Change} records it carries, and the in-process
+ * implementation. Waiters (claimers, task waits, event and lock waits, the dispatcher) and
+ * listeners (a live feed) depend only on the interface.
+ */
+package dev.coordd.daemon.notify;
