@@ -1,6 +1,7 @@
 package dev.coordd.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.List;
 
 /**
  * A request to create a task. Only {@code type} is required; null fields take the daemon's
@@ -23,7 +24,7 @@ public record NewTask(
     Long timeoutMs,
     String idempotencyKey,
     String createdBy,
-    java.util.List<String> dependsOn) {
+    List<String> dependsOn) {
 
   public static NewTask of(String type) {
     return new NewTask(type, null, null, null, null, null, null, null, null, null, null);
@@ -149,7 +150,7 @@ public record NewTask(
         dependsOn);
   }
 
-  public NewTask withDependsOn(java.util.List<String> v) {
+  public NewTask withDependsOn(List<String> v) {
     return new NewTask(
         type,
         description,

@@ -153,7 +153,7 @@ public final class Daemon implements AutoCloseable {
     }
   }
 
-  /** The store the configuration names: today always the SQLite file in the home. */
+  /** The store the configuration names (the SQLite file in the home unless {@code store} says). */
   static StoreSettings storeSettings(DaemonConfig config) {
     StoreConfig store = config.store();
     return switch (store.kind()) {
