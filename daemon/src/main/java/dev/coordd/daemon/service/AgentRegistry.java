@@ -1,0 +1,92 @@
+package dev.coordd.daemon.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.api.Agent;
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.NotFoundException;
+import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.notify.Change;
+import dev.coordd.daemon.spec.Rules;
+import dev.coordd.internal.Json;
+import java.time.Clock;
+import java.util.List;
+
+/**
+ * Agents as the API sees them: register (or re-register), heartbeat, sign off and list. A heartbeat
+ * also renews the leases of every task the agent runs; registering and signing off are published
+ * after their commit, since they change who can run what. Thread-safe: it holds only final
+ * references and each operation is one store operation.
+ */
+final class AgentRegistry {
+  private final Engine engine;
+  private final Clock clock;
+  private final PayloadLimit payloads;
+
+  AgentRegistry(Engine engine, PayloadLimit payloads) {
+    this.engine = engine;
+    this.clock = engine.clock();
+    this.payloads = payloads;
+  }
+
+  Agent register(AgentRegistration r) {
+    if (r == null) {
+      throw new InvalidRequestException(null, "a registration is required");
+    }
+    String name = Rules.name("name", r.name());
+    String kind = r.kind() == null ? "agent" : Rules.name("kind", r.kind());
+    List<String> capabilities = r.capabilities() == null ? List.of() : r.capabilities();
+    capabilities.forEach(c -> Rules.name("capabilities", c));
+    JsonNode metadata = r.metadata() == null ? Json.MAPPER.createObjectNode() : r.metadata();
+    String metadataJson = Json.write(metadata);
+    payloads.check("metadata", metadataJson);
+    long now = clock.millis();
+    String newId = engine.ids().next();
+    Agent registered =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx ->
+                    engine
+                        .agents()
+                        .upsert(
+                            tx, newId, name, kind, Json.write(capabilities), metadataJson, now));
+    engine.notifier().publish(new Change.AgentChanged(name));
+    return registered;
+  }
+
+  Agent heartbeat(String name) {
+    String agent = Rules.name("name", name);
+    long now = clock.millis();
+    long leaseUntil = now + engine.config().leaseDuration().toMillis();
+    return engine
+        .store()
+        .writer()
+        .execute(
+            tx -> {
+              Agent a = engine.agents().heartbeat(tx, agent, now);
+              if (a == null) {
+                throw new NotFoundException("no agent named " + agent + "; register it first");
+              }
+              engine.tasks().renewLeasesOf(tx, agent, leaseUntil);
+              return a;
+            });
+  }
+
+  Agent signOff(String name) {
+    String agent = Rules.name("name", name);
+    long now = clock.millis();
+    Agent a = engine.store().writer().execute(tx -> engine.agents().signOff(tx, agent, now));
+    if (a == null) {
+      throw new NotFoundException("no agent named " + agent);
+    }
+    engine.notifier().publish(new Change.AgentChanged(agent));
+    return a;
+  }
+
+  List<Agent> list() {
+    long now = clock.millis();
+    return engine.store().read(tx -> engine.agents().list(tx, now));
+  }
+}

@@ -1,0 +1,155 @@
+package dev.coordd.daemon.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.engine.Dependencies;
+import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.spec.Rules;
+import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.Tx;
+import dev.coordd.internal.Json;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Creating a task: the same checks as every door's reader ({@link Rules}), the payload cap, a check
+ * that someone can run it, then one transaction that inserts it (queued, or waiting on its
+ * dependencies) and records its dependencies; a new task is announced to the engine after the
+ * commit, a repeated idempotency key returns the existing one. Thread-safe: it holds only final
+ * references, and each creation is one store operation.
+ */
+final class TaskCreation {
+  private final Engine engine;
+  private final DaemonConfig config;
+  private final TaskStore tasks;
+  private final PayloadLimit payloads;
+
+  TaskCreation(Engine engine, PayloadLimit payloads) {
+    this.engine = engine;
+    this.config = engine.config();
+    this.tasks = engine.tasks();
+    this.payloads = payloads;
+  }
+
+  Task create(NewTask request) {
+    if (request == null) {
+      throw new InvalidRequestException(null, "a task is required");
+    }
+    // Names, ranges and lengths: the same checks, and messages, as every door's reader.
+    NewTask checked = Rules.task(null, request);
+    String type = checked.type();
+    JsonNode data =
+        checked.data() == null || checked.data().isNull()
+            ? Json.MAPPER.createObjectNode()
+            : checked.data();
+    String dataJson = Json.write(data);
+    payloads.check("data", dataJson);
+    String assignedTo = checked.assignedTo();
+    int priority = checked.priority() == null ? 0 : checked.priority();
+    int maxAttempts =
+        checked.maxAttempts() == null ? config.defaultMaxAttempts() : checked.maxAttempts();
+    Long timeout = checked.timeoutMs();
+    long delay = checked.delayMs() == null ? 0 : checked.delayMs();
+    String description = checked.description();
+    String key = checked.idempotencyKey();
+    String createdBy = checked.createdBy();
+    routeable(type, assignedTo, data);
+
+    List<String> dependsOn = checked.dependsOn() == null ? List.of() : checked.dependsOn();
+    long now = engine.clock().millis();
+    String id = engine.ids().next();
+    TaskStore.Inserted inserted =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  boolean ready = dependenciesMet(tx, dependsOn);
+                  TaskStore.NewRow row =
+                      new TaskStore.NewRow(
+                          id,
+                          type,
+                          description == null ? "" : description,
+                          dataJson,
+                          ready ? TaskStatus.QUEUED : TaskStatus.WAITING,
+                          priority,
+                          assignedTo,
+                          createdBy,
+                          now + delay,
+                          maxAttempts,
+                          timeout,
+                          key,
+                          now,
+                          ready ? null : Dependencies.WAIT_KIND);
+                  TaskStore.Inserted result = tasks.insert(tx, row);
+                  if (result.created()) {
+                    for (String upstream : dependsOn) {
+                      tasks.addDependency(tx, id, upstream);
+                    }
+                  }
+                  return result;
+                });
+    if (!inserted.created()) {
+      return inserted.existing();
+    }
+    Task created = TaskStore.created(inserted.row(), data);
+    engine.announce(created);
+    return created;
+  }
+
+  /**
+   * True when every dependency already succeeded. A dependency must exist already, so a task can
+   * never depend on itself or on anything created after it: dependencies cannot form a cycle.
+   */
+  private boolean dependenciesMet(Tx tx, List<String> dependsOn) throws SQLException {
+    boolean met = true;
+    for (String upstream : dependsOn) {
+      Task t = tasks.get(tx, upstream);
+      if (t == null) {
+        throw new InvalidRequestException(
+            "dependsOn",
+            "dependsOn: no task with id "
+                + upstream
+                + "; a task can only depend on tasks that already exist");
+      }
+      if (t.status() == TaskStatus.FAILED || t.status() == TaskStatus.CANCELLED) {
+        throw new InvalidRequestException(
+            "dependsOn",
+            "dependsOn: task "
+                + upstream
+                + " already "
+                + t.status().wire()
+                + "; retry it first (coordd task retry "
+                + upstream
+                + ")");
+      }
+      met &= t.status() == TaskStatus.SUCCEEDED;
+    }
+    return met;
+  }
+
+  /** Someone must be able to run the task, or it would sit in the queue forever. */
+  private void routeable(String type, String assignedTo, JsonNode data) {
+    if (engine.handlers().handles(type)) {
+      engine.handlers().validate(type, data);
+      return;
+    }
+    if (assignedTo != null) {
+      return;
+    }
+    boolean capable = engine.store().read(tx -> engine.agents().anyCapable(tx, type));
+    if (!capable) {
+      throw new InvalidRequestException(
+          "type",
+          "no handler for task type '"
+              + type
+              + "' and no agent lists it as a capability; assign the task to an agent (assignedTo),"
+              + " register an agent with that capability, or use one of: "
+              + engine.handlers().types());
+    }
+  }
+}

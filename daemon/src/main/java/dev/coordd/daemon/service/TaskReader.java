@@ -1,0 +1,57 @@
+package dev.coordd.daemon.service;
+
+import dev.coordd.api.NotFoundException;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskQuery;
+import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.spec.Rules;
+import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.Tx;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * Reading tasks: one by id (with its runs), a filtered list, and the lookup inside a transaction
+ * that the changing operations start from. Thread-safe: it holds only final references and every
+ * read is its own store operation.
+ */
+final class TaskReader {
+  private final Engine engine;
+  private final TaskStore tasks;
+
+  TaskReader(Engine engine) {
+    this.engine = engine;
+    this.tasks = engine.tasks();
+  }
+
+  Task get(String id) {
+    String taskId = Rules.id(id);
+    Task found =
+        engine
+            .store()
+            .read(
+                tx -> {
+                  Task t = tasks.get(tx, taskId);
+                  return t == null ? null : t.withRuns(tasks.runs(tx, taskId));
+                });
+    if (found == null) {
+      throw new NotFoundException("no task with id " + taskId);
+    }
+    return found;
+  }
+
+  List<Task> list(TaskQuery query) {
+    TaskQuery q = query == null ? TaskQuery.all() : query;
+    q.effectiveLimit();
+    return engine.store().read(tx -> tasks.list(tx, q));
+  }
+
+  /** The task as {@code tx} sees it, or not found: the start of every change to one task. */
+  Task existing(Tx tx, String id) throws SQLException {
+    Task t = tasks.get(tx, id);
+    if (t == null) {
+      throw new NotFoundException("no task with id " + id);
+    }
+    return t;
+  }
+}

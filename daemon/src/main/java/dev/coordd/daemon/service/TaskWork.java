@@ -1,0 +1,188 @@
+package dev.coordd.daemon.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.coordd.api.ConflictException;
+import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.notify.Channel;
+import dev.coordd.daemon.spec.Rules;
+import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.Tx;
+import dev.coordd.internal.Json;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The worker's side of a task: claim work (waiting for some if asked), then complete it, fail it or
+ * renew its lease. Only the lease holder may finish or renew a task, and doing so counts as its
+ * heartbeat. Thread-safe: it holds only final references, each step is one store operation, and a
+ * waiting claim blocks only its caller's thread.
+ */
+final class TaskWork {
+  static final int MAX_CLAIM = 1_000;
+
+  private final Engine engine;
+  private final DaemonConfig config;
+  private final Clock clock;
+  private final TaskStore tasks;
+  private final TaskReader reader;
+  private final PayloadLimit payloads;
+  private final BooleanSupplier running;
+
+  TaskWork(Engine engine, TaskReader reader, PayloadLimit payloads, BooleanSupplier running) {
+    this.engine = engine;
+    this.config = engine.config();
+    this.clock = engine.clock();
+    this.tasks = engine.tasks();
+    this.reader = reader;
+    this.payloads = payloads;
+    this.running = running;
+  }
+
+  List<Task> claim(String agent, List<String> types, int max, long waitMs) {
+    String name = Rules.name("agent", agent);
+    int n = Rules.range("max", max, 1, 1, MAX_CLAIM);
+    if (waitMs < 0) {
+      throw new InvalidRequestException("waitMs", "waitMs must be zero or positive");
+    }
+    List<String> wanted = types == null ? List.of() : types;
+    wanted.forEach(t -> Rules.name("types", t));
+    String typesJson = wanted.isEmpty() ? null : Json.write(wanted);
+    long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
+    while (true) {
+      long seen = engine.notifier().generation(Channel.WORK);
+      if (!running.getAsBoolean() || Thread.currentThread().isInterrupted()) {
+        return List.of(); // stopping, or the caller hung up: claim nothing nobody will run
+      }
+      List<Task> claimed = claimNow(name, typesJson, n);
+      if (Thread.currentThread().isInterrupted()) {
+        claimed.forEach(
+            t ->
+                engine
+                    .outcomes()
+                    .requeue(t, "the claimer hung up before it got the task", "abandoned"));
+        return List.of();
+      }
+      long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+      if (!claimed.isEmpty() || left <= 0) {
+        return claimed;
+      }
+      try {
+        // Re-claim at least every poll interval: another daemon may have queued work.
+        engine
+            .notifier()
+            .await(Channel.WORK, seen, Math.min(left, config.pollInterval().toMillis()));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return List.of();
+      }
+    }
+  }
+
+  private List<Task> claimNow(String name, String typesJson, int n) {
+    long now = clock.millis();
+    long leaseUntil = now + config.leaseDuration().toMillis();
+    String newId = engine.ids().next();
+    return engine
+        .store()
+        .writer()
+        .execute(
+            tx -> {
+              engine.agents().touch(tx, newId, name, now);
+              return tasks.claim(tx, name, typesJson, now, leaseUntil, n);
+            });
+  }
+
+  Task complete(String id, String agent, JsonNode result) {
+    String taskId = Rules.id(id);
+    String name = Rules.name("agent", agent);
+    String resultJson = Json.write(result == null ? NullNode.getInstance() : result);
+    payloads.check("result", resultJson);
+    long now = clock.millis();
+    Task done =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  Task current = heldBy(tx, taskId, name);
+                  return tasks.complete(tx, current, resultJson, now) ? current : null;
+                });
+    return done == null
+        ? null
+        : engine
+            .outcomes()
+            .after(
+                TaskStore.succeeded(done, result == null ? NullNode.getInstance() : result, now));
+  }
+
+  Task fail(String id, String agent, String error) {
+    String taskId = Rules.id(id);
+    String name = Rules.name("agent", agent);
+    if (error == null || error.isBlank()) {
+      throw new InvalidRequestException("error", "error is required: say what went wrong");
+    }
+    String message = Rules.text("error", error, Rules.MAX_TEXT);
+    long now = clock.millis();
+    Task failed =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  Task current = heldBy(tx, taskId, name);
+                  return engine.outcomes().failInTx(tx, current, message, "agent", false, now);
+                });
+    return engine.outcomes().after(failed);
+  }
+
+  Task renewLease(String id, String agent) {
+    String taskId = Rules.id(id);
+    String name = Rules.name("agent", agent);
+    long until = clock.millis() + config.leaseDuration().toMillis();
+    return engine
+        .store()
+        .writer()
+        .execute(
+            tx -> {
+              heldBy(tx, taskId, name);
+              return tasks.renewLease(tx, taskId, name, until);
+            });
+  }
+
+  /**
+   * The task, if {@code agent} holds its lease; otherwise a conflict that says who does. Working on
+   * a task is a sign of life, so it also records a heartbeat: a worker that renews, completes or
+   * fails is never reaped as stale.
+   */
+  private Task heldBy(Tx tx, String id, String agent) throws SQLException {
+    engine.agents().heartbeat(tx, agent, clock.millis());
+    Task t = reader.existing(tx, id);
+    if (t.status() != TaskStatus.RUNNING) {
+      throw new ConflictException(
+          "task "
+              + id
+              + " is "
+              + t.status().wire()
+              + ", not running; only a running task can be completed, failed or renewed");
+    }
+    if (!agent.equals(t.leaseOwner())) {
+      throw new ConflictException(
+          "task "
+              + id
+              + " is leased to "
+              + t.leaseOwner()
+              + ", not "
+              + agent
+              + " (a lease that expired was given to another worker)");
+    }
+    return t;
+  }
+}
