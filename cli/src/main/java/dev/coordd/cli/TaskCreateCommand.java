@@ -4,7 +4,7 @@ import dev.coordd.api.DaemonNotRunningException;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.client.CoorddClient;
-import dev.coordd.daemon.inbox.Inbox;
+import dev.coordd.daemon.inbox.InboxDrop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,7 +114,7 @@ final class TaskCreateCommand implements Callable<Integer> {
       }
       return 0;
     } catch (DaemonNotRunningException e) {
-      Path file = Inbox.drop(home, task);
+      Path file = InboxDrop.drop(home, task);
       spec.commandLine()
           .getErr()
           .println(
