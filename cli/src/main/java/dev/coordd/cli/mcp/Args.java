@@ -10,6 +10,7 @@ import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -241,7 +242,7 @@ final class Args {
           case BOOLEAN -> "boolean";
           case ARRAY -> "array";
           case OBJECT -> "object";
-          default -> v.getNodeType().toString().toLowerCase(java.util.Locale.ROOT);
+          default -> v.getNodeType().toString().toLowerCase(Locale.ROOT);
         };
     String text = Json.write(v);
     return type + " " + (text.length() > 60 ? text.substring(0, 57) + "..." : text);

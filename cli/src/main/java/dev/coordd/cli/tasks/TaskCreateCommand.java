@@ -8,7 +8,7 @@ import dev.coordd.cli.Common;
 import dev.coordd.cli.Inputs;
 import dev.coordd.cli.Output;
 import dev.coordd.client.CoorddClient;
-import dev.coordd.daemon.inbox.Inbox;
+import dev.coordd.daemon.inbox.InboxDrop;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -118,7 +118,7 @@ final class TaskCreateCommand implements Callable<Integer> {
       }
       return 0;
     } catch (DaemonNotRunningException e) {
-      Path file = Inbox.drop(home, task);
+      Path file = InboxDrop.drop(home, task);
       spec.commandLine()
           .getErr()
           .println(

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -269,7 +270,7 @@ class CoorddToolsTest {
     assertThat(answers.get(0).get("id").isNull()).isTrue();
     assertThat(answers.get(1).at("/error/code").asInt()).isEqualTo(-32600);
     assertThat(answers.get(1).get("id").asInt()).isEqualTo(4);
-    assertThat(guard.awaitEnd(1, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    assertThat(guard.awaitEnd(1, TimeUnit.SECONDS)).isTrue();
   }
 
   @Test

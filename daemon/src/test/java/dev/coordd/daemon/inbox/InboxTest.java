@@ -263,7 +263,7 @@ class InboxTest {
             .withIdempotencyKey("pr-42")
             .withCreatedBy("cli");
 
-    Path file = Inbox.drop(home, request);
+    Path file = InboxDrop.drop(home, request);
 
     assertThat(file.getParent()).isEqualTo(inboxDir);
     assertThat(file.getFileName().toString()).matches("\\d{13}-[0-9a-f]{8}\\.json");
@@ -297,8 +297,8 @@ class InboxTest {
     Path elsewhere = dir.resolve("no-daemon-yet");
     NewTask task = NewTask.of("review").withAssignedTo("alice");
 
-    Path first = Inbox.drop(elsewhere, task.withDescription("first"));
-    Path second = Inbox.drop(elsewhere, task.withDescription("second"));
+    Path first = InboxDrop.drop(elsewhere, task.withDescription("first"));
+    Path second = InboxDrop.drop(elsewhere, task.withDescription("second"));
 
     assertThat(Files.getPosixFilePermissions(elsewhere.resolve("inbox")))
         .isEqualTo(PosixFilePermissions.fromString("rwx------"));

@@ -1,0 +1,164 @@
+package dev.coordd.cli.mcp;
+
+import static dev.coordd.cli.mcp.ToolSchemas.integer;
+import static dev.coordd.cli.mcp.ToolSchemas.obj;
+import static dev.coordd.cli.mcp.ToolSchemas.props;
+import static dev.coordd.cli.mcp.ToolSchemas.seconds;
+import static dev.coordd.cli.mcp.ToolSchemas.statusSchema;
+import static dev.coordd.cli.mcp.ToolSchemas.str;
+import static dev.coordd.cli.mcp.ToolSchemas.strs;
+
+import dev.coordd.api.Agent;
+import dev.coordd.api.CoordinationService;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskQuery;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.spec.TaskSpecReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The task tools: create, claim, complete, fail, list and show tasks. */
+final class TaskTools {
+  static final int DEFAULT_LIST_LIMIT = 20;
+  static final String CREATED_BY = "mcp";
+
+  private TaskTools() {}
+
+  static final List<ToolDef> DEFS =
+      List.of(
+          ToolDef.of(
+              "task_create",
+              "Create a task (a type no handler runs needs assignedTo); with wait,"
+                  + " return it finished.",
+              List.of("type"),
+              props(
+                  "type",
+                  str(),
+                  "description",
+                  str(),
+                  "data",
+                  obj(),
+                  "assignedTo",
+                  str(),
+                  "priority",
+                  integer(),
+                  "dependsOn",
+                  strs(),
+                  "wait",
+                  seconds()),
+              TaskTools::create),
+          ToolDef.of(
+              "task_claim",
+              "Claim tasks for agent: those assigned to it, and unassigned ones of"
+                  + " types (any if none).",
+              List.of("agent"),
+              props("agent", str(), "types", strs(), "max", integer(), "wait", seconds()),
+              TaskTools::claim),
+          ToolDef.of(
+              "task_complete",
+              "Complete a task the agent claimed, with an optional JSON result.",
+              List.of("id", "agent"),
+              props("id", str(), "agent", str(), "result", Map.of()),
+              (a, s) ->
+                  s.completeTask(
+                      a.requiredString("id"), a.requiredString("agent"), a.json("result"))),
+          ToolDef.of(
+              "task_fail",
+              "Fail a claimed task; it is retried while attempts remain.",
+              List.of("id", "agent", "error"),
+              props("id", str(), "agent", str(), "error", str()),
+              (a, s) ->
+                  s.failTask(
+                      a.requiredString("id"),
+                      a.requiredString("agent"),
+                      a.requiredString("error"))),
+          ToolDef.of(
+              "task_list",
+              "List tasks, newest first (limit default " + DEFAULT_LIST_LIMIT + ").",
+              List.of(),
+              props(
+                  "status", statusSchema(), "type", str(), "assignedTo", str(), "limit", integer()),
+              TaskTools::list),
+          ToolDef.of(
+              "task_show",
+              "Show a task with its run history.",
+              List.of("id"),
+              props("id", str()),
+              (a, s) -> s.getTask(a.requiredString("id"))));
+
+  /** The task is read like one from any other door; only {@code wait} is the tool's own. */
+  private static Object create(Args a, CoordinationService s) {
+    TaskSpecReader reader = TaskSpecReader.MCP;
+    NewTask request = reader.read("", a.only(reader.fields())).withCreatedBy(CREATED_BY);
+    Long waitMs = a.seconds("wait", CoorddTools.MAX_WAIT_SECONDS);
+    Task created = s.createTask(request);
+    return waitMs == null ? created : s.awaitTask(created.id(), waitMs);
+  }
+
+  private static Object claim(Args a, CoordinationService s) {
+    String agent = a.requiredString("agent");
+    List<String> types = a.strings("types");
+    Integer max = a.integer("max", 1, 1_000);
+    Long waitMs = a.seconds("wait", CoorddTools.MAX_WAIT_SECONDS);
+    // Asked before claiming: a claim makes the daemon remember the agent by name.
+    Optional<Agent> known = AgentTools.find(s, agent);
+    List<Task> claimed =
+        s.claimTasks(agent, types, max == null ? 1 : max, waitMs == null ? 0 : waitMs);
+    if (!claimed.isEmpty()) {
+      return claimed;
+    }
+    String typesNote = types.isEmpty() ? "" : " of types " + String.join(", ", types);
+    return known
+        .map(
+            k ->
+                "no tasks queued for agent '"
+                    + agent
+                    + "'"
+                    + typesNote
+                    + " ("
+                    + k.status().wire()
+                    + ")")
+        .orElseGet(
+            () ->
+                "no tasks for agent '"
+                    + agent
+                    + "'"
+                    + typesNote
+                    + " — "
+                    + AgentTools.unknown(agent));
+  }
+
+  private static Object list(Args a, CoordinationService s) {
+    TaskStatus status = a.status("status");
+    String type = a.string("type");
+    String assignedTo = a.string("assignedTo");
+    Integer limit = a.integer("limit", 1, TaskQuery.MAX_LIMIT);
+    List<Task> found =
+        s.listTasks(
+            new TaskQuery(status, type, assignedTo, limit == null ? DEFAULT_LIST_LIMIT : limit));
+    if (!found.isEmpty()) {
+      return found;
+    }
+    List<String> filters = new ArrayList<>();
+    if (status != null) {
+      filters.add("status " + status.wire());
+    }
+    if (type != null) {
+      filters.add("type " + type);
+    }
+    if (assignedTo != null) {
+      filters.add("assignedTo " + assignedTo);
+    }
+    String text = filters.isEmpty() ? "no tasks" : "no tasks with " + String.join(", ", filters);
+    if (assignedTo != null) {
+      text +=
+          AgentTools.find(s, assignedTo)
+              .map(k -> " (agent '" + assignedTo + "' is " + k.status().wire() + ")")
+              .orElseGet(() -> " — " + AgentTools.unknown(assignedTo));
+    }
+    return text;
+  }
+}

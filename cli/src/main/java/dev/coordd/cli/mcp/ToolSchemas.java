@@ -1,0 +1,52 @@
+package dev.coordd.cli.mcp;
+
+import dev.coordd.api.TaskStatus;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The pieces of the tools' input schemas, as small as they can be: an agent pays for every byte of
+ * tools/list in tokens on every session.
+ */
+final class ToolSchemas {
+  private ToolSchemas() {}
+
+  /** Property name, schema, name, schema…: kept in the order given. */
+  static Map<String, Object> props(Object... namesAndSchemas) {
+    Map<String, Object> props = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndSchemas.length; i += 2) {
+      props.put((String) namesAndSchemas[i], namesAndSchemas[i + 1]);
+    }
+    return props;
+  }
+
+  static Map<String, Object> str() {
+    return Map.of("type", "string");
+  }
+
+  static Map<String, Object> integer() {
+    return Map.of("type", "integer");
+  }
+
+  static Map<String, Object> bool() {
+    return Map.of("type", "boolean");
+  }
+
+  static Map<String, Object> obj() {
+    return Map.of("type", "object");
+  }
+
+  static Map<String, Object> strs() {
+    return Map.of("type", "array", "items", str());
+  }
+
+  /** A {@code wait}: seconds, up to {@link CoorddTools#MAX_WAIT_SECONDS}. */
+  static Map<String, Object> seconds() {
+    return Map.of("type", "number", "description", "seconds, max " + CoorddTools.MAX_WAIT_SECONDS);
+  }
+
+  static Map<String, Object> statusSchema() {
+    return Map.of("enum", Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList());
+  }
+}

@@ -1,0 +1,109 @@
+package dev.coordd.daemon.store;
+
+import dev.coordd.api.Task;
+import dev.coordd.internal.Json;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Claiming tasks and the leases that come with a claim: renewing them, and finding the ones that
+ * ran out. Stateless and thread-safe.
+ */
+final class TaskLeases {
+  private final TaskSql sql;
+  private final QueueStore queues;
+
+  TaskLeases(TaskSql sql, QueueStore queues) {
+    this.sql = sql;
+    this.queues = queues;
+  }
+
+  /**
+   * Claims up to {@code max} due tasks for {@code agent}: those assigned to it and unassigned ones
+   * of {@code typesJson} (a JSON array; null for any type). Highest priority first, then oldest.
+   *
+   * <p>Paused types are left alone and a capped type gets no more than its free slots. The policy
+   * is read inside the caller's transaction, and SQLite has one writer, so it cannot change between
+   * the check and the claim. With a policy, uncapped types are claimed first in one statement, then
+   * each capped type up to its free slots; every statement uses the claim index.
+   */
+  List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max)
+      throws SQLException {
+    Map<String, QueueStore.Policy> policies = queues.policies(tx);
+    List<String> held = new ArrayList<>();
+    policies.forEach(
+        (type, p) -> {
+          if (p.paused() || p.cap() != null) {
+            held.add(type);
+          }
+        });
+    List<Task> claimed = new ArrayList<>();
+    if (held.isEmpty()) {
+      claimed.addAll(
+          tx.query(sql.claim(""), Rows::task, agent, leaseUntil, now, Tx.text(typesJson), max));
+    } else {
+      claimed.addAll(
+          tx.query(
+              sql.claim(TaskSql.CLAIM_EXCLUDING),
+              Rows::task,
+              agent,
+              leaseUntil,
+              now,
+              Tx.text(typesJson),
+              max,
+              Json.write(held)));
+      for (String type : held) {
+        QueueStore.Policy p = policies.get(type);
+        int room = max - claimed.size();
+        if (p.paused() || room <= 0) {
+          continue;
+        }
+        long free = p.cap() - tx.count(sql.countRunningOfType(), type);
+        if (free > 0) {
+          claimed.addAll(
+              tx.query(
+                  sql.claim(TaskSql.CLAIM_OF_TYPE),
+                  Rows::task,
+                  agent,
+                  leaseUntil,
+                  now,
+                  Tx.text(typesJson),
+                  (int) Math.min(free, room),
+                  type));
+        }
+      }
+    }
+    // RETURNING order is unspecified; hand tasks out in claim order.
+    claimed.sort(
+        (a, b) ->
+            a.priority() != b.priority()
+                ? Integer.compare(b.priority(), a.priority())
+                : a.id().compareTo(b.id()));
+    return claimed;
+  }
+
+  Task renew(Tx tx, String id, String owner, long until) throws SQLException {
+    return tx.queryOne(sql.renewLease(), Rows::task, until, id, owner);
+  }
+
+  int renewAllOf(Tx tx, String owner, long until) throws SQLException {
+    return tx.update(sql.renewLeasesOf(), until, owner);
+  }
+
+  /** Renews only the listed tasks (those a worker really has in hand). */
+  int renew(Tx tx, String owner, Collection<String> ids, long until) throws SQLException {
+    return ids.isEmpty() ? 0 : tx.update(sql.renewLeasesById(), until, owner, Json.write(ids));
+  }
+
+  /** Running tasks whose lease ran out or whose owner went stale. */
+  List<Task> expired(Tx tx, long now, long staleCutoff, String self) throws SQLException {
+    return tx.query(sql.expiredLeases(), Rows::task, now, staleCutoff, self);
+  }
+
+  List<Task> runningOf(Tx tx, String owner) throws SQLException {
+    return tx.query(sql.runningOf(), Rows::task, owner);
+  }
+}

@@ -1,0 +1,131 @@
+package dev.coordd.daemon.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskError;
+import dev.coordd.api.TaskStatus;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * How an attempt ends (succeeded, retried or failed, put back uncounted, cancelled) and a finished
+ * task's way back into the queue. Each ending of a running attempt is a compare-and-set on (status,
+ * lease owner, attempt), and writes its run history row. Stateless and thread-safe.
+ */
+final class TaskOutcomes {
+  private final TaskSql sql;
+  private final TaskRuns runs;
+
+  TaskOutcomes(TaskSql sql, TaskRuns runs) {
+    this.sql = sql;
+    this.runs = runs;
+  }
+
+  /** Succeeds the attempt {@code running} describes; false when it no longer holds the task. */
+  boolean complete(Tx tx, Task running, String resultJson, long now) throws SQLException {
+    boolean done =
+        tx.update(
+                sql.complete(),
+                Tx.text(resultJson),
+                now,
+                running.id(),
+                Tx.text(running.leaseOwner()),
+                running.attempts())
+            == 1;
+    if (done) {
+      runs.record(tx, running, now, "succeeded", resultJson, null);
+    }
+    return done;
+  }
+
+  /** {@code running} as a successful {@link #complete} left it. */
+  static Task succeeded(Task r, JsonNode result, long now) {
+    return new Task(
+        r.id(),
+        r.type(),
+        r.description(),
+        r.data(),
+        TaskStatus.SUCCEEDED,
+        r.priority(),
+        r.assignedTo(),
+        r.createdBy(),
+        r.runAt(),
+        r.attempts(),
+        r.maxAttempts(),
+        r.timeoutMs(),
+        r.idempotencyKey(),
+        result,
+        null,
+        null,
+        null,
+        r.createdAt(),
+        r.startedAt(),
+        now,
+        null,
+        null,
+        List.of());
+  }
+
+  /**
+   * Ends the attempt {@code running} describes with an error: back to {@code queued} at {@code
+   * retryAt}, or {@code failed} for good. Null when that attempt no longer holds the task.
+   */
+  Task endAttempt(Tx tx, Task running, TaskError error, boolean retry, long retryAt, long now)
+      throws SQLException {
+    TaskStatus next = retry ? TaskStatus.QUEUED : TaskStatus.FAILED;
+    Task ended =
+        tx.queryOne(
+            sql.endAttempt(),
+            Rows::task,
+            next.wire(),
+            retry ? retryAt : running.runAt(),
+            Tx.text(Rows.errorJson(error)),
+            Tx.bigint(retry ? null : now),
+            running.id(),
+            Tx.text(running.leaseOwner()),
+            running.attempts());
+    if (ended != null) {
+      runs.record(tx, running, now, retry ? "retry" : "failed", null, error);
+    }
+    return ended;
+  }
+
+  /** Puts a running task back without spending its attempt, recording why. */
+  Task requeueUncounted(Tx tx, Task running, TaskError reason, long now) throws SQLException {
+    Task requeued =
+        tx.queryOne(
+            sql.requeueUncounted(),
+            Rows::task,
+            running.id(),
+            Tx.text(running.leaseOwner()),
+            running.attempts());
+    if (requeued != null) {
+      runs.record(tx, running, now, "requeued", null, reason);
+    }
+    return requeued;
+  }
+
+  /** Cancels {@code current} if it is still in the status it was read in; null otherwise. */
+  Task cancel(Tx tx, Task current, TaskError reason, long now) throws SQLException {
+    Task cancelled =
+        tx.queryOne(
+            sql.cancel(),
+            Rows::task,
+            now,
+            Tx.text(Rows.errorJson(reason)),
+            current.id(),
+            current.status().wire());
+    if (cancelled != null && current.status() == TaskStatus.RUNNING) {
+      runs.record(tx, current, now, "cancelled", null, reason);
+    }
+    return cancelled;
+  }
+
+  /** Queues a failed or cancelled task again; one with dependencies waits for them first. */
+  Task retry(Tx tx, String id, long now) throws SQLException {
+    Task queued = tx.queryOne(sql.retry(), Rows::task, now, id);
+    Task waiting =
+        queued == null ? null : tx.queryOne(sql.rewaitDependencies(), Rows::task, id, id);
+    return waiting != null ? waiting : queued;
+  }
+}
