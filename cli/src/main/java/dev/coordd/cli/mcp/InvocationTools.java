@@ -55,7 +55,7 @@ final class InvocationTools {
                   + i.command().length()
                   + " chars; invocation_process shows all)";
       shown.add(
-          Map.of(
+          props(
               "id",
               i.id(),
               "taskId",
@@ -68,7 +68,7 @@ final class InvocationTools {
               command));
     }
     return pending.size() > shown.size()
-        ? Map.of("invocations", shown, "more", pending.size() - shown.size())
+        ? props("invocations", shown, "more", pending.size() - shown.size())
         : shown;
   }
 }

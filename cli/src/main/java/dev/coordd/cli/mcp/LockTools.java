@@ -6,7 +6,6 @@ import static dev.coordd.cli.mcp.ToolSchemas.seconds;
 import static dev.coordd.cli.mcp.ToolSchemas.str;
 
 import java.util.List;
-import java.util.Map;
 
 /** The lock tools: lease a resource and release it. */
 final class LockTools {
@@ -27,7 +26,7 @@ final class LockTools {
                   "agent",
                   str(),
                   "ttl",
-                  Map.of("type", "number", "description", "seconds, default 300"),
+                  props("type", "number", "description", "seconds, default 300"),
                   "shared",
                   bool(),
                   "wait",

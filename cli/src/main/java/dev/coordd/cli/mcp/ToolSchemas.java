@@ -12,7 +12,11 @@ import java.util.Map;
 final class ToolSchemas {
   private ToolSchemas() {}
 
-  /** Property name, schema, name, schema…: kept in the order given. */
+  /**
+   * Key, value, key, value…: kept in the order given. Every map of more than one key in a schema or
+   * a result is built here, so tools/list and results are the same bytes on every run ({@code
+   * Map.of} iterates in an order that changes between JVM runs).
+   */
   static Map<String, Object> props(Object... namesAndSchemas) {
     Map<String, Object> props = new LinkedHashMap<>();
     for (int i = 0; i < namesAndSchemas.length; i += 2) {
@@ -38,12 +42,12 @@ final class ToolSchemas {
   }
 
   static Map<String, Object> strs() {
-    return Map.of("type", "array", "items", str());
+    return props("type", "array", "items", str());
   }
 
   /** A {@code wait}: seconds, up to {@link CoorddTools#MAX_WAIT_SECONDS}. */
   static Map<String, Object> seconds() {
-    return Map.of("type", "number", "description", "seconds, max " + CoorddTools.MAX_WAIT_SECONDS);
+    return props("type", "number", "description", "seconds, max " + CoorddTools.MAX_WAIT_SECONDS);
   }
 
   static Map<String, Object> statusSchema() {
