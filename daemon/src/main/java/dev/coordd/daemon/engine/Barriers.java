@@ -6,7 +6,7 @@ import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
 import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
-import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.TaskWaits;
 import dev.coordd.internal.Json;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -27,15 +27,15 @@ public final class Barriers {
 
   private final Store store;
   private final AgentStore agents;
-  private final TaskStore tasks;
+  private final TaskWaits waits;
   private final Clock clock;
   private final ReentrantLock round = new ReentrantLock();
   private Outcomes outcomes;
 
-  Barriers(Store store, AgentStore agents, TaskStore tasks, Clock clock) {
+  Barriers(Store store, AgentStore agents, TaskWaits waits, Clock clock) {
     this.store = store;
     this.agents = agents;
-    this.tasks = tasks;
+    this.waits = waits;
     this.clock = clock;
   }
 
@@ -90,7 +90,7 @@ public final class Barriers {
     round.lock();
     try {
       long now = clock.millis();
-      for (Task t : store.read(tx -> tasks.waitingFor(tx, WAIT_KIND))) {
+      for (Task t : store.read(tx -> waits.waitingFor(tx, WAIT_KIND))) {
         String barrier = t.waitingFor().substring(WAIT_KIND.length());
         Set<String> expected = expected(t.data());
         List<String> arrived = arrived(barrier);
@@ -125,7 +125,7 @@ public final class Barriers {
             .writer()
             .execute(
                 tx -> {
-                  Task ended = tasks.endWait(tx, waiting, result, error, "barrier", now);
+                  Task ended = waits.endWait(tx, waiting, result, error, "barrier", now);
                   if (ended != null) {
                     agents.clearArrivals(tx, barrier);
                   }

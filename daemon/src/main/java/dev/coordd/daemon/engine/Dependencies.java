@@ -6,7 +6,7 @@ import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Latch;
 import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
-import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.TaskWaits;
 import java.time.Clock;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -23,16 +23,16 @@ public final class Dependencies {
   private static final Logger log = LoggerFactory.getLogger(Dependencies.class);
 
   private final Store store;
-  private final TaskStore tasks;
+  private final TaskWaits waits;
   private final Clock clock;
   private final ReentrantLock round = new ReentrantLock();
   private final Latch finished;
   private Outcomes outcomes;
   private volatile Thread loop;
 
-  Dependencies(Store store, TaskStore tasks, Clock clock, Notifier notifier) {
+  Dependencies(Store store, TaskWaits waits, Clock clock, Notifier notifier) {
     this.store = store;
-    this.tasks = tasks;
+    this.waits = waits;
     this.clock = clock;
     this.finished = notifier.latch(c -> c instanceof Change.TaskFinished);
   }
@@ -92,7 +92,7 @@ public final class Dependencies {
       boolean changed = true;
       for (int pass = 0; changed && pass < 100; pass++) {
         changed = false;
-        for (TaskStore.DependencyWait w : store.read(tasks::dependencyWaits)) {
+        for (TaskWaits.DependencyWait w : store.read(waits::dependencyWaits)) {
           try {
             changed |= settle(w);
           } catch (RuntimeException e) {
@@ -108,7 +108,7 @@ public final class Dependencies {
     }
   }
 
-  private boolean settle(TaskStore.DependencyWait w) {
+  private boolean settle(TaskWaits.DependencyWait w) {
     long now = clock.millis();
     String id = w.task().id();
     if (w.broken() > 0) {
@@ -117,7 +117,7 @@ public final class Dependencies {
               .writer()
               .execute(
                   tx -> {
-                    Task broken = tasks.brokenDependency(tx, id);
+                    Task broken = waits.brokenDependency(tx, id);
                     if (broken == null) {
                       return null; // retried meanwhile
                     }
@@ -127,7 +127,7 @@ public final class Dependencies {
                             "dependency " + broken.id() + " " + broken.status().wire() + why,
                             "dependency_failed",
                             w.task().attempts());
-                    return tasks.failDependent(tx, id, error, now);
+                    return waits.failDependent(tx, id, error, now);
                   });
       if (after != null) {
         log.info("task {} failed: {}", id, after.error().message());
@@ -135,7 +135,7 @@ public final class Dependencies {
         return true;
       }
     } else if (w.open() == 0) {
-      Task after = store.writer().execute(tx -> tasks.releaseDependent(tx, id, now));
+      Task after = store.writer().execute(tx -> waits.releaseDependent(tx, id, now));
       if (after != null) {
         outcomes.after(after);
         return true;

@@ -15,6 +15,7 @@ import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Latch;
 import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.TaskLeases;
 import dev.coordd.daemon.store.TaskStore;
 import dev.coordd.internal.Json;
 import java.nio.charset.StandardCharsets;
@@ -62,6 +63,7 @@ public final class Dispatcher {
   private final DaemonConfig config;
   private final Store store;
   private final TaskStore tasks;
+  private final TaskLeases leases;
   private final HandlerRegistry handlers;
   private final Outcomes outcomes;
   private final Barriers barriers;
@@ -77,6 +79,7 @@ public final class Dispatcher {
       DaemonConfig config,
       Store store,
       TaskStore tasks,
+      TaskLeases leases,
       HandlerRegistry handlers,
       Outcomes outcomes,
       Barriers barriers,
@@ -86,6 +89,7 @@ public final class Dispatcher {
     this.config = config;
     this.store = store;
     this.tasks = tasks;
+    this.leases = leases;
     this.handlers = handlers;
     this.outcomes = outcomes;
     this.barriers = barriers;
@@ -177,7 +181,7 @@ public final class Dispatcher {
       long leaseUntil = now + config.leaseDuration().toMillis();
       String types = handlers.typesJson();
       int max = wanted;
-      claimed = store.writer().execute(tx -> tasks.claim(tx, self, types, now, leaseUntil, max));
+      claimed = store.writer().execute(tx -> leases.claim(tx, self, types, now, leaseUntil, max));
     } catch (RuntimeException e) {
       slots.release(wanted);
       throw e;

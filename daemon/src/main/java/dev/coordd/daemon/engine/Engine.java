@@ -9,7 +9,10 @@ import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Ids;
 import dev.coordd.daemon.store.Store;
+import dev.coordd.daemon.store.TaskLeases;
+import dev.coordd.daemon.store.TaskOutcomes;
 import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.TaskWaits;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +30,14 @@ public final class Engine {
   private final DaemonConfig config;
   private final Clock clock;
   private final Store store;
+  // The task statements come as four classes, one per responsibility, each held and handed out
+  // on its own rather than bundled in one object: a part that only parks and ends waits takes a
+  // TaskWaits, so its constructor says what it touches, and a call site names the class that
+  // holds the operation (engine.taskLeases().claim(...)) without a hop through a holder.
   private final TaskStore tasks;
+  private final TaskLeases taskLeases;
+  private final TaskOutcomes taskOutcomes;
+  private final TaskWaits taskWaits;
   private final AgentStore agents;
   private final Ids ids;
   private final HandlerRegistry handlers;
@@ -47,21 +57,25 @@ public final class Engine {
     this.store = store;
     this.handlers = handlers;
     this.tasks = new TaskStore(store.sql());
+    this.taskLeases = new TaskLeases(store.sql());
+    this.taskOutcomes = new TaskOutcomes(store.sql());
+    this.taskWaits = new TaskWaits(store.sql());
     this.agents =
         new AgentStore(
             store.sql(), config.staleAfter().toMillis(), config.offlineAfter().toMillis());
     this.ids = new Ids(clock);
     Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
-    this.dependencies = new Dependencies(store, tasks, clock, notifier);
-    this.outcomes = new Outcomes(store, tasks, backoff, clock, notifier);
+    this.dependencies = new Dependencies(store, taskWaits, clock, notifier);
+    this.outcomes = new Outcomes(store, taskOutcomes, taskWaits, backoff, clock, notifier);
     dependencies.outcomes(outcomes);
     this.queues = new Queues(store, notifier);
-    this.barriers = new Barriers(store, agents, tasks, clock);
+    this.barriers = new Barriers(store, agents, taskWaits, clock);
     barriers.outcomes(outcomes);
     this.dispatcher =
-        new Dispatcher(config, store, tasks, handlers, outcomes, barriers, clock, notifier);
+        new Dispatcher(
+            config, store, tasks, taskLeases, handlers, outcomes, barriers, clock, notifier);
     this.housekeeper =
-        new Housekeeper(config, store, tasks, agents, dispatcher, outcomes, clock, notifier);
+        new Housekeeper(config, store, taskLeases, agents, dispatcher, outcomes, clock, notifier);
     housekeeper.addChore(dependencies::settle);
     housekeeper.addChore(barriers::settle);
   }
@@ -72,7 +86,7 @@ public final class Engine {
    */
   public int recover() {
     long now = clock.millis();
-    List<Task> orphans = store.read(tx -> tasks.runningOf(tx, config.name()));
+    List<Task> orphans = store.read(tx -> taskLeases.runningOf(tx, config.name()));
     for (Task t : orphans) {
       outcomes.fail(
           t,
@@ -118,8 +132,24 @@ public final class Engine {
     return store;
   }
 
+  /** Creating and reading tasks. */
   public TaskStore tasks() {
     return tasks;
+  }
+
+  /** Claims and leases. */
+  public TaskLeases taskLeases() {
+    return taskLeases;
+  }
+
+  /** How attempts end (complete, fail or retry, requeue, cancel) and retrying a finished task. */
+  public TaskOutcomes taskOutcomes() {
+    return taskOutcomes;
+  }
+
+  /** Parked waits and dependencies. */
+  public TaskWaits taskWaits() {
+    return taskWaits;
   }
 
   public AgentStore agents() {

@@ -6,7 +6,7 @@ import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
-import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.TaskLeases;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -26,7 +26,7 @@ public final class Housekeeper {
 
   private final DaemonConfig config;
   private final Store store;
-  private final TaskStore tasks;
+  private final TaskLeases leases;
   private final AgentStore agents;
   private final Dispatcher dispatcher;
   private final Outcomes outcomes;
@@ -43,7 +43,7 @@ public final class Housekeeper {
   Housekeeper(
       DaemonConfig config,
       Store store,
-      TaskStore tasks,
+      TaskLeases leases,
       AgentStore agents,
       Dispatcher dispatcher,
       Outcomes outcomes,
@@ -51,7 +51,7 @@ public final class Housekeeper {
       Notifier notifier) {
     this.config = config;
     this.store = store;
-    this.tasks = tasks;
+    this.leases = leases;
     this.agents = agents;
     this.dispatcher = dispatcher;
     this.outcomes = outcomes;
@@ -149,13 +149,13 @@ public final class Housekeeper {
               // Only what a worker really holds: a row whose outcome could not be recorded must not
               // be
               // kept alive forever by a blanket renewal; it expires and runs again.
-              return tasks.renewLeases(tx, self, inHand, leaseUntil);
+              return leases.renewListed(tx, self, inHand, leaseUntil);
             });
   }
 
   private void reapExpired(long now) {
     long staleCutoff = now - config.staleAfter().toMillis();
-    List<Task> expired = store.read(tx -> tasks.expired(tx, now, staleCutoff, config.name()));
+    List<Task> expired = store.read(tx -> leases.expired(tx, now, staleCutoff, config.name()));
     Set<String> mine = dispatcher.inFlight();
     for (Task t : expired) {
       if (mine.contains(t.id())) {

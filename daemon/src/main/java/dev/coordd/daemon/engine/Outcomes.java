@@ -6,7 +6,8 @@ import dev.coordd.api.TaskError;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
-import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.TaskOutcomes;
+import dev.coordd.daemon.store.TaskWaits;
 import dev.coordd.daemon.store.Tx;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -18,14 +19,22 @@ import java.time.Clock;
  */
 public final class Outcomes {
   private final Store store;
-  private final TaskStore tasks;
+  private final TaskOutcomes taskOutcomes;
+  private final TaskWaits waits;
   private final Backoff backoff;
   private final Clock clock;
   private final Notifier notifier;
 
-  Outcomes(Store store, TaskStore tasks, Backoff backoff, Clock clock, Notifier notifier) {
+  Outcomes(
+      Store store,
+      TaskOutcomes taskOutcomes,
+      TaskWaits waits,
+      Backoff backoff,
+      Clock clock,
+      Notifier notifier) {
     this.store = store;
-    this.tasks = tasks;
+    this.taskOutcomes = taskOutcomes;
+    this.waits = waits;
     this.backoff = backoff;
     this.clock = clock;
     this.notifier = notifier;
@@ -34,8 +43,9 @@ public final class Outcomes {
   /** Null when the attempt had already lost the task (lease expired, cancelled). */
   public Task succeed(Task running, JsonNode result, String resultJson) {
     long now = clock.millis();
-    boolean done = store.writer().execute(tx -> tasks.complete(tx, running, resultJson, now));
-    return done ? after(TaskStore.succeeded(running, result, now)) : null;
+    boolean done =
+        store.writer().execute(tx -> taskOutcomes.complete(tx, running, resultJson, now));
+    return done ? after(TaskOutcomes.succeeded(running, result, now)) : null;
   }
 
   public Task fail(Task running, String message, String kind, boolean permanent) {
@@ -51,19 +61,20 @@ public final class Outcomes {
     boolean retry = !permanent && running.attempts() < running.maxAttempts();
     long retryAt = now + backoff.delayMillis(running.attempts());
     TaskError error = new TaskError(message, kind, running.attempts());
-    return tasks.endAttempt(tx, running, error, retry, retryAt, now);
+    return taskOutcomes.endAttempt(tx, running, error, retry, retryAt, now);
   }
 
   /** Parks a running attempt in {@code waiting}; null if it had already lost the task. */
   public Task park(Task running, String waitingFor, long until) {
-    return after(store.writer().execute(tx -> tasks.park(tx, running, waitingFor, until)));
+    return after(store.writer().execute(tx -> waits.park(tx, running, waitingFor, until)));
   }
 
   /** Back to the queue without spending the attempt (graceful shutdown). */
   public Task requeue(Task running, String message, String kind) {
     long now = clock.millis();
     TaskError reason = new TaskError(message, kind, running.attempts());
-    return after(store.writer().execute(tx -> tasks.requeueUncounted(tx, running, reason, now)));
+    return after(
+        store.writer().execute(tx -> taskOutcomes.requeueUncounted(tx, running, reason, now)));
   }
 
   /**

@@ -107,7 +107,8 @@ public final class InvocationQueue {
             engine
                 .store()
                 .writer()
-                .execute(tx -> engine.tasks().endWait(tx, waiting, result, error, worker, now)));
+                .execute(
+                    tx -> engine.taskWaits().endWait(tx, waiting, result, error, worker, now)));
   }
 
   /**
@@ -122,7 +123,7 @@ public final class InvocationQueue {
       return;
     }
     nextReconcile = now + engine.config().pollInterval().toMillis();
-    List<Task> waiting = engine.store().read(tx -> engine.tasks().waitingFor(tx, WAIT_KIND));
+    List<Task> waiting = engine.store().read(tx -> engine.taskWaits().waitingFor(tx, WAIT_KIND));
     for (Task t : waiting) {
       String id = t.waitingFor().substring(WAIT_KIND.length());
       try {
@@ -175,7 +176,8 @@ public final class InvocationQueue {
             engine
                 .store()
                 .writer()
-                .execute(tx -> engine.tasks().endWait(tx, waiting, null, error, "daemon", now)));
+                .execute(
+                    tx -> engine.taskWaits().endWait(tx, waiting, null, error, "daemon", now)));
   }
 
   /** The task was cancelled: archive its open invocation so no session picks it up. */

@@ -69,7 +69,7 @@ final class AgentRegistry {
               if (a == null) {
                 throw new NotFoundException("no agent named " + agent + "; register it first");
               }
-              engine.tasks().renewLeasesOf(tx, agent, leaseUntil);
+              engine.taskLeases().renewAllOf(tx, agent, leaseUntil);
               return a;
             });
   }

@@ -9,7 +9,7 @@ import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.invoke.InvocationQueue;
 import dev.coordd.daemon.notify.TaskWait;
 import dev.coordd.daemon.spec.Rules;
-import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.TaskOutcomes;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -21,7 +21,7 @@ import java.util.function.BooleanSupplier;
  */
 final class TaskControl {
   private final Engine engine;
-  private final TaskStore tasks;
+  private final TaskOutcomes taskOutcomes;
   private final TaskReader reader;
   private final InvocationQueue invocations;
   private final BooleanSupplier running;
@@ -29,7 +29,7 @@ final class TaskControl {
   TaskControl(
       Engine engine, TaskReader reader, InvocationQueue invocations, BooleanSupplier running) {
     this.engine = engine;
-    this.tasks = engine.tasks();
+    this.taskOutcomes = engine.taskOutcomes();
     this.reader = reader;
     this.invocations = invocations;
     this.running = running;
@@ -55,7 +55,7 @@ final class TaskControl {
                   }
                   TaskError reason =
                       new TaskError("cancelled on request", "cancelled", current.attempts());
-                  Task done = tasks.cancel(tx, current, reason, now);
+                  Task done = taskOutcomes.cancel(tx, current, reason, now);
                   if (done == null) {
                     throw new ConflictException(
                         "task " + taskId + " changed while cancelling; try again");
@@ -77,7 +77,7 @@ final class TaskControl {
             .execute(
                 tx -> {
                   Task current = reader.existing(tx, taskId);
-                  Task queued = tasks.retry(tx, taskId, now);
+                  Task queued = taskOutcomes.retry(tx, taskId, now);
                   if (queued == null) {
                     throw new ConflictException(
                         "only failed or cancelled tasks can be retried; task "

@@ -10,6 +10,7 @@ import dev.coordd.daemon.engine.Dependencies;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.TaskWaits;
 import dev.coordd.daemon.store.Tx;
 import dev.coordd.internal.Json;
 import java.sql.SQLException;
@@ -26,12 +27,14 @@ final class TaskCreation {
   private final Engine engine;
   private final DaemonConfig config;
   private final TaskStore tasks;
+  private final TaskWaits waits;
   private final PayloadLimit payloads;
 
   TaskCreation(Engine engine, PayloadLimit payloads) {
     this.engine = engine;
     this.config = engine.config();
     this.tasks = engine.tasks();
+    this.waits = engine.taskWaits();
     this.payloads = payloads;
   }
 
@@ -88,7 +91,7 @@ final class TaskCreation {
                   TaskStore.Inserted result = tasks.insert(tx, row);
                   if (result.created()) {
                     for (String upstream : dependsOn) {
-                      tasks.addDependency(tx, id, upstream);
+                      waits.addDependency(tx, id, upstream);
                     }
                   }
                   return result;

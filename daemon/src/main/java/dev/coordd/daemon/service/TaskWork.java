@@ -10,7 +10,8 @@ import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.notify.Channel;
 import dev.coordd.daemon.spec.Rules;
-import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.TaskLeases;
+import dev.coordd.daemon.store.TaskOutcomes;
 import dev.coordd.daemon.store.Tx;
 import dev.coordd.internal.Json;
 import java.sql.SQLException;
@@ -31,7 +32,8 @@ final class TaskWork {
   private final Engine engine;
   private final DaemonConfig config;
   private final Clock clock;
-  private final TaskStore tasks;
+  private final TaskLeases leases;
+  private final TaskOutcomes taskOutcomes;
   private final TaskReader reader;
   private final PayloadLimit payloads;
   private final BooleanSupplier running;
@@ -40,7 +42,8 @@ final class TaskWork {
     this.engine = engine;
     this.config = engine.config();
     this.clock = engine.clock();
-    this.tasks = engine.tasks();
+    this.leases = engine.taskLeases();
+    this.taskOutcomes = engine.taskOutcomes();
     this.reader = reader;
     this.payloads = payloads;
     this.running = running;
@@ -96,7 +99,7 @@ final class TaskWork {
         .execute(
             tx -> {
               engine.agents().touch(tx, newId, name, now);
-              return tasks.claim(tx, name, typesJson, now, leaseUntil, n);
+              return leases.claim(tx, name, typesJson, now, leaseUntil, n);
             });
   }
 
@@ -113,14 +116,15 @@ final class TaskWork {
             .execute(
                 tx -> {
                   Task current = heldBy(tx, taskId, name);
-                  return tasks.complete(tx, current, resultJson, now) ? current : null;
+                  return taskOutcomes.complete(tx, current, resultJson, now) ? current : null;
                 });
     return done == null
         ? null
         : engine
             .outcomes()
             .after(
-                TaskStore.succeeded(done, result == null ? NullNode.getInstance() : result, now));
+                TaskOutcomes.succeeded(
+                    done, result == null ? NullNode.getInstance() : result, now));
   }
 
   Task fail(String id, String agent, String error) {
@@ -153,7 +157,7 @@ final class TaskWork {
         .execute(
             tx -> {
               heldBy(tx, taskId, name);
-              return tasks.renewLease(tx, taskId, name, until);
+              return leases.renew(tx, taskId, name, until);
             });
   }
 

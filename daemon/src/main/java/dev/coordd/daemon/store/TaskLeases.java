@@ -12,13 +12,13 @@ import java.util.Map;
  * Claiming tasks and the leases that come with a claim: renewing them, and finding the ones that
  * ran out. Stateless and thread-safe.
  */
-final class TaskLeases {
+public final class TaskLeases {
   private final TaskSql sql;
   private final QueueStore queues;
 
-  TaskLeases(TaskSql sql, QueueStore queues) {
-    this.sql = sql;
-    this.queues = queues;
+  public TaskLeases(SqlDialect dialect) {
+    this.sql = dialect.tasks();
+    this.queues = new QueueStore(dialect);
   }
 
   /**
@@ -30,7 +30,7 @@ final class TaskLeases {
    * the check and the claim. With a policy, uncapped types are claimed first in one statement, then
    * each capped type up to its free slots; every statement uses the claim index.
    */
-  List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max)
+  public List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max)
       throws SQLException {
     Map<String, QueueStore.Policy> policies = queues.policies(tx);
     List<String> held = new ArrayList<>();
@@ -85,25 +85,28 @@ final class TaskLeases {
     return claimed;
   }
 
-  Task renew(Tx tx, String id, String owner, long until) throws SQLException {
+  /** Renews the lease {@code owner} holds on task {@code id}; null if it no longer holds it. */
+  public Task renew(Tx tx, String id, String owner, long until) throws SQLException {
     return tx.queryOne(sql.renewLease(), Rows::task, until, id, owner);
   }
 
-  int renewAllOf(Tx tx, String owner, long until) throws SQLException {
+  /** Renews every task {@code owner} is running. */
+  public int renewAllOf(Tx tx, String owner, long until) throws SQLException {
     return tx.update(sql.renewLeasesOf(), until, owner);
   }
 
   /** Renews only the listed tasks (those a worker really has in hand). */
-  int renew(Tx tx, String owner, Collection<String> ids, long until) throws SQLException {
+  public int renewListed(Tx tx, String owner, Collection<String> ids, long until)
+      throws SQLException {
     return ids.isEmpty() ? 0 : tx.update(sql.renewLeasesById(), until, owner, Json.write(ids));
   }
 
   /** Running tasks whose lease ran out or whose owner went stale. */
-  List<Task> expired(Tx tx, long now, long staleCutoff, String self) throws SQLException {
+  public List<Task> expired(Tx tx, long now, long staleCutoff, String self) throws SQLException {
     return tx.query(sql.expiredLeases(), Rows::task, now, staleCutoff, self);
   }
 
-  List<Task> runningOf(Tx tx, String owner) throws SQLException {
+  public List<Task> runningOf(Tx tx, String owner) throws SQLException {
     return tx.query(sql.runningOf(), Rows::task, owner);
   }
 }

@@ -12,17 +12,20 @@ import java.util.List;
  * task's way back into the queue. Each ending of a running attempt is a compare-and-set on (status,
  * lease owner, attempt), and writes its run history row. Stateless and thread-safe.
  */
-final class TaskOutcomes {
+public final class TaskOutcomes {
   private final TaskSql sql;
   private final TaskRuns runs;
 
-  TaskOutcomes(TaskSql sql, TaskRuns runs) {
-    this.sql = sql;
-    this.runs = runs;
+  public TaskOutcomes(SqlDialect dialect) {
+    this.sql = dialect.tasks();
+    this.runs = new TaskRuns(sql);
   }
 
-  /** Succeeds the attempt {@code running} describes; false when it no longer holds the task. */
-  boolean complete(Tx tx, Task running, String resultJson, long now) throws SQLException {
+  /**
+   * Succeeds the attempt {@code running} describes; false when that attempt no longer holds the
+   * task. The caller builds the finished task with {@link #succeeded}, off the writer's thread.
+   */
+  public boolean complete(Tx tx, Task running, String resultJson, long now) throws SQLException {
     boolean done =
         tx.update(
                 sql.complete(),
@@ -39,7 +42,7 @@ final class TaskOutcomes {
   }
 
   /** {@code running} as a successful {@link #complete} left it. */
-  static Task succeeded(Task r, JsonNode result, long now) {
+  public static Task succeeded(Task r, JsonNode result, long now) {
     return new Task(
         r.id(),
         r.type(),
@@ -70,7 +73,8 @@ final class TaskOutcomes {
    * Ends the attempt {@code running} describes with an error: back to {@code queued} at {@code
    * retryAt}, or {@code failed} for good. Null when that attempt no longer holds the task.
    */
-  Task endAttempt(Tx tx, Task running, TaskError error, boolean retry, long retryAt, long now)
+  public Task endAttempt(
+      Tx tx, Task running, TaskError error, boolean retry, long retryAt, long now)
       throws SQLException {
     TaskStatus next = retry ? TaskStatus.QUEUED : TaskStatus.FAILED;
     Task ended =
@@ -91,7 +95,8 @@ final class TaskOutcomes {
   }
 
   /** Puts a running task back without spending its attempt, recording why. */
-  Task requeueUncounted(Tx tx, Task running, TaskError reason, long now) throws SQLException {
+  public Task requeueUncounted(Tx tx, Task running, TaskError reason, long now)
+      throws SQLException {
     Task requeued =
         tx.queryOne(
             sql.requeueUncounted(),
@@ -106,7 +111,7 @@ final class TaskOutcomes {
   }
 
   /** Cancels {@code current} if it is still in the status it was read in; null otherwise. */
-  Task cancel(Tx tx, Task current, TaskError reason, long now) throws SQLException {
+  public Task cancel(Tx tx, Task current, TaskError reason, long now) throws SQLException {
     Task cancelled =
         tx.queryOne(
             sql.cancel(),
@@ -122,7 +127,7 @@ final class TaskOutcomes {
   }
 
   /** Queues a failed or cancelled task again; one with dependencies waits for them first. */
-  Task retry(Tx tx, String id, long now) throws SQLException {
+  public Task retry(Tx tx, String id, long now) throws SQLException {
     Task queued = tx.queryOne(sql.retry(), Rows::task, now, id);
     Task waiting =
         queued == null ? null : tx.queryOne(sql.rewaitDependencies(), Rows::task, id, id);

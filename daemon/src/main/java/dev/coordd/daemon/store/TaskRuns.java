@@ -2,13 +2,12 @@ package dev.coordd.daemon.store;
 
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
-import dev.coordd.api.TaskRun;
 import java.sql.SQLException;
-import java.util.List;
 
 /**
- * A task's run history: one row per attempt that ended (succeeded, failed, retried, requeued,
- * cancelled), written in the same transaction as the state change it records. Stateless and
+ * Writes a task's run history: one row per attempt that ended (succeeded, failed, retried,
+ * requeued, cancelled), in the same transaction as the state change it records. Used by {@link
+ * TaskOutcomes} and {@link TaskWaits}; the history is read by {@link TaskStore#runs}. Stateless and
  * thread-safe.
  */
 final class TaskRuns {
@@ -16,10 +15,6 @@ final class TaskRuns {
 
   TaskRuns(TaskSql sql) {
     this.sql = sql;
-  }
-
-  List<TaskRun> of(Tx tx, String taskId) throws SQLException {
-    return tx.query(sql.runsOfTask(), Rows::run, taskId);
   }
 
   /** Records how the attempt {@code running} describes ended, crediting its lease owner. */

@@ -3,7 +3,6 @@ package dev.coordd.daemon.store;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
 import dev.coordd.api.TaskStatus;
-import dev.coordd.daemon.store.TaskStore.DependencyWait;
 import java.sql.SQLException;
 import java.util.List;
 
@@ -12,17 +11,20 @@ import java.util.List;
  * ends the wait, or held back by dependencies until they succeed or one of them fails. Stateless
  * and thread-safe.
  */
-final class TaskWaits {
+public final class TaskWaits {
   private final TaskSql sql;
   private final TaskRuns runs;
 
-  TaskWaits(TaskSql sql, TaskRuns runs) {
-    this.sql = sql;
-    this.runs = runs;
+  public TaskWaits(SqlDialect dialect) {
+    this.sql = dialect.tasks();
+    this.runs = new TaskRuns(sql);
   }
 
+  /** A task waiting on dependencies, with how many failed and how many are not done. */
+  public record DependencyWait(Task task, int broken, int open) {}
+
   /** Parks the attempt {@code running} describes in {@code waiting}; null if it lost the task. */
-  Task park(Tx tx, Task running, String waitingFor, long until) throws SQLException {
+  public Task park(Tx tx, Task running, String waitingFor, long until) throws SQLException {
     return tx.queryOne(
         sql.park(),
         Rows::task,
@@ -37,7 +39,8 @@ final class TaskWaits {
    * Ends a wait: succeeded with {@code resultJson}, or failed with {@code error}. The run history
    * credits {@code worker}, who did the work outside. Null if the task no longer waits for that.
    */
-  Task endWait(Tx tx, Task waiting, String resultJson, TaskError error, String worker, long now)
+  public Task endWait(
+      Tx tx, Task waiting, String resultJson, TaskError error, String worker, long now)
       throws SQLException {
     TaskStatus status = error == null ? TaskStatus.SUCCEEDED : TaskStatus.FAILED;
     Task ended =
@@ -57,33 +60,33 @@ final class TaskWaits {
   }
 
   /** Waiting tasks whose {@code waitingFor} starts with {@code prefix}. */
-  List<Task> waitingFor(Tx tx, String prefix) throws SQLException {
+  public List<Task> waitingFor(Tx tx, String prefix) throws SQLException {
     return tx.query(sql.waitingLike(), Rows::task, prefix + "%");
   }
 
   /** Records that {@code taskId} runs only after {@code dependsOn} succeeded. */
-  void addDependency(Tx tx, String taskId, String dependsOn) throws SQLException {
+  public void addDependency(Tx tx, String taskId, String dependsOn) throws SQLException {
     tx.update(sql.insertDependency(), taskId, dependsOn);
   }
 
-  List<DependencyWait> dependencyWaits(Tx tx) throws SQLException {
+  public List<DependencyWait> dependencyWaits(Tx tx) throws SQLException {
     return tx.query(
         sql.dependencyWaits(),
         rs -> new DependencyWait(Rows.task(rs), rs.getInt("broken"), rs.getInt("open")));
   }
 
   /** The first dependency of {@code taskId} that failed or was cancelled, or null. */
-  Task brokenDependency(Tx tx, String taskId) throws SQLException {
+  public Task brokenDependency(Tx tx, String taskId) throws SQLException {
     return tx.queryOne(sql.brokenDependency(), Rows::task, taskId);
   }
 
   /** Moves a task whose dependencies all succeeded into the queue; null if it moved on. */
-  Task releaseDependent(Tx tx, String id, long now) throws SQLException {
+  public Task releaseDependent(Tx tx, String id, long now) throws SQLException {
     return tx.queryOne(sql.releaseDependent(), Rows::task, now, now, id);
   }
 
   /** Fails a task whose dependency failed; null if it moved on (cancelled meanwhile). */
-  Task failDependent(Tx tx, String id, TaskError error, long now) throws SQLException {
+  public Task failDependent(Tx tx, String id, TaskError error, long now) throws SQLException {
     return tx.queryOne(sql.failDependent(), Rows::task, Tx.text(Rows.errorJson(error)), now, id);
   }
 }
