@@ -9,4 +9,9 @@ public class UnavailableException extends CoorddException {
   public UnavailableException(String message, Throwable cause) {
     super("unavailable", message, cause);
   }
+
+  /** For kinds of unavailability that callers may tell apart, e.g. {@code rate_limited}. */
+  protected UnavailableException(String code, String message, Throwable cause) {
+    super(code, message, cause);
+  }
 }

@@ -6,6 +6,7 @@ import dev.coordd.api.ConflictException;
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NotFoundException;
+import dev.coordd.api.RateLimitedException;
 import dev.coordd.api.UnavailableException;
 import dev.coordd.internal.Json;
 
@@ -23,6 +24,7 @@ public final class RpcErrors {
   public static final int CONFLICT = -32002;
   public static final int UNAVAILABLE = -32003;
   public static final int FAILED = -32004;
+  public static final int RATE_LIMITED = -32005;
 
   private RpcErrors() {}
 
@@ -33,6 +35,7 @@ public final class RpcErrors {
           case InvalidRequestException x -> INVALID_PARAMS;
           case NotFoundException x -> NOT_FOUND;
           case ConflictException x -> CONFLICT;
+          case RateLimitedException x -> RATE_LIMITED;
           case UnavailableException x -> UNAVAILABLE;
           default -> FAILED;
         };
@@ -40,6 +43,9 @@ public final class RpcErrors {
     ObjectNode data = error.putObject("data").put("kind", e.code());
     if (e instanceof InvalidRequestException ire && ire.field() != null) {
       data.put("field", ire.field());
+    }
+    if (e instanceof RateLimitedException rl) {
+      data.put("retryAfterMs", rl.retryAfterMs());
     }
     return error;
   }
@@ -62,6 +68,7 @@ public final class RpcErrors {
               data.hasNonNull("field") ? data.get("field").asText() : null, message);
       case NOT_FOUND -> new NotFoundException(message);
       case CONFLICT -> new ConflictException(message);
+      case RATE_LIMITED -> new RateLimitedException(message, data.path("retryAfterMs").asLong(0));
       case UNAVAILABLE -> new UnavailableException(message);
       default -> new CoorddException(kind.isEmpty() ? "failed" : kind, message);
     };

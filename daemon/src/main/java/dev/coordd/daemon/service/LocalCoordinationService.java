@@ -35,6 +35,7 @@ import java.util.function.BooleanSupplier;
 public final class LocalCoordinationService implements CoordinationService {
   private final Engine engine;
   private final TaskCreation creation;
+  private final CreateRateLimit rateLimit;
   private final TaskReader reader;
   private final TaskControl control;
   private final TaskWork work;
@@ -49,21 +50,22 @@ public final class LocalCoordinationService implements CoordinationService {
     this.engine = engine;
     PayloadLimit payloads = new PayloadLimit(engine.config());
     this.creation = new TaskCreation(engine, payloads);
+    this.rateLimit = new CreateRateLimit(engine.config().rateLimit(), engine.clock());
     this.reader = new TaskReader(engine);
     this.control = new TaskControl(engine, reader, queue, running);
     this.work = new TaskWork(engine, reader, payloads, running);
     this.agents = new AgentRegistry(engine, payloads);
     this.invocations = new Invocations(engine, queue, payloads);
-    // Rules and schedules create tasks through this service, so they are checked like any other;
-    // the references are only called once the daemon runs, after construction.
+    // Rules and schedules create tasks checked like any other, but not rate limited: a refused
+    // slot or rule firing would be lost, not deferred.
     this.events =
         new Events(
             engine,
             engine.config().eventRetention(),
             engine.config().eventRules(),
-            this::createTask);
+            creation::create);
     this.locks = new Locks(engine);
-    this.scheduler = new Scheduler(engine, engine.config().schedules(), this::createTask);
+    this.scheduler = new Scheduler(engine, engine.config().schedules(), creation::create);
     this.stats = new StatsReader(engine, agents, running);
   }
 
@@ -71,6 +73,7 @@ public final class LocalCoordinationService implements CoordinationService {
 
   @Override
   public Task createTask(NewTask request) {
+    rateLimit.acquire(request == null ? null : request.createdBy());
     return creation.create(request);
   }
 
