@@ -14,7 +14,6 @@ import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -134,12 +133,12 @@ public final class FileOperationHandler implements TaskHandler {
       String temp = AtomicFiles.tempName(name);
       Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
       try {
-        try (SeekableByteChannel out =
+        try (FileChannel out =
             mode == null
                 ? folder.open(temp, options)
                 : folder.open(temp, options, PosixFilePermissions.asFileAttribute(mode))) {
           writeFully(out, content);
-          ((FileChannel) out).force(true);
+          out.force(true);
         }
         if (mode != null) {
           folder.setPermissions(temp, mode); // the umask may have narrowed the create
@@ -157,7 +156,7 @@ public final class FileOperationHandler implements TaskHandler {
       throws TaskFailure, IOException {
     try (SandboxedPath target = sandbox.open(userPath, false, createDirectories)) {
       String name = writable(userPath, target, "append to it");
-      try (SeekableByteChannel out =
+      try (FileChannel out =
           target
               .folder()
               .open(
@@ -167,7 +166,7 @@ public final class FileOperationHandler implements TaskHandler {
                       StandardOpenOption.WRITE,
                       StandardOpenOption.APPEND))) {
         writeFully(out, content);
-        ((FileChannel) out).force(true);
+        out.force(true);
       } catch (FileSystemException e) {
         BasicFileAttributes now = target.folder().attributes(name);
         if (now != null && now.isSymbolicLink()) {
@@ -300,7 +299,7 @@ public final class FileOperationHandler implements TaskHandler {
     }
   }
 
-  private static void writeFully(SeekableByteChannel out, byte[] content) throws IOException {
+  private static void writeFully(FileChannel out, byte[] content) throws IOException {
     ByteBuffer buffer = ByteBuffer.wrap(content);
     while (buffer.hasRemaining()) {
       out.write(buffer);

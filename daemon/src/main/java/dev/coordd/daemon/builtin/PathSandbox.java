@@ -85,6 +85,7 @@ public final class PathSandbox {
     try {
       restart(userPath, lexical(userPath), opened, todo);
       int hops = 0;
+      Path lastCreated = null;
       while (true) {
         SecureFolder here = opened.peek();
         String name = todo.pollFirst();
@@ -139,7 +140,10 @@ public final class PathSandbox {
             handedOver = true;
             return new SandboxedPath(opened, name, null, joined(location, todo), location);
           }
-          hops = hop(userPath, hops);
+          if (location.equals(lastCreated)) {
+            hops = hop(userPath, hops); // removed again as soon as made; do not loop forever
+          }
+          lastCreated = location;
           createFolder(opened, name);
           todo.addFirst(name);
           continue;

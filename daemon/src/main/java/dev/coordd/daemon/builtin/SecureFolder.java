@@ -108,11 +108,17 @@ final class SecureFolder implements Closeable {
   }
 
   /** Opens the entry {@code name} with O_NOFOLLOW added to {@code options}. */
-  SeekableByteChannel open(String name, Set<OpenOption> options, FileAttribute<?>... attributes)
+  FileChannel open(String name, Set<OpenOption> options, FileAttribute<?>... attributes)
       throws IOException {
     Set<OpenOption> nofollow = new HashSet<>(options);
     nofollow.add(LinkOption.NOFOLLOW_LINKS);
-    return handle.newByteChannel(entry(name), nofollow, attributes);
+    SeekableByteChannel channel = handle.newByteChannel(entry(name), nofollow, attributes);
+    if (channel instanceof FileChannel file) {
+      return file;
+    }
+    channel.close();
+    throw new IOException(
+        "opening " + location.resolve(name) + " gave no FileChannel, so it cannot be fsynced");
   }
 
   /** Renames an entry of this folder to {@code toName} in {@code to}, replacing what is there. */

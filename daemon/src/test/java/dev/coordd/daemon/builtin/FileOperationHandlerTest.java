@@ -449,6 +449,15 @@ class FileOperationHandlerTest {
   }
 
   @Test
+  void create_directories_makes_a_tree_deeper_than_the_link_limit() throws Exception {
+    String deep = "d/".repeat(50) + "x.txt";
+
+    run(op("write", deep).put("content", "x").put("createDirectories", true));
+
+    assertThat(Files.readString(root.resolve(deep))).isEqualTo("x");
+  }
+
+  @Test
   void the_daemons_own_folder_inside_a_root_stays_off_limits_even_through_a_link()
       throws Exception {
     Path home = Files.createDirectories(root.resolve(".coordd"));
