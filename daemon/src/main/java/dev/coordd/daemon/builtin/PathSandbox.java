@@ -155,6 +155,10 @@ public final class PathSandbox {
         try {
           opened.push(here.child(name));
         } catch (FileSystemException e) {
+          BasicFileAttributes now = here.attributes(name);
+          if (now != null && now.isDirectory()) {
+            throw e; // Not a swap: still a folder, so something else (permissions) refused it.
+          }
           // Swapped for a link or a file since the look (O_NOFOLLOW refused it); look again.
           hops = hop(userPath, hops);
           todo.addFirst(name);
@@ -181,7 +185,7 @@ public final class PathSandbox {
     Path normal = lexical.normalize();
     for (Path root : realRoots()) {
       if (normal.startsWith(root)) {
-        opened.push(SecureFolder.openRoot(root));
+        opened.push(openRoot(root));
         todo.addAll(names(root.relativize(normal)));
         return;
       }
@@ -189,7 +193,7 @@ public final class PathSandbox {
     for (int i = 0; i < roots.size(); i++) {
       if (normal.startsWith(roots.get(i))) {
         Path root = realRoots().get(i); // a configured root that is itself a link
-        opened.push(SecureFolder.openRoot(root));
+        opened.push(openRoot(root));
         todo.addAll(names(roots.get(i).relativize(normal)));
         return;
       }
@@ -199,7 +203,7 @@ public final class PathSandbox {
     Path real = realLocation(userPath, normal);
     for (Path root : realRoots()) {
       if (real.startsWith(root)) {
-        opened.push(SecureFolder.openRoot(root));
+        opened.push(openRoot(root));
         todo.addAll(names(root.relativize(real)));
         return;
       }
@@ -207,6 +211,18 @@ public final class PathSandbox {
     throw TaskFailure.permanent(
         "sandbox",
         "'" + userPath + "' resolves to " + real + ", outside the allowed roots " + roots);
+  }
+
+  private static SecureFolder openRoot(Path root) throws TaskFailure, IOException {
+    try {
+      return SecureFolder.openRoot(root);
+    } catch (NoSuchFileException e) {
+      throw TaskFailure.permanent(
+          "not_found",
+          "sandbox root "
+              + root
+              + " does not exist; create it, or fix fileRoots in the daemon's configuration");
+    }
   }
 
   /**

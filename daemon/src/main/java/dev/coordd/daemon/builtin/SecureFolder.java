@@ -48,13 +48,7 @@ final class SecureFolder implements Closeable {
    * below it is opened relative to this handle.
    */
   static SecureFolder openRoot(Path realRoot) throws IOException {
-    DirectoryStream<Path> stream;
-    try {
-      stream = Files.newDirectoryStream(realRoot);
-    } catch (NoSuchFileException e) {
-      throw new NoSuchFileException(
-          realRoot.toString(), null, "sandbox root does not exist; create it or fix fileRoots");
-    }
+    DirectoryStream<Path> stream = Files.newDirectoryStream(realRoot);
     if (stream instanceof SecureDirectoryStream<Path> secure) {
       return new SecureFolder(secure, realRoot);
     }

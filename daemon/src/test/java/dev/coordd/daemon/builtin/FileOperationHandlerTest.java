@@ -489,6 +489,17 @@ class FileOperationHandlerTest {
         .isEqualTo("x");
   }
 
+  @Test
+  void a_missing_root_is_reported_with_the_fix() throws Exception {
+    Path gone = tmp.resolve("gone");
+    handler = new FileOperationHandler(new PathSandbox(List.of(gone)), MAX_READ);
+
+    TaskFailure failure = refused(op("read", "a.txt"));
+
+    assertThat(failure.kind()).isEqualTo("not_found");
+    assertThat(failure.getMessage()).contains(gone.toString(), "fileRoots");
+  }
+
   // --- schema ---
 
   @Test
