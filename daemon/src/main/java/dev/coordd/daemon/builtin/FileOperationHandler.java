@@ -12,24 +12,26 @@ import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystemException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The {@code file_operation} task type: read, write, append, list, stat and delete inside a {@link
@@ -86,166 +88,214 @@ public final class FileOperationHandler implements TaskHandler {
   }
 
   private JsonNode read(String userPath, String encoding) throws TaskFailure, IOException {
-    Path path = sandbox.resolve(userPath);
-    BasicFileAttributes attrs = attributesOrNotFound(path, userPath);
-    if (!attrs.isRegularFile()) {
-      throw invalid("'" + userPath + "' is not a regular file; use list for folders");
+    try (SandboxedPath target = sandbox.open(userPath, true, false)) {
+      if (!target.exists()) {
+        throw notFound(userPath, target);
+      }
+      if (target.name() == null || !target.attributes().isRegularFile()) {
+        throw invalid("'" + userPath + "' is not a regular file; use list for folders");
+      }
+      if (target.attributes().size() > maxReadBytes) {
+        throw tooLarge(userPath, target.attributes().size());
+      }
+      byte[] bytes;
+      // O_NOFOLLOW: a link swapped in since the walk fails the open instead of being followed.
+      try (InputStream in =
+          Channels.newInputStream(
+              target.folder().open(target.name(), Set.of(StandardOpenOption.READ)))) {
+        // Bounded even if the file grew since the size check.
+        bytes = in.readNBytes((int) maxReadBytes + 1);
+      }
+      if (bytes.length > maxReadBytes) {
+        throw tooLarge(userPath, bytes.length);
+      }
+      ObjectNode result = Json.MAPPER.createObjectNode();
+      result.put("path", target.location().toString());
+      result.put("size", bytes.length);
+      result.put("content", encode(bytes, encoding, userPath));
+      result.put("encoding", encoding);
+      return result;
     }
-    if (attrs.size() > maxReadBytes) {
-      throw tooLarge(userPath, attrs.size());
-    }
-    byte[] bytes;
-    try (InputStream in = Files.newInputStream(path)) {
-      // Bounded even if the file grew since the size check.
-      bytes = in.readNBytes((int) maxReadBytes + 1);
-    }
-    if (bytes.length > maxReadBytes) {
-      throw tooLarge(userPath, bytes.length);
-    }
-    ObjectNode result = Json.MAPPER.createObjectNode();
-    result.put("path", path.toString());
-    result.put("size", bytes.length);
-    result.put("content", encode(bytes, encoding, userPath));
-    result.put("encoding", encoding);
-    return result;
   }
 
   private JsonNode write(String userPath, byte[] content, boolean createDirectories)
       throws TaskFailure, IOException {
-    Path path = sandbox.resolveTarget(userPath);
-    Path folder = parentFolder(path, userPath, createDirectories);
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw invalid("'" + userPath + "' is a folder; cannot write it as a file");
+    try (SandboxedPath target = sandbox.open(userPath, false, createDirectories)) {
+      String name = writable(userPath, target, "write it as a file");
+      SecureFolder folder = target.folder();
+      BasicFileAttributes attrs = target.attributes();
+      // Keep an existing file's mode; a new file gets the process's default (umask).
+      Set<PosixFilePermission> mode =
+          attrs != null && attrs.isRegularFile() ? folder.permissions(name) : null;
+      // Readers see the old content or the new, never a torn file: a temp file created with
+      // O_EXCL|O_NOFOLLOW in the open folder, fsynced, renamed over the entry (renameat replaces
+      // the entry itself, even a link swapped in since the look), then the folder fsynced.
+      String temp = AtomicFiles.tempName(name);
+      Set<OpenOption> options = Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+      try {
+        try (FileChannel out =
+            mode == null
+                ? folder.open(temp, options)
+                : folder.open(temp, options, PosixFilePermissions.asFileAttribute(mode))) {
+          writeFully(out, content);
+          out.force(true);
+        }
+        if (mode != null) {
+          folder.setPermissions(temp, mode); // the umask may have narrowed the create
+        }
+        folder.move(temp, folder, name);
+      } finally {
+        deleteQuietly(folder, temp);
+      }
+      folder.sync();
+      return written(target.location(), content.length);
     }
-    // Readers see the old content or the new, never a torn file. The temp file is created with
-    // O_EXCL (never follows a planted link) and rename(2) replaces the entry itself.
-    AtomicFiles.replace(path, content, null);
-    return written(path, content.length);
   }
 
   private JsonNode append(String userPath, byte[] content, boolean createDirectories)
       throws TaskFailure, IOException {
-    Path path = sandbox.resolveTarget(userPath);
-    parentFolder(path, userPath, createDirectories);
-    if (Files.isDirectory(path, LinkOption.NOFOLLOW_LINKS)) {
-      throw invalid("'" + userPath + "' is a folder; cannot append to it");
-    }
-    try (FileChannel out =
-        FileChannel.open(
-            path,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.WRITE,
-            StandardOpenOption.APPEND,
-            LinkOption.NOFOLLOW_LINKS)) {
-      writeFully(out, content);
-      out.force(true);
-    } catch (FileSystemException e) {
-      if (Files.isSymbolicLink(path)) {
-        throw symlinkTarget(userPath); // Planted after the sandbox check; O_NOFOLLOW caught it.
+    try (SandboxedPath target = sandbox.open(userPath, false, createDirectories)) {
+      String name = writable(userPath, target, "append to it");
+      try (FileChannel out =
+          target
+              .folder()
+              .open(
+                  name,
+                  Set.of(
+                      StandardOpenOption.CREATE,
+                      StandardOpenOption.WRITE,
+                      StandardOpenOption.APPEND))) {
+        writeFully(out, content);
+        out.force(true);
+      } catch (FileSystemException e) {
+        BasicFileAttributes now = target.folder().attributes(name);
+        if (now != null && now.isSymbolicLink()) {
+          throw symlinkTarget(userPath); // Planted since the walk; O_NOFOLLOW caught it.
+        }
+        throw e;
       }
-      throw e;
+      return written(target.location(), content.length);
     }
-    return written(path, content.length);
   }
 
   private JsonNode list(String userPath) throws TaskFailure, IOException {
-    Path path = sandbox.resolve(userPath);
-    if (!attributesOrNotFound(path, userPath).isDirectory()) {
-      throw invalid("'" + userPath + "' is not a folder");
-    }
-    List<ObjectNode> entries = new ArrayList<>();
-    try (DirectoryStream<Path> children = Files.newDirectoryStream(path)) {
-      for (Path child : children) {
-        BasicFileAttributes attrs;
-        try {
-          attrs = Files.readAttributes(child, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        } catch (NoSuchFileException e) {
-          continue; // Removed while listing.
-        }
-        ObjectNode entry = Json.MAPPER.createObjectNode();
-        entry.put("name", child.getFileName().toString());
-        entry.put("type", type(attrs));
-        entry.put("size", size(attrs));
-        entries.add(entry);
+    try (SandboxedPath target = sandbox.open(userPath, true, false)) {
+      if (!target.exists()) {
+        throw notFound(userPath, target);
       }
+      if (!target.attributes().isDirectory()) {
+        throw invalid("'" + userPath + "' is not a folder");
+      }
+      List<ObjectNode> entries = new ArrayList<>();
+      try (SecureFolder listed =
+          target.name() == null ? null : target.folder().child(target.name())) {
+        SecureFolder folder = listed == null ? target.folder() : listed;
+        for (String name : folder.names()) {
+          BasicFileAttributes attrs = folder.attributes(name);
+          if (attrs == null) {
+            continue; // Removed while listing.
+          }
+          ObjectNode entry = Json.MAPPER.createObjectNode();
+          entry.put("name", name);
+          entry.put("type", type(attrs));
+          entry.put("size", size(attrs));
+          entries.add(entry);
+        }
+      }
+      entries.sort(Comparator.comparing(e -> e.get("name").asText()));
+      ObjectNode result = Json.MAPPER.createObjectNode();
+      result.put("path", target.location().toString());
+      ArrayNode array = result.putArray("entries");
+      entries.forEach(array::add);
+      return result;
     }
-    entries.sort(Comparator.comparing(e -> e.get("name").asText()));
-    ObjectNode result = Json.MAPPER.createObjectNode();
-    result.put("path", path.toString());
-    ArrayNode array = result.putArray("entries");
-    entries.forEach(array::add);
-    return result;
   }
 
   private JsonNode stat(String userPath) throws TaskFailure, IOException {
-    Path path = sandbox.resolve(userPath);
-    ObjectNode result = Json.MAPPER.createObjectNode();
-    result.put("path", path.toString());
-    BasicFileAttributes attrs;
-    try {
-      attrs = Files.readAttributes(path, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      result.put("exists", false);
-      result.putNull("type");
-      result.putNull("size");
-      result.putNull("modifiedAt");
+    try (SandboxedPath target = sandbox.open(userPath, true, false)) {
+      ObjectNode result = Json.MAPPER.createObjectNode();
+      result.put("path", target.location().toString());
+      if (!target.exists()) {
+        result.put("exists", false);
+        result.putNull("type");
+        result.putNull("size");
+        result.putNull("modifiedAt");
+        return result;
+      }
+      BasicFileAttributes attrs = target.attributes();
+      result.put("exists", true);
+      result.put("type", type(attrs));
+      result.put("size", size(attrs));
+      result.put("modifiedAt", attrs.lastModifiedTime().toMillis());
       return result;
     }
-    result.put("exists", true);
-    result.put("type", type(attrs));
-    result.put("size", size(attrs));
-    result.put("modifiedAt", attrs.lastModifiedTime().toMillis());
-    return result;
   }
 
   private JsonNode delete(String userPath) throws TaskFailure, IOException {
-    Path path = sandbox.resolveTarget(userPath);
-    if (sandbox.isRoot(path)) {
-      throw TaskFailure.permanent(
-          "sandbox", "'" + userPath + "' is a sandbox root; roots cannot be deleted");
+    try (SandboxedPath target = sandbox.open(userPath, false, false)) {
+      if (target.name() == null || sandbox.isRoot(target.location())) {
+        throw TaskFailure.permanent(
+            "sandbox", "'" + userPath + "' is a sandbox root; roots cannot be deleted");
+      }
+      BasicFileAttributes attrs = target.exists() ? target.attributes() : null;
+      if (attrs != null && attrs.isSymbolicLink()) {
+        throw symlinkTarget(userPath);
+      }
+      boolean deleted = false;
+      try {
+        // unlinkat/rmdir relative to the open folder act on the entry itself, never on what a
+        // link swapped in since the look points to.
+        if (attrs != null && attrs.isDirectory()) {
+          target.folder().deleteDirectory(target.name());
+          deleted = true;
+        } else if (attrs != null) {
+          target.folder().deleteFile(target.name());
+          deleted = true;
+        }
+      } catch (NoSuchFileException e) {
+        deleted = false; // Removed by someone else meanwhile.
+      } catch (DirectoryNotEmptyException e) {
+        throw TaskFailure.permanent(
+            "not_empty",
+            "'" + userPath + "' is a folder that is not empty; delete its entries first");
+      }
+      ObjectNode result = Json.MAPPER.createObjectNode();
+      result.put("path", target.location().toString());
+      result.put("deleted", deleted);
+      return result;
     }
-    boolean deleted;
-    try {
-      // unlink/rmdir act on the entry itself, never on what a link points to.
-      deleted = Files.deleteIfExists(path);
-    } catch (DirectoryNotEmptyException e) {
-      throw TaskFailure.permanent(
-          "not_empty",
-          "'" + userPath + "' is a folder that is not empty; delete its entries first");
-    }
-    ObjectNode result = Json.MAPPER.createObjectNode();
-    result.put("path", path.toString());
-    result.put("deleted", deleted);
-    return result;
   }
 
-  private static Path parentFolder(Path path, String userPath, boolean createDirectories)
-      throws TaskFailure, IOException {
-    Path folder = path.getParent();
-    if (folder == null) {
-      throw invalid("'" + userPath + "' has no parent folder");
-    }
-    if (Files.isDirectory(folder)) {
-      return folder;
-    }
-    if (Files.exists(folder, LinkOption.NOFOLLOW_LINKS)) {
-      throw invalid("'" + folder + "' exists and is not a folder");
-    }
-    if (!createDirectories) {
+  /** The entry a write or append goes to, refusing a missing folder, a folder or a link. */
+  private static String writable(String userPath, SandboxedPath target, String what)
+      throws TaskFailure {
+    if (target.missingFolder() != null) {
       throw TaskFailure.permanent(
-          "not_found", "folder " + folder + " does not exist; set createDirectories to create it");
+          "not_found",
+          "folder "
+              + target.missingFolder()
+              + " does not exist; set createDirectories to create it");
     }
-    // The missing part was resolved as plain names under a checked real folder: no links in it.
-    Files.createDirectories(folder);
-    return folder;
+    BasicFileAttributes attrs = target.attributes();
+    if (target.name() == null || attrs != null && attrs.isDirectory()) {
+      throw invalid("'" + userPath + "' is a folder; cannot " + what);
+    }
+    if (attrs != null && attrs.isSymbolicLink()) {
+      throw symlinkTarget(userPath);
+    }
+    return target.name();
   }
 
-  private static BasicFileAttributes attributesOrNotFound(Path path, String userPath)
-      throws TaskFailure, IOException {
+  private static TaskFailure notFound(String userPath, SandboxedPath target) {
+    return TaskFailure.permanent(
+        "not_found", "'" + userPath + "' does not exist (" + target.location() + ")");
+  }
+
+  private static void deleteQuietly(SecureFolder folder, String name) {
     try {
-      return Files.readAttributes(path, BasicFileAttributes.class);
-    } catch (NoSuchFileException e) {
-      throw TaskFailure.permanent("not_found", "'" + userPath + "' does not exist (" + path + ")");
+      folder.deleteFile(name);
+    } catch (IOException e) {
+      // Already renamed into place (the usual case), or never created.
     }
   }
 

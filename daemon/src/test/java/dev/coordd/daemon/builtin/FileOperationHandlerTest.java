@@ -368,6 +368,138 @@ class FileOperationHandlerTest {
     assertThat(result.get("path").asText()).isEqualTo(second.resolve("real.txt").toString());
   }
 
+  @Test
+  void a_link_at_the_last_name_never_leads_any_operation_outside() throws Exception {
+    Files.createSymbolicLink(root.resolve("planted"), outside.resolve("secret.txt"));
+    Files.createSymbolicLink(root.resolve("planted-dir"), outside);
+    Files.createSymbolicLink(root.resolve("planted-new"), outside.resolve("new.txt"));
+    List<String> outsideBefore = names(outside);
+
+    assertThat(refused(op("read", "planted")).kind()).isEqualTo("sandbox");
+    assertThat(refused(op("stat", "planted")).kind()).isEqualTo("sandbox");
+    assertThat(refused(op("list", "planted-dir")).kind()).isEqualTo("sandbox");
+    for (String path : List.of("planted", "planted-new")) {
+      assertThat(refused(op("write", path).put("content", "x")).kind())
+          .as(path)
+          .isEqualTo("sandbox");
+      assertThat(refused(op("append", path).put("content", "x")).kind())
+          .as(path)
+          .isEqualTo("sandbox");
+      assertThat(refused(op("delete", path)).kind()).as(path).isEqualTo("sandbox");
+      assertThat(root.resolve(path)).as(path).isSymbolicLink();
+    }
+    assertThat(Files.readString(outside.resolve("secret.txt"))).isEqualTo("secret");
+    assertThat(names(outside)).isEqualTo(outsideBefore);
+  }
+
+  @Test
+  void relative_links_inside_a_root_are_followed_from_the_folder_that_holds_them()
+      throws Exception {
+    Files.createDirectories(root.resolve("sub"));
+    Files.writeString(root.resolve("sub/a.txt"), "a");
+    Files.createSymbolicLink(root.resolve("alias"), Path.of("sub"));
+    Files.createSymbolicLink(root.resolve("sub/again"), Path.of("../sub/./a.txt"));
+
+    JsonNode viaFolderLink = run(op("read", "alias/a.txt"));
+    JsonNode viaFileLink = run(op("read", "sub/again"));
+
+    assertThat(viaFolderLink.get("content").asText()).isEqualTo("a");
+    assertThat(viaFolderLink.get("path").asText()).isEqualTo(root.resolve("sub/a.txt").toString());
+    assertThat(viaFileLink.get("content").asText()).isEqualTo("a");
+    assertThat(run(op("list", "alias")).get("entries").findValuesAsText("name"))
+        .containsExactly("a.txt", "again");
+  }
+
+  @Test
+  void a_relative_link_climbing_out_of_a_root_is_refused() throws Exception {
+    Files.createSymbolicLink(root.resolve("up"), Path.of("../outside"));
+
+    TaskFailure read = refused(op("read", "up/secret.txt"));
+
+    assertThat(read.kind()).isEqualTo("sandbox");
+    assertThat(read.getMessage()).contains(outside.resolve("secret.txt").toString(), "outside");
+    assertThat(refused(op("write", "up/new.txt").put("content", "x")).kind()).isEqualTo("sandbox");
+    assertThat(outside.resolve("new.txt")).doesNotExist();
+  }
+
+  @Test
+  void a_link_loop_is_refused_saying_what_to_look_for() throws Exception {
+    Files.createSymbolicLink(root.resolve("loop"), Path.of("loop"));
+
+    for (String path : List.of("loop", "loop/x.txt")) {
+      TaskFailure failure = refused(op("read", path));
+      assertThat(failure.kind()).as(path).isEqualTo("sandbox");
+      assertThat(failure.getMessage()).as(path).contains("symbolic links", "points to itself");
+    }
+  }
+
+  @Test
+  void create_directories_through_a_link_inside_the_root_creates_them_where_it_points()
+      throws Exception {
+    Files.createDirectories(root.resolve("sub"));
+    Files.createSymbolicLink(root.resolve("l"), Path.of("sub"));
+
+    JsonNode result =
+        run(op("write", "l/new/deep/x.txt").put("content", "x").put("createDirectories", true));
+
+    Path written = root.resolve("sub/new/deep/x.txt");
+    assertThat(result.get("path").asText()).isEqualTo(written.toString());
+    assertThat(Files.readString(written)).isEqualTo("x");
+    assertThat(names(root)).as("no temporary folders left").containsExactly("l", "sub");
+  }
+
+  @Test
+  void create_directories_makes_a_tree_deeper_than_the_link_limit() throws Exception {
+    String deep = "d/".repeat(50) + "x.txt";
+
+    run(op("write", deep).put("content", "x").put("createDirectories", true));
+
+    assertThat(Files.readString(root.resolve(deep))).isEqualTo("x");
+  }
+
+  @Test
+  void the_daemons_own_folder_inside_a_root_stays_off_limits_even_through_a_link()
+      throws Exception {
+    Path home = Files.createDirectories(root.resolve(".coordd"));
+    Files.writeString(home.resolve("coordd.db"), "db");
+    Files.createSymbolicLink(root.resolve("h"), Path.of(".coordd"));
+    handler = new FileOperationHandler(new PathSandbox(List.of(root), List.of(home)), MAX_READ);
+
+    for (String path : List.of(".coordd/coordd.db", "h/coordd.db")) {
+      TaskFailure failure = refused(op("read", path));
+      assertThat(failure.kind()).as(path).isEqualTo("sandbox");
+      assertThat(failure.getMessage()).as(path).contains("daemon's own folder");
+    }
+    assertThat(
+            refused(op("write", "h/new/x.txt").put("content", "x").put("createDirectories", true))
+                .kind())
+        .isEqualTo("sandbox");
+    assertThat(home.resolve("new")).doesNotExist();
+  }
+
+  @Test
+  void a_root_configured_through_a_link_is_used_at_its_real_location() throws Exception {
+    Path linkedRoot = Files.createSymbolicLink(tmp.resolve("root-link"), root);
+    Files.writeString(root.resolve("a.txt"), "x");
+    handler = new FileOperationHandler(new PathSandbox(List.of(linkedRoot)), MAX_READ);
+
+    assertThat(run(op("read", "a.txt")).get("path").asText())
+        .isEqualTo(root.resolve("a.txt").toString());
+    assertThat(run(op("read", linkedRoot.resolve("a.txt").toString())).get("content").asText())
+        .isEqualTo("x");
+  }
+
+  @Test
+  void a_missing_root_is_reported_with_the_fix() throws Exception {
+    Path gone = tmp.resolve("gone");
+    handler = new FileOperationHandler(new PathSandbox(List.of(gone)), MAX_READ);
+
+    TaskFailure failure = refused(op("read", "a.txt"));
+
+    assertThat(failure.kind()).isEqualTo("not_found");
+    assertThat(failure.getMessage()).contains(gone.toString(), "fileRoots");
+  }
+
   // --- schema ---
 
   @Test
