@@ -51,6 +51,7 @@ import java.util.Map;
  * @param http the HTTP door (validated; takes effect when the HTTP door arrives)
  * @param retention how long finished work is kept (validated; takes effect when automatic retention
  *     arrives)
+ * @param socket limits of the socket door: connections at once, idle timeout
  */
 public record DaemonConfig(
     Path home,
@@ -79,7 +80,8 @@ public record DaemonConfig(
     Map<String, Integer> queueLimits,
     StoreConfig store,
     HttpConfig http,
-    RetentionConfig retention) {
+    RetentionConfig retention,
+    SocketConfig socket) {
 
   public static final String DEFAULT_HOME = ".coordd";
   public static final String DEFAULT_NAME = "daemon";

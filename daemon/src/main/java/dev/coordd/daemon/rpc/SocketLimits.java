@@ -1,0 +1,35 @@
+package dev.coordd.daemon.rpc;
+
+import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.config.SocketConfig;
+import java.time.Duration;
+
+/**
+ * What the socket door allows one caller, from the configuration.
+ *
+ * @param maxPayloadBytes the configuration's cap on data and results; a request line may be this
+ *     plus {@link #ENVELOPE_BYTES}
+ * @param maxConnections connections served at once
+ * @param idleTimeout how long a connection may send nothing while no request of it is in progress
+ */
+public record SocketLimits(int maxPayloadBytes, int maxConnections, Duration idleTimeout) {
+  /** Room on a request line for everything around the payload (method, ids, other params). */
+  public static final int ENVELOPE_BYTES = 64 * 1024;
+
+  public static SocketLimits of(DaemonConfig config) {
+    return new SocketLimits(
+        config.maxPayloadBytes(), config.socket().maxConnections(), config.socket().idleTimeout());
+  }
+
+  /** The defaults of {@code config.schema.json} for a daemon whose lines may be this long. */
+  static SocketLimits forLineCap(int maxLineBytes) {
+    return new SocketLimits(
+        maxLineBytes - ENVELOPE_BYTES,
+        SocketConfig.DEFAULT_MAX_CONNECTIONS,
+        SocketConfig.DEFAULT_IDLE_TIMEOUT);
+  }
+
+  int maxLineBytes() {
+    return maxPayloadBytes + ENVELOPE_BYTES;
+  }
+}
