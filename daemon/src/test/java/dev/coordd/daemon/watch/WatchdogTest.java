@@ -2,6 +2,10 @@ package dev.coordd.daemon.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -11,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class WatchdogTest {
   final AtomicLong now = new AtomicLong(1_000);
@@ -95,5 +100,28 @@ class WatchdogTest {
       assertThat(stall.loop()).isEqualTo("socket acceptor");
       assertThat(stall.thread()).isSameAs(Thread.currentThread());
     }
+  }
+
+  @Test
+  void a_stall_is_logged_as_a_warning_with_the_stack() throws Exception {
+    Logger logger = (Logger) LoggerFactory.getLogger(Watchdog.class);
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    logger.addAppender(logged);
+    try (Watchdog dog = Watchdog.start("the socket acceptor", Duration.ofMillis(20))) {
+      dog.begin("admitting a connection");
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (logged.list.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5); // bounded: polling the appender for the timer's report
+      }
+      dog.end();
+    } finally {
+      logger.detachAppender(logged);
+    }
+    assertThat(logged.list).hasSize(1);
+    assertThat(logged.list.get(0).getLevel()).isEqualTo(Level.WARN);
+    assertThat(logged.list.get(0).getFormattedMessage())
+        .startsWith("the socket acceptor has been busy with admitting a connection for ")
+        .contains("a_stall_is_logged_as_a_warning_with_the_stack");
   }
 }
