@@ -79,7 +79,8 @@ public final class Json {
     try {
       return OWN.readTree(text);
     } catch (JsonProcessingException e) {
-      throw new IllegalStateException("stored JSON is corrupt: " + problem(e), e);
+      // not problem(e): this reader's depth limit is the writer's, not the input limit it names
+      throw new IllegalStateException("stored JSON is corrupt: " + e.getOriginalMessage(), e);
     }
   }
 

@@ -77,6 +77,15 @@ final class Requests {
               RpcErrors.PARSE_ERROR,
               "not valid JSON: "
                   + (e instanceof JsonProcessingException jpe ? Json.problem(jpe) : e.toString())));
+    } catch (RuntimeException | StackOverflowError e) {
+      log.error("parsing a request failed", e);
+      return rejected(
+          idIn(line.text()),
+          RpcErrors.error(
+              RpcErrors.INTERNAL_ERROR,
+              "internal error while reading the request: "
+                  + e
+                  + "; the daemon logged it, please report it"));
     }
     if (request == null || request.isMissingNode()) {
       request = NullNode.getInstance();

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+  private static final long ACCEPT_RETRY_MILLIS = 50;
 
   private final MethodTable methods;
   private final SocketLimits limits;
@@ -41,7 +42,7 @@ public final class RpcServer implements AutoCloseable {
   private final ServerSocketChannel server;
   private final UserPrincipal owner;
   private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
-  private final Watchdog watchdog = Watchdog.start("the socket acceptor", Watchdog.DEFAULT_LIMIT);
+  private final Watchdog watchdog;
   private final Thread acceptor;
   private final Thread idleSweep;
   private volatile boolean open = true;
@@ -71,6 +72,7 @@ public final class RpcServer implements AutoCloseable {
     server.bind(UnixDomainSocketAddress.of(socket));
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
     this.owner = Files.getOwner(socket);
+    this.watchdog = Watchdog.start("the socket acceptor", Watchdog.DEFAULT_LIMIT);
     this.acceptor = Thread.ofPlatform().name("coordd-rpc-accept").daemon(true).start(this::accept);
     this.idleSweep = Thread.ofVirtual().name("coordd-rpc-idle").start(this::sweepIdle);
     log.info("listening on {}", socket);
@@ -104,6 +106,7 @@ public final class RpcServer implements AutoCloseable {
       } catch (IOException e) {
         if (open) {
           log.warn("accept failed; going on", e);
+          pauseAfterFailedAccept();
         }
         continue;
       }
@@ -113,6 +116,18 @@ public final class RpcServer implements AutoCloseable {
       } finally {
         watchdog.end();
       }
+    }
+  }
+
+  /**
+   * A failing accept (descriptors exhausted, say) fails again at once: a short pause keeps the loop
+   * from spinning a core and flooding the log until descriptors are free again.
+   */
+  private static void pauseAfterFailedAccept() {
+    try {
+      Thread.sleep(ACCEPT_RETRY_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
