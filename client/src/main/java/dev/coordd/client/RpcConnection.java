@@ -139,6 +139,9 @@ public final class RpcConnection implements AutoCloseable {
             new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8))) {
       String line;
       while ((line = in.readLine()) != null) {
+        if (line.isBlank()) {
+          continue; // the daemon may write a space to check that a half-closed client still reads
+        }
         JsonNode response = Json.read(line);
         CompletableFuture<JsonNode> f = pending.get(response.path("id").asLong(-1));
         if (f != null) {

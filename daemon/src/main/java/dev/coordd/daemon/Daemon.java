@@ -23,6 +23,7 @@ import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.LocalNotifier;
 import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
+import dev.coordd.daemon.rpc.SocketLimits;
 import dev.coordd.daemon.service.LocalCoordinationService;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.StoreFactory;
@@ -49,9 +50,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Daemon implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Daemon.class);
-
-  /** Room on a socket line for the JSON-RPC envelope around a payload of the largest size. */
-  static final int RPC_ENVELOPE_BYTES = 64 * 1024;
 
   private final DaemonConfig config;
   private final HomeLock lock;
@@ -127,10 +125,7 @@ public final class Daemon implements AutoCloseable {
       daemon.engine.housekeeper().tick();
       daemon.engine.start(daemon.service);
       daemon.rpc =
-          new RpcServer(
-              config.home(),
-              new MethodTable(daemon.service),
-              config.maxPayloadBytes() + RPC_ENVELOPE_BYTES);
+          new RpcServer(config.home(), new MethodTable(daemon.service), SocketLimits.of(config));
       daemon.inbox = new Inbox(config.home(), daemon.service);
       daemon.inbox.start();
       log.info(

@@ -52,6 +52,7 @@ import java.util.Map;
  * @param retention how long finished work is kept (validated; takes effect when automatic retention
  *     arrives)
  * @param rateLimit the per-agent limit on creating tasks through the doors (off by default)
+ * @param socket limits of the socket door: connections at once, idle timeout
  */
 public record DaemonConfig(
     Path home,
@@ -81,7 +82,8 @@ public record DaemonConfig(
     StoreConfig store,
     HttpConfig http,
     RetentionConfig retention,
-    RateLimitConfig rateLimit) {
+    RateLimitConfig rateLimit,
+    SocketConfig socket) {
 
   public static final String DEFAULT_HOME = ".coordd";
   public static final String DEFAULT_NAME = "daemon";

@@ -1,17 +1,14 @@
 package dev.coordd.daemon.rpc;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.coordd.api.CoorddException;
 import dev.coordd.client.RpcErrors;
 import dev.coordd.client.SocketPaths;
+import dev.coordd.daemon.watch.Watchdog;
 import dev.coordd.internal.Json;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
+import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -22,40 +19,42 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JSON-RPC 2.0 over the home's Unix socket, one message per line. Each connection has a virtual
- * thread that answers its requests in order; a {@link dev.coordd.api.LongWait} call runs on a
- * virtual thread of its own, so a long {@code awaitTask} holds no platform thread and does not
- * block the requests behind it. Bad input gets an error answer; the connection and the daemon go
- * on. Thread-safe.
+ * JSON-RPC 2.0 over the home's Unix socket, one message per line. The acceptor admits only the
+ * daemon's own uid, and at most {@link SocketLimits#maxConnections} connections at once; each
+ * {@link Connection} answers on virtual threads of its own, so no caller can hold the acceptor. Bad
+ * input gets an error answer; the connection and the daemon go on. Connections that send nothing
+ * for {@link SocketLimits#idleTimeout}, with nothing in progress, are closed. Thread-safe.
  */
 public final class RpcServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RpcServer.class);
+  private static final long ACCEPT_RETRY_MILLIS = 50;
 
   private final MethodTable methods;
-  private final int maxLineBytes;
+  private final SocketLimits limits;
+  private final Requests requests;
   private final Path socket;
   private final ServerSocketChannel server;
   private final UserPrincipal owner;
-  private final Set<SocketChannel> connections = ConcurrentHashMap.newKeySet();
+  private final Set<Connection> connections = ConcurrentHashMap.newKeySet();
+  private final Watchdog watchdog;
   private final Thread acceptor;
+  private final Thread idleSweep;
   private volatile boolean open = true;
 
   /**
    * Binds the home's socket. The caller holds the home lock, so a socket file already there was
    * left by a daemon that died: it is replaced.
    */
-  public RpcServer(Path home, MethodTable methods, int maxLineBytes) throws IOException {
+  public RpcServer(Path home, MethodTable methods, SocketLimits limits) throws IOException {
     this.methods = methods;
-    this.maxLineBytes = maxLineBytes;
+    this.limits = limits;
+    this.requests = new Requests(methods, limits);
     this.socket = SocketPaths.forHome(home);
     if (!socket.getParent().equals(home.toAbsolutePath().normalize())) {
       privateDirectory(socket.getParent());
@@ -65,7 +64,9 @@ public final class RpcServer implements AutoCloseable {
     server.bind(UnixDomainSocketAddress.of(socket));
     Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
     this.owner = Files.getOwner(socket);
+    this.watchdog = Watchdog.start("the socket acceptor", Watchdog.DEFAULT_LIMIT);
     this.acceptor = Thread.ofPlatform().name("coordd-rpc-accept").daemon(true).start(this::accept);
+    this.idleSweep = Thread.ofVirtual().name("coordd-rpc-idle").start(this::sweepIdle);
     log.info("listening on {}", socket);
   }
 
@@ -91,27 +92,70 @@ public final class RpcServer implements AutoCloseable {
 
   private void accept() {
     while (open) {
+      SocketChannel ch;
       try {
-        SocketChannel ch = server.accept();
-        if (!samePeer(ch)) {
-          ch.close();
-          continue;
-        }
-        connections.add(ch);
-        Thread.ofVirtual().name("coordd-rpc-conn").start(() -> serve(ch));
+        ch = server.accept();
       } catch (IOException e) {
         if (open) {
           log.warn("accept failed; going on", e);
+          pauseAfterFailedAccept();
         }
+        continue;
+      }
+      watchdog.begin("admitting a connection");
+      try {
+        admit(ch);
+      } finally {
+        watchdog.end();
       }
     }
   }
 
-  /** Only the user who runs the daemon may talk to it (the socket mode says so too). */
+  /**
+   * A failing accept (descriptors exhausted, say) fails again at once: a short pause keeps the loop
+   * from spinning a core and flooding the log until descriptors are free again.
+   */
+  private static void pauseAfterFailedAccept() {
+    try {
+      Thread.sleep(ACCEPT_RETRY_MILLIS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private void admit(SocketChannel ch) {
+    if (!samePeer(ch)) {
+      closeQuietly(ch);
+      return;
+    }
+    if (connections.size() >= limits.maxConnections()) {
+      refuseOverCap(ch);
+      return;
+    }
+    Connection c = new Connection(ch, requests, methods, limits.maxLineBytes());
+    connections.add(c);
+    Thread.ofVirtual()
+        .name("coordd-rpc-conn")
+        .start(
+            () -> {
+              try {
+                c.serve();
+              } finally {
+                connections.remove(c);
+              }
+            });
+  }
+
+  /**
+   * Only the user who runs the daemon may talk to it (the socket mode says so too). Compared by
+   * numeric uid: the JDK's Unix user principals are equal when their uids are, and a peer whose
+   * name cannot be looked up (descriptors exhausted, a flaky directory service) is still the same
+   * uid.
+   */
   private boolean samePeer(SocketChannel ch) {
     try {
       UnixDomainPrincipal peer = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
-      if (peer.user().getName().equals(owner.getName())) {
+      if (peer.user().equals(owner)) {
         return true;
       }
       log.warn("refused a connection from user {}", peer.user().getName());
@@ -122,165 +166,62 @@ public final class RpcServer implements AutoCloseable {
     }
   }
 
-  private void serve(SocketChannel ch) {
-    OutputStream out = Channels.newOutputStream(ch);
-    ReentrantLock writeLock = new ReentrantLock();
-    LineReader in = new LineReader(Channels.newInputStream(ch), maxLineBytes);
-    Set<Thread> waits = ConcurrentHashMap.newKeySet();
-    try (ch) {
-      LineReader.Line line;
-      while ((line = in.readLine()) != null) {
-        if (!line.tooLong() && line.text().isBlank()) {
-          continue;
-        }
-        Incoming request = parse(line);
-        Runnable call =
-            () -> {
-              JsonNode answer = handle(request);
-              if (answer != null) {
-                write(out, writeLock, answer);
-              }
-            };
-        if (methods.isLongWait(request.method())) {
-          Thread wait =
-              Thread.ofVirtual()
-                  .name("coordd-rpc-wait")
-                  .unstarted(
-                      () -> {
-                        try {
-                          call.run();
-                        } finally {
-                          waits.remove(Thread.currentThread());
-                        }
-                      });
-          waits.add(wait);
-          wait.start();
-        } else {
-          call.run();
+  /**
+   * Says why before closing. The write cannot block the acceptor: the socket is switched to
+   * non-blocking, and a new socket's buffer has room for one short line.
+   */
+  private void refuseOverCap(SocketChannel ch) {
+    String message =
+        "too many connections: the daemon serves at most "
+            + limits.maxConnections()
+            + " at once (socket.maxConnections). Close connections you no longer use, or raise"
+            + " socket.maxConnections in the daemon's configuration and restart it";
+    log.warn("refused a connection: {} are open (socket.maxConnections)", connections.size());
+    byte[] line =
+        (Json.write(
+                    Requests.answer(
+                        NullNode.getInstance(),
+                        null,
+                        RpcErrors.error(RpcErrors.UNAVAILABLE, message)))
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    try {
+      ch.configureBlocking(false);
+      ch.write(ByteBuffer.wrap(line));
+    } catch (IOException e) {
+      // the caller is gone already
+    }
+    closeQuietly(ch);
+  }
+
+  /** Closes connections that sent nothing for the idle timeout while nothing of theirs ran. */
+  private void sweepIdle() {
+    long timeout = limits.idleTimeout().toNanos();
+    long period = Math.clamp(limits.idleTimeout().toMillis() / 4, 10, 1_000);
+    String why =
+        "closing this connection: it sent nothing for "
+            + limits.idleTimeout()
+            + " with no request in progress (socket.idleTimeout); reconnect to go on";
+    while (open) {
+      try {
+        Thread.sleep(period);
+      } catch (InterruptedException e) {
+        return;
+      }
+      long now = System.nanoTime();
+      for (Connection c : connections) {
+        if (c.idle(now, timeout)) {
+          c.closeIdle(why);
         }
       }
-    } catch (IOException e) {
-      // the peer went away; nothing to answer
-    } finally {
-      connections.remove(ch);
-      // The caller is gone: its long waits must not go on to claim work nobody will receive.
-      waits.forEach(Thread::interrupt);
     }
   }
 
-  /** A request line read: the parsed request, or the error answer for a line that is not JSON. */
-  private record Incoming(JsonNode request, JsonNode rejection) {
-    String method() {
-      return request == null ? "" : request.path("method").asText("");
-    }
-  }
-
-  private Incoming parse(LineReader.Line line) {
-    if (line.tooLong()) {
-      return rejected(
-          idIn(line.text()),
-          RpcErrors.error(
-              RpcErrors.INVALID_REQUEST,
-              "request line exceeds " + maxLineBytes + " bytes; send smaller messages"));
-    }
+  private static void closeQuietly(SocketChannel ch) {
     try {
-      return new Incoming(Json.MAPPER.readTree(line.text()), null);
-    } catch (IOException e) {
-      return rejected(
-          NullNode.getInstance(),
-          RpcErrors.error(
-              RpcErrors.PARSE_ERROR,
-              "not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
-    }
-  }
-
-  private static final Pattern LEADING_ID =
-      Pattern.compile("\"id\"\\s*:\\s*(-?\\d{1,18}|\"[^\"\\\\]{0,100}\")");
-
-  /**
-   * The id of an oversized request, when it comes early in the line (as clients write it), so the
-   * caller waiting on that id gets its error instead of waiting forever.
-   */
-  static JsonNode idIn(String head) {
-    Matcher m = LEADING_ID.matcher(head);
-    if (!m.find()) {
-      return NullNode.getInstance();
-    }
-    try {
-      return Json.MAPPER.readTree(m.group(1));
-    } catch (IOException e) {
-      return NullNode.getInstance();
-    }
-  }
-
-  private static Incoming rejected(JsonNode id, ObjectNode error) {
-    return new Incoming(null, answer(id, null, error));
-  }
-
-  /** One request in, one answer out (null for a notification). */
-  private JsonNode handle(Incoming incoming) {
-    if (incoming.rejection() != null) {
-      return incoming.rejection();
-    }
-    JsonNode request = incoming.request();
-    JsonNode id = request.isObject() ? request.get("id") : null;
-    JsonNode replyId = id == null ? NullNode.getInstance() : id;
-    if (!request.isObject()
-        || !"2.0".equals(request.path("jsonrpc").asText())
-        || !request.path("method").isTextual()) {
-      return answer(
-          replyId,
-          null,
-          RpcErrors.error(
-              RpcErrors.INVALID_REQUEST,
-              "expected a JSON-RPC 2.0 request object: {\"jsonrpc\":\"2.0\",\"id\":1,"
-                  + "\"method\":\"...\",\"params\":{...}} (batches are not supported)"));
-    }
-    String method = request.get("method").asText();
-    if (!methods.has(method)) {
-      return answer(
-          replyId,
-          null,
-          RpcErrors.error(
-              RpcErrors.METHOD_NOT_FOUND,
-              "unknown method '" + method + "'; methods: " + methods.names()));
-    }
-    JsonNode result;
-    try {
-      result = methods.invoke(method, request.get("params"));
-    } catch (CoorddException e) {
-      return id == null ? null : answer(replyId, null, RpcErrors.toError(e));
-    } catch (RuntimeException e) {
-      log.error("method {} failed", method, e);
-      return id == null
-          ? null
-          : answer(
-              replyId, null, RpcErrors.error(RpcErrors.INTERNAL_ERROR, "internal error: " + e));
-    }
-    return id == null ? null : answer(replyId, result, null);
-  }
-
-  private static JsonNode answer(JsonNode id, JsonNode result, ObjectNode error) {
-    ObjectNode response = Json.MAPPER.createObjectNode();
-    response.put("jsonrpc", "2.0").set("id", id);
-    if (error != null) {
-      response.set("error", error);
-    } else {
-      response.set("result", result);
-    }
-    return response;
-  }
-
-  private static void write(OutputStream out, ReentrantLock lock, JsonNode answer) {
-    byte[] bytes = (Json.write(answer) + "\n").getBytes(StandardCharsets.UTF_8);
-    lock.lock();
-    try {
-      out.write(bytes);
-      out.flush();
-    } catch (IOException e) {
-      // the caller hung up before its answer; nothing else to do
-    } finally {
-      lock.unlock();
+      ch.close();
+    } catch (IOException ignored) {
+      // closing anyway
     }
   }
 
@@ -288,18 +229,14 @@ public final class RpcServer implements AutoCloseable {
   @Override
   public void close() {
     open = false;
+    idleSweep.interrupt();
+    watchdog.close();
     try {
       server.close();
     } catch (IOException e) {
       log.warn("closing the socket failed", e);
     }
-    for (SocketChannel ch : connections) {
-      try {
-        ch.close();
-      } catch (IOException ignored) {
-        // closing anyway
-      }
-    }
+    connections.forEach(Connection::close);
     try {
       Files.deleteIfExists(socket);
     } catch (IOException e) {

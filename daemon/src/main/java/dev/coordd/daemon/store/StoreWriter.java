@@ -2,6 +2,7 @@ package dev.coordd.daemon.store;
 
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.UnavailableException;
+import dev.coordd.daemon.watch.Watchdog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -78,6 +79,9 @@ public final class StoreWriter implements AutoCloseable {
           Thread.ofPlatform().name("coordd-writer-acks").daemon(true).factory());
   private volatile boolean closed;
 
+  /** Warns, with the writer's stack, when one batch holds the writer (and every write) over 1 s. */
+  private final Watchdog watchdog = Watchdog.start("the store writer", Watchdog.DEFAULT_LIMIT);
+
   private final ReentrantLock closing = new ReentrantLock();
 
   /**
@@ -136,6 +140,7 @@ public final class StoreWriter implements AutoCloseable {
         }
         batch.add(first);
         queue.drainTo(batch, MAX_BATCH - 1);
+        watchdog.begin("a batch of " + batch.size() + " operations");
         settle(batch);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -146,6 +151,7 @@ public final class StoreWriter implements AutoCloseable {
         List<Pending<?>> unsettled = batch.stream().filter(p -> !p.settled).toList();
         acknowledge(unsettled, new Object[unsettled.size()], e);
       } finally {
+        watchdog.end();
         batch.clear();
       }
     }
@@ -282,6 +288,7 @@ public final class StoreWriter implements AutoCloseable {
     } finally {
       closing.unlock();
     }
+    watchdog.close();
     try {
       thread.join(30_000);
     } catch (InterruptedException e) {

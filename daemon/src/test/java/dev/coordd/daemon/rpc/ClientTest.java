@@ -111,7 +111,7 @@ class ClientTest {
                           .withAssignedTo("a")
                           .withData(Json.MAPPER.createObjectNode().put("blob", blob))))
           .isInstanceOf(InvalidRequestException.class)
-          .hasMessageContaining("exceeds");
+          .hasMessageContaining("the limit is 1048576 (maxPayloadBytes)");
       assertThat(c.stats().daemon().running()).isTrue();
     }
   }

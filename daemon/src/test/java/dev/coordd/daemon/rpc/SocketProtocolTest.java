@@ -147,7 +147,9 @@ class SocketProtocolTest {
       JsonNode r = raw.ask(huge);
       assertThat(r.get("id").asInt()).as("the id is still answered").isEqualTo(1);
       assertThat(r.at("/error/code").asInt()).isEqualTo(RpcErrors.INVALID_REQUEST);
-      assertThat(r.at("/error/message").asText()).contains("exceeds");
+      assertThat(r.at("/error/message").asText())
+          .contains("the limit is 4096 (maxPayloadBytes)")
+          .contains("raise maxPayloadBytes");
       assertThat(raw.ask("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"stats\"}").get("id").asInt())
           .isEqualTo(2);
     }

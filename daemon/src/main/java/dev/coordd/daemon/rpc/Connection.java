@@ -1,0 +1,180 @@
+package dev.coordd.daemon.rpc;
+
+import com.fasterxml.jackson.databind.node.NullNode;
+import dev.coordd.client.RpcErrors;
+import dev.coordd.internal.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * One client connection: a virtual thread reads its requests and answers them in order; a {@link
+ * dev.coordd.api.LongWait} call runs on a virtual thread of its own, so it does not block the
+ * requests behind it. When the client stops sending (end of stream), the answers still owed are
+ * written before the connection closes — unless the client is gone altogether, in which case its
+ * long waits are stopped, so they do not claim work nobody will receive. Thread-safe.
+ */
+final class Connection {
+  /** How often a client that half-closed is checked for still reading, while answers are owed. */
+  private static final long PROBE_MILLIS = 1_000;
+
+  /** A single space: harmless before the next answer line to any JSON reader, and a test write. */
+  private static final byte[] PROBE = {' '};
+
+  private final SocketChannel channel;
+  private final Requests requests;
+  private final MethodTable methods;
+  private final OutputStream out;
+  private final LineReader in;
+  private final ReentrantLock writeLock = new ReentrantLock();
+  private final Set<Thread> waits = ConcurrentHashMap.newKeySet();
+  private final AtomicInteger inProgress = new AtomicInteger();
+  private volatile long lastAnswered = System.nanoTime();
+  private volatile boolean closing;
+
+  Connection(SocketChannel channel, Requests requests, MethodTable methods, int maxLineBytes) {
+    this.channel = channel;
+    this.requests = requests;
+    this.methods = methods;
+    this.out = Channels.newOutputStream(channel);
+    this.in = new LineReader(Channels.newInputStream(channel), maxLineBytes);
+  }
+
+  /** Reads and answers until the client stops sending and every answer owed is written. */
+  void serve() {
+    try (channel) {
+      LineReader.Line line;
+      while ((line = in.readLine()) != null) {
+        if (!line.tooLong() && line.text().isBlank()) {
+          continue;
+        }
+        Requests.Incoming request = requests.parse(line);
+        inProgress.incrementAndGet();
+        if (methods.isLongWait(request.method())) {
+          Thread wait =
+              Thread.ofVirtual()
+                  .name("coordd-rpc-wait")
+                  .unstarted(
+                      () -> {
+                        try {
+                          respond(request);
+                        } finally {
+                          waits.remove(Thread.currentThread());
+                        }
+                      });
+          waits.add(wait);
+          wait.start();
+        } else {
+          respond(request);
+        }
+      }
+      finishOwedAnswers();
+    } catch (IOException e) {
+      // the peer went away, or the daemon closed the connection: nothing to answer
+    } finally {
+      // Whoever is still waiting has no one to answer to: do not let it go on to claim work.
+      waits.forEach(Thread::interrupt);
+    }
+  }
+
+  private void respond(Requests.Incoming request) {
+    try {
+      byte[] answer = requests.answer(request);
+      if (answer != null) {
+        write(answer);
+      }
+    } finally {
+      lastAnswered = System.nanoTime();
+      inProgress.decrementAndGet();
+    }
+  }
+
+  /**
+   * The client half-closed its side (or hung up). A half-closed client still reads, so its long
+   * waits go on and are answered; a client that is gone fails the probe write at once, and then its
+   * waits are stopped.
+   */
+  private void finishOwedAnswers() throws IOException {
+    while (!waits.isEmpty()) {
+      if (!probe()) {
+        return;
+      }
+      for (Thread wait : waits) {
+        try {
+          wait.join(PROBE_MILLIS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        break; // probe again, then wait on whichever is still running
+      }
+    }
+  }
+
+  /** True if the client still reads: writing to a socket whose peer closed fails at once. */
+  private boolean probe() {
+    return write(PROBE);
+  }
+
+  /** Writes one answer line whole; false if the client is gone. */
+  private boolean write(byte[] bytes) {
+    writeLock.lock();
+    try {
+      out.write(bytes);
+      out.flush();
+      return true;
+    } catch (IOException e) {
+      return false; // the caller hung up before its answer; nothing else to do
+    } finally {
+      writeLock.unlock();
+    }
+  }
+
+  /**
+   * True if nothing has come in and nothing was owed for {@code timeoutNanos} up to {@code now}.
+   */
+  boolean idle(long now, long timeoutNanos) {
+    return inProgress.get() == 0
+        && now - Math.max(in.lastHeardNanos(), lastAnswered) > timeoutNanos;
+  }
+
+  /**
+   * Tells the client why, then closes. On a thread of its own: a client that stopped reading could
+   * block the notice, and the caller (the idle sweep) must never wait on a client. A connection
+   * told once and still open at the next sweep is closed without a word.
+   */
+  void closeIdle(String why) {
+    if (closing) {
+      close();
+      return;
+    }
+    closing = true;
+    byte[] notice =
+        (Json.write(
+                    Requests.answer(
+                        NullNode.getInstance(), null, RpcErrors.error(RpcErrors.UNAVAILABLE, why)))
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    Thread.ofVirtual()
+        .name("coordd-rpc-idle-close")
+        .start(
+            () -> {
+              write(notice);
+              close();
+            });
+  }
+
+  void close() {
+    try {
+      channel.close();
+    } catch (IOException ignored) {
+      // closing anyway
+    }
+  }
+}
