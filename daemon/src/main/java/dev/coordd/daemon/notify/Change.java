@@ -16,8 +16,8 @@ public sealed interface Change {
   Set<Channel> channels();
 
   /**
-   * A task can be claimed (created, requeued, retried, released): its type and assignee are kept so
-   * that waking only the claimers who could take it becomes possible.
+   * A task can be claimed (created, requeued, retried, released, come due): its type and assignee
+   * say which claim waiters could take it, and one of them is woken.
    */
   record TaskAvailable(String id, String type, String assignedTo) implements Change {
     @Override

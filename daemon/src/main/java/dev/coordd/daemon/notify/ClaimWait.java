@@ -31,6 +31,7 @@ public final class ClaimWait implements AutoCloseable {
   private List<ClaimWaiters.Offer> answered = List.of(); // handed before the last claim
   private Set<String> lastClaimed = new HashSet<>(); // may be asked about a null id
   private boolean lastClaimFull;
+  private boolean claimOpen; // a claim began and did not report back (it threw)
 
   ClaimWait(ClaimWaiters registry, String agent, Set<String> types, int max, long order) {
     this.registry = registry;
@@ -66,6 +67,7 @@ public final class ClaimWait implements AutoCloseable {
       handed.clear();
       lastClaimed = new HashSet<>();
       lastClaimFull = false;
+      claimOpen = true;
       if (!closed) {
         registry.reindex(this);
       }
@@ -84,6 +86,7 @@ public final class ClaimWait implements AutoCloseable {
     try {
       lastClaimed = new HashSet<>(claimedIds);
       lastClaimFull = full;
+      claimOpen = false;
     } finally {
       registry.lock.unlock();
     }
@@ -112,7 +115,7 @@ public final class ClaimWait implements AutoCloseable {
       }
       closed = true;
       List<ClaimWaiters.Offer> leftover = new ArrayList<>();
-      if (lastClaimFull) {
+      if (lastClaimFull || claimOpen) { // a claim that failed answered nothing
         answered.stream().filter(o -> !lastClaimed.contains(o.taskId())).forEach(leftover::add);
       }
       // handed while the last claim ran or after it: that claim may not have seen these

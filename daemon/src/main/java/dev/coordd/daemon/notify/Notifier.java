@@ -22,8 +22,10 @@ import java.util.function.Predicate;
  * <p>Listeners ({@link #listen}) get every change, in publish order, on their own thread; a live
  * feed (the dashboard's Server-Sent Events) is one. An implementation that shares the store with
  * other daemons (PostgreSQL LISTEN/NOTIFY) forwards what is published here and publishes locally
- * what the others committed, as the same {@link Change} records; waiters then also re-read every
- * poll interval in case a notification is lost.
+ * what the others committed, as the same {@link Change} records; generation waiters then also
+ * re-read every poll interval in case a notification is lost. Claim waiters do not poll (a wait
+ * that runs out returns without a write): such an implementation re-offers what is claimable, for
+ * example by publishing each poll interval one available task per type that is queued and due.
  *
  * <p>Implementations are thread-safe.
  */

@@ -148,6 +148,19 @@ class ClaimWaitTest {
   }
 
   @Test
+  void a_waiter_whose_claim_failed_hands_on_what_it_was_given() throws Exception {
+    try (ClaimWait next = notifier.awaitClaimable("b", List.of("build"), 1)) {
+      notifier.publish(new Change.TaskAvailable("t0", "build", null)); // fills "next"
+      ClaimWait failing = notifier.awaitClaimable("a", List.of("build"), 1);
+      notifier.publish(new Change.TaskAvailable("t1", "build", null));
+      failing.beforeClaim(); // the claim throws: no afterClaim
+      next.beforeClaim();
+      failing.close();
+      assertThat(next.await(SOON)).isTrue();
+    }
+  }
+
+  @Test
   void stopping_ends_every_wait_and_later_ones_at_once() throws Exception {
     try (ClaimWait w = notifier.awaitClaimable("a", List.of("build"), 1)) {
       notifier.publish(new Change.Stopping());
