@@ -14,10 +14,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -168,6 +172,55 @@ class WaitingClaimersTest {
     assertThat(waiting.get("deployer").get(10, TimeUnit.SECONDS))
         .extracting(Task::id)
         .containsExactly(id);
+  }
+
+  @Test
+  void waiting_claimers_take_a_flood_of_tasks_each_exactly_once_with_no_poll_to_rescue_them()
+      throws Exception {
+    int tasks = 2_000;
+    Set<String> claimed = ConcurrentHashMap.newKeySet();
+    AtomicInteger duplicates = new AtomicInteger();
+    List<Future<?>> claimers = new ArrayList<>();
+    for (int c = 0; c < 40; c++) {
+      String agent = "claimer-" + c;
+      // batch sizes of 1 to 3 and a mix of typed and any-type claimers: full claims hand on
+      List<String> types = c % 4 == 0 ? List.of() : List.of("type-" + (c % 2));
+      int max = 1 + c % 3;
+      claimers.add(
+          threads.submit(
+              () -> {
+                while (claimed.size() < tasks && !Thread.currentThread().isInterrupted()) {
+                  for (Task t : svc.claimTasks(agent, types, max, HOUR)) {
+                    if (!claimed.add(t.id())) {
+                      duplicates.incrementAndGet();
+                    }
+                  }
+                }
+                return null;
+              }));
+    }
+    List<Future<?>> creators = new ArrayList<>();
+    for (int p = 0; p < 4; p++) {
+      int producer = p;
+      creators.add(
+          threads.submit(
+              () -> {
+                for (int i = 0; i < tasks / 4; i++) {
+                  svc.createTask(NewTask.of("type-" + ((producer + i) % 2)));
+                }
+                return null;
+              }));
+    }
+    for (Future<?> c : creators) {
+      c.get(60, TimeUnit.SECONDS);
+    }
+    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (claimed.size() < tasks && System.nanoTime() < until) {
+      DaemonFixture.sleep(10);
+    }
+    assertThat(claimed).as("tasks claimed, each woken by a hand-off").hasSize(tasks);
+    assertThat(duplicates).hasValue(0);
+    claimers.forEach(c -> c.cancel(true)); // the rest wait for more; stopping ends them
   }
 
   /**
