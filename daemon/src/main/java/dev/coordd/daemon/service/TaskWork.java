@@ -72,7 +72,9 @@ final class TaskWork {
         wait.beforeClaim();
         List<Task> claimed = claimNow(name, typesJson, n);
         if (Thread.currentThread().isInterrupted()) {
-          wait.afterClaim(List.of(), false); // their requeue is news to other waiters
+          // what it took goes back and is announced again; what it was handed and left behind, if
+          // it was full, is handed on as it leaves
+          wait.afterClaim(List.of(), claimed.size() >= n);
           claimed.forEach(
               t ->
                   engine
