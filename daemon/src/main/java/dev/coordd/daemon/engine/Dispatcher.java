@@ -131,8 +131,8 @@ public final class Dispatcher {
 
   /**
    * Whether a change may give this daemon's workers something to claim: a task they could run
-   * became available (no wasted claims under a flood of work for others), or the queue moved. Until
-   * per-type waking exists, external claimers wake on all of these.
+   * became available (no wasted claims under a flood of work for others), or the queue moved.
+   * External claimers are woken more narrowly, by the notifier's claim waiters.
    */
   private boolean wakesOn(Change change) {
     return switch (change) {
@@ -142,6 +142,7 @@ public final class Dispatcher {
       case Change.TimePassed t -> true;
       case Change.Stopping s -> true;
       case Change.TaskFinished t -> true; // a slot under a concurrency cap may be free
+      case Change.CapacityFreed c -> true;
       case Change.AgentChanged a -> false;
       case Change.EventPublished e -> false;
       case Change.LockFreed l -> false;

@@ -66,9 +66,9 @@ public final class Engine {
     this.ids = new Ids(clock);
     Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
     this.dependencies = new Dependencies(store, taskWaits, clock, notifier);
-    this.outcomes = new Outcomes(store, taskOutcomes, taskWaits, backoff, clock, notifier);
-    dependencies.outcomes(outcomes);
     this.queues = new Queues(store, notifier);
+    this.outcomes = new Outcomes(store, taskOutcomes, taskWaits, backoff, clock, notifier, queues);
+    dependencies.outcomes(outcomes);
     this.barriers = new Barriers(store, agents, taskWaits, clock);
     barriers.outcomes(outcomes);
     this.dispatcher =
@@ -106,6 +106,7 @@ public final class Engine {
   }
 
   public void start(CoordinationService service) {
+    queues.refreshCapped();
     queues.applyConfigured(config.queueLimits());
     dispatcher.start(service);
     housekeeper.start();
@@ -171,10 +172,11 @@ public final class Engine {
 
   /**
    * A new task was committed: the daemon's own workers wake only if they could run it (no wasted
-   * claims under a flood of work for others), every external claimer waiting for work wakes.
+   * claims under a flood of work for others), and one external claimer that could take it wakes. A
+   * delayed task wakes no claimer now; the housekeeper announces it when it comes due.
    */
   public void announce(Task created) {
-    notifier.publish(Change.of(created));
+    notifier.publish(Change.of(created, clock.millis()));
   }
 
   public Outcomes outcomes() {

@@ -37,6 +37,9 @@ public final class Housekeeper {
   private final List<Runnable> chores = new CopyOnWriteArrayList<>();
   private long nextBeat;
   private long lastRoundAt = Long.MIN_VALUE; // guarded by roundLock
+  // Delayed tasks due up to here were announced (guarded by roundLock). Starts at construction:
+  // tasks due before then are found by every claimer's first claim.
+  private long dueThrough;
   private volatile boolean running;
   private Thread loop;
 
@@ -60,6 +63,7 @@ public final class Housekeeper {
     // Renew well before a lease can lapse, and at least as often as agents are expected to beat.
     this.beatEvery =
         Math.min(config.heartbeatInterval().toMillis(), config.leaseDuration().toMillis() / 3);
+    this.dueThrough = clock.millis();
   }
 
   /**
@@ -122,6 +126,7 @@ public final class Housekeeper {
       nextBeat = now + beatEvery;
     }
     reapExpired(now);
+    announceDue(now);
     for (Runnable chore : chores) {
       try {
         chore.run();
@@ -130,10 +135,31 @@ public final class Housekeeper {
       }
     }
     if (now != lastRoundAt) {
-      // Time moved: delayed tasks and backoffs may have come due. (A clock that stands still, as
-      // in tests, moves nothing, so only real changes can wake a waiter there.)
+      // Time moved, for the dispatcher and listeners; claim waiters do not wake on it (a task that
+      // came due was announced above). A clock that stands still, as in tests, moves nothing.
       lastRoundAt = now;
       notifier.publish(new Change.TimePassed(now));
+    }
+  }
+
+  /**
+   * Publishes each delayed task (a run time, a backoff) that came due since the last round as
+   * available, which wakes one claimer that can take it: time passing wakes nobody by itself, so
+   * 1,000 idle claimers cost nothing per round. One range of the due index.
+   */
+  private void announceDue(long now) {
+    if (now < dueThrough) {
+      dueThrough = now; // the clock went back: what comes due again is announced again
+      return;
+    }
+    if (now == dueThrough) {
+      return;
+    }
+    long after = dueThrough;
+    List<Task> due = store.read(tx -> leases.becameDue(tx, after, now));
+    dueThrough = now;
+    for (Task t : due) {
+      notifier.publish(new Change.TaskAvailable(t.id(), t.type(), t.assignedTo()));
     }
   }
 

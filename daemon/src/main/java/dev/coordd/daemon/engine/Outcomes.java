@@ -3,6 +3,7 @@ package dev.coordd.daemon.engine;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
+import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
@@ -24,6 +25,7 @@ public final class Outcomes {
   private final Backoff backoff;
   private final Clock clock;
   private final Notifier notifier;
+  private final Queues queues;
 
   Outcomes(
       Store store,
@@ -31,13 +33,15 @@ public final class Outcomes {
       TaskWaits waits,
       Backoff backoff,
       Clock clock,
-      Notifier notifier) {
+      Notifier notifier,
+      Queues queues) {
     this.store = store;
     this.taskOutcomes = taskOutcomes;
     this.waits = waits;
     this.backoff = backoff;
     this.clock = clock;
     this.notifier = notifier;
+    this.queues = queues;
   }
 
   /** Null when the attempt had already lost the task (lease expired, cancelled). */
@@ -79,11 +83,17 @@ public final class Outcomes {
 
   /**
    * Post-commit notification for a task whose state just changed: finished (its waiters and its
-   * dependents), or available again (the daemon's workers and claimers waiting for work).
+   * dependents), or available again (the daemon's workers and claimers waiting for work). The clock
+   * is read after the commit, so a retry whose backoff has not run out is not called available (the
+   * housekeeper announces it when it comes due). A task of a capped type that is no longer running
+   * frees a slot under the cap, which may let a claimer of that type take a task held back.
    */
   public Task after(Task changed) {
     if (changed != null) {
-      notifier.publish(Change.of(changed));
+      notifier.publish(Change.of(changed, clock.millis()));
+      if (changed.status() != TaskStatus.RUNNING && queues.capped(changed.type())) {
+        notifier.publish(new Change.CapacityFreed(changed.type()));
+      }
     }
     return changed;
   }

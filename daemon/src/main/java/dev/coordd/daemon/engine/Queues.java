@@ -9,8 +9,10 @@ import dev.coordd.daemon.store.QueueStore;
 import dev.coordd.daemon.store.QueueStore.Policy;
 import dev.coordd.daemon.store.Store;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -24,6 +26,10 @@ public final class Queues {
   private final Store store;
   private final QueueStore queues;
   private final Notifier notifier;
+  // Types with a concurrency cap, as this daemon last read them: a task of one of these that stops
+  // running frees a slot, and only then is that worth waking a claimer for. Replaced whole, so
+  // readers need no lock.
+  private volatile Set<String> capped = Set.of();
 
   Queues(Store store, Notifier notifier) {
     this.store = store;
@@ -66,9 +72,28 @@ public final class Queues {
               queues.upsert(tx, type, paused, cap, setCap);
               return null;
             });
+    refreshCapped();
     // a resume or a raised cap may free work for waiting claimers
     notifier.publish(new Change.QueuePolicyChanged(type));
     return list().stream().filter(q -> q.type().equals(type)).findFirst().orElseThrow();
+  }
+
+  /** Whether {@code type} has a concurrency cap (so a task of it that stops running frees one). */
+  boolean capped(String type) {
+    return capped.contains(type);
+  }
+
+  /** Re-reads which types are capped (at start: limits set in an earlier run stay). */
+  void refreshCapped() {
+    Map<String, Policy> policies = store.read(queues::policies);
+    Set<String> now = new HashSet<>();
+    policies.forEach(
+        (type, p) -> {
+          if (p.cap() != null) {
+            now.add(type);
+          }
+        });
+    capped = Set.copyOf(now);
   }
 
   public List<QueueState> list() {

@@ -16,8 +16,8 @@ public sealed interface Change {
   Set<Channel> channels();
 
   /**
-   * A task can be claimed (created, requeued, retried, released): its type and assignee are kept so
-   * that waking only the claimers who could take it becomes possible.
+   * A task can be claimed (created, requeued, retried, released, come due): its type and assignee
+   * say which claim waiters could take it, and one of them is woken.
    */
   record TaskAvailable(String id, String type, String assignedTo) implements Change {
     @Override
@@ -81,8 +81,20 @@ public sealed interface Change {
   }
 
   /**
-   * A housekeeping round ran at {@code at} (clock time): delayed tasks and backoffs may have come
-   * due. Local to each daemon; a shared-store implementation need not forward it.
+   * A task of {@code type}, a type with a concurrency cap, stopped running: a slot under the cap is
+   * free, so a claimer of that type may find work that was held back.
+   */
+  record CapacityFreed(String type) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.of(Channel.WORK);
+    }
+  }
+
+  /**
+   * A housekeeping round ran at {@code at} (clock time). Claim waiters do not wake on it (the round
+   * publishes each task that came due as {@link TaskAvailable}); it is for listeners and loops that
+   * judge by the clock. Local to each daemon; a shared-store implementation need not forward it.
    */
   record TimePassed(long at) implements Change {
     @Override
@@ -103,12 +115,24 @@ public sealed interface Change {
     }
   }
 
-  /** What a task just committed in {@code status} tells others: finished, available or changed. */
+  /**
+   * What a task just committed in {@code status} tells others: finished, available or changed. A
+   * queued task is available; prefer {@link #of(Task, long)}, which tells a delayed one apart.
+   */
   static Change of(Task task) {
+    return of(task, Long.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #of(Task)}, judged at {@code now} (read after the commit): a queued task whose run
+   * time is still to come is only changed, not available, so it wakes no claimer that would find
+   * nothing; the housekeeper publishes it as available when it comes due.
+   */
+  static Change of(Task task, long now) {
     if (task.status().isTerminal()) {
       return new TaskFinished(task.id(), task.status());
     }
-    if (task.status() == TaskStatus.QUEUED) {
+    if (task.status() == TaskStatus.QUEUED && task.runAt() <= now) {
       return new TaskAvailable(task.id(), task.type(), task.assignedTo());
     }
     return new TaskChanged(task.id(), task.status());

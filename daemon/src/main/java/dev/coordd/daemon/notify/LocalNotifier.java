@@ -1,6 +1,8 @@
 package dev.coordd.daemon.notify;
 
+import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,6 +30,7 @@ public final class LocalNotifier implements Notifier {
   private final Map<String, List<TaskWait>> taskWaits = new ConcurrentHashMap<>();
   private final List<Watch> latches = new CopyOnWriteArrayList<>();
   private final List<LocalFeed> feeds = new CopyOnWriteArrayList<>();
+  private final ClaimWaiters claimers = new ClaimWaiters();
   private volatile boolean stopping;
   private volatile boolean closed;
 
@@ -50,6 +53,7 @@ public final class LocalNotifier implements Notifier {
       if (change instanceof Change.TaskFinished f) {
         release(f.id());
       }
+      wakeClaimers(change);
       for (Watch w : latches) {
         if (w.wakesOn().test(change)) {
           w.latch().signal();
@@ -61,6 +65,34 @@ public final class LocalNotifier implements Notifier {
     } finally {
       publishing.unlock();
     }
+  }
+
+  /** One claimer per task that became available; one per type whose claims may find more. */
+  private void wakeClaimers(Change change) {
+    switch (change) {
+      case Change.TaskAvailable t ->
+          claimers.offer(new ClaimWaiters.Offer(t.id(), t.type(), t.assignedTo()));
+      case Change.QueuePolicyChanged q ->
+          claimers.offer(new ClaimWaiters.Offer(null, q.type(), null));
+      case Change.CapacityFreed c -> claimers.offer(new ClaimWaiters.Offer(null, c.type(), null));
+      case Change.Stopping s -> claimers.releaseAll();
+      default -> {} // time passing, finishes and the rest make nothing claimable by themselves
+    }
+  }
+
+  @Override
+  public ClaimWait awaitClaimable(String agent, Collection<String> types, int max) {
+    return claimers.register(agent, new HashSet<>(types), max);
+  }
+
+  /** How many claim waiters were woken by a hand-off since start (each one claim). */
+  public long claimWakeups() {
+    return claimers.handOffs();
+  }
+
+  /** How many claimers wait for work now. */
+  public int claimWaiters() {
+    return claimers.waiting();
   }
 
   @Override
@@ -151,6 +183,7 @@ public final class LocalNotifier implements Notifier {
       closed = true;
       channels.values().forEach(Generation::advance);
       taskWaits.keySet().forEach(this::release);
+      claimers.releaseAll();
       latches.forEach(w -> w.latch().signal());
       feeds.forEach(f -> f.end("the daemon stopped"));
     } finally {

@@ -8,7 +8,7 @@ import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.engine.Engine;
-import dev.coordd.daemon.notify.Channel;
+import dev.coordd.daemon.notify.ClaimWait;
 import dev.coordd.daemon.spec.Rules;
 import dev.coordd.daemon.store.TaskLeases;
 import dev.coordd.daemon.store.TaskOutcomes;
@@ -59,32 +59,42 @@ final class TaskWork {
     wanted.forEach(t -> Rules.name("types", t));
     String typesJson = wanted.isEmpty() ? null : Json.write(wanted);
     long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
-    while (true) {
-      long seen = engine.notifier().generation(Channel.WORK);
-      if (!running.getAsBoolean() || Thread.currentThread().isInterrupted()) {
-        return List.of(); // stopping, or the caller hung up: claim nothing nobody will run
-      }
-      List<Task> claimed = claimNow(name, typesJson, n);
-      if (Thread.currentThread().isInterrupted()) {
-        claimed.forEach(
-            t ->
-                engine
-                    .outcomes()
-                    .requeue(t, "the claimer hung up before it got the task", "abandoned"));
-        return List.of();
-      }
-      long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
-      if (!claimed.isEmpty() || left <= 0) {
-        return claimed;
-      }
-      try {
-        // Re-claim at least every poll interval: another daemon may have queued work.
-        engine
-            .notifier()
-            .await(Channel.WORK, seen, Math.min(left, config.pollInterval().toMillis()));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return List.of();
+    // Registered before the first claim, so a task queued between that claim and the wait is
+    // handed to us. Only a hand-off (a task this agent can take) makes the claim run again; a wait
+    // that runs out returns empty without touching the store.
+    try (ClaimWait wait = engine.notifier().awaitClaimable(name, wanted, n)) {
+      while (true) {
+        if (!running.getAsBoolean()
+            || engine.notifier().stopping()
+            || Thread.currentThread().isInterrupted()) {
+          return List.of(); // stopping, or the caller hung up: claim nothing nobody will run
+        }
+        wait.beforeClaim();
+        List<Task> claimed = claimNow(name, typesJson, n);
+        if (Thread.currentThread().isInterrupted()) {
+          // what it took goes back and is announced again; what it was handed and left behind, if
+          // it was full, is handed on as it leaves
+          wait.afterClaim(List.of(), claimed.size() >= n);
+          claimed.forEach(
+              t ->
+                  engine
+                      .outcomes()
+                      .requeue(t, "the claimer hung up before it got the task", "abandoned"));
+          return List.of();
+        }
+        wait.afterClaim(claimed.stream().map(Task::id).toList(), claimed.size() >= n);
+        if (!claimed.isEmpty()) {
+          return claimed;
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(until - System.nanoTime());
+        try {
+          if (left <= 0 || !wait.await(left)) {
+            return List.of();
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return List.of();
+        }
       }
     }
   }

@@ -106,6 +106,14 @@ public final class TaskLeases {
     return tx.query(sql.expiredLeases(), Rows::task, now, staleCutoff, self);
   }
 
+  /**
+   * Queued tasks that were delayed (a run time, a backoff) and came due in ({@code after}, {@code
+   * through}]: nobody was told they are available yet. One range of the due index.
+   */
+  public List<Task> becameDue(Tx tx, long after, long through) throws SQLException {
+    return tx.query(sql.becameDue(), Rows::task, after, through);
+  }
+
   public List<Task> runningOf(Tx tx, String owner) throws SQLException {
     return tx.query(sql.runningOf(), Rows::task, owner);
   }

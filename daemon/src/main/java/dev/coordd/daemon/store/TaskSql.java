@@ -170,6 +170,15 @@ abstract class TaskSql {
     return "SELECT MIN(run_at) FROM tasks WHERE status = 'queued' AND run_at > ?";
   }
 
+  /**
+   * Parameters: after, through. Queued tasks whose run time fell in (after, through] and that were
+   * delayed when queued (run_at past created_at): a task queued due was announced as it was queued.
+   */
+  String becameDue() {
+    return "SELECT * FROM tasks WHERE status = 'queued' AND run_at > ? AND run_at <= ?"
+        + " AND run_at > created_at ORDER BY run_at";
+  }
+
   String countByStatus() {
     return "SELECT status, COUNT(*) FROM tasks GROUP BY status";
   }
