@@ -17,6 +17,7 @@ import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskLeases;
 import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.watch.Watchdog;
 import dev.coordd.internal.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -69,6 +70,7 @@ public final class Dispatcher {
   private final Barriers barriers;
   private final Clock clock;
   private final Latch wakeup;
+  private final Watchdog watchdog = Watchdog.start("the dispatcher", Watchdog.DEFAULT_LIMIT);
   private final Semaphore slots;
   private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
   private volatile CoordinationService service;
@@ -139,7 +141,7 @@ public final class Dispatcher {
       case Change.TaskAvailable t -> canRun(t.type(), t.assignedTo());
       case Change.TaskChanged t -> true;
       case Change.QueuePolicyChanged q -> true;
-      case Change.TimePassed t -> true;
+      case Change.TimePassed t -> false; // due tasks are announced as TaskAvailable
       case Change.Stopping s -> true;
       case Change.TaskFinished t -> true; // a slot under a concurrency cap may be free
       case Change.CapacityFreed c -> true;
@@ -152,7 +154,14 @@ public final class Dispatcher {
   private void run() {
     while (claiming) {
       try {
-        if (claimOnce() == 0) {
+        int claimed;
+        watchdog.begin("claiming and starting tasks");
+        try {
+          claimed = claimOnce();
+        } finally {
+          watchdog.end();
+        }
+        if (claimed == 0) {
           wakeup.await(idleWait());
         }
       } catch (InterruptedException e) {
@@ -349,6 +358,7 @@ public final class Dispatcher {
         Thread.currentThread().interrupt();
       }
     }
+    watchdog.close();
     long until = System.nanoTime() + grace.toNanos();
     while (!inFlight.isEmpty() && System.nanoTime() < until) {
       try {

@@ -7,6 +7,7 @@ import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskLeases;
+import dev.coordd.daemon.watch.Watchdog;
 import java.time.Clock;
 import java.util.List;
 import java.util.Set;
@@ -40,6 +41,7 @@ public final class Housekeeper {
   // Delayed tasks due up to here were announced (guarded by roundLock). Starts at construction:
   // tasks due before then are found by every claimer's first claim.
   private long dueThrough;
+  private final Watchdog watchdog = Watchdog.start("the housekeeper", Watchdog.DEFAULT_LIMIT);
   private volatile boolean running;
   private Thread loop;
 
@@ -93,13 +95,19 @@ public final class Housekeeper {
         Thread.currentThread().interrupt();
       }
     }
+    watchdog.close();
   }
 
   private void run() {
     while (running) {
       try {
         Thread.sleep(TICK_MILLIS);
-        tick();
+        watchdog.begin("a housekeeping round");
+        try {
+          tick();
+        } finally {
+          watchdog.end();
+        }
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
