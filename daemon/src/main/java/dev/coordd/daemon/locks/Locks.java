@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Conflicts are decided against <em>other</em> holders only: an exclusive request conflicts with
  * any overlapping lease, a shared one with an overlapping exclusive lease. Which resources overlap
- * (equal names, globs) is {@link Globs}'s rule. The same holder acquiring again renews its lease to
- * run {@code ttl} from now, switching mode when the new mode conflicts with nobody.
+ * (equal names, globs) is {@link Globs}'s rule, decided before the writer operation where it can be
+ * ({@link OverlapDecisions}). The same holder acquiring again renews its lease to run {@code ttl}
+ * from now, switching mode when the new mode conflicts with nobody.
  *
  * <p>A refused acquire may wait: it retries whenever a lease goes away (release, the sweep, a
  * downgrade to shared, dead leases purged by someone's acquire) and at least every poll interval
@@ -88,18 +89,17 @@ public final class Locks {
     }
     boolean glob = Globs.isGlob(res);
     if (glob) {
-      try {
-        Globs.compile(res);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException(
-            "resource", "resource '" + res + "' is not a valid glob: " + e.getMessage());
-      }
+      Globs.check(res);
     }
+    OverlapDecisions overlaps = new OverlapDecisions(res);
     long started = System.nanoTime();
     long until = started + TimeUnit.MILLISECONDS.toNanos(Math.min(waitMs, MAX_WAIT_MS));
     while (true) {
       long seen = notifier.generation(Channel.LOCKS);
-      Attempt a = attempt(res, name, ttlMs, shared, glob);
+      // Matching globs happens here, on the caller's thread, against the leases a read sees; the
+      // writer then only looks the answers up (see OverlapDecisions).
+      overlaps.decide(store.read(tx -> locks.othersThan(tx, name, res, glob)));
+      Attempt a = attempt(res, name, ttlMs, shared, glob, overlaps);
       if (a.freed()) {
         notifier.publish(new Change.LockFreed(res));
       }
@@ -129,7 +129,13 @@ public final class Locks {
   }
 
   /** One writer operation: beat, purge the dead, check conflicts, upsert. */
-  private Attempt attempt(String resource, String agent, long ttlMs, boolean shared, boolean glob) {
+  private Attempt attempt(
+      String resource,
+      String agent,
+      long ttlMs,
+      boolean shared,
+      boolean glob,
+      OverlapDecisions overlaps) {
     long now = clock.millis();
     long cutoff = now - staleAfterMs;
     String newId = engine.ids().next();
@@ -143,7 +149,7 @@ public final class Locks {
               int purged = locks.purge(tx, now, cutoff);
               List<Lock> conflicts = new ArrayList<>();
               for (Lock other : locks.othersThan(tx, agent, resource, glob)) {
-                if ((!shared || !other.shared()) && Globs.overlap(resource, other.resource())) {
+                if ((!shared || !other.shared()) && overlaps.overlaps(other.resource())) {
                   conflicts.add(other);
                 }
               }
