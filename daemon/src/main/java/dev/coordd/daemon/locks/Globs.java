@@ -36,8 +36,8 @@ import dev.coordd.api.InvalidRequestException;
  * <p>Stateless and thread-safe.
  */
 final class Globs {
-  static final int MAX_WILDCARDS = 32;
-  static final int MAX_ALTERNATIVES = 32;
+  static final int MAX_WILDCARDS = Locks.MAX_GLOB_WILDCARDS;
+  static final int MAX_ALTERNATIVES = Locks.MAX_GLOB_ALTERNATIVES;
 
   private Globs() {}
 

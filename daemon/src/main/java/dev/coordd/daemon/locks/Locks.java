@@ -43,9 +43,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Locks {
   /** Longest lease: an agent that wants more renews it. */
-  static final long MAX_TTL_MS = Duration.ofDays(7).toMillis();
+  public static final Duration MAX_TTL = Duration.ofDays(7);
+
+  static final long MAX_TTL_MS = MAX_TTL.toMillis();
 
   static final int MAX_RESOURCE = 500;
+
+  /** Most wildcards ({@code * ** ? [..]}) a lock pattern may hold; see {@link Globs}. */
+  public static final int MAX_GLOB_WILDCARDS = 32;
+
+  /** Most alternatives in all the {@code {..}} groups of a lock pattern; see {@link Globs}. */
+  public static final int MAX_GLOB_ALTERNATIVES = 32;
+
   private static final long MAX_WAIT_MS = Duration.ofDays(3650).toMillis();
   private static final Logger log = LoggerFactory.getLogger(Locks.class);
 
