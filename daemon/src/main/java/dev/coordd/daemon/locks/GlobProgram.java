@@ -18,12 +18,12 @@ final class GlobProgram {
   private static final int NONE = -1;
 
   /** What a consuming state accepts; a fork state's test is null. */
-  sealed interface Test {
+  sealed interface Accepts {
     boolean accepts(int cp);
   }
 
   /** One code point exactly. */
-  record Literal(int cp) implements Test {
+  record Literal(int cp) implements Accepts {
     @Override
     public boolean accepts(int c) {
       return c == cp;
@@ -31,7 +31,7 @@ final class GlobProgram {
   }
 
   /** {@code ?} and the loop of {@code *}: any code point but {@code /}. */
-  record NotSlash() implements Test {
+  record NotSlash() implements Accepts {
     @Override
     public boolean accepts(int c) {
       return c != '/';
@@ -39,7 +39,7 @@ final class GlobProgram {
   }
 
   /** The loop of {@code **}: any code point. */
-  record Any() implements Test {
+  record Any() implements Accepts {
     @Override
     public boolean accepts(int c) {
       return true;
@@ -50,7 +50,7 @@ final class GlobProgram {
    * {@code [..]}: inclusive ranges as pairs {@code lo, hi}; negated accepts all others, {@code /}
    * included (as the regular expressions this replaces did).
    */
-  record CharSet(int[] ranges, boolean negated) implements Test {
+  record CharSet(int[] ranges, boolean negated) implements Accepts {
     @Override
     public boolean accepts(int c) {
       for (int i = 0; i < ranges.length; i += 2) {
@@ -62,7 +62,7 @@ final class GlobProgram {
     }
   }
 
-  private final Test[] tests;
+  private final Accepts[] tests;
   private final int[] onMatch;
   private final int[][] forks;
   private final int wildcards;
@@ -70,7 +70,7 @@ final class GlobProgram {
 
   private GlobProgram(Builder b) {
     int n = b.tests.size();
-    this.tests = b.tests.toArray(new Test[0]);
+    this.tests = b.tests.toArray(new Accepts[0]);
     this.onMatch = new int[n];
     this.forks = new int[n][];
     for (int i = 0; i < n; i++) {
@@ -89,11 +89,6 @@ final class GlobProgram {
   /** Alternatives in all of its {@code {..}} groups together. */
   int alternatives() {
     return alternatives;
-  }
-
-  /** States, a bound on the work per code point of a name. */
-  int size() {
-    return tests.length;
   }
 
   /**
@@ -282,21 +277,21 @@ final class GlobProgram {
 
   /** States as they are laid down, each consuming one code point or forking. */
   private static final class Builder {
-    final List<Test> tests = new ArrayList<>();
+    final List<Accepts> tests = new ArrayList<>();
     final List<Integer> onMatch = new ArrayList<>();
     final List<List<Integer>> forks = new ArrayList<>();
     int wildcards;
     int alternatives;
 
     /** A state consuming one code point, then going on to the next state. */
-    int consume(Test t) {
+    int consume(Accepts t) {
       int s = add(t);
       onMatch.set(s, s + 1);
       return s;
     }
 
     /** A state consuming any run of what {@code t} accepts (none too), then going on. */
-    int star(Test t) {
+    int star(Accepts t) {
       int s = add(t);
       onMatch.set(s, s);
       forks.get(s).add(s + 1);
@@ -317,7 +312,7 @@ final class GlobProgram {
       forks.get(fork).add(to);
     }
 
-    private int add(Test t) {
+    private int add(Accepts t) {
       tests.add(t);
       onMatch.add(NONE);
       forks.add(new ArrayList<>());
