@@ -5,6 +5,7 @@ import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
 import dev.coordd.cli.console.Tables;
 import dev.coordd.client.CoorddClient;
+import dev.coordd.daemon.locks.Locks;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,8 +41,12 @@ public final class LockCommand {
       description = {
         "Take an exclusive (or shared) lease on RESOURCE, or renew your own.",
         "Globs (* ? ** [..] {a,b}) conflict with the names they match and with globs whose"
-            + " text before the first wildcard overlaps. The lease ends at its TTL, on"
-            + " release, or when AGENT stops sending heartbeats."
+            + " text before the first wildcard overlaps; a glob may hold at most "
+            + Locks.MAX_GLOB_WILDCARDS
+            + " wildcards and "
+            + Locks.MAX_GLOB_ALTERNATIVES
+            + " {..} alternatives. The lease ends at its TTL, on release, or when AGENT"
+            + " stops sending heartbeats."
       })
   public static final class Acquire implements Callable<Integer> {
     @Mixin Common common;
@@ -61,6 +66,7 @@ public final class LockCommand {
         names = "--ttl",
         paramLabel = "DUR",
         defaultValue = "5m",
+        converter = LeaseDurations.Ttl.class,
         description = "How long the lease lasts unless renewed (default 5m, at most 7d).")
     Duration ttl;
 
@@ -75,7 +81,10 @@ public final class LockCommand {
         names = "--wait",
         paramLabel = "DUR",
         defaultValue = "0s",
-        description = "When others hold it, wait this long for it (default: answer at once).")
+        converter = LeaseDurations.Wait.class,
+        description =
+            "When others hold it, wait this long for it (default: answer at once; at most"
+                + " 3650d).")
     Duration wait;
 
     @Override

@@ -104,11 +104,49 @@ class LockCommandTest {
   }
 
   @Test
+  void a_ttl_or_wait_out_of_range_is_refused_naming_the_flag_and_its_range() {
+    Result huge = run("lock", "acquire", "r", "--agent", "alice", "--ttl", "99999999999999d");
+    assertThat(huge.exit()).isEqualTo(2);
+    assertThat(huge.err())
+        .contains(
+            "Invalid value for option '--ttl': a lease lasts from 1ms to 7d; duration"
+                + " \"99999999999999d\" is longer than ten years (3650d)")
+        .doesNotContain("overflow");
+
+    Result week = run("lock", "acquire", "r", "--agent", "alice", "--ttl", "8d");
+    assertThat(week.exit()).isEqualTo(2);
+    assertThat(week.err())
+        .contains(
+            "Invalid value for option '--ttl': a lease lasts from 1ms to 7d (renew it to keep it"
+                + " longer); got 8d");
+
+    Result longWait = run("lock", "acquire", "r", "--agent", "alice", "--wait", "99999999999999d");
+    assertThat(longWait.exit()).isEqualTo(2);
+    assertThat(longWait.err())
+        .contains(
+            "Invalid value for option '--wait': duration \"99999999999999d\" is longer than ten"
+                + " years (3650d)")
+        .doesNotContain("overflow");
+
+    Result negative = run("lock", "acquire", "r", "--agent", "alice", "--wait", "-PT5S");
+    assertThat(negative.exit()).isEqualTo(2);
+    assertThat(negative.err())
+        .contains("'--wait': a wait must not be negative (0s answers at once); got -PT5S");
+
+    assertThat(run("lock", "list").out()).isEqualTo("no locks\n");
+  }
+
+  @Test
   void bad_input_is_a_usage_error() {
     Result zero = run("lock", "acquire", "r", "--agent", "alice", "--ttl", "0s");
     assertThat(zero.exit()).isEqualTo(2);
-    assertThat(zero.err()).contains("ttlMs");
+    assertThat(zero.err()).contains("'--ttl': a lease lasts from 1ms to 7d").contains("got 0s");
     assertThat(run("lock", "acquire", "r").exit()).isEqualTo(2); // --agent is required
+    Result tooMany = run("lock", "acquire", "*?".repeat(20), "--agent", "alice");
+    assertThat(tooMany.exit()).isEqualTo(2);
+    assertThat(tooMany.err())
+        .contains("a lock pattern may have at most 32 wildcards")
+        .contains("40");
     Result empty = run("lock", "list");
     assertThat(empty.exit()).isZero();
     assertThat(empty.out()).isEqualTo("no locks\n");

@@ -16,6 +16,12 @@ public final class Durations {
       "a duration like 250ms, 5s, 2m, 1h, 1d or combined like 1m30s, an ISO-8601 duration like"
           + " PT5S, or a whole number of milliseconds";
 
+  /**
+   * The longest duration anything here takes, either way: ten years, as {@code Rules.MAX_MILLIS}.
+   * Longer text is refused saying so, rather than overflowing where it becomes milliseconds.
+   */
+  public static final Duration MAX = Duration.ofDays(3650);
+
   private static final Pattern BARE_MILLIS = Pattern.compile("\\d+");
   // ms before m so "250ms" is not read as 250 minutes followed by junk.
   private static final Pattern PART = Pattern.compile("(\\d+)(ms|d|h|m|s)");
@@ -27,25 +33,40 @@ public final class Durations {
    * Parses a duration. Compact parts must come largest unit first and at most once each ({@code
    * 1h30m}, not {@code 30m1h}), so a typo such as {@code 5s5s} is caught rather than summed.
    *
-   * @throws IllegalArgumentException naming the allowed forms when the text is none of them
+   * @throws IllegalArgumentException naming the allowed forms when the text is none of them, or the
+   *     limit when it is longer than {@link #MAX}
    */
   public static Duration parse(String text) {
     if (text == null || text.isBlank()) {
       throw invalid(text);
     }
     String s = text.strip();
+    Duration d;
     try {
       if (BARE_MILLIS.matcher(s).matches()) {
-        return Duration.ofMillis(Long.parseLong(s));
+        d = Duration.ofMillis(Long.parseLong(s));
+      } else if (s.startsWith("P")
+          || s.startsWith("p")
+          || s.startsWith("-P")
+          || s.startsWith("-p")) {
+        d = Duration.parse(s);
+      } else {
+        d = parseCompact(s.toLowerCase(Locale.ROOT), text);
       }
-      if (s.startsWith("P") || s.startsWith("p") || s.startsWith("-P") || s.startsWith("-p")) {
-        return Duration.parse(s);
-      }
-      return parseCompact(s.toLowerCase(Locale.ROOT), text);
-    } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
-      // Too many digits to fit, or ISO text Duration.parse rejects: both are "not a duration".
-      throw invalid(text);
+    } catch (NumberFormatException | ArithmeticException e) {
+      // The text had the form of a duration (the patterns matched); only its size did not fit.
+      throw tooLong(text);
+    } catch (DateTimeParseException e) {
+      // Duration.parse checked the form first: a number that does not fit is the only cause.
+      boolean overflow =
+          e.getCause() instanceof ArithmeticException
+              || e.getCause() instanceof NumberFormatException;
+      throw overflow ? tooLong(text) : invalid(text);
     }
+    if (d.abs().compareTo(MAX) > 0) {
+      throw tooLong(text);
+    }
+    return d;
   }
 
   private static Duration parseCompact(String s, String original) {
@@ -92,6 +113,15 @@ public final class Durations {
             + (text == null ? "null" : "\"" + text + "\"")
             + ": use "
             + ALLOWED_FORMS);
+  }
+
+  private static IllegalArgumentException tooLong(String text) {
+    return new IllegalArgumentException(
+        "duration \""
+            + text
+            + "\" is longer than ten years ("
+            + format(MAX)
+            + "), the most a duration may be; use a shorter one");
   }
 
   /**

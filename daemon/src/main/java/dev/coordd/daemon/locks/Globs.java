@@ -1,7 +1,6 @@
 package dev.coordd.daemon.locks;
 
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
+import dev.coordd.api.InvalidRequestException;
 
 /**
  * Which resources overlap. A resource is a <em>glob</em> when it holds one of {@code * ? [ {};
@@ -28,9 +27,18 @@ import java.util.regex.PatternSyntaxException;
  *       glob intersection is not worth a refused lock being granted by mistake.
  * </ul>
  *
- * Stateless and thread-safe.
+ * <p>A glob is matched against a name by {@link GlobProgram}, in steps bounded by the product of
+ * their lengths whatever the pattern. A lock pattern may have at most {@value #MAX_WILDCARDS}
+ * wildcards ({@code * ** ? [..]}) and {@value #MAX_ALTERNATIVES} alternatives in all its {@code
+ * {..}} groups (and, as every resource, at most {@value Locks#MAX_RESOURCE} characters): more is
+ * refused when it is acquired, which keeps that product small.
+ *
+ * <p>Stateless and thread-safe.
  */
 final class Globs {
+  static final int MAX_WILDCARDS = Locks.MAX_GLOB_WILDCARDS;
+  static final int MAX_ALTERNATIVES = Locks.MAX_GLOB_ALTERNATIVES;
+
   private Globs() {}
 
   static boolean isGlob(String resource) {
@@ -55,78 +63,64 @@ final class Globs {
       return pa.startsWith(pb) || pb.startsWith(pa);
     }
     if (ga) {
-      return compile(a).matcher(b).matches();
+      return matches(a, b);
     }
     if (gb) {
-      return compile(b).matcher(a).matches();
+      return matches(b, a);
     }
     return false;
   }
 
-  /**
-   * The glob as a regular expression matching whole names.
-   *
-   * @throws IllegalArgumentException when the glob is malformed (an unclosed {@code [} or
-   *     {@code {}, a nested {@code {})
-   */
-  static Pattern compile(String glob) {
-    StringBuilder re = new StringBuilder();
-    boolean inBraces = false;
-    int i = 0;
-    int n = glob.length();
-    while (i < n) {
-      char c = glob.charAt(i);
-      switch (c) {
-        case '*' -> {
-          if (i + 1 < n && glob.charAt(i + 1) == '*') {
-            if (i + 2 < n && glob.charAt(i + 2) == '/') {
-              re.append("(?:.*/)?");
-              i += 3;
-            } else {
-              re.append(".*");
-              i += 2;
-            }
-            continue;
-          }
-          re.append("[^/]*");
-        }
-        case '?' -> re.append("[^/]");
-        case '[' -> {
-          int end = classEnd(glob, i);
-          if (end < 0) {
-            throw new IllegalArgumentException("unclosed '[' at position " + i);
-          }
-          re.append(characterClass(glob.substring(i + 1, end)));
-          i = end + 1;
-          continue;
-        }
-        case '{' -> {
-          if (inBraces) {
-            throw new IllegalArgumentException("nested '{' at position " + i);
-          }
-          inBraces = true;
-          re.append("(?:");
-        }
-        case '}' -> {
-          if (inBraces) {
-            inBraces = false;
-            re.append(')');
-          } else {
-            re.append("\\}");
-          }
-        }
-        case ',' -> re.append(inBraces ? "|" : ",");
-        default -> literal(re, c);
-      }
-      i++;
+  /** Whether {@code glob} matches all of the plain {@code name}. */
+  static boolean matches(String glob, String name) {
+    if (!name.startsWith(literalPrefix(glob))) {
+      return false; // the common answer, without compiling
     }
-    if (inBraces) {
-      throw new IllegalArgumentException("unclosed '{'");
-    }
+    GlobProgram program;
     try {
-      return Pattern.compile(re.toString(), Pattern.DOTALL);
-    } catch (PatternSyntaxException e) {
-      throw new IllegalArgumentException(e.getDescription(), e);
+      program = GlobProgram.compile(glob);
+    } catch (IllegalArgumentException e) {
+      // Only a stored glob can get here (a requested one was checked first), and every stored one
+      // was accepted by the same grammar. Were one unreadable, refusing its prefix keeps the lock.
+      return true;
+    }
+    return program.matches(name);
+  }
+
+  /**
+   * Checks a glob a caller asks to lock: well formed and within the limits.
+   *
+   * @throws InvalidRequestException naming the {@code resource} field, what was wrong and the fix
+   */
+  static void check(String glob) {
+    GlobProgram program;
+    try {
+      program = GlobProgram.compile(glob);
+    } catch (IllegalArgumentException e) {
+      throw new InvalidRequestException(
+          "resource", "resource '" + glob + "' is not a valid glob: " + e.getMessage());
+    }
+    if (program.wildcards() > MAX_WILDCARDS) {
+      throw new InvalidRequestException(
+          "resource",
+          "a lock pattern may have at most "
+              + MAX_WILDCARDS
+              + " wildcards (* ** ? [..]); got "
+              + program.wildcards()
+              + " in '"
+              + glob
+              + "': lock a wider pattern such as src/** instead");
+    }
+    if (program.alternatives() > MAX_ALTERNATIVES) {
+      throw new InvalidRequestException(
+          "resource",
+          "a lock pattern may have at most "
+              + MAX_ALTERNATIVES
+              + " alternatives in its {..} groups; got "
+              + program.alternatives()
+              + " in '"
+              + glob
+              + "': lock a wider pattern or several locks instead");
     }
   }
 
@@ -138,43 +132,5 @@ final class Globs {
       }
     }
     return -1;
-  }
-
-  /** Index of the ']' closing the class opened at {@code open}; a ']' first in it is literal. */
-  private static int classEnd(String glob, int open) {
-    int j = open + 1;
-    if (j < glob.length() && (glob.charAt(j) == '!' || glob.charAt(j) == '^')) {
-      j++;
-    }
-    if (j < glob.length() && glob.charAt(j) == ']') {
-      j++;
-    }
-    return glob.indexOf(']', j);
-  }
-
-  private static String characterClass(String body) {
-    StringBuilder re = new StringBuilder("[");
-    int start = 0;
-    if (!body.isEmpty() && (body.charAt(0) == '!' || body.charAt(0) == '^')) {
-      re.append('^');
-      start = 1;
-    }
-    for (int i = start; i < body.length(); i++) {
-      char c = body.charAt(i);
-      if (c == '-' && i > start && i < body.length() - 1) { // a range; first or last: literal
-        re.append('-');
-      } else {
-        literal(re, c);
-      }
-    }
-    return re.append(']').toString();
-  }
-
-  /** A character matched literally: ASCII punctuation escaped, everything else as is. */
-  private static void literal(StringBuilder re, char c) {
-    if (c < 128 && !Character.isLetterOrDigit(c)) {
-      re.append('\\');
-    }
-    re.append(c);
   }
 }

@@ -32,8 +32,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Conflicts are decided against <em>other</em> holders only: an exclusive request conflicts with
  * any overlapping lease, a shared one with an overlapping exclusive lease. Which resources overlap
- * (equal names, globs) is {@link Globs}'s rule. The same holder acquiring again renews its lease to
- * run {@code ttl} from now, switching mode when the new mode conflicts with nobody.
+ * (equal names, globs) is {@link Globs}'s rule, decided before the writer operation where it can be
+ * ({@link OverlapDecisions}). The same holder acquiring again renews its lease to run {@code ttl}
+ * from now, switching mode when the new mode conflicts with nobody.
  *
  * <p>A refused acquire may wait: it retries whenever a lease goes away (release, the sweep, a
  * downgrade to shared, dead leases purged by someone's acquire) and at least every poll interval
@@ -42,9 +43,18 @@ import org.slf4j.LoggerFactory;
  */
 public final class Locks {
   /** Longest lease: an agent that wants more renews it. */
-  static final long MAX_TTL_MS = Duration.ofDays(7).toMillis();
+  public static final Duration MAX_TTL = Duration.ofDays(7);
+
+  static final long MAX_TTL_MS = MAX_TTL.toMillis();
 
   static final int MAX_RESOURCE = 500;
+
+  /** Most wildcards ({@code * ** ? [..]}) a lock pattern may hold; see {@link Globs}. */
+  public static final int MAX_GLOB_WILDCARDS = 32;
+
+  /** Most alternatives in all the {@code {..}} groups of a lock pattern; see {@link Globs}. */
+  public static final int MAX_GLOB_ALTERNATIVES = 32;
+
   private static final long MAX_WAIT_MS = Duration.ofDays(3650).toMillis();
   private static final Logger log = LoggerFactory.getLogger(Locks.class);
 
@@ -88,18 +98,17 @@ public final class Locks {
     }
     boolean glob = Globs.isGlob(res);
     if (glob) {
-      try {
-        Globs.compile(res);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidRequestException(
-            "resource", "resource '" + res + "' is not a valid glob: " + e.getMessage());
-      }
+      Globs.check(res);
     }
+    OverlapDecisions overlaps = new OverlapDecisions(res);
     long started = System.nanoTime();
     long until = started + TimeUnit.MILLISECONDS.toNanos(Math.min(waitMs, MAX_WAIT_MS));
     while (true) {
       long seen = notifier.generation(Channel.LOCKS);
-      Attempt a = attempt(res, name, ttlMs, shared, glob);
+      // Matching globs happens here, on the caller's thread, against the leases a read sees; the
+      // writer then only looks the answers up (see OverlapDecisions).
+      overlaps.decide(store.read(tx -> locks.othersThan(tx, name, res, glob)));
+      Attempt a = attempt(res, name, ttlMs, shared, glob, overlaps);
       if (a.freed()) {
         notifier.publish(new Change.LockFreed(res));
       }
@@ -129,7 +138,13 @@ public final class Locks {
   }
 
   /** One writer operation: beat, purge the dead, check conflicts, upsert. */
-  private Attempt attempt(String resource, String agent, long ttlMs, boolean shared, boolean glob) {
+  private Attempt attempt(
+      String resource,
+      String agent,
+      long ttlMs,
+      boolean shared,
+      boolean glob,
+      OverlapDecisions overlaps) {
     long now = clock.millis();
     long cutoff = now - staleAfterMs;
     String newId = engine.ids().next();
@@ -143,7 +158,7 @@ public final class Locks {
               int purged = locks.purge(tx, now, cutoff);
               List<Lock> conflicts = new ArrayList<>();
               for (Lock other : locks.othersThan(tx, agent, resource, glob)) {
-                if ((!shared || !other.shared()) && Globs.overlap(resource, other.resource())) {
+                if ((!shared || !other.shared()) && overlaps.overlaps(other.resource())) {
                   conflicts.add(other);
                 }
               }

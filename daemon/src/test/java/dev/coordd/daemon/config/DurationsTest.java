@@ -50,22 +50,7 @@ class DurationsTest {
   @ParameterizedTest
   @NullSource
   @ValueSource(
-      strings = {
-        "",
-        " ",
-        "5x",
-        "s",
-        "1.5s",
-        "-5s",
-        "5 s",
-        "1m30",
-        "30s1m",
-        "5s5s",
-        "PT",
-        "P5X",
-        "99999999999999999999",
-        "9999999999999999d"
-      })
+      strings = {"", " ", "5x", "s", "1.5s", "-5s", "5 s", "1m30", "30s1m", "5s5s", "PT", "P5X"})
   void rejects_anything_else_naming_the_allowed_forms(String text) {
     assertThatThrownBy(() -> Durations.parse(text))
         .isInstanceOf(IllegalArgumentException.class)
@@ -73,6 +58,35 @@ class DurationsTest {
         .hasMessageContaining("1m30s")
         .hasMessageContaining("PT5S")
         .hasMessageContaining("milliseconds");
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "3651d",
+        "99999999999999d",
+        "9999999999999999d",
+        "99999999999999999999",
+        "99999999999999999999ms",
+        "106751991167300d",
+        "PT99999999999999999999S",
+        "P9999999999999999D",
+        "-P3651D"
+      })
+  void refuses_more_than_ten_years_saying_the_limit(String text) {
+    assertThatThrownBy(() -> Durations.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage(
+            "duration \""
+                + text
+                + "\" is longer than ten years (3650d), the most a duration may be; use a"
+                + " shorter one");
+  }
+
+  @Test
+  void takes_ten_years_exactly() {
+    assertThat(Durations.parse("3650d")).isEqualTo(Durations.MAX);
+    assertThat(Durations.parse("P3650D").toMillis()).isEqualTo(Durations.MAX.toMillis());
   }
 
   @Test
