@@ -5,6 +5,7 @@ import dev.coordd.cli.console.DaemonConsole;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.fs.PrivateHome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -83,8 +84,12 @@ final class DaemonCommand implements Callable<Integer> {
     shorthand(overrides, "leaseDuration", leaseDuration);
     Daemon daemon;
     try {
+      // Before the config is read (a home of another user is refused, its commands never run) and
+      // before the log file is opened in it: logback would create both with the umask's modes.
+      PrivateHome.Tightening tightened = PrivateHome.prepare(resolved);
       DaemonConfig config = ConfigLoader.load(resolved, System.getenv(), overrides);
       Logs.toHome(resolved);
+      tightened.log(); // now also into the home's log
       daemon = Daemon.start(config);
     } catch (CoorddException e) {
       spec.commandLine().getErr().println("coordd: " + e.getMessage());
