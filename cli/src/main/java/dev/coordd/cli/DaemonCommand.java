@@ -84,10 +84,10 @@ final class DaemonCommand implements Callable<Integer> {
     shorthand(overrides, "leaseDuration", leaseDuration);
     Daemon daemon;
     try {
-      // Before the config is read (a home of another user is refused, its commands never run) and
-      // before the log file is opened in it: logback would create both with the umask's modes.
-      PrivateHome.Tightening tightened = PrivateHome.prepare(resolved);
       DaemonConfig config = ConfigLoader.load(resolved, System.getenv(), overrides);
+      // Before the log file is opened in it (logback would create the home and the file with the
+      // umask's modes); a home of another user is refused here, before anything is written.
+      PrivateHome.Tightening tightened = PrivateHome.prepare(resolved);
       Logs.toHome(resolved);
       tightened.log(); // now also into the home's log
       daemon = Daemon.start(config);
