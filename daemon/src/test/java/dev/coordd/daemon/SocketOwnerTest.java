@@ -99,6 +99,29 @@ class SocketOwnerTest {
   }
 
   @Test
+  void a_relocated_socket_in_a_temp_folder_of_another_uid_is_refused() throws Exception {
+    assumeTrue(Owners.currentUid() == 0, "needs root to give a folder to another user");
+    String tmpdir = System.getProperty("java.io.tmpdir");
+    System.setProperty("java.io.tmpdir", dir.resolve("tmp").toString());
+    try {
+      // Too deep for a socket address: its socket moves to $TMPDIR/coordd-<user>/.
+      Path home = Files.createDirectories(dir.resolve("d".repeat(60)).resolve("h".repeat(60)));
+      Path socket = SocketPaths.forHome(home);
+      assertThat(socket.getParent()).isNotEqualTo(home);
+      Files.createDirectories(socket.getParent());
+      Files.setAttribute(socket.getParent(), "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
+
+      assertThatThrownBy(() -> RpcConnection.open(home))
+          .isInstanceOf(UnavailableException.class)
+          .hasMessageContaining("refusing the socket folder " + socket.getParent())
+          .hasMessageContaining("uid " + NOBODY)
+          .hasMessageContaining("rm -r " + socket.getParent());
+    } finally {
+      System.setProperty("java.io.tmpdir", tmpdir);
+    }
+  }
+
+  @Test
   void a_listener_of_another_uid_behind_a_socket_file_of_ours_is_refused_on_its_credentials()
       throws Exception {
     assumeTrue(
