@@ -118,9 +118,9 @@ class PrivateHomeTest {
 
     try (Daemon d = Daemon.start(config)) {
       assertThat(Files.getPosixFilePermissions(script))
-          .as("the owner's own bits stay: a script stays runnable by its owner")
-          .isEqualTo(PosixFilePermissions.fromString("rwx------"));
-      Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-------"));
+          .as("not coordd's: left as it is, behind the home's 0700")
+          .isEqualTo(PosixFilePermissions.fromString("rwxr-xr-x"));
+      Files.delete(script);
       assertAllPrivate(home);
     }
   }
@@ -182,13 +182,13 @@ class PrivateHomeTest {
   void files_of_another_user_inside_the_home_are_left_alone_and_reported() throws Exception {
     assumeTrue(root(), "needs root to give a file to another user (chown nobody)");
     Path home = Files.createDirectories(dir.resolve("home"));
-    Path theirs = Files.writeString(home.resolve("theirs.txt"), "x");
+    Path theirs = Files.writeString(home.resolve("config.json"), "{}");
     Files.setPosixFilePermissions(theirs, PosixFilePermissions.fromString("rw-r--r--"));
     Files.setAttribute(theirs, "unix:uid", NOBODY, LinkOption.NOFOLLOW_LINKS);
 
     List<String> leftAlone = new ArrayList<>(PrivateHome.prepare(home).leftAlone());
 
-    assertThat(leftAlone).singleElement().asString().contains("theirs.txt (belongs to uid 65534");
+    assertThat(leftAlone).singleElement().asString().contains("config.json (belongs to uid 65534");
     assertThat(Files.getPosixFilePermissions(theirs))
         .isEqualTo(PosixFilePermissions.fromString("rw-r--r--"));
   }

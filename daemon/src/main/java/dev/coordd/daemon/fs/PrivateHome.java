@@ -11,18 +11,28 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Makes a home private before anything is written into it: a new home is created 0700 whatever the
  * umask; an existing one must be a folder owned by this process's user (numeric uid), and it and
- * everything in it is tightened (see {@link PrivateFiles#tighten}), top down, so nobody else can
- * get in while the rest is fixed. The one place that knows this; {@code Daemon.start} and the CLI
- * (before it opens the home's log file) both call {@link #prepare}. Stateless and thread-safe.
+ * everything coordd keeps in it is tightened (see {@link PrivateFiles#tighten}), top down, so
+ * nobody else can get in while the rest is fixed. Entries of the home that are not coordd's (a
+ * {@code --home} pointed at a project folder) are left as they are: the home's own 0700 already
+ * keeps other users out, and coordd does not rewrite the modes of someone's source tree. The one
+ * place that knows this; {@code Daemon.start} and the CLI (before it opens the home's log file)
+ * both call {@link #prepare}. Stateless and thread-safe.
  */
 public final class PrivateHome {
   private static final Logger log = LoggerFactory.getLogger(PrivateHome.class);
+
+  /** The folders coordd keeps in a home, tightened with all they hold. */
+  private static final Set<String> OWN_FOLDERS = Set.of("logs", "inbox", "invocations");
+
+  /** Files at the top of a home other than {@code coordd.*} and {@code config.*}. */
+  private static final Set<String> OWN_FILES = Set.of("console_history", "token");
 
   /** How many changed names one log line lists before it says "and N more". */
   private static final int LISTED = 20;
@@ -144,14 +154,35 @@ public final class PrivateHome {
 
     @Override
     public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+      if (!dir.equals(root) && !coorddsOwn(dir)) {
+        return FileVisitResult.SKIP_SUBTREE;
+      }
       visit(dir);
       return FileVisitResult.CONTINUE;
     }
 
     @Override
     public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-      visit(file);
+      if (coorddsOwn(file)) {
+        visit(file);
+      }
       return FileVisitResult.CONTINUE;
+    }
+
+    /**
+     * Whether coordd wrote this: anything under its folders, and at the top {@code coordd.*},
+     * {@code config.*} and a few named files, or the hidden temp file of one being written.
+     */
+    private boolean coorddsOwn(Path path) {
+      Path rel = root.relativize(path);
+      String top = rel.getName(0).toString();
+      if (rel.getNameCount() > 1 || OWN_FOLDERS.contains(top)) {
+        return OWN_FOLDERS.contains(top);
+      }
+      String name = top.startsWith(".") && top.endsWith(".tmp") ? top.substring(1) : top;
+      return name.startsWith("coordd.")
+          || name.startsWith("config.")
+          || OWN_FILES.stream().anyMatch(name::startsWith);
     }
 
     @Override
