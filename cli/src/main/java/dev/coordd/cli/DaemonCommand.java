@@ -5,6 +5,7 @@ import dev.coordd.cli.console.DaemonConsole;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.fs.PrivateHome;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -84,7 +85,11 @@ final class DaemonCommand implements Callable<Integer> {
     Daemon daemon;
     try {
       DaemonConfig config = ConfigLoader.load(resolved, System.getenv(), overrides);
+      // Before the log file is opened in it (logback would create the home and the file with the
+      // umask's modes); a home of another user is refused here, before anything is written.
+      PrivateHome.Tightening tightened = PrivateHome.prepare(resolved);
       Logs.toHome(resolved);
+      tightened.log(); // now also into the home's log
       daemon = Daemon.start(config);
     } catch (CoorddException e) {
       spec.commandLine().getErr().println("coordd: " + e.getMessage());

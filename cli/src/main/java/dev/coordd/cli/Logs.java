@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The daemon logs to stderr (logback.xml) and, once it knows its home, also to {@code
- * <home>/logs/coordd.log}, rolled daily and at 10 MB, 14 files kept.
+ * <home>/logs/coordd.log}, rolled daily and at 10 MB, 14 files kept; the folder is 0700 and every
+ * file 0600 (see {@link PrivateRollingFileAppender}). Call it after {@code PrivateHome.prepare}.
  */
 final class Logs {
   private Logs() {}
@@ -26,7 +27,7 @@ final class Logs {
     encoder.setPattern("%d{yyyy-MM-dd'T'HH:mm:ss.SSSXXX} %-5level [%thread] %logger{30} - %msg%n");
     encoder.start();
 
-    RollingFileAppender<ILoggingEvent> file = new RollingFileAppender<>();
+    RollingFileAppender<ILoggingEvent> file = new PrivateRollingFileAppender<>();
     file.setContext(ctx);
     file.setName("home-file");
     file.setFile(dir.resolve("coordd.log").toString());

@@ -1,13 +1,17 @@
 package dev.coordd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.coordd.cli.CliRun.Result;
 import dev.coordd.client.SocketPaths;
+import dev.coordd.internal.Owners;
 import java.io.File;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +34,23 @@ class DaemonCommandTest {
     all[1] = b;
     System.arraycopy(rest, 0, all, 2, rest.length);
     return all;
+  }
+
+  @Test
+  void a_home_of_another_user_is_refused_before_any_log_file_is_written_into_it() throws Exception {
+    assumeTrue(Owners.currentUid() == 0, "needs root to give a folder to another user");
+    Path home = Files.createDirectories(dir.resolve("home"));
+    Files.setAttribute(home, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+
+    Result r = daemon();
+
+    assertThat(r.exit()).isEqualTo(Cli.EXIT_FAILED);
+    assertThat(r.err())
+        .startsWith("coordd: the home " + home + " belongs to uid 65534")
+        .contains("use a home of your own (--home DIR or COORDD_HOME)");
+    try (Stream<Path> inside = Files.list(home)) {
+      assertThat(inside).as("no logs/, no lock, nothing").isEmpty();
+    }
   }
 
   @Test

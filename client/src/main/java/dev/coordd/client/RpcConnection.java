@@ -15,9 +15,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,46 +51,19 @@ public final class RpcConnection implements AutoCloseable {
             + home.toAbsolutePath().normalize()
             + "; start one with: coordd daemon --home "
             + home;
-    if (!Files.exists(socket)) {
-      throw new DaemonNotRunningException(notRunning);
-    }
-    checkRelocatedFolder(home, socket);
+    UserPrincipal owner = SocketCheck.beforeConnect(home, socket, notRunning);
     try {
       SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX);
       try {
         ch.connect(UnixDomainSocketAddress.of(socket));
-      } catch (IOException e) {
+        SocketCheck.checkPeer(ch, socket, owner);
+      } catch (IOException | RuntimeException e) {
         ch.close();
-        throw new DaemonNotRunningException(notRunning + " (" + e.getMessage() + ")");
+        throw e;
       }
       return new RpcConnection(ch);
     } catch (IOException e) {
       throw new DaemonNotRunningException(notRunning + " (" + e.getMessage() + ")");
-    }
-  }
-
-  /**
-   * A socket moved out of the home (deep homes) lives in a shared temp folder: talk to it only if
-   * that folder is ours, or another user could pose as the daemon and receive our tasks.
-   */
-  private static void checkRelocatedFolder(Path home, Path socket) {
-    Path dir = socket.getParent();
-    if (dir.equals(home.toAbsolutePath().normalize())) {
-      return;
-    }
-    try {
-      String owner = Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName();
-      if (Files.isSymbolicLink(dir) || !owner.equals(System.getProperty("user.name"))) {
-        throw new UnavailableException(
-            "refusing the socket in "
-                + dir
-                + ": the folder belongs to "
-                + owner
-                + ", not to you; remove it and restart the daemon");
-      }
-    } catch (IOException e) {
-      throw new UnavailableException(
-          "cannot check the socket folder " + dir + ": " + e.getMessage(), e);
     }
   }
 

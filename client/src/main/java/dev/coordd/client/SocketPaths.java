@@ -29,7 +29,10 @@ public final class SocketPaths {
     return shortDirectory().resolve(hash(abs.toString()) + ".sock");
   }
 
-  /** The per-user folder for relocated sockets; the daemon creates it with mode 0700. */
+  /**
+   * The per-user folder for relocated sockets; the daemon creates it with mode 0700, and clients
+   * use a socket in it only when the folder and the socket belong to their own uid.
+   */
   public static Path shortDirectory() {
     String user = System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9._-]", "_");
     return Path.of(System.getProperty("java.io.tmpdir", "/tmp"), "coordd-" + user);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.CoordinationService;
+import dev.coordd.client.SocketPaths;
 import dev.coordd.daemon.builtin.CommandHandler;
 import dev.coordd.daemon.builtin.CoordinationHandler;
 import dev.coordd.daemon.builtin.FileOperationHandler;
@@ -11,6 +12,7 @@ import dev.coordd.daemon.builtin.PathSandbox;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.config.StoreConfig;
 import dev.coordd.daemon.engine.Engine;
+import dev.coordd.daemon.fs.PrivateHome;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskHandler;
 import dev.coordd.daemon.inbox.Inbox;
@@ -30,8 +32,6 @@ import dev.coordd.daemon.store.StoreFactory;
 import dev.coordd.daemon.store.StoreSettings;
 import dev.coordd.internal.Json;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -102,21 +102,13 @@ public final class Daemon implements AutoCloseable {
 
   /** As {@link #start(DaemonConfig, Clock)}, on the store {@code storeSettings} names. */
   public static Daemon start(DaemonConfig config, Clock clock, StoreSettings storeSettings) {
-    try {
-      if (!Files.isDirectory(config.home())) {
-        // The home holds the queue, the socket and tokens: only its owner may look inside.
-        Files.createDirectories(
-            config.home(),
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      }
-    } catch (IOException e) {
-      throw new CoorddException(
-          "home", "cannot create the home " + config.home() + ": " + e.getMessage(), e);
-    }
+    // Before anything is written: the home holds other people's prompts, code and results.
+    PrivateHome.prepare(config.home()).log();
     HomeLock lock = HomeLock.acquire(config.home(), config.pidFile());
     Store store = null;
     Daemon daemon = null;
     try {
+      SocketSpot.check(SocketPaths.forHome(config.home()));
       store = StoreFactory.open(storeSettings);
       daemon = new Daemon(config, clock, lock, store);
       daemon.registerSelf();

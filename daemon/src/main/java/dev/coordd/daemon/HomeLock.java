@@ -2,6 +2,7 @@ package dev.coordd.daemon;
 
 import dev.coordd.api.CoorddException;
 import dev.coordd.daemon.fs.AtomicFiles;
+import dev.coordd.daemon.fs.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -31,6 +32,7 @@ final class HomeLock implements AutoCloseable {
     Path lockFile = home.resolve("coordd.lock");
     FileChannel channel = null;
     try {
+      PrivateFiles.ensureFile(lockFile); // 0600 whatever the umask; FileChannel would use it
       channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
       FileLock lock;
       try {

@@ -7,6 +7,7 @@ import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.fs.PrivateFiles;
 import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -137,12 +138,14 @@ public final class DaemonConsole {
 
   private LineReader newReader() {
     Path parent = historyFile.toAbsolutePath().getParent();
-    if (parent != null) {
-      try {
-        Files.createDirectories(parent);
-      } catch (IOException e) {
-        say("cannot create " + parent + " for the history: " + e.getMessage());
+    try {
+      if (parent != null && !Files.isDirectory(parent)) {
+        PrivateFiles.ensureDirectory(parent);
       }
+      // JLine appends to the file with the umask's mode: it is created 0600 first.
+      PrivateFiles.ensureFile(historyFile);
+    } catch (IOException e) {
+      say("cannot create the history file " + historyFile + ": " + e.getMessage());
     }
     LineReader reader =
         LineReaderBuilder.builder()

@@ -20,6 +20,7 @@ import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -234,6 +235,16 @@ class DaemonConsoleTest {
     // a new console sees it: Ctrl-P (up) twice recalls the command before the last (quit)
     String out = session("\u0010\u0010\nquit\n", history, "ansi");
     assertThat(out).contains("LAST BEAT");
+  }
+
+  @Test
+  void theHistoryFileAndItsNewFolderAreOwnerOnly() throws Exception {
+    Path history = dir.resolve("new-home").resolve("console_history");
+    session("stats\nquit\n", history);
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(history)))
+        .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(history.getParent())))
+        .isEqualTo("rwx------");
   }
 
   // --- helpers ---

@@ -29,9 +29,6 @@ public final class AtomicFiles {
   public static final Set<PosixFilePermission> PRIVATE =
       PosixFilePermissions.fromString("rw-------");
 
-  private static final Set<PosixFilePermission> PRIVATE_DIR =
-      PosixFilePermissions.fromString("rwx------");
-
   private AtomicFiles() {}
 
   /** Writes a private (0600) file atomically, replacing whatever was there. */
@@ -104,15 +101,9 @@ public final class AtomicFiles {
     }
   }
 
-  /** Creates the folder (and missing parents) private (0700) if it does not exist. */
+  /** Creates the folder (and missing parents) private (0700), or tightens it if it exists. */
   public static void privateDirectory(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      if (posix(dir.toAbsolutePath().getParent())) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(PRIVATE_DIR));
-      } else {
-        Files.createDirectories(dir);
-      }
-    }
+    PrivateFiles.ensureDirectory(dir);
   }
 
   /** {@code .<name>.<16 hex>.tmp}: hidden, unique, and ignored by every folder scan. */

@@ -7,6 +7,7 @@ import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.UnavailableException;
 import dev.coordd.daemon.fs.AtomicFiles;
+import dev.coordd.daemon.fs.PrivateFiles;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -108,6 +109,7 @@ final class InboxIngest {
       return reject(file, "the daemon failed to create the task: " + e);
     }
     try {
+      makePrivate(file);
       Path target = AtomicFiles.move(file, InboxFolders.freeName(folders.done, name, false));
       log.info(
           "inbox: {} -> task {} (type {}), moved to {}",
@@ -143,6 +145,7 @@ final class InboxIngest {
             + " Nothing was created. Fix the file and move it back into the inbox to try again.\n";
     Path target;
     try {
+      makePrivate(file);
       target = AtomicFiles.move(file, InboxFolders.freeName(folders.rejected, name, true));
     } catch (NoSuchFileException e) {
       return Outcome.GONE;
@@ -157,12 +160,24 @@ final class InboxIngest {
     }
     Path errorFile = InboxFolders.errorFile(target);
     try {
-      Files.writeString(errorFile, text, StandardCharsets.UTF_8);
+      AtomicFiles.write(errorFile, text.getBytes(StandardCharsets.UTF_8)); // 0600, like the rest
     } catch (IOException e) {
       log.warn("inbox: cannot write {}: {}", errorFile, e.toString());
     }
     log.info("inbox: rejected {} -> {}: {}", name, folders.folder.relativize(target), why);
     return Outcome.REJECTED;
+  }
+
+  /**
+   * A task file written under a loose umask (0644, 0666) is kept 0600 in done/ and rejected/, like
+   * every file in the home; links and other users' files are left as they are.
+   */
+  private static void makePrivate(Path file) {
+    try {
+      PrivateFiles.tighten(file);
+    } catch (IOException e) {
+      log.warn("inbox: cannot make {} private (mode 0600): {}", file.getFileName(), e.toString());
+    }
   }
 
   /** Reads at most {@link Inbox#MAX_FILE_BYTES}; a bigger file is refused, not read whole. */

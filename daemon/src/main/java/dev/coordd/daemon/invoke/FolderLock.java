@@ -1,6 +1,7 @@
 package dev.coordd.daemon.invoke;
 
 import dev.coordd.api.CoorddException;
+import dev.coordd.daemon.fs.PrivateFiles;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -31,11 +32,14 @@ final class FolderLock {
     ReentrantLock inProcess =
         IN_PROCESS.computeIfAbsent(folder.toAbsolutePath().normalize(), k -> new ReentrantLock());
     inProcess.lock(); // threads queue here first
-    try (FileChannel ch =
-            FileChannel.open(
-                folder.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-        FileLock ignored = ch.lock()) {
-      return work.get();
+    Path lockFile = folder.resolve(".lock");
+    try {
+      PrivateFiles.ensureFile(lockFile); // 0600 whatever the umask; FileChannel would use it
+      try (FileChannel ch =
+              FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock ignored = ch.lock()) {
+        return work.get();
+      }
     } catch (IOException e) {
       throw new CoorddException("invocations", "cannot lock " + folder + ": " + e.getMessage(), e);
     } finally {

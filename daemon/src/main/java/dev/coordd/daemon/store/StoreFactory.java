@@ -3,10 +3,14 @@ package dev.coordd.daemon.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.coordd.api.UnavailableException;
+import dev.coordd.daemon.fs.PrivateFiles;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -31,6 +35,7 @@ public final class StoreFactory {
     SqliteDialect dialect =
         new SqliteDialect(settings.synchronous(), settings.busyTimeout().toMillis());
     String url = "jdbc:sqlite:" + settings.file().toAbsolutePath();
+    createPrivately(settings.file());
     Connection writerConnection = null;
     try {
       SQLiteConfig config = new SQLiteConfig();
@@ -57,6 +62,28 @@ public final class StoreFactory {
     } catch (RuntimeException e) {
       closeQuietly(writerConnection);
       throw e;
+    }
+  }
+
+  /**
+   * SQLite creates the database with the umask's mode and its {@code -wal}, {@code -shm} and {@code
+   * -journal} files with the database's mode, so the database is created here, 0600, before SQLite
+   * opens it; one left looser by an earlier version is tightened with its companions.
+   */
+  private static void createPrivately(Path file) {
+    try {
+      PrivateFiles.ensureFile(file);
+      for (String suffix : List.of("-wal", "-shm", "-journal")) {
+        PrivateFiles.tighten(file.resolveSibling(file.getFileName() + suffix));
+      }
+    } catch (IOException e) {
+      throw new UnavailableException(
+          "cannot create the store "
+              + file
+              + ": "
+              + e
+              + "; check that its folder exists and is writable by you",
+          e);
     }
   }
 
