@@ -5,6 +5,7 @@ import dev.coordd.client.RpcErrors;
 import dev.coordd.client.SocketPaths;
 import dev.coordd.daemon.watch.Watchdog;
 import dev.coordd.internal.Json;
+import dev.coordd.internal.Owners;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -79,9 +80,15 @@ public final class RpcServer implements AutoCloseable {
     if (Files.isSymbolicLink(dir) || !Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
       throw new IOException(dir + " must be a real folder, not a link");
     }
-    String me = System.getProperty("user.name");
-    if (!Files.getOwner(dir, LinkOption.NOFOLLOW_LINKS).getName().equals(me)) {
-      throw new IOException(dir + " belongs to someone else; remove it or set java.io.tmpdir");
+    // Numeric uids: a name lookup can fail (a flaky directory service) and must not lock us out.
+    if (Owners.uidOf(dir) != Owners.currentUid()) {
+      throw new IOException(
+          dir
+              + " belongs to "
+              + Owners.describe(Owners.uidOf(dir), dir)
+              + ", not to "
+              + Owners.describeCurrent()
+              + "; remove it or set java.io.tmpdir");
     }
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
