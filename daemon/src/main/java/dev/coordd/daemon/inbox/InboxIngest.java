@@ -1,5 +1,6 @@
 package dev.coordd.daemon.inbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.InvalidRequestException;
@@ -8,6 +9,7 @@ import dev.coordd.api.Task;
 import dev.coordd.api.UnavailableException;
 import dev.coordd.daemon.fs.AtomicFiles;
 import dev.coordd.daemon.fs.PrivateFiles;
+import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -20,6 +22,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,9 +69,9 @@ final class InboxIngest {
   Outcome handle(Path file) {
     String name = file.getFileName().toString();
     NewTask request;
+    BasicFileAttributes attrs;
     try {
-      BasicFileAttributes attrs =
-          Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+      attrs = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
       if (attrs.isDirectory()) {
         return Outcome.LEFT; // not a task file; leave it alone
       }
@@ -94,19 +97,36 @@ final class InboxIngest {
       return reject(file, "it cannot be read: " + e);
     }
     if (request.idempotencyKey() == null) {
-      request = request.withIdempotencyKey(defaultKey(name));
+      request = request.withIdempotencyKey(defaultKey(name, attrs.fileKey()));
     }
     Task task;
     try {
       task = service.createTask(request);
     } catch (UnavailableException e) {
-      log.warn("inbox: {} left in place, the store is unavailable: {}", name, e.getMessage());
+      // The store is down or this creator is rate limited: the file waits for a later scan.
+      log.warn("inbox: {} left in place for a later scan: {}", name, e.getMessage());
       return Outcome.STORE_DOWN;
     } catch (CoorddException e) {
       return reject(file, e.getMessage());
     } catch (RuntimeException e) {
       log.warn("inbox: creating the task of {} failed unexpectedly", name, e);
       return reject(file, "the daemon failed to create the task: " + e);
+    }
+    if (!sameTask(task, request)) {
+      // The key (by default the file name) was used before for other work: creating nothing and
+      // moving the file to done/ would lose this task without a word.
+      return reject(
+          file,
+          "the idempotency key '"
+              + request.idempotencyKey()
+              + "' already belongs to task "
+              + task.id()
+              + " ("
+              + task.type()
+              + ", "
+              + task.status().wire()
+              + ") with other content, so nothing new was created; give the file a name not used"
+              + " before, or an idempotencyKey of its own");
     }
     try {
       makePrivate(file);
@@ -211,6 +231,31 @@ final class InboxIngest {
   }
 
   /** {@code "inbox:" + name}; a hash when that would exceed the service's key limit. */
+  /**
+   * True when {@code task} is what {@code request} asks for: the task just created, or one created
+   * earlier from the same content (a file dropped again, or one whose move to done/ failed).
+   */
+  static boolean sameTask(Task task, NewTask request) {
+    JsonNode data = request.data() == null ? Json.MAPPER.createObjectNode() : request.data();
+    String description = request.description() == null ? "" : request.description();
+    return task.type().equals(request.type())
+        && Objects.equals(task.assignedTo(), request.assignedTo())
+        && description.equals(task.description() == null ? "" : task.description())
+        && data.equals(task.data());
+  }
+
+  /**
+   * {@code inbox:<file name>}. A name that is not valid UTF-8 reads back with U+FFFD in place of
+   * each bad byte, so two different such names would share a key: the file's identity on disk
+   * (device and inode, stable while it waits) is added to tell them apart.
+   */
+  static String defaultKey(String fileName, Object fileKey) {
+    if (fileName.indexOf('\uFFFD') >= 0 && fileKey != null) {
+      return defaultKey(fileName + "#" + fileKey);
+    }
+    return defaultKey(fileName);
+  }
+
   static String defaultKey(String fileName) {
     String key = "inbox:" + fileName;
     if (key.length() <= MAX_KEY_LENGTH) {

@@ -305,4 +305,53 @@ class InboxTest {
     assertThat(first.getFileName().toString()).isLessThan(second.getFileName().toString());
     assertThat(Files.readString(first)).doesNotContain("null");
   }
+
+  @Test
+  void a_file_name_used_before_for_other_work_is_rejected_not_dropped() throws IOException {
+    put("job.json", "{\"type\": \"review\", \"assignedTo\": \"alice\", \"data\": {\"pr\": 1}}");
+    assertThat(inbox.scanOnce()).isEqualTo(1);
+    Task first = tasks().get(0);
+
+    put("job.json", "{\"type\": \"review\", \"assignedTo\": \"alice\", \"data\": {\"pr\": 2}}");
+    assertThat(inbox.scanOnce()).isEqualTo(1);
+
+    assertThat(tasks()).singleElement().extracting(Task::id).isEqualTo(first.id());
+    assertThat(names(inboxDir.resolve("rejected"))).containsExactly("job.json", "job.json.error");
+    assertThat(error("job.json"))
+        .contains("the idempotency key 'inbox:job.json' already belongs to task " + first.id())
+        .contains("give the file a name not used before, or an idempotencyKey of its own");
+  }
+
+  @Test
+  void the_same_file_dropped_again_is_the_same_task() throws IOException {
+    String content = "{\"type\": \"review\", \"assignedTo\": \"alice\", \"data\": {\"pr\": 1}}";
+    put("job.json", content);
+    inbox.scanOnce();
+    put("job.json", content);
+    inbox.scanOnce();
+
+    assertThat(tasks()).hasSize(1);
+    assertThat(names(inboxDir.resolve("rejected"))).isEmpty();
+    assertThat(names(inboxDir.resolve("done"))).hasSize(2);
+  }
+
+  @Test
+  void two_names_that_are_not_utf8_do_not_share_an_idempotency_key() throws Exception {
+    Files.createDirectories(inboxDir);
+    // Java cannot spell these names (each bad byte reads back as U+FFFD), so the shell writes them.
+    String content = "{\"type\": \"review\", \"assignedTo\": \"alice\"}";
+    Process p =
+        new ProcessBuilder(
+                "sh",
+                "-c",
+                "printf '%s' \"$0\" > \"$(printf 'a\\377.json')\";"
+                    + " printf '%s' \"$0\" > \"$(printf 'a\\376.json')\"",
+                content)
+            .directory(inboxDir.toFile())
+            .start();
+    assertThat(p.waitFor()).isZero();
+
+    assertThat(inbox.scanOnce()).isEqualTo(2);
+    assertThat(tasks()).hasSize(2);
+  }
 }
