@@ -91,8 +91,9 @@ class GracefulStopUnderLoadTest {
                   () -> {
                     try (CoorddClient client = CoorddClient.connect(home)) {
                       for (int n = 0; !stopping.get(); n++) {
-                        // one task in fifty outlasts the grace period (the first one always)
-                        long sleep = n % 50 == 0 ? 2500 : 5 + n % 40;
+                        // one task in fifty outlasts the 1.5 s of load plus the 1 s grace (the
+                        // first one always)
+                        long sleep = n % 50 == 0 ? 3500 : 5 + n % 40;
                         acked.add(
                             client
                                 .createTask(
