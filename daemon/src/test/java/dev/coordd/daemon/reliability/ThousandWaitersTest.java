@@ -1,0 +1,85 @@
+package dev.coordd.daemon.reliability;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.NewTask;
+import dev.coordd.client.CoorddClient;
+import dev.coordd.daemon.Daemon;
+import dev.coordd.daemon.config.ConfigLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A thousand agents wait in {@code claimTasks} for work of their own; creates of other work must
+ * not slow down for them (asserted loosely; the figure belongs in the benchmark).
+ */
+@Tag("reliability")
+class ThousandWaitersTest {
+  static final int WAITERS = 1000;
+  static final int CREATES = 300;
+
+  @TempDir Path dir;
+
+  @Test
+  @Disabled("issue 9: every create wakes every waiting claimer, fixed on branch h9-wake")
+  @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+  void a_thousand_waiting_claimers_do_not_slow_creates() throws Exception {
+    Path home = dir.resolve("home");
+    try (Daemon daemon = Daemon.start(ConfigLoader.load(home, Map.of(), Map.of()));
+        CoorddClient creator = CoorddClient.connect(home)) {
+      creator.registerAgent(AgentRegistration.of("bystander"));
+      Duration alone = timeCreates(creator);
+
+      // Long waits run on virtual threads of their own, so a few connections carry them all.
+      List<CoorddClient> conns = new ArrayList<>();
+      List<CompletableFuture<?>> waits = new ArrayList<>();
+      try {
+        for (int c = 0; c < 10; c++) {
+          conns.add(CoorddClient.connect(home));
+        }
+        for (int i = 0; i < WAITERS; i++) {
+          CoorddClient conn = conns.get(i % conns.size());
+          String agent = "waiter-" + i;
+          waits.add(
+              CompletableFuture.runAsync(
+                  () -> {
+                    try {
+                      conn.claimTasks(agent, List.of("never-" + agent), 1, 60_000);
+                    } catch (RuntimeException closed) {
+                      // the connection closes at the end of the test
+                    }
+                  },
+                  r -> Thread.ofVirtual().start(r)));
+        }
+        Thread.sleep(1000); // let them all start waiting
+        Duration crowded = timeCreates(creator);
+        assertThat(crowded)
+            .as("%d creates with %d waiters (alone: %s)", CREATES, WAITERS, alone)
+            .isLessThan(alone.multipliedBy(3).plusSeconds(1));
+      } finally {
+        for (CoorddClient c : conns) {
+          c.close();
+        }
+      }
+    }
+  }
+
+  private static Duration timeCreates(CoorddClient creator) {
+    long t0 = System.nanoTime();
+    for (int i = 0; i < CREATES; i++) {
+      creator.createTask(NewTask.of("later").withAssignedTo("bystander"));
+    }
+    return Duration.ofNanos(System.nanoTime() - t0);
+  }
+}
