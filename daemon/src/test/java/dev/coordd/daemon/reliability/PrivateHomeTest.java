@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -28,9 +27,6 @@ class PrivateHomeTest {
   @TempDir Path dir;
 
   @Test
-  @Disabled(
-      "issue 9: the home and its files follow the umask (0777/0666 under umask 000), fixed on"
-          + " branch h9-home")
   @Timeout(value = 90, unit = TimeUnit.SECONDS)
   void under_umask_000_the_home_and_every_file_in_it_are_private() throws Exception {
     // Only the home's own modes may protect it: the folder around it is open, as a user's would be.

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -32,7 +31,6 @@ class ThousandWaitersTest {
   @TempDir Path dir;
 
   @Test
-  @Disabled("issue 9: every create wakes every waiting claimer, fixed on branch h9-wake")
   @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
   void a_thousand_waiting_claimers_do_not_slow_creates() throws Exception {
     Path home = dir.resolve("home");
