@@ -70,24 +70,30 @@ public final class Tx {
 
   public int update(String sql, Object... args) throws SQLException {
     PreparedStatement ps = prepare(sql, args);
+    int changed;
     try {
-      return ps.executeUpdate();
-    } finally {
-      release(ps);
+      changed = ps.executeUpdate();
+    } catch (SQLException | RuntimeException e) {
+      evict(sql, ps);
+      throw e;
     }
+    release(sql, ps);
+    return changed;
   }
 
   public <T> List<T> query(String sql, RowMapper<T> mapper, Object... args) throws SQLException {
     PreparedStatement ps = prepare(sql, args);
+    List<T> out = new ArrayList<>();
     try (ResultSet rs = ps.executeQuery()) {
-      List<T> out = new ArrayList<>();
       while (rs.next()) {
         out.add(mapper.map(rs));
       }
-      return out;
-    } finally {
-      release(ps);
+    } catch (SQLException | RuntimeException e) {
+      evict(sql, ps);
+      throw e;
     }
+    release(sql, ps);
+    return out;
   }
 
   public <T> T queryOne(String sql, RowMapper<T> mapper, Object... args) throws SQLException {
@@ -132,11 +138,32 @@ public final class Tx {
     }
   }
 
-  private void release(PreparedStatement ps) throws SQLException {
-    if (cache) {
-      ps.clearParameters();
-    } else {
+  private void release(String sql, PreparedStatement ps) throws SQLException {
+    if (!cache) {
       ps.close();
+      return;
+    }
+    try {
+      ps.clearParameters();
+    } catch (SQLException e) {
+      evict(sql, ps);
+    }
+  }
+
+  /**
+   * Drops a statement that failed: after an error such as SQLITE_FULL the driver may have finalized
+   * it, and reusing it would fail every later call (a COMMIT included) with "statement is not
+   * executing" long after the cause is gone, hiding the real error. The next use prepares it
+   * afresh. Closing errors are beside the point: the caller gets the first one.
+   */
+  private void evict(String sql, PreparedStatement ps) {
+    if (cache) {
+      statements.remove(sql, ps);
+    }
+    try {
+      ps.close();
+    } catch (SQLException ignored) {
+      // already failing; the caller reports the first error
     }
   }
 

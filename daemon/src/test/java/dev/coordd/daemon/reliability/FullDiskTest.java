@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -87,11 +86,6 @@ class FullDiskTest {
   }
 
   @Test
-  @Disabled(
-      "issue 9: after SQLITE_FULL the store writer never writes again until restarted: the failed"
-          + " COMMIT leaves its cached statement finalized, Tx.release's clearParameters throws"
-          + " 'statement is not executing' (hiding 'database or disk is full' from callers), and"
-          + " every later commit fails the same way; not yet on a fix branch")
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void a_full_disk_tells_callers_it_is_full_and_creates_resume_without_a_restart()
       throws Exception {
