@@ -20,7 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * as a real {@code bin/coordd} process, since a daemon runs until a signal.
  */
 class DaemonCommandTest {
-  static final Path BIN = Path.of("..", "bin", "coordd").toAbsolutePath().normalize();
 
   @TempDir Path dir;
 
@@ -116,7 +115,7 @@ class DaemonCommandTest {
     Path home = dir.resolve("home");
     ProcessBuilder pb =
         new ProcessBuilder(
-                BIN.toString(),
+                Launcher.BIN.toString(),
                 "daemon",
                 "--no-console",
                 "--home",

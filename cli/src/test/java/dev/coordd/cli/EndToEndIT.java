@@ -3,13 +3,13 @@ package dev.coordd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.cli.Launcher.Run;
 import dev.coordd.client.SocketPaths;
 import dev.coordd.internal.Json;
+import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -18,16 +18,12 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bin/coordd} as real processes: a daemon, and clients in other processes. */
 class EndToEndIT {
-  static final Path BIN = Path.of("..", "bin", "coordd").toAbsolutePath().normalize();
-
   @TempDir Path dir;
-  final List<Process> started = new ArrayList<>();
-
-  record Run(int exit, String out, String err) {}
+  final Launcher launcher = new Launcher();
 
   @AfterEach
-  void killLeftovers() {
-    started.forEach(Process::destroyForcibly);
+  void killLeftovers() throws InterruptedException {
+    launcher.close();
   }
 
   Path home() {
@@ -35,14 +31,11 @@ class EndToEndIT {
   }
 
   Process daemon() throws IOException {
-    Process p =
-        new ProcessBuilder(BIN.toString(), "daemon", "--home", home().toString())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+    return launcher.start(
+        new ProcessBuilder(Launcher.command(home(), "daemon"))
+            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(dir.resolve("daemon.out").toFile())
-            .redirectError(dir.resolve("daemon.err").toFile())
-            .start();
-    started.add(p);
-    return p;
+            .redirectError(dir.resolve("daemon.err").toFile()));
   }
 
   void awaitUp(Process daemon) throws Exception {
@@ -63,19 +56,7 @@ class EndToEndIT {
   }
 
   Run coordd(String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(BIN.toString()));
-    cmd.addAll(List.of(args));
-    cmd.add("--home");
-    cmd.add(home().toString());
-    Process p = new ProcessBuilder(cmd).start();
-    started.add(p);
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    return launcher.run(home(), args);
   }
 
   @Test
@@ -110,23 +91,11 @@ class EndToEndIT {
   }
 
   Process coorddAsync(String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(List.of(BIN.toString()));
-    cmd.addAll(List.of(args));
-    cmd.add("--home");
-    cmd.add(home().toString());
-    Process p = new ProcessBuilder(cmd).start();
-    started.add(p);
-    return p;
+    return launcher.start(home(), args);
   }
 
   static Run finish(Process p) throws Exception {
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    return Launcher.finish(p);
   }
 
   @Test

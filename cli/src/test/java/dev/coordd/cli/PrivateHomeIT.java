@@ -2,10 +2,10 @@ package dev.coordd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coordd.cli.Launcher.Run;
 import dev.coordd.client.SocketPaths;
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -28,21 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * 0700 and every file 0600; a home made 0777 beforehand is tightened at start.
  */
 class PrivateHomeIT {
-  static final Path BIN = Path.of("..", "bin", "coordd").toAbsolutePath().normalize();
-
   @TempDir Path dir;
-  final List<Process> started = new ArrayList<>();
-
-  record Run(int exit, String out, String err) {}
+  final Launcher launcher = new Launcher();
 
   @AfterEach
   void stopLeftovers() throws InterruptedException {
-    for (Process p : started) {
-      p.destroy();
-      if (!p.waitFor(30, TimeUnit.SECONDS)) {
-        p.destroyForcibly();
-      }
-    }
+    launcher.close();
   }
 
   Path home() {
@@ -52,34 +43,20 @@ class PrivateHomeIT {
   /** {@code bin/coordd args… --home H} in a shell that first sets umask 000. */
   ProcessBuilder underUmask000(String... args) {
     List<String> cmd = new ArrayList<>(List.of("sh", "-c", "umask 000; exec \"$@\"", "sh"));
-    cmd.add(BIN.toString());
-    cmd.addAll(List.of(args));
-    cmd.add("--home");
-    cmd.add(home().toString());
+    cmd.addAll(Launcher.command(home(), args));
     return new ProcessBuilder(cmd);
   }
 
   Process daemon() throws IOException {
-    Process p =
+    return launcher.start(
         underUmask000("daemon", "--no-console")
             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
             .redirectOutput(dir.resolve("daemon.out").toFile())
-            .redirectError(dir.resolve("daemon.err").toFile())
-            .start();
-    started.add(p);
-    return p;
+            .redirectError(dir.resolve("daemon.err").toFile()));
   }
 
   Run coordd(String... args) throws Exception {
-    Process p = underUmask000(args).start();
-    started.add(p);
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    return Launcher.finish(launcher.start(underUmask000(args)));
   }
 
   void awaitUp(Process daemon) throws Exception {

@@ -7,10 +7,10 @@ import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.cli.CliRun;
+import dev.coordd.cli.Launcher;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.internal.Json;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,19 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("reliability")
 class CheckProcessRaceIT {
-  static final Path BIN = Path.of("..", "bin", "coordd").toAbsolutePath().normalize();
   static final int RACERS = 8;
   // One round: eight JVMs cost ~15 s on a small machine; the race is the same in every round.
   static final int ROUNDS = 1;
 
   @TempDir Path dir;
-  final List<Process> started = new ArrayList<>();
+  final Launcher launcher = new Launcher();
 
   record Run(String agent, int exit, String out, String err) {}
 
   @AfterEach
-  void killLeftovers() {
-    started.forEach(Process::destroyForcibly);
+  void killLeftovers() throws InterruptedException {
+    launcher.close();
   }
 
   @Test
@@ -110,23 +109,11 @@ class CheckProcessRaceIT {
   }
 
   private Process start(Path home, String... args) throws Exception {
-    List<String> cmd = new ArrayList<>(List.of(BIN.toString()));
-    cmd.addAll(List.of(args));
-    cmd.add("--home");
-    cmd.add(home.toString());
-    Process p = new ProcessBuilder(cmd).start();
-    started.add(p);
-    return p;
+    return launcher.start(home, args);
   }
 
   private static Run finish(String agent, Process p) throws Exception {
-    byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    return new Run(
-        agent,
-        p.exitValue(),
-        new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+    Launcher.Run r = Launcher.finish(p);
+    return new Run(agent, r.exit(), r.out(), r.err());
   }
 }
