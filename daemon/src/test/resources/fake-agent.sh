@@ -66,6 +66,11 @@ case "$mode" in
     p=$(prompt "$@")
     claude_result false success "$p" "$@"
     ;;
+  claude-error)
+    # As real Claude Code does on its own errors: the error as its JSON result, then exit 1.
+    claude_result true error_during_execution "API Error: 401 invalid x-api-key" "$@"
+    exit 1
+    ;;
   fail)
     echo 'partial output' 
     echo 'boom: rate limited, try later' >&2

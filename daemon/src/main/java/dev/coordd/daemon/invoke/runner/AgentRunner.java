@@ -193,6 +193,7 @@ public final class AgentRunner {
               + stderrTail(run));
     }
     if (run.exitCode() != 0) {
+      agentErrorIn(run); // the agent's own error, when it printed one, says more than the code
       String stderr = run.stderrTail(STDERR_TAIL_BYTES);
       throw TaskFailure.retryable(
           "exit_code",
@@ -253,6 +254,22 @@ public final class AgentRunner {
     }
     m.appendTail(out);
     return out.toString();
+  }
+
+  /**
+   * Real agent CLIs exit non-zero on their own errors (Claude Code exits 1 on an authentication
+   * error, overload or max turns) and still print the error as their JSON result, with the session
+   * id: read it before judging the exit code, so the task fails as the agent's error, naming the
+   * session it can resume, rather than as a bare exit code.
+   */
+  private void agentErrorIn(Result run) throws TaskFailure {
+    try {
+      output.read(agentType, run.stdoutText(), !run.stdoutTruncated());
+    } catch (AgentOutputException e) {
+      if (e.agentError()) {
+        throw TaskFailure.retryable("agent_error", e.getMessage());
+      }
+    }
   }
 
   /** The answer in its normalised shape, or why there is none. */

@@ -5,7 +5,9 @@ import static dev.coordd.daemon.invoke.runner.StdoutJson.numberOrNull;
 import static dev.coordd.daemon.invoke.runner.StdoutJson.textOrNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Claude Code ({@code claude -p}): {@code --output-format json} prints the result object (or, with
@@ -44,6 +46,22 @@ final class ClaudeOutput implements AgentOutput {
               + ": "
               + (text == null ? cut(result.toString()) : cut(text)));
     }
+    JsonNode denied = result.path("permission_denials");
+    if (denied.isArray() && !denied.isEmpty()) {
+      // Headless, a tool call nobody approved is refused and the run still "succeeds": the work
+      // the task asked for was not done, so this is a failure, and it says how to allow the tools.
+      throw AgentOutputException.agentError(
+          agentType
+              + " was denied "
+              + denied.size()
+              + " tool call(s) ("
+              + deniedTools(denied)
+              + ")"
+              + (sessionId == null ? "" : " in session " + sessionId)
+              + ", so the work was not done: allow them for headless runs (e.g. claude"
+              + " --allowedTools mcp__coordd, which allows every coordd tool, or a permissions"
+              + " allow-list in .claude/settings.json)");
+    }
     JsonNode cost =
         result.has("total_cost_usd") ? result.get("total_cost_usd") : result.get("cost_usd");
     JsonNode duration = result.get("duration_ms");
@@ -54,6 +72,15 @@ final class ClaudeOutput implements AgentOutput {
         numberOrNull(result.get("num_turns")),
         duration != null && duration.canConvertToLong() ? duration.longValue() : null,
         result);
+  }
+
+  /** The distinct names of the denied tools, in order, for the message. */
+  private static String deniedTools(JsonNode denied) {
+    Set<String> names = new LinkedHashSet<>();
+    for (JsonNode d : denied) {
+      names.add(d.path("tool_name").asText("?"));
+    }
+    return String.join(", ", names);
   }
 
   /** The result object, the last one in an array of messages, or the last result line. */

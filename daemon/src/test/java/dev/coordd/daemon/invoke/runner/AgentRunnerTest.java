@@ -131,6 +131,18 @@ class AgentRunnerTest {
   }
 
   @Test
+  void an_agent_that_exits_1_with_its_own_error_fails_as_that_error_naming_its_session() {
+    TaskFailure failure =
+        failure(() -> runner("claude", "claude-error", "{command}").run("x", work, null));
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.permanent()).isFalse();
+    assertThat(failure.getMessage())
+        .contains("in session sess-new")
+        .contains("API Error: 401 invalid x-api-key");
+  }
+
+  @Test
   void wall_clock_timeout_kills_the_agent_and_its_children() throws Exception {
     AgentRunner runner = runner(Duration.ofMillis(700), Duration.ofSeconds(30), "hang");
     long started = System.nanoTime();

@@ -56,6 +56,18 @@ class ClaudeOutputTest {
       "num_turns":10}
       """;
 
+  /**
+   * What a headless run prints when its tool calls were refused: "success", having done nothing.
+   */
+  private static final String DENIED =
+      """
+      {"type":"result","subtype":"success","is_error":false,"result":"I need permission",\
+      "session_id":"sess-9","num_turns":2,"permission_denials":[\
+      {"tool_name":"mcp__coordd__task_complete","tool_use_id":"t1","tool_input":{}},\
+      {"tool_name":"Bash","tool_use_id":"t2","tool_input":{"command":"ls"}},\
+      {"tool_name":"Bash","tool_use_id":"t3","tool_input":{"command":"pwd"}}]}
+      """;
+
   @TempDir Path tmp;
   CapturedOutput claude;
 
@@ -126,5 +138,15 @@ class ClaudeOutputTest {
 
     assertThat(failure.kind()).isEqualTo("agent_error");
     assertThat(failure.getMessage()).contains("error_max_turns", "sess-7");
+  }
+
+  @Test
+  void tool_calls_denied_in_a_successful_run_are_an_agent_error() throws Exception {
+    TaskFailure failure = claude.failure(DENIED);
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.getMessage())
+        .contains("was denied 3 tool call(s) (mcp__coordd__task_complete, Bash) in session sess-9")
+        .contains("--allowedTools");
   }
 }
