@@ -8,6 +8,7 @@ import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,7 +53,11 @@ abstract class AgentInit implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     List<Change> changes;
     try {
-      changes = plan();
+      changes = new ArrayList<>(plan());
+      Change ignore = GitIgnore.plan(projectDir(), coorddHome());
+      if (ignore != null) {
+        changes.add(ignore);
+      }
     } catch (Refused e) {
       err.println("coordd: " + e.getMessage());
       err.flush();

@@ -24,7 +24,7 @@ final class CodexInit extends AgentInit {
   @Option(
       names = "--codex-home",
       paramLabel = "DIR",
-      description = "Codex home (default: $CODEX_HOME, else ~/.codex).")
+      description = "Codex home (default: $CODEX_HOME, else $HOME/.codex).")
   Path codexHome;
 
   Path codexHome() {
@@ -35,7 +35,11 @@ final class CodexInit extends AgentInit {
     if (env != null && !env.isBlank()) {
       return Path.of(env).toAbsolutePath().normalize();
     }
-    return Path.of(System.getProperty("user.home"), ".codex").toAbsolutePath().normalize();
+    // $HOME, as Codex itself reads it; Java's user.home comes from the password database and
+    // ignores a HOME set for a sandbox or a test.
+    String home = System.getenv("HOME");
+    String base = home == null || home.isBlank() ? System.getProperty("user.home") : home;
+    return Path.of(base, ".codex").toAbsolutePath().normalize();
   }
 
   @Override

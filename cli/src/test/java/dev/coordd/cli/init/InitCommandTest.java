@@ -254,6 +254,40 @@ class InitCommandTest {
     }
   }
 
+  // --- .gitignore ---
+
+  @Test
+  void the_home_inside_the_project_is_added_to_gitignore_once_keeping_the_rest() throws Exception {
+    Files.writeString(project.resolve(".gitignore"), "target/\n*.log");
+
+    Result r = init("claude");
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("updated .gitignore (coordd home ignored)");
+    assertThat(Files.readString(project.resolve(".gitignore")))
+        .isEqualTo(
+            "target/\n*.log\n# coordd's home: the task queue, socket and logs of this machine"
+                + " (private)\n/.coordd/\n");
+    assertThat(init("codex").out()).contains("unchanged .gitignore");
+    assertThat(init("gemini").out()).contains("unchanged .gitignore");
+  }
+
+  @Test
+  void a_gitignore_that_already_names_the_home_is_left_as_it_is() throws Exception {
+    Files.writeString(project.resolve(".gitignore"), ".coordd\n");
+
+    assertThat(init("claude").out()).contains("unchanged .gitignore");
+    assertThat(Files.readString(project.resolve(".gitignore"))).isEqualTo(".coordd\n");
+  }
+
+  @Test
+  void a_home_outside_the_project_leaves_gitignore_alone() throws Exception {
+    home = dir.resolve("elsewhere");
+
+    assertThat(init("claude").exit()).isZero();
+    assertThat(project.resolve(".gitignore")).doesNotExist();
+  }
+
   // --- gemini ---
 
   @Test
