@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
     name = "hook",
     mixinStandardHelpOptions = true,
     description = "Entry points for agent hooks (run by Claude Code, not by people).",
-    subcommands = {SessionStartCommand.class})
+    subcommands = {SessionStartCommand.class, SessionEndCommand.class})
 public final class HookCommand {
   private HookCommand() {}
 

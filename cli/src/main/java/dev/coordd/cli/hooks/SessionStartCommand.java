@@ -115,17 +115,7 @@ final class SessionStartCommand implements Callable<Integer> {
   }
 
   Path resolveHome(HookInput in) {
-    if (common != null && common.home != null) {
-      return common.home.toAbsolutePath().normalize();
-    }
-    String env = System.getenv("COORDD_HOME");
-    if (env != null && !env.isBlank()) {
-      return Path.of(env).toAbsolutePath().normalize();
-    }
-    if (in.cwd() != null) {
-      return Path.of(in.cwd()).resolve(DaemonConfig.DEFAULT_HOME).toAbsolutePath().normalize();
-    }
-    return Path.of(DaemonConfig.DEFAULT_HOME).toAbsolutePath().normalize();
+    return HookSession.home(common == null ? null : common.home, in);
   }
 
   /** The {@code --home} to put in suggested commands: none when the default finds it. */
@@ -139,36 +129,11 @@ final class SessionStartCommand implements Callable<Integer> {
   }
 
   String agentName(HookInput in) {
-    if (agent != null && !agent.isBlank()) {
-      return agent.strip();
-    }
-    String env = System.getenv("COORDD_AGENT");
-    if (env != null && !env.isBlank()) {
-      return env.strip();
-    }
-    return defaultName(in.sessionId());
+    return HookSession.agent(agent, in);
   }
 
-  /** {@code claude-<first 8 name characters of the session id>}, or {@code claude}. */
   static String defaultName(String sessionId) {
-    if (sessionId == null) {
-      return "claude";
-    }
-    StringBuilder sb = new StringBuilder();
-    for (char c : sessionId.toCharArray()) {
-      if (sb.length() == 8) {
-        break;
-      }
-      if ((c >= 'a' && c <= 'z')
-          || (c >= 'A' && c <= 'Z')
-          || (c >= '0' && c <= '9')
-          || c == '-'
-          || c == '_'
-          || c == '.') {
-        sb.append(c);
-      }
-    }
-    return sb.isEmpty() ? "claude" : "claude-" + sb;
+    return HookSession.defaultName(sessionId);
   }
 
   private static String describe(Throwable e) {

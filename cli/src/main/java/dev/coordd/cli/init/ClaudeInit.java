@@ -11,8 +11,9 @@ import picocli.CommandLine.Command;
     name = "claude",
     mixinStandardHelpOptions = true,
     description = {
-      "Claude Code: adds the coordd MCP server to <project>/.mcp.json and a SessionStart hook"
-          + " (coordd hook session-start) to <project>/.claude/settings.json.",
+      "Claude Code: adds the coordd MCP server to <project>/.mcp.json, and a SessionStart hook"
+          + " (coordd hook session-start) and a SessionEnd hook (coordd hook session-end) to"
+          + " <project>/.claude/settings.json.",
       "Existing servers, hooks and settings are kept; run it again any time."
     })
 final class ClaudeInit extends AgentInit {
@@ -25,13 +26,23 @@ final class ClaudeInit extends AgentInit {
             mcp, root -> JsonMerge.mcpServer(mcp, root, mcpServerEntry()), "MCP server coordd"),
         JsonMerge.plan(
             settings,
-            root -> ClaudeSessionHook.merge(settings, root, hookCommand()),
-            "SessionStart hook"));
+            root -> ClaudeSessionHook.merge(settings, root, hookCommand(), endHookCommand()),
+            "SessionStart and SessionEnd hooks"));
   }
 
   String hookCommand() {
+    return hook("session-start");
+  }
+
+  String endHookCommand() {
+    return hook("session-end");
+  }
+
+  private String hook(String subcommand) {
     return Shell.quote(launcher())
-        + " hook session-start --home "
+        + " hook "
+        + subcommand
+        + " --home "
         + Shell.quote(coorddHome().toString());
   }
 }

@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.AgentStatus;
 import dev.coordd.api.Invocation;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskQuery;
+import dev.coordd.api.TaskStatus;
 import dev.coordd.cli.CliRun;
 import dev.coordd.cli.Main;
 import dev.coordd.client.CoorddClient;
@@ -167,6 +169,41 @@ class HookCommandTest {
       assertThat(a.metadata().get("cwd").asText()).isEqualTo("/work/project");
       assertThat(a.metadata().get("source").asText()).isEqualTo("startup");
     }
+  }
+
+  @Test
+  void session_end_signs_the_agent_off_and_its_task_goes_back_to_the_queue_at_once() {
+    startDaemon(home());
+    hook(input("startup"));
+    Task claimed;
+    try (CoorddClient c = client()) {
+      c.createTask(NewTask.of("review").withAssignedTo(AGENT));
+      claimed = c.claimTasks(AGENT, List.of(), 1, 0).getFirst();
+    }
+
+    Result r = run(input("other"), List.of("hook", "session-end", "--home", home().toString()));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.err()).contains("signed off " + AGENT);
+    try (CoorddClient c = client()) {
+      Task back = c.getTask(claimed.id());
+      assertThat(back.status()).isEqualTo(TaskStatus.QUEUED);
+      assertThat(back.runs().getLast().error().kind()).isEqualTo("signed_off");
+      assertThat(back.runs().getLast().error().message())
+          .isEqualTo(AGENT + " signed off while holding it (its session ended)");
+      assertThat(agent(c, AGENT).status()).isNotEqualTo(AgentStatus.ACTIVE);
+    }
+  }
+
+  @Test
+  void session_end_without_a_daemon_or_an_agent_still_exits_0() {
+    assertThat(run(input("other"), List.of("hook", "session-end", "--home", home().toString())))
+        .extracting(Result::exit)
+        .isEqualTo(0);
+    startDaemon(home());
+    assertThat(run(input("other"), List.of("hook", "session-end", "--home", home().toString())))
+        .extracting(Result::exit)
+        .isEqualTo(0);
   }
 
   @Test

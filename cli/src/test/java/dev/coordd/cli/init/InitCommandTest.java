@@ -103,6 +103,8 @@ class InitCommandTest {
     JsonNode hook = json(claudeSettings()).at("/hooks/SessionStart/0/hooks/0");
     assertThat(hook.get("type").asText()).isEqualTo("command");
     assertThat(hook.get("command").asText()).isEqualTo(hookCommand());
+    assertThat(json(claudeSettings()).at("/hooks/SessionEnd/0/hooks/0/command").asText())
+        .isEqualTo(launcher + " hook session-end --home " + home);
     assertThat(Files.readString(mcpJson())).startsWith("{\n  \"mcpServers\": {").endsWith("}\n");
   }
 

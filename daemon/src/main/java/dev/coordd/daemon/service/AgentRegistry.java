@@ -5,6 +5,7 @@ import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NotFoundException;
+import dev.coordd.api.Task;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.spec.Rules;
@@ -82,7 +83,21 @@ final class AgentRegistry {
       throw new NotFoundException("no agent named " + agent);
     }
     engine.notifier().publish(new Change.AgentChanged(agent));
+    handBack(agent);
     return a;
+  }
+
+  /**
+   * What a signed-off agent still held goes back to the queue at once (its session ended; nobody
+   * will finish it), the attempt counted as for an expired lease and the reason in the run history.
+   */
+  private void handBack(String agent) {
+    List<Task> held = engine.store().read(tx -> engine.taskLeases().runningOf(tx, agent));
+    for (Task t : held) {
+      engine
+          .outcomes()
+          .fail(t, agent + " signed off while holding it (its session ended)", "signed_off", false);
+    }
   }
 
   List<Agent> list() {
