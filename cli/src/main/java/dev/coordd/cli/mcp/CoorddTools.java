@@ -89,7 +89,7 @@ public final class CoorddTools {
     LazyService service = new LazyService(connector);
     try {
       Args args = Args.of(name, arguments, def.get().args());
-      return ok(def.get().body().run(args, service.proxy()));
+      return ok(name, def.get().body().run(args, service.proxy()));
     } catch (CoorddException e) {
       return error(e.getMessage());
     } catch (RuntimeException e) {

@@ -14,10 +14,31 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 final class ToolResults {
   private ToolResults() {}
 
-  static CallToolResult ok(Object value) {
-    String text =
-        value instanceof String s ? s : Json.write(compact(Json.MAPPER.valueToTree(value)));
+  /**
+   * A value that is not a JSON object is wrapped in one named after the tool's area ({@code
+   * {"tasks": […]}} for task_list): Gemini CLI reports a tool whose result is not an object as
+   * failed, even though the daemon did the work.
+   */
+  static CallToolResult ok(String tool, Object value) {
+    String text;
+    if (value instanceof String s) {
+      text = s;
+    } else {
+      JsonNode node = compact(Json.MAPPER.valueToTree(value));
+      if (!node.isObject()) {
+        ObjectNode wrapper = Json.MAPPER.createObjectNode();
+        wrapper.set(node.isArray() ? plural(tool) : "result", node);
+        node = wrapper;
+      }
+      text = Json.write(node);
+    }
     return CallToolResult.builder().addTextContent(text).isError(false).build();
+  }
+
+  /** {@code task_claim} → {@code tasks}. */
+  private static String plural(String tool) {
+    int underscore = tool.indexOf('_');
+    return (underscore < 0 ? tool : tool.substring(0, underscore)) + "s";
   }
 
   static CallToolResult error(String message) {

@@ -128,7 +128,9 @@ class McpServerIT {
   JsonNode ok(McpSyncClient client, String tool, Map<String, Object> args) {
     CallToolResult r = call(client, tool, args);
     assertThat(r.isError()).as("%s: %s (server stderr: %s)", tool, text(r), serverErr).isFalse();
-    return Json.read(text(r));
+    JsonNode result = Json.read(text(r));
+    assertThat(result.isObject()).as("%s answers an object: %s", tool, result).isTrue();
+    return result;
   }
 
   String error(McpSyncClient client, String tool, Map<String, Object> args) {
@@ -181,7 +183,7 @@ class McpServerIT {
     assertThat(created.get("status").asText()).isEqualTo("queued");
     String id = created.get("id").asText();
 
-    JsonNode claimed = ok(c, "task_claim", Map.of("agent", "alice", "max", 5));
+    JsonNode claimed = ok(c, "task_claim", Map.of("agent", "alice", "max", 5)).get("tasks");
     assertThat(claimed).hasSize(1);
     assertThat(claimed.get(0).get("id").asText()).isEqualTo(id);
     assertThat(claimed.get(0).get("status").asText()).isEqualTo("running");
@@ -198,7 +200,11 @@ class McpServerIT {
 
     String second =
         ok(c, "task_create", Map.of("type", "review", "assignedTo", "alice")).get("id").asText();
-    assertThat(ok(c, "task_claim", Map.of("agent", "alice", "wait", 5)).get(0).get("id").asText())
+    assertThat(
+            ok(c, "task_claim", Map.of("agent", "alice", "wait", 5))
+                .at("/tasks/0")
+                .get("id")
+                .asText())
         .isEqualTo(second);
     JsonNode failed =
         ok(
@@ -207,9 +213,10 @@ class McpServerIT {
             Map.of("id", second, "agent", "alice", "error", "cannot reach the repository"));
     assertThat(failed.at("/error/message").asText()).isEqualTo("cannot reach the repository");
 
-    JsonNode succeeded = ok(c, "task_list", Map.of("status", "succeeded"));
+    JsonNode succeeded = ok(c, "task_list", Map.of("status", "succeeded")).get("tasks");
     assertThat(succeeded).extracting(t -> t.get("id").asText()).containsExactly(id);
-    assertThat(ok(c, "task_list", Map.of("assignedTo", "alice", "limit", 10))).hasSize(2);
+    assertThat(ok(c, "task_list", Map.of("assignedTo", "alice", "limit", 10)).get("tasks"))
+        .hasSize(2);
 
     assertThat(text(call(c, "task_claim", Map.of("agent", "bob"))))
         .isEqualTo(
@@ -286,7 +293,7 @@ class McpServerIT {
       CallToolResult r = call(c, "invocation_list", Map.of());
       assertThat(r.isError()).as(text(r)).isFalse();
       if (!text(r).equals("no pending invocations")) {
-        for (JsonNode i : Json.read(text(r))) {
+        for (JsonNode i : Json.read(text(r)).get("invocations")) {
           if (i.path("taskId").asText().equals(taskId)) {
             invocation = i;
           }
