@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The task tools: create, claim, complete, fail, list and show tasks. */
+/** The task tools: create, claim, complete, fail, cancel, list and show tasks. */
 final class TaskTools {
   static final int DEFAULT_LIST_LIMIT = 20;
   static final String CREATED_BY = "mcp";
@@ -75,6 +75,12 @@ final class TaskTools {
                       a.requiredString("id"),
                       a.requiredString("agent"),
                       a.requiredString("error"))),
+          ToolDef.of(
+              "task_cancel",
+              "Cancel a task that has not finished.",
+              List.of("id"),
+              props("id", str()),
+              (a, s) -> s.cancelTask(a.requiredString("id"))),
           ToolDef.of(
               "task_list",
               "List tasks, newest first (limit default " + DEFAULT_LIST_LIMIT + ").",

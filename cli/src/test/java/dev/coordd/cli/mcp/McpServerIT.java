@@ -324,6 +324,84 @@ class McpServerIT {
     assertThat(text(call(c, "invocation_list", Map.of()))).isEqualTo("no pending invocations");
   }
 
+  /** Polls task_show until the task has that status (or the time is up, then fails). */
+  JsonNode awaitStatus(McpSyncClient c, String id, String status) throws InterruptedException {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    JsonNode task = ok(c, "task_show", Map.of("id", id));
+    while (!task.get("status").asText().equals(status) && System.nanoTime() < until) {
+      Thread.sleep(50);
+      task = ok(c, "task_show", Map.of("id", id));
+    }
+    assertThat(task.get("status").asText()).as(task.toString()).isEqualTo(status);
+    return task;
+  }
+
+  @Test
+  void arriving_at_a_barrier_releases_it_and_a_cancelled_task_is_cancelled() throws Exception {
+    startDaemon();
+    McpSyncClient c = client(home());
+    String barrierTask =
+        ok(
+                c,
+                "task_create",
+                Map.of(
+                    "type",
+                    "coordination",
+                    "data",
+                    Map.of(
+                        "action",
+                        "synchronize_agents",
+                        "agents",
+                        List.of("alice", "bob"),
+                        "barrier",
+                        "release",
+                        "timeout",
+                        "1m")))
+            .get("id")
+            .asText();
+    awaitStatus(c, barrierTask, "waiting");
+    assertThat(ok(c, "barrier_arrive", Map.of("barrier", "release", "agent", "alice")))
+        .hasToString("{\"barrier\":\"release\",\"arrived\":\"alice\"}");
+    ok(c, "barrier_arrive", Map.of("barrier", "release", "agent", "bob"));
+    awaitStatus(c, barrierTask, "succeeded");
+
+    String review =
+        ok(c, "task_create", Map.of("type", "review", "assignedTo", "alice")).get("id").asText();
+    assertThat(ok(c, "task_cancel", Map.of("id", review)).get("status").asText())
+        .isEqualTo("cancelled");
+  }
+
+  @Test
+  void a_failed_invocation_fails_its_task_with_the_error() throws Exception {
+    startDaemon();
+    McpSyncClient c = client(home());
+    String taskId =
+        ok(
+                c,
+                "task_create",
+                Map.of(
+                    "type",
+                    "invoke_agent",
+                    "data",
+                    Map.of("agentType", "claude_code", "command", "summarise")))
+            .get("id")
+            .asText();
+    awaitStatus(c, taskId, "waiting");
+    JsonNode invocation = ok(c, "invocation_list", Map.of()).at("/invocations/0");
+    assertThat(invocation.get("taskId").asText()).isEqualTo(taskId);
+    String id = invocation.get("id").asText();
+    ok(c, "invocation_process", Map.of("id", id, "agent", "alice"));
+    ok(c, "invocation_fail", Map.of("id", id, "error", "the repository is gone"));
+    // The task may be retried; its run history keeps the error either way.
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String task = ok(c, "task_show", Map.of("id", taskId)).toString();
+    while (!task.contains("the repository is gone") && System.nanoTime() < until) {
+      Thread.sleep(50);
+      task = ok(c, "task_show", Map.of("id", taskId)).toString();
+    }
+    assertThat(task).contains("the repository is gone");
+  }
+
   @Test
   void without_a_daemon_tools_say_how_to_start_one_and_find_it_once_started() {
     McpSyncClient c = client(home());
