@@ -1,9 +1,9 @@
 package dev.coordd.cli.mcp;
 
+import static dev.coordd.cli.mcp.ToolSchemas.duration;
 import static dev.coordd.cli.mcp.ToolSchemas.integer;
 import static dev.coordd.cli.mcp.ToolSchemas.obj;
 import static dev.coordd.cli.mcp.ToolSchemas.props;
-import static dev.coordd.cli.mcp.ToolSchemas.seconds;
 import static dev.coordd.cli.mcp.ToolSchemas.statusSchema;
 import static dev.coordd.cli.mcp.ToolSchemas.str;
 import static dev.coordd.cli.mcp.ToolSchemas.strs;
@@ -48,14 +48,14 @@ final class TaskTools {
                   "dependsOn",
                   strs(),
                   "wait",
-                  seconds()),
+                  duration()),
               TaskTools::create),
           ToolDef.of(
               "task_claim",
               "Claim tasks for agent: those assigned to it, and unassigned ones of"
                   + " types (any if none).",
               List.of("agent"),
-              props("agent", str(), "types", strs(), "max", integer(), "wait", seconds()),
+              props("agent", str(), "types", strs(), "max", integer(), "wait", duration()),
               TaskTools::claim),
           ToolDef.of(
               "task_complete",
@@ -99,7 +99,7 @@ final class TaskTools {
   private static Object create(Args a, CoordinationService s) {
     TaskSpecReader reader = TaskSpecReader.MCP;
     NewTask request = reader.read("", a.only(reader.fields())).withCreatedBy(CREATED_BY);
-    Long waitMs = a.seconds("wait", CoorddTools.MAX_WAIT_SECONDS);
+    Long waitMs = a.duration("wait", CoorddTools.MAX_WAIT_SECONDS);
     Task created = s.createTask(request);
     return waitMs == null ? created : s.awaitTask(created.id(), waitMs);
   }
@@ -108,7 +108,7 @@ final class TaskTools {
     String agent = a.requiredString("agent");
     List<String> types = a.strings("types");
     Integer max = a.integer("max", 1, 1_000);
-    Long waitMs = a.seconds("wait", CoorddTools.MAX_WAIT_SECONDS);
+    Long waitMs = a.duration("wait", CoorddTools.MAX_WAIT_SECONDS);
     // Asked before claiming: a claim makes the daemon remember the agent by name.
     Optional<Agent> known = AgentTools.find(s, agent);
     List<Task> claimed =

@@ -122,7 +122,7 @@ class CoorddToolsTest {
         "data must be a JSON object");
     assertError(
         tools.call("task_create", Map.of("type", "review", "wait", 10_000)),
-        "wait must be between 0 and " + CoorddTools.MAX_WAIT_SECONDS);
+        "wait must be between 0 and 5m, got number 10000");
     assertError(
         tools.call("task_claim", Map.of("agent", "a", "types", List.of(1))),
         "types[0] must be a non-empty string");
@@ -235,6 +235,29 @@ class CoorddToolsTest {
         tools.call("lock_acquire", Map.of("resource", "x", "agent", "eve", "ttl", 0)), "ttlMs");
     assertThat(text(tools.call("lock_release", Map.of("resource", "src/**", "agent", "bob"))))
         .isEqualTo("released src/**");
+  }
+
+  @Test
+  void durations_are_written_as_in_the_cli_and_plain_seconds_still_work() {
+    startDaemon();
+    CoorddTools tools = tools();
+    JsonNode lock =
+        assertOk(
+            tools.call(
+                "lock_acquire",
+                Map.of("resource", "docs/**", "agent", "bob", "ttl", "10m", "wait", "1s")));
+    assertThat(lock.get("holder").asText()).isEqualTo("bob");
+    assertThat(lock.get("expiresAt").asLong() - lock.get("acquiredAt").asLong())
+        .as("a lock for 10m")
+        .isEqualTo(600_000);
+    assertThat(text(tools.call("task_claim", Map.of("agent", "bob", "wait", "0.2"))))
+        .startsWith("no tasks");
+    assertError(
+        tools.call("task_claim", Map.of("agent", "bob", "wait", "soon")),
+        "wait must be a duration like 30s or 10m (or a number of seconds), got string \"soon\"");
+    assertError(
+        tools.call("lock_acquire", Map.of("resource", "x", "agent", "bob", "ttl", "30d")),
+        "ttl must be between 0 and 7d");
   }
 
   @Test

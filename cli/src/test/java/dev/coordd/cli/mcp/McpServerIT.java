@@ -260,7 +260,7 @@ class McpServerIT {
     assertThat(error(c, "task_list", Map.of("status", "finished")))
         .contains("unknown status 'finished'", "allowed:");
     assertThat(error(c, "task_claim", Map.of("agent", "alice", "wait", "soon")))
-        .contains("wait must be a number of seconds");
+        .contains("wait must be a duration like 30s or 10m");
     assertThat(error(c, "task_show", Map.of("id", "missing"))).contains("no task with id");
     assertThat(error(c, "task_create", Map.of("type", "review")))
         .contains("no handler for task type 'review'");
