@@ -1,5 +1,6 @@
 package dev.coordd.cli.mcp;
 
+import static dev.coordd.cli.mcp.ToolSchemas.bool;
 import static dev.coordd.cli.mcp.ToolSchemas.duration;
 import static dev.coordd.cli.mcp.ToolSchemas.integer;
 import static dev.coordd.cli.mcp.ToolSchemas.obj;
@@ -24,6 +25,9 @@ import java.util.Optional;
 final class TaskTools {
   static final int DEFAULT_LIST_LIMIT = 20;
   static final String CREATED_BY = "mcp";
+
+  /** A description in a listed summary is cut to this many characters. */
+  static final int SUMMARY_CHARS = 80;
 
   private TaskTools() {}
 
@@ -83,10 +87,21 @@ final class TaskTools {
               (a, s) -> s.cancelTask(a.requiredString("id"))),
           ToolDef.of(
               "task_list",
-              "List tasks, newest first (limit default " + DEFAULT_LIST_LIMIT + ").",
+              "List tasks, newest first, as summaries (detail: full tasks; limit default "
+                  + DEFAULT_LIST_LIMIT
+                  + ").",
               List.of(),
               props(
-                  "status", statusSchema(), "type", str(), "assignedTo", str(), "limit", integer()),
+                  "status",
+                  statusSchema(),
+                  "type",
+                  str(),
+                  "assignedTo",
+                  str(),
+                  "limit",
+                  integer(),
+                  "detail",
+                  bool()),
               TaskTools::list),
           ToolDef.of(
               "task_show",
@@ -137,6 +152,30 @@ final class TaskTools {
                     + AgentTools.unknown(agent));
   }
 
+  /**
+   * A task in one line's worth of JSON: an agent scanning a list needs to know what is there and
+   * whose it is, not its data and history (task_show or detail give those). Absent fields are left
+   * out.
+   */
+  static Map<String, Object> summary(Task t) {
+    Map<String, Object> out = props("id", t.id(), "type", t.type(), "status", t.status().wire());
+    if (t.assignedTo() != null) {
+      out.put("assignedTo", t.assignedTo());
+    }
+    if (t.leaseOwner() != null) {
+      out.put("claimedBy", t.leaseOwner());
+    }
+    if (t.description() != null) {
+      out.put("description", oneLine(t.description()));
+    }
+    return out;
+  }
+
+  private static String oneLine(String text) {
+    String line = text.strip().replaceAll("\\s+", " ");
+    return line.length() <= SUMMARY_CHARS ? line : line.substring(0, SUMMARY_CHARS - 1) + "…";
+  }
+
   private static Object list(Args a, CoordinationService s) {
     TaskStatus status = a.status("status");
     String type = a.string("type");
@@ -146,7 +185,7 @@ final class TaskTools {
         s.listTasks(
             new TaskQuery(status, type, assignedTo, limit == null ? DEFAULT_LIST_LIMIT : limit));
     if (!found.isEmpty()) {
-      return found;
+      return a.bool("detail") ? found : found.stream().map(TaskTools::summary).toList();
     }
     List<String> filters = new ArrayList<>();
     if (status != null) {

@@ -261,6 +261,40 @@ class CoorddToolsTest {
   }
 
   @Test
+  void task_list_is_a_compact_summary_unless_detail_is_asked_for() {
+    startDaemon();
+    CoorddTools tools = tools();
+    String description = "Review the change to the store: " + "look at every query. ".repeat(20);
+    for (int i = 0; i < 20; i++) {
+      assertOk(
+          tools.call(
+              "task_create",
+              Map.of(
+                  "type",
+                  "review",
+                  "assignedTo",
+                  "alice",
+                  "description",
+                  description,
+                  "data",
+                  Map.of("pr", i, "files", List.of("a.java", "b.java", "c.java")))));
+    }
+    String listed = text(tools.call("task_list", Map.of()));
+    // About 200 characters a task (an id is 36), against about 900 in full for these.
+    assertThat(listed.length()).as(listed).isLessThan(4_200);
+    assertThat(text(tools.call("task_list", Map.of("detail", true))).length())
+        .isGreaterThan(3 * listed.length());
+    JsonNode first = Json.read(listed).at("/tasks/0");
+    assertThat(first.get("status").asText()).isEqualTo("queued");
+    assertThat(first.get("assignedTo").asText()).isEqualTo("alice");
+    assertThat(first.get("description").asText()).hasSize(TaskTools.SUMMARY_CHARS).endsWith("…");
+    assertThat(first.has("data")).isFalse();
+    JsonNode detailed = assertOk(tools.call("task_list", Map.of("detail", true, "limit", 1)));
+    assertThat(detailed.at("/tasks/0/data/pr").asInt()).isEqualTo(19);
+    assertThat(detailed.at("/tasks/0/description").asText()).isEqualTo(description);
+  }
+
+  @Test
   void coordd_errors_are_tool_errors_with_their_message() {
     startDaemon();
     CoorddTools tools = tools();
