@@ -231,8 +231,13 @@ class CoorddToolsTest {
     assertError(
         tools.call("lock_acquire", Map.of("resource", "src/Main.java", "agent", "eve")),
         "held exclusively by bob");
-    assertError(
-        tools.call("lock_acquire", Map.of("resource", "x", "agent", "eve", "ttl", 0)), "ttlMs");
+    String zeroTtl =
+        text(
+            assertError(
+                tools.call("lock_acquire", Map.of("resource", "x", "agent", "eve", "ttl", "0s")),
+                "ttl must be positive",
+                "give ttl as a duration such as 10m"));
+    assertThat(zeroTtl).as("the agent never saw the service's field name").doesNotContain("ttlMs");
     assertThat(text(tools.call("lock_release", Map.of("resource", "src/**", "agent", "bob"))))
         .isEqualTo("released src/**");
   }

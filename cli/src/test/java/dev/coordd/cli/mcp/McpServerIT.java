@@ -262,6 +262,9 @@ class McpServerIT {
     assertThat(error(c, "task_claim", Map.of("agent", "alice", "wait", "soon")))
         .contains("wait must be a duration like 30s or 10m");
     assertThat(error(c, "task_show", Map.of("id", "missing"))).contains("no task with id");
+    assertThat(error(c, "lock_acquire", Map.of("resource", "x", "agent", "a", "ttl", "0s")))
+        .contains("ttl must be positive")
+        .doesNotContain("ttlMs");
     assertThat(error(c, "task_create", Map.of("type", "review")))
         .contains("no handler for task type 'review'");
     // An unknown tool is a protocol error (-32602), as the MCP spec has it, not a tool result.
