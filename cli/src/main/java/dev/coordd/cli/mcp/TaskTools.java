@@ -56,8 +56,8 @@ final class TaskTools {
               TaskTools::create),
           ToolDef.of(
               "task_claim",
-              "Claim tasks for agent: those assigned to it, and unassigned ones of"
-                  + " types (any if none).",
+              "Claim tasks for agent (assigned, then unassigned of types); held while this session"
+                  + " lives.",
               List.of("agent"),
               props("agent", str(), "types", strs(), "max", integer(), "wait", duration()),
               TaskTools::claim),
