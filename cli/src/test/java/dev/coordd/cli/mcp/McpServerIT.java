@@ -376,6 +376,24 @@ class McpServerIT {
   }
 
   @Test
+  void messages_are_published_read_and_acknowledged_and_a_lock_takes_a_cli_duration() {
+    startDaemon();
+    McpSyncClient c = client(home());
+    ok(c, "agent_register", Map.of("name", "bob"));
+    ok(c, "event_publish", Map.of("topic", "agent.bob", "data", Map.of("review", "PR 17")));
+    JsonNode inbox = ok(c, "event_inbox", Map.of("agent", "bob", "wait", "1s", "ack", true));
+    assertThat(inbox.at("/events/0/data/review").asText()).isEqualTo("PR 17");
+    assertThat(text(call(c, "event_inbox", Map.of("agent", "bob"))))
+        .startsWith("no unacknowledged events for agent 'bob'");
+
+    JsonNode lock =
+        ok(c, "lock_acquire", Map.of("resource", "src/**", "agent", "bob", "ttl", "10m"));
+    assertThat(lock.get("expiresAt").asLong() - lock.get("acquiredAt").asLong()).isEqualTo(600_000);
+    assertThat(text(call(c, "lock_release", Map.of("resource", "src/**", "agent", "bob"))))
+        .isEqualTo("released src/**");
+  }
+
+  @Test
   void a_failed_invocation_fails_its_task_with_the_error() throws Exception {
     startDaemon();
     McpSyncClient c = client(home());
