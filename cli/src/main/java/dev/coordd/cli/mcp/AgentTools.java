@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The agent tools (register, heartbeat) and stats, plus the agent lookup other tools use to say
- * whether an agent they found nothing for is known at all.
+ * The agent tools (register, heartbeat, arrive at a barrier) and stats, plus the agent lookup other
+ * tools use to say whether an agent they found nothing for is known at all.
  */
 final class AgentTools {
   private AgentTools() {}
@@ -36,7 +36,17 @@ final class AgentTools {
               "Record a heartbeat; renews the agent's task leases.",
               List.of("name"),
               props("name", str()),
-              (a, s) -> s.heartbeat(a.requiredString("name"))));
+              (a, s) -> s.heartbeat(a.requiredString("name"))),
+          ToolDef.of(
+              "barrier_arrive",
+              "Arrive at a synchronize_agents barrier as agent.",
+              List.of("barrier", "agent"),
+              props("barrier", str(), "agent", str()),
+              (a, s) -> {
+                s.arrive(a.requiredString("barrier"), a.requiredString("agent"));
+                return props(
+                    "barrier", a.requiredString("barrier"), "arrived", a.requiredString("agent"));
+              }));
 
   static final ToolDef STATS =
       ToolDef.of(

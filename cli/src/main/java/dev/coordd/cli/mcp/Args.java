@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.config.Durations;
 import dev.coordd.internal.Json;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -14,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * The arguments of one tool call, checked by hand so that every mistake is a tool error naming the
@@ -25,6 +28,9 @@ import java.util.TreeSet;
  * unassigned task), required arguments, ranges, statuses.
  */
 final class Args {
+  private static final Pattern NUMBER = Pattern.compile("-?\\d+(\\.\\d+)?");
+  private static final String DURATION = "a duration like 30s or 10m (or a number of seconds)";
+
   private final String tool;
   private final ObjectNode values;
 
@@ -120,18 +126,38 @@ final class Args {
     return n.intValueExact();
   }
 
-  /** A wait in seconds (fractions allowed) within {@code [0, maxSeconds]}, as milliseconds. */
-  Long seconds(String name, int maxSeconds) {
-    BigDecimal n = number(name, "a number of seconds");
-    if (n == null) {
+  /**
+   * A duration within {@code [0, maxSeconds]}, as milliseconds, or null when absent: the same text
+   * as the CLI ({@code "30s"}, {@code "10m"}), or a plain number of seconds (fractions allowed), as
+   * the tools took before they took durations.
+   */
+  Long duration(String name, int maxSeconds) {
+    JsonNode v = get(name);
+    if (v == null) {
       return null;
     }
-    if (n.signum() < 0 || n.compareTo(BigDecimal.valueOf(maxSeconds)) > 0) {
+    Duration d;
+    if (v.isNumber() || (v.isTextual() && NUMBER.matcher(v.asText().trim()).matches())) {
+      d = Duration.ofMillis(new BigDecimal(v.asText().trim()).movePointRight(3).longValue());
+    } else if (v.isTextual()) {
+      try {
+        d = Durations.parse(v.asText());
+      } catch (IllegalArgumentException e) {
+        throw wrongType(name, DURATION, v);
+      }
+    } else {
+      throw wrongType(name, DURATION, v);
+    }
+    if (d.isNegative() || d.compareTo(Duration.ofSeconds(maxSeconds)) > 0) {
       throw new InvalidRequestException(
           name,
-          name + " must be between 0 and " + maxSeconds + " seconds, got " + n.toPlainString());
+          name
+              + " must be between 0 and "
+              + Durations.format(Duration.ofSeconds(maxSeconds))
+              + ", got "
+              + describe(v));
     }
-    return n.movePointRight(3).longValue();
+    return d.toMillis();
   }
 
   private BigDecimal number(String name, String what) {

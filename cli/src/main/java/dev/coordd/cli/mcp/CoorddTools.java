@@ -1,10 +1,12 @@
 package dev.coordd.cli.mcp;
 
 import static dev.coordd.cli.mcp.ToolResults.error;
+import static dev.coordd.cli.mcp.ToolResults.invalid;
 import static dev.coordd.cli.mcp.ToolResults.ok;
 
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.CoordinationService;
+import dev.coordd.api.InvalidRequestException;
 import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
@@ -89,7 +91,9 @@ public final class CoorddTools {
     LazyService service = new LazyService(connector);
     try {
       Args args = Args.of(name, arguments, def.get().args());
-      return ok(def.get().body().run(args, service.proxy()));
+      return ok(name, def.get().body().run(args, service.proxy()));
+    } catch (InvalidRequestException e) {
+      return invalid(e, def.get().args());
     } catch (CoorddException e) {
       return error(e.getMessage());
     } catch (RuntimeException e) {

@@ -1,10 +1,10 @@
 package dev.coordd.cli.mcp;
 
 import static dev.coordd.cli.mcp.ToolSchemas.bool;
+import static dev.coordd.cli.mcp.ToolSchemas.duration;
 import static dev.coordd.cli.mcp.ToolSchemas.integer;
 import static dev.coordd.cli.mcp.ToolSchemas.obj;
 import static dev.coordd.cli.mcp.ToolSchemas.props;
-import static dev.coordd.cli.mcp.ToolSchemas.seconds;
 import static dev.coordd.cli.mcp.ToolSchemas.str;
 
 import dev.coordd.api.CoordinationService;
@@ -27,13 +27,13 @@ final class EventTools {
               "event_inbox",
               "Events the agent has not acknowledged; ack marks them read.",
               List.of("agent"),
-              props("agent", str(), "max", integer(), "wait", seconds(), "ack", bool()),
+              props("agent", str(), "max", integer(), "wait", duration(), "ack", bool()),
               EventTools::inbox));
 
   private static Object inbox(Args a, CoordinationService s) {
     String agent = a.requiredString("agent");
     Integer max = a.integer("max", 1, 1_000);
-    Long waitMs = a.seconds("wait", CoorddTools.MAX_WAIT_SECONDS);
+    Long waitMs = a.duration("wait", CoorddTools.MAX_WAIT_SECONDS);
     boolean ack = a.bool("ack");
     EventInbox inbox = s.inbox(agent, max == null ? 50 : max, waitMs == null ? 0 : waitMs);
     if (!inbox.known()) {

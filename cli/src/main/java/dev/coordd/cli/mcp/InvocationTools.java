@@ -36,7 +36,13 @@ final class InvocationTools {
               "Finish an invocation with its result; its task succeeds.",
               List.of("id"),
               props("id", str(), "result", Map.of()),
-              (a, s) -> s.completeInvocation(a.requiredString("id"), a.json("result"))));
+              (a, s) -> s.completeInvocation(a.requiredString("id"), a.json("result"))),
+          ToolDef.of(
+              "invocation_fail",
+              "Fail an invocation with an error; its task fails.",
+              List.of("id", "error"),
+              props("id", str(), "error", str()),
+              (a, s) -> s.failInvocation(a.requiredString("id"), a.requiredString("error"))));
 
   /** Oldest first, each command cut short: invocation_process returns one in full. */
   private static Object list(Args a, CoordinationService s) {

@@ -1,8 +1,8 @@
 package dev.coordd.cli.mcp;
 
 import static dev.coordd.cli.mcp.ToolSchemas.bool;
+import static dev.coordd.cli.mcp.ToolSchemas.duration;
 import static dev.coordd.cli.mcp.ToolSchemas.props;
-import static dev.coordd.cli.mcp.ToolSchemas.seconds;
 import static dev.coordd.cli.mcp.ToolSchemas.str;
 
 import java.util.List;
@@ -26,18 +26,18 @@ final class LockTools {
                   "agent",
                   str(),
                   "ttl",
-                  props("type", "number", "description", "seconds, default 300"),
+                  props("type", "string", "description", "e.g. 10m; default 5m"),
                   "shared",
                   bool(),
                   "wait",
-                  seconds()),
+                  duration()),
               (a, s) ->
                   s.acquireLock(
                       a.requiredString("resource"),
                       a.requiredString("agent"),
-                      orElse(a.seconds("ttl", MAX_LOCK_SECONDS), DEFAULT_LOCK_MS),
+                      orElse(a.duration("ttl", MAX_LOCK_SECONDS), DEFAULT_LOCK_MS),
                       a.bool("shared"),
-                      orElse(a.seconds("wait", CoorddTools.MAX_WAIT_SECONDS), 0L))),
+                      orElse(a.duration("wait", CoorddTools.MAX_WAIT_SECONDS), 0L))),
           ToolDef.of(
               "lock_release",
               "Release a resource lease the agent holds.",

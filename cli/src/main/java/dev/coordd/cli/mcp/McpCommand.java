@@ -55,10 +55,16 @@ public final class McpCommand implements Callable<Integer> {
       description = "Home folder (default: $COORDD_HOME or ./" + DaemonConfig.DEFAULT_HOME + ").")
   Path home;
 
+  /** The protocol in a few lines: an agent reads this once per session, before any tool. */
   static final String INSTRUCTIONS =
-      "coordd is the shared task queue and agent registry of this"
-          + " project. Register with agent_register, take work with task_claim and finish it with"
-          + " task_complete or task_fail; hand work to others with task_create.";
+      "coordd is this project's shared task queue. Use one agent name throughout. Protocol:"
+          + " task_claim → do the work → task_complete (with a result) or task_fail (with the error;"
+          + " retried while attempts remain). A claim is a lease: the task stays yours while it is"
+          + " renewed, and this MCP session keeps your agent present and renews it while the session"
+          + " lives. When the session ends, your unfinished claims go back to the queue for others."
+          + " Hand work on with task_create; message agents with event_publish (topic agent.NAME)"
+          + " and read yours with event_inbox; guard shared files with lock_acquire/lock_release."
+          + " Durations are written like 30s or 10m.";
 
   @Override
   public Integer call() throws Exception {

@@ -1,9 +1,10 @@
 package dev.coordd.cli.mcp;
 
+import static dev.coordd.cli.mcp.ToolSchemas.bool;
+import static dev.coordd.cli.mcp.ToolSchemas.duration;
 import static dev.coordd.cli.mcp.ToolSchemas.integer;
 import static dev.coordd.cli.mcp.ToolSchemas.obj;
 import static dev.coordd.cli.mcp.ToolSchemas.props;
-import static dev.coordd.cli.mcp.ToolSchemas.seconds;
 import static dev.coordd.cli.mcp.ToolSchemas.statusSchema;
 import static dev.coordd.cli.mcp.ToolSchemas.str;
 import static dev.coordd.cli.mcp.ToolSchemas.strs;
@@ -20,10 +21,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The task tools: create, claim, complete, fail, list and show tasks. */
+/** The task tools: create, claim, complete, fail, cancel, list and show tasks. */
 final class TaskTools {
   static final int DEFAULT_LIST_LIMIT = 20;
   static final String CREATED_BY = "mcp";
+
+  /** A description in a listed summary is cut to this many characters. */
+  static final int SUMMARY_CHARS = 80;
 
   private TaskTools() {}
 
@@ -48,14 +52,14 @@ final class TaskTools {
                   "dependsOn",
                   strs(),
                   "wait",
-                  seconds()),
+                  duration()),
               TaskTools::create),
           ToolDef.of(
               "task_claim",
-              "Claim tasks for agent: those assigned to it, and unassigned ones of"
-                  + " types (any if none).",
+              "Claim tasks for agent (assigned, then unassigned of types); held while this session"
+                  + " lives.",
               List.of("agent"),
-              props("agent", str(), "types", strs(), "max", integer(), "wait", seconds()),
+              props("agent", str(), "types", strs(), "max", integer(), "wait", duration()),
               TaskTools::claim),
           ToolDef.of(
               "task_complete",
@@ -76,11 +80,28 @@ final class TaskTools {
                       a.requiredString("agent"),
                       a.requiredString("error"))),
           ToolDef.of(
+              "task_cancel",
+              "Cancel a task that has not finished.",
+              List.of("id"),
+              props("id", str()),
+              (a, s) -> s.cancelTask(a.requiredString("id"))),
+          ToolDef.of(
               "task_list",
-              "List tasks, newest first (limit default " + DEFAULT_LIST_LIMIT + ").",
+              "List tasks, newest first, as summaries (detail: full tasks; limit default "
+                  + DEFAULT_LIST_LIMIT
+                  + ").",
               List.of(),
               props(
-                  "status", statusSchema(), "type", str(), "assignedTo", str(), "limit", integer()),
+                  "status",
+                  statusSchema(),
+                  "type",
+                  str(),
+                  "assignedTo",
+                  str(),
+                  "limit",
+                  integer(),
+                  "detail",
+                  bool()),
               TaskTools::list),
           ToolDef.of(
               "task_show",
@@ -93,7 +114,7 @@ final class TaskTools {
   private static Object create(Args a, CoordinationService s) {
     TaskSpecReader reader = TaskSpecReader.MCP;
     NewTask request = reader.read("", a.only(reader.fields())).withCreatedBy(CREATED_BY);
-    Long waitMs = a.seconds("wait", CoorddTools.MAX_WAIT_SECONDS);
+    Long waitMs = a.duration("wait", CoorddTools.MAX_WAIT_SECONDS);
     Task created = s.createTask(request);
     return waitMs == null ? created : s.awaitTask(created.id(), waitMs);
   }
@@ -102,7 +123,7 @@ final class TaskTools {
     String agent = a.requiredString("agent");
     List<String> types = a.strings("types");
     Integer max = a.integer("max", 1, 1_000);
-    Long waitMs = a.seconds("wait", CoorddTools.MAX_WAIT_SECONDS);
+    Long waitMs = a.duration("wait", CoorddTools.MAX_WAIT_SECONDS);
     // Asked before claiming: a claim makes the daemon remember the agent by name.
     Optional<Agent> known = AgentTools.find(s, agent);
     List<Task> claimed =
@@ -131,6 +152,30 @@ final class TaskTools {
                     + AgentTools.unknown(agent));
   }
 
+  /**
+   * A task in one line's worth of JSON: an agent scanning a list needs to know what is there and
+   * whose it is, not its data and history (task_show or detail give those). Absent fields are left
+   * out.
+   */
+  static Map<String, Object> summary(Task t) {
+    Map<String, Object> out = props("id", t.id(), "type", t.type(), "status", t.status().wire());
+    if (t.assignedTo() != null) {
+      out.put("assignedTo", t.assignedTo());
+    }
+    if (t.leaseOwner() != null) {
+      out.put("claimedBy", t.leaseOwner());
+    }
+    if (t.description() != null) {
+      out.put("description", oneLine(t.description()));
+    }
+    return out;
+  }
+
+  private static String oneLine(String text) {
+    String line = text.strip().replaceAll("\\s+", " ");
+    return line.length() <= SUMMARY_CHARS ? line : line.substring(0, SUMMARY_CHARS - 1) + "…";
+  }
+
   private static Object list(Args a, CoordinationService s) {
     TaskStatus status = a.status("status");
     String type = a.string("type");
@@ -140,7 +185,7 @@ final class TaskTools {
         s.listTasks(
             new TaskQuery(status, type, assignedTo, limit == null ? DEFAULT_LIST_LIMIT : limit));
     if (!found.isEmpty()) {
-      return found;
+      return a.bool("detail") ? found : found.stream().map(TaskTools::summary).toList();
     }
     List<String> filters = new ArrayList<>();
     if (status != null) {

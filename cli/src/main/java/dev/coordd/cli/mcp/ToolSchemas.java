@@ -1,6 +1,8 @@
 package dev.coordd.cli.mcp;
 
 import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.config.Durations;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,9 +47,16 @@ final class ToolSchemas {
     return props("type", "array", "items", str());
   }
 
-  /** A {@code wait}: seconds, up to {@link CoorddTools#MAX_WAIT_SECONDS}. */
-  static Map<String, Object> seconds() {
-    return props("type", "number", "description", "seconds, max " + CoorddTools.MAX_WAIT_SECONDS);
+  /**
+   * A {@code wait}: a duration as the CLI writes it, up to {@link CoorddTools#MAX_WAIT_SECONDS}. A
+   * plain number of seconds is accepted too but not advertised: the CLI's form is the one to learn.
+   */
+  static Map<String, Object> duration() {
+    return props(
+        "type",
+        "string",
+        "description",
+        "e.g. 30s; max " + Durations.format(Duration.ofSeconds(CoorddTools.MAX_WAIT_SECONDS)));
   }
 
   static Map<String, Object> statusSchema() {
