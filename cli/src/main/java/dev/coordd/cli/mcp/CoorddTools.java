@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -54,9 +55,16 @@ public final class CoorddTools {
           .toList();
 
   private final Connector connector;
+  private final Consumer<String> speaksAs;
 
   public CoorddTools(Connector connector) {
+    this(connector, agent -> {});
+  }
+
+  /** {@code speaksAs} hears every agent name a successful call acted as (for {@link Presence}). */
+  CoorddTools(Connector connector, Consumer<String> speaksAs) {
     this.connector = connector;
+    this.speaksAs = speaksAs;
   }
 
   /** The tools as tools/list shows them. */
@@ -91,7 +99,9 @@ public final class CoorddTools {
     LazyService service = new LazyService(connector);
     try {
       Args args = Args.of(name, arguments, def.get().args());
-      return ok(name, def.get().body().run(args, service.proxy()));
+      CallToolResult result = ok(name, def.get().body().run(args, service.proxy()));
+      agentOf(name, arguments).ifPresent(speaksAs);
+      return result;
     } catch (InvalidRequestException e) {
       return invalid(e, def.get().args());
     } catch (CoorddException e) {
@@ -102,5 +112,17 @@ public final class CoorddTools {
     } finally {
       service.close();
     }
+  }
+
+  /** The agent a call acted as: its {@code agent} argument, or the registered or beating name. */
+  private static Optional<String> agentOf(String tool, Map<String, Object> arguments) {
+    if (arguments == null) {
+      return Optional.empty();
+    }
+    Object agent =
+        tool.equals("agent_register") || tool.equals("agent_heartbeat")
+            ? arguments.get("name")
+            : arguments.get("agent");
+    return agent instanceof String s ? Optional.of(s) : Optional.empty();
   }
 }

@@ -55,6 +55,15 @@ public final class McpCommand implements Callable<Integer> {
       description = "Home folder (default: $COORDD_HOME or ./" + DaemonConfig.DEFAULT_HOME + ").")
   Path home;
 
+  @Option(
+      names = "--heartbeat",
+      paramLabel = "DURATION",
+      defaultValue = "10s",
+      description =
+          "How often the session's agents beat while it lives, renewing what they hold; keep it"
+              + " under the daemon's heartbeatInterval (default: ${DEFAULT-VALUE}).")
+  Duration heartbeat;
+
   /** The protocol in a few lines: an agent reads this once per session, before any tool. */
   static final String INSTRUCTIONS =
       "coordd is this project's shared task queue. Use one agent name throughout. Protocol:"
@@ -79,7 +88,9 @@ public final class McpCommand implements Callable<Integer> {
             new BufferedInputStream(new FileInputStream(FileDescriptor.in)), protocolOut, mapper);
     StdioServerTransportProvider transport =
         new StdioServerTransportProvider(mapper, in, protocolOut);
-    CoorddTools tools = new CoorddTools(() -> CoorddClient.connect(resolved));
+    CoorddTools.Connector connector = () -> CoorddClient.connect(resolved);
+    Presence presence = new Presence(connector, heartbeat);
+    CoorddTools tools = new CoorddTools(connector, presence::saw);
     McpSyncServer server =
         McpServer.sync(transport)
             .serverInfo("coordd", version())
@@ -93,6 +104,7 @@ public final class McpCommand implements Callable<Integer> {
             .build();
     LoggerFactory.getLogger(McpCommand.class).info("coordd mcp serving {}", resolved);
     in.awaitEnd();
+    presence.close(); // the session ended: its agents sign off, their claims go back at once
     server.closeGracefully();
     return 0;
   }

@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.internal.Json;
@@ -98,9 +101,10 @@ class McpServerIT {
     }
   }
 
-  McpSyncClient client(Path home) {
-    ServerParameters params =
-        ServerParameters.builder(BIN.toString()).args("mcp", "--home", home.toString()).build();
+  McpSyncClient client(Path home, String... extraArgs) {
+    List<String> args = new ArrayList<>(List.of("mcp", "--home", home.toString()));
+    args.addAll(List.of(extraArgs));
+    ServerParameters params = ServerParameters.builder(BIN.toString()).args(args).build();
     StdioClientTransport transport =
         new StdioClientTransport(params, new JacksonMcpJsonMapper(McpCommand.mapper()));
     transport.setStdErrorHandler(serverErr::add);
@@ -116,6 +120,41 @@ class McpServerIT {
     assertThat(init.capabilities().tools()).isNotNull();
     assertThat(init.instructions()).contains("task_claim → ", "claims go back to the queue");
     return client;
+  }
+
+  @Test
+  void a_claim_stays_the_sessions_while_its_mcp_server_lives_and_goes_back_when_it_ends()
+      throws Exception {
+    // Short durations, real time: the MCP process beats on its own clock, as it does for real.
+    daemon =
+        Daemon.start(
+            ConfigLoader.load(
+                home(), Map.of(), Map.of("leaseDuration", "1s", "heartbeatInterval", "300ms")));
+    McpSyncClient session = client(home(), "--heartbeat", "150ms");
+    Task task = daemon.service().createTask(NewTask.of("review").withAssignedTo("sess-1"));
+    assertThat(call(session, "task_claim", Map.of("agent", "sess-1")).isError()).isFalse();
+
+    Thread.sleep(3_000); // the model thinks for three lease durations and sends nothing
+    Task held = daemon.service().getTask(task.id());
+    assertThat(held.status()).isEqualTo(TaskStatus.RUNNING);
+    assertThat(held.leaseOwner()).isEqualTo("sess-1");
+    assertThat(call(session, "task_complete", Map.of("id", task.id(), "agent", "sess-1")).isError())
+        .as("complete still succeeds")
+        .isFalse();
+
+    Task second = daemon.service().createTask(NewTask.of("review").withAssignedTo("sess-1"));
+    assertThat(call(session, "task_claim", Map.of("agent", "sess-1")).isError()).isFalse();
+    session.closeGracefully(); // the session ends: the server's input closes
+    clients.remove(session);
+
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Task back = daemon.service().getTask(second.id());
+    while (back.status() != TaskStatus.QUEUED && System.nanoTime() < until) {
+      Thread.sleep(50);
+      back = daemon.service().getTask(second.id());
+    }
+    assertThat(back.status()).as("handed back when the session ended").isEqualTo(TaskStatus.QUEUED);
+    assertThat(back.runs().getLast().error().kind()).isEqualTo("signed_off");
   }
 
   static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
