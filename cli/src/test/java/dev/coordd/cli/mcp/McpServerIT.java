@@ -157,6 +157,42 @@ class McpServerIT {
     assertThat(back.runs().getLast().error().kind()).isEqualTo("signed_off");
   }
 
+  @Test
+  void a_killed_mcp_server_stops_beating_and_its_claim_returns_once_the_agent_goes_stale()
+      throws Exception {
+    daemon =
+        Daemon.start(
+            ConfigLoader.load(
+                home(), Map.of(), Map.of("leaseDuration", "1s", "heartbeatInterval", "300ms")));
+    McpSyncClient session = client(home(), "--heartbeat", "150ms");
+    Task task = daemon.service().createTask(NewTask.of("review").withAssignedTo("sess-2"));
+    assertThat(call(session, "task_claim", Map.of("agent", "sess-2")).isError()).isFalse();
+
+    // kill -9 the server (bin/coordd execs the JVM, so it is a java process of ours): no sign-off
+    List<ProcessHandle> servers =
+        ProcessHandle.current()
+            .descendants()
+            .filter(
+                h ->
+                    h.info()
+                        .arguments()
+                        .map(List::of)
+                        .map(a -> a.contains("mcp") && a.contains(home().toString()))
+                        .orElse(false))
+            .toList();
+    assertThat(servers).as("the coordd mcp process").isNotEmpty();
+    servers.forEach(ProcessHandle::destroyForcibly);
+
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Task back = daemon.service().getTask(task.id());
+    while (back.status() != TaskStatus.QUEUED && System.nanoTime() < until) {
+      Thread.sleep(50);
+      back = daemon.service().getTask(task.id());
+    }
+    assertThat(back.status()).as("back once sess-2 went stale").isEqualTo(TaskStatus.QUEUED);
+    assertThat(back.runs().getLast().error().message()).contains("sess-2 went stale");
+  }
+
   static CallToolResult call(McpSyncClient client, String tool, Map<String, Object> args) {
     return client.callTool(new McpSchema.CallToolRequest(tool, args));
   }
