@@ -129,12 +129,12 @@ class McpServerIT {
     daemon =
         Daemon.start(
             ConfigLoader.load(
-                home(), Map.of(), Map.of("leaseDuration", "1s", "heartbeatInterval", "300ms")));
-    McpSyncClient session = client(home(), "--heartbeat", "150ms");
+                home(), Map.of(), Map.of("leaseDuration", "2s", "heartbeatInterval", "1s")));
+    McpSyncClient session = client(home(), "--heartbeat", "200ms");
     Task task = daemon.service().createTask(NewTask.of("review").withAssignedTo("sess-1"));
     assertThat(call(session, "task_claim", Map.of("agent", "sess-1")).isError()).isFalse();
 
-    Thread.sleep(3_000); // the model thinks for three lease durations and sends nothing
+    Thread.sleep(6_000); // the model thinks for three lease durations and sends nothing
     Task held = daemon.service().getTask(task.id());
     assertThat(held.status()).isEqualTo(TaskStatus.RUNNING);
     assertThat(held.leaseOwner()).isEqualTo("sess-1");
@@ -163,8 +163,8 @@ class McpServerIT {
     daemon =
         Daemon.start(
             ConfigLoader.load(
-                home(), Map.of(), Map.of("leaseDuration", "1s", "heartbeatInterval", "300ms")));
-    McpSyncClient session = client(home(), "--heartbeat", "150ms");
+                home(), Map.of(), Map.of("leaseDuration", "2s", "heartbeatInterval", "1s")));
+    McpSyncClient session = client(home(), "--heartbeat", "200ms");
     Task task = daemon.service().createTask(NewTask.of("review").withAssignedTo("sess-2"));
     assertThat(call(session, "task_claim", Map.of("agent", "sess-2")).isError()).isFalse();
 
