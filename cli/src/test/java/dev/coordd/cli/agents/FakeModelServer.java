@@ -33,7 +33,7 @@ public final class FakeModelServer implements AutoCloseable {
   private final HttpServer http;
   private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
   private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private final List<Api> apis = List.of(new AnthropicApi());
+  private final List<Api> apis = List.of(new AnthropicApi(), new OpenAiApi(), new GeminiApi());
   private volatile Script script = e -> Turn.say("nothing scripted");
   private volatile int failWithStatus;
 

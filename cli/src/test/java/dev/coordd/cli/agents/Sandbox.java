@@ -64,6 +64,7 @@ public final class Sandbox {
     env.put("DISABLE_BUG_COMMAND", "1");
     env.put("CLAUDE_CODE_MAX_RETRIES", "0");
     env.put("API_TIMEOUT_MS", "60000");
+    env.put("MCP_TIMEOUT", "60000"); // coordd mcp starts a JVM: slow on a loaded machine
     return env;
   }
 
