@@ -43,16 +43,30 @@ public record ClaimAndComplete(String prefix, String agent, List<String> types, 
     };
   }
 
-  /** The first task in a claim's answer ({@code {"tasks": […]}}, a bare array or one task). */
+  /**
+   * The first task in a claim's answer ({@code {"tasks": […]}}, a bare array or one task). The CLIs
+   * wrap a tool's text before the model sees it (Codex: "Wall time: …\nOutput:", Gemini: {@code
+   * <untrusted_context>}), so the JSON starts at the first bracket.
+   */
   static JsonNode claimed(String toolResult) {
     if (toolResult == null) {
       return null;
     }
+    int start = -1;
+    for (int i = 0; i < toolResult.length() && start < 0; i++) {
+      char c = toolResult.charAt(i);
+      if (c == '{' || c == '[') {
+        start = i;
+      }
+    }
+    if (start < 0) {
+      return null; // an error text, not JSON
+    }
     JsonNode answer;
     try {
-      answer = Json.read(toolResult);
-    } catch (RuntimeException e) {
-      return null; // an error text, not JSON
+      answer = Json.MAPPER.readerFor(JsonNode.class).readValue(toolResult.substring(start));
+    } catch (java.io.IOException | RuntimeException e) {
+      return null;
     }
     JsonNode tasks = answer.has("tasks") ? answer.get("tasks") : answer;
     JsonNode task = tasks.isArray() ? tasks.path(0) : tasks;

@@ -53,16 +53,39 @@ final class GeminiApi implements FakeModelServer.Api {
   }
 
   /**
-   * Gemini CLI asks side questions without tools and sometimes wants JSON back (e.g. "who speaks
-   * next"); an answer that says the model is done keeps it from looping.
+   * Gemini CLI asks side questions without tools (routing by complexity, who speaks next), most
+   * wanting JSON of a given schema back: the answer is the schema filled with plain values (the
+   * first of an enum, "user" for who speaks next), so it goes on without retrying.
    */
   private static Turn sideAnswer(JsonNode request) {
-    if (request.at("/generationConfig/responseMimeType").asText("").equals("application/json")
-        || request.at("/generationConfig/responseJsonSchema").isObject()
-        || request.at("/generationConfig/responseSchema").isObject()) {
-      return Turn.say("{\"reasoning\":\"the model finished\",\"next_speaker\":\"user\"}");
+    JsonNode config = request.path("generationConfig");
+    JsonNode schema =
+        config.has("responseJsonSchema")
+            ? config.get("responseJsonSchema")
+            : config.path("responseSchema");
+    if (schema.isObject()) {
+      return Turn.say(Json.write(fill(schema)));
     }
     return Turn.say("Coordinated work");
+  }
+
+  /** A value of the schema's type: objects with every property, the first enum value, 10, … */
+  static JsonNode fill(JsonNode schema) {
+    String type = schema.path("type").asText("object").toLowerCase(java.util.Locale.ROOT);
+    if (schema.path("enum").isArray() && !schema.path("enum").isEmpty()) {
+      return schema.path("enum").get(0);
+    }
+    return switch (type) {
+      case "object" -> {
+        ObjectNode o = Json.MAPPER.createObjectNode();
+        schema.path("properties").properties().forEach(e -> o.set(e.getKey(), fill(e.getValue())));
+        yield o;
+      }
+      case "array" -> Json.MAPPER.createArrayNode();
+      case "integer", "number" -> Json.MAPPER.getNodeFactory().numberNode(10);
+      case "boolean" -> Json.MAPPER.getNodeFactory().booleanNode(false);
+      default -> Json.MAPPER.getNodeFactory().textNode("user");
+    };
   }
 
   private static ObjectNode response(Turn turn) {

@@ -65,6 +65,11 @@ public final class Sandbox {
     env.put("CLAUDE_CODE_MAX_RETRIES", "0");
     env.put("API_TIMEOUT_MS", "60000");
     env.put("MCP_TIMEOUT", "60000"); // coordd mcp starts a JVM: slow on a loaded machine
+    // Gemini CLI (its update checks and usage statistics are off in the user settings too)
+    env.put("GEMINI_API_KEY", "fake-gemini-key-for-tests");
+    env.put("GOOGLE_GEMINI_BASE_URL", model.baseUrl());
+    env.put("GEMINI_CLI_TRUST_WORKSPACE", "true"); // headless: no trust prompt for the repo
+    env.put("GEMINI_TELEMETRY_ENABLED", "false");
     return env;
   }
 

@@ -20,24 +20,34 @@ final class CapturedOutput {
   private final Path dir;
   private final String output;
   private final int maxOutputBytes;
+  private final int exit;
 
   /**
    * @param dir a folder for the captured file, also the agent's working folder
    * @param output the format to read it as
    */
   CapturedOutput(Path dir, String output) {
-    this(dir, output, AgentRunnerConfig.DEFAULT_MAX_OUTPUT_BYTES);
+    this(dir, output, AgentRunnerConfig.DEFAULT_MAX_OUTPUT_BYTES, 0);
   }
 
-  private CapturedOutput(Path dir, String output, int maxOutputBytes) {
+  private CapturedOutput(Path dir, String output, int maxOutputBytes, int exit) {
     this.dir = dir;
     this.output = output;
     this.maxOutputBytes = maxOutputBytes;
+    this.exit = exit;
   }
 
   /** The same with stdout kept only up to {@code n} bytes. */
   CapturedOutput withMaxOutputBytes(int n) {
-    return new CapturedOutput(dir, output, n);
+    return new CapturedOutput(dir, output, n, exit);
+  }
+
+  /**
+   * The same, exiting with {@code code} after printing: the real CLIs exit 1 on their own errors
+   * (authentication, max turns, a failed turn), their error still printed as JSON.
+   */
+  CapturedOutput exitingWith(int code) {
+    return new CapturedOutput(dir, output, maxOutputBytes, code);
   }
 
   /** The normalised answer to {@code stdout}, the prompt being {@code prompt}. */
@@ -62,7 +72,14 @@ final class CapturedOutput {
     Files.writeString(file, stdout);
     // The prompt goes in argv, as with a real CLI, and is ignored: the output is fixed.
     List<String> command =
-        List.of("/bin/sh", "-c", "cat \"$1\"", "sh", file.toString(), "{command}");
+        List.of(
+            "/bin/sh",
+            "-c",
+            "cat \"$1\"; exit \"$2\"",
+            "sh",
+            file.toString(),
+            Integer.toString(exit),
+            "{command}");
     return new AgentRunner(
         output,
         new AgentRunnerConfig(

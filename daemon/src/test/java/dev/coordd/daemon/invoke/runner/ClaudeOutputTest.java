@@ -50,6 +50,19 @@ class ClaudeOutputTest {
       "session_id":"sess-new","total_cost_usd":0.0123,"num_turns":3,"duration_ms":4567}
       """;
 
+  /**
+   * Claude Code 2.1.332 answered 401 by its API (shortened: usage and stats left out); it printed
+   * this and exited 1.
+   */
+  private static final String REAL_AUTH_ERROR =
+      """
+      {"duration_api_ms":0,"stop_reason":"stop_sequence",\
+      "session_id":"b96d6ea2-a3a6-4f59-84df-8379719889b4","total_cost_usd":0,\
+      "permission_denials":[],"terminal_reason":"api_error","is_error":true,"num_turns":1,\
+      "subtype":"success","api_error_status":401,"api_error_type":"authentication_error",\
+      "result":"Invalid API key · Fix external API key","type":"result","duration_ms":545}
+      """;
+
   private static final String MAX_TURNS =
       """
       {"type":"result","subtype":"error_max_turns","is_error":false,"session_id":"sess-7",\
@@ -125,7 +138,7 @@ class ClaudeOutputTest {
 
   @Test
   void is_error_in_the_result_is_an_agent_error() throws Exception {
-    TaskFailure failure = claude.failure(IS_ERROR);
+    TaskFailure failure = claude.exitingWith(1).failure(IS_ERROR);
 
     assertThat(failure.kind()).isEqualTo("agent_error");
     assertThat(failure.permanent()).isFalse();
@@ -134,10 +147,28 @@ class ClaudeOutputTest {
 
   @Test
   void a_result_subtype_other_than_success_is_an_agent_error() throws Exception {
-    TaskFailure failure = claude.failure(MAX_TURNS);
+    TaskFailure failure = claude.exitingWith(1).failure(MAX_TURNS);
 
     assertThat(failure.kind()).isEqualTo("agent_error");
     assertThat(failure.getMessage()).contains("error_max_turns", "sess-7");
+  }
+
+  @Test
+  void the_real_clis_authentication_error_with_exit_1_is_an_agent_error_naming_the_session()
+      throws Exception {
+    TaskFailure failure = claude.exitingWith(1).failure(REAL_AUTH_ERROR);
+
+    assertThat(failure.kind()).as(failure.getMessage()).isEqualTo("agent_error");
+    assertThat(failure.getMessage())
+        .contains("Invalid API key", "in session b96d6ea2-a3a6-4f59-84df-8379719889b4");
+  }
+
+  @Test
+  void an_exit_code_without_a_result_line_stays_an_exit_code_failure() throws Exception {
+    TaskFailure failure = claude.exitingWith(2).failure(NO_RESULT);
+
+    assertThat(failure.kind()).isEqualTo("exit_code");
+    assertThat(failure.getMessage()).contains("exited with 2");
   }
 
   @Test

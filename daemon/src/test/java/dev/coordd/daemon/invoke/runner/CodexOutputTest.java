@@ -41,6 +41,33 @@ class CodexOutputTest {
       {"type":"turn.failed","error":{"message":"stream disconnected before completion"}}
       """;
 
+  /** Codex CLI 0.171.0 answered 401 by its model provider: it printed this and exited 1. */
+  private static final String REAL_AUTH_ERROR =
+      """
+      {"type":"thread.started","thread_id":"01a2329f-9a8c-75a1-b24e-4abaea4be9a9"}
+      {"type":"item.completed","item":{"id":"item_0","type":"error","message":"Model metadata \
+      for `gpt-fake` not found. Defaulting to fallback metadata; this can degrade performance \
+      and cause issues."}}
+      {"type":"turn.started"}
+      {"type":"error","message":"unexpected status 401 Unauthorized: Incorrect API key \
+      provided, url: http://127.0.0.1:18904/v1/responses"}
+      {"type":"turn.failed","error":{"message":"unexpected status 401 Unauthorized: Incorrect \
+      API key provided, url: http://127.0.0.1:18904/v1/responses"}}
+      """;
+
+  /** Codex CLI 0.171.0 with a warning item (not an error) before its answer; exit 0. */
+  private static final String REAL_WARNING_THEN_ANSWER =
+      """
+      {"type":"thread.started","thread_id":"01a2329a-a303-7641-b827-69d0e1ffacf9"}
+      {"type":"item.completed","item":{"id":"item_0","type":"error","message":"Model metadata \
+      for `gpt-fake` not found. Defaulting to fallback metadata; this can degrade performance \
+      and cause issues."}}
+      {"type":"turn.started"}
+      {"type":"item.completed","item":{"id":"item_1","type":"agent_message","text":"hello"}}
+      {"type":"turn.completed","usage":{"input_tokens":1,"cached_input_tokens":0,\
+      "output_tokens":1,"reasoning_output_tokens":0}}
+      """;
+
   private static final String NO_MESSAGE =
       """
       {"type":"thread.started","thread_id":"0199a213-0000-7800-8aa1-bbab2a035a53"}
@@ -77,10 +104,28 @@ class CodexOutputTest {
 
   @Test
   void a_failed_codex_turn_is_an_agent_error() throws Exception {
-    TaskFailure failure = codex.failure(FAILED_TURN);
+    TaskFailure failure = codex.exitingWith(1).failure(FAILED_TURN);
 
     assertThat(failure.kind()).isEqualTo("agent_error");
     assertThat(failure.getMessage()).contains("stream disconnected before completion");
+  }
+
+  @Test
+  void the_real_clis_authentication_error_with_exit_1_is_an_agent_error_naming_the_thread()
+      throws Exception {
+    TaskFailure failure = codex.exitingWith(1).failure(REAL_AUTH_ERROR);
+
+    assertThat(failure.kind()).as(failure.getMessage()).isEqualTo("agent_error");
+    assertThat(failure.getMessage())
+        .contains("401 Unauthorized", "in session 01a2329f-9a8c-75a1-b24e-4abaea4be9a9");
+  }
+
+  @Test
+  void an_error_item_is_a_warning_not_a_failure() throws Exception {
+    JsonNode answer = codex.answer(REAL_WARNING_THEN_ANSWER);
+
+    assertThat(answer.get("text").asText()).isEqualTo("hello");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("01a2329a-a303-7641-b827-69d0e1ffacf9");
   }
 
   @Test

@@ -46,7 +46,7 @@ class GeminiOutputTest {
 
   @Test
   void a_gemini_error_is_an_agent_error() throws Exception {
-    TaskFailure failure = gemini.failure(ERROR);
+    TaskFailure failure = gemini.exitingWith(41).failure(ERROR); // its exit code for this error
 
     assertThat(failure.kind()).isEqualTo("agent_error");
     assertThat(failure.getMessage()).contains("not logged in");
