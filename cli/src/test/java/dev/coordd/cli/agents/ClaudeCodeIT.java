@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
-import dev.coordd.cli.Launcher;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.internal.Json;
@@ -31,13 +30,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class ClaudeCodeIT {
   @TempDir Path dir;
-  final Launcher launcher = new Launcher();
   Daemon daemon;
   FakeModelServer model;
 
   @AfterEach
-  void stop() throws InterruptedException {
-    launcher.close();
+  void stop() {
     if (model != null) {
       model.close();
     }
@@ -54,9 +51,9 @@ class ClaudeCodeIT {
     daemon = Daemon.start(ConfigLoader.load(box.coorddHome, Map.of(), Map.of()));
     model = FakeModelServer.start();
 
-    Launcher.Run init =
-        launcher.run(box.coorddHome, "init", "claude", "--dir", box.repo.toString());
-    assertThat(init.exit()).as(init.err()).isZero();
+    TimedRun init =
+        box.coordd(model, dir.resolve("logs"), "init", "claude", "--dir", box.repo.toString());
+    assertThat(init.exit()).as(init.describe()).isZero();
 
     // The session's agent is named from its session id, so a task can wait for it by name.
     String sessionId = UUID.randomUUID().toString();

@@ -59,9 +59,9 @@ class ClaudeRunnerIT {
     box = new Sandbox(dir);
     plain = Files.createDirectories(dir.resolve("plain"));
     model = FakeModelServer.start();
-    Launcher.Run init =
-        launcher.run(box.coorddHome, "init", "claude", "--dir", box.repo.toString());
-    assertThat(init.exit()).as(init.err()).isZero();
+    TimedRun init =
+        box.coordd(model, dir.resolve("logs"), "init", "claude", "--dir", box.repo.toString());
+    assertThat(init.exit()).as(init.describe()).isZero();
     ObjectNode runner = Json.MAPPER.createObjectNode();
     README_COMMAND.forEach(runner.putArray("command")::add);
     runner.put("output", "claude").put("timeout", "2m").put("idleTimeout", "1m");

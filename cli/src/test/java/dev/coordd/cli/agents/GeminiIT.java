@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
-import dev.coordd.cli.Launcher;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.internal.Json;
@@ -32,13 +31,11 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(value = 3, unit = TimeUnit.MINUTES)
 class GeminiIT {
   @TempDir Path dir;
-  final Launcher launcher = new Launcher();
   Daemon daemon;
   FakeModelServer model;
 
   @AfterEach
-  void stop() throws InterruptedException {
-    launcher.close();
+  void stop() {
     if (model != null) {
       model.close();
     }
@@ -62,13 +59,7 @@ class GeminiIT {
         """);
 
     TimedRun init =
-        TimedRun.run(
-            box.process(
-                model,
-                Launcher.command(box.coorddHome, "init", "gemini", "--dir", box.repo.toString())),
-            dir.resolve("logs"),
-            "init",
-            Duration.ofMinutes(2));
+        box.coordd(model, dir.resolve("logs"), "init", "gemini", "--dir", box.repo.toString());
     assertThat(init.exit()).as(init.describe()).isZero();
     trustCoorddServer(box.repo.resolve(".gemini/settings.json"));
 

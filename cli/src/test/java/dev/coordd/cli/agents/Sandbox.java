@@ -92,6 +92,18 @@ public final class Sandbox {
     return pb;
   }
 
+  /**
+   * {@code coordd ARGS --home <coordd home>} in the sandbox's environment, as the user would run
+   * it: {@code init codex} writes to {@code $HOME/.codex}, which must be the sandbox's, not ours.
+   */
+  public TimedRun coordd(FakeModelServer model, Path logs, String... args) throws Exception {
+    return TimedRun.run(
+        process(model, Launcher.command(coorddHome, args)),
+        logs,
+        "coordd-" + args[0],
+        java.time.Duration.ofMinutes(2));
+  }
+
   /** Writes a file in the user's home (CLI settings), creating its folders. */
   public Path writeHomeFile(String relative, String content) throws IOException {
     Path file = userHome.resolve(relative);
