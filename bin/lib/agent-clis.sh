@@ -38,8 +38,10 @@ install() {
   # that looks installed, and two runs at once do not mix their files.
   local tmp
   tmp=$(mktemp -d "$cache/.installing.XXXXXX")
+  # One retry, not npm's default two with minute-long back-off: an unreachable registry is said
+  # in seconds, not minutes per package.
   if ! npm install --prefix "$tmp" --no-audit --no-fund --no-update-notifier --loglevel=error \
-      "$spec" >"$tmp/npm.log" 2>&1; then
+      --fetch-retries=1 --fetch-retry-maxtimeout=10000 "$spec" >"$tmp/npm.log" 2>&1; then
     local log
     log=$(tail -n 20 "$tmp/npm.log")
     rm -rf "$tmp"

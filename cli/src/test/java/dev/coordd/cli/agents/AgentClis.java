@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 
@@ -18,10 +20,41 @@ public final class AgentClis {
   static final Path SCRIPT =
       Path.of("..", "bin", "lib", "agent-clis.sh").toAbsolutePath().normalize();
 
+  /** What each CLI came to in this JVM: its executable, or why there is none (tried once). */
+  private static final Map<String, Object> FOUND = new HashMap<>();
+
   private AgentClis() {}
 
-  /** The executable of {@code name} (claude, codex or gemini). */
-  public static Path require(String name) {
+  /** True when {@code name} is installed or could be installed now. */
+  public static synchronized boolean available(String name) {
+    return FOUND.computeIfAbsent(name, AgentClis::find) instanceof Path;
+  }
+
+  /**
+   * The executable of {@code name} (claude, codex or gemini); when it cannot be had, fails the test
+   * under {@code CI=true} and aborts it (skipped, said on stderr) elsewhere.
+   */
+  public static synchronized Path require(String name) {
+    Object found = FOUND.computeIfAbsent(name, AgentClis::find);
+    if (found instanceof Path bin) {
+      return bin;
+    }
+    String message =
+        "the "
+            + name
+            + " CLI is not available, so the tests that drive it cannot run: "
+            + found
+            + " (install it with: bin/lib/agent-clis.sh)";
+    if ("true".equals(System.getenv("CI"))) {
+      fail(message);
+    }
+    System.err.println("SKIPPED: " + message);
+    Assumptions.abort(message);
+    throw new AssertionError("unreachable");
+  }
+
+  /** The executable's path, or the problem as a string. */
+  private static Object find(String name) {
     String problem;
     try {
       Process p =
@@ -48,17 +81,6 @@ public final class AgentClis {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while installing " + name, e);
     }
-    String message =
-        "the "
-            + name
-            + " CLI is not available, so the tests that drive it cannot run: "
-            + problem
-            + " (install it with: bin/lib/agent-clis.sh)";
-    if ("true".equals(System.getenv("CI"))) {
-      fail(message);
-    }
-    System.err.println("SKIPPED: " + message);
-    Assumptions.abort(message);
-    throw new AssertionError("unreachable");
+    return problem;
   }
 }
