@@ -25,8 +25,8 @@ class InitCommandTest {
   Path home;
   Path codexHome;
 
-  /** What the tests expect as the coordd command: bin/coordd's path when it exports it. */
-  String launcher;
+  /** The coordd command init writes: plain, resolved from the PATH of whoever runs the agent. */
+  static final String launcher = "coordd";
 
   record Result(int exit, String out, String err) {}
 
@@ -35,11 +35,6 @@ class InitCommandTest {
     project = Files.createDirectories(dir.resolve("project"));
     home = project.resolve(".coordd");
     codexHome = dir.resolve("codex-home");
-    String env = System.getenv("COORDD_LAUNCHER");
-    launcher =
-        env == null || env.isBlank()
-            ? "coordd"
-            : Path.of(env).toAbsolutePath().normalize().toString();
   }
 
   Result init(String... args) {
@@ -71,7 +66,7 @@ class InitCommandTest {
   }
 
   String hookCommand() {
-    return launcher + " hook session-start --home " + home;
+    return launcher + " hook session-start --kind claude_code";
   }
 
   List<String> coorddHookCommands(JsonNode settings) {
@@ -96,15 +91,14 @@ class InitCommandTest {
     assertThat(r.out()).contains("created .mcp.json").contains("created .claude/settings.json");
     JsonNode server = json(mcpJson()).at("/mcpServers/coordd");
     assertThat(server.get("command").asText()).isEqualTo(launcher);
-    assertThat(server.get("args")).hasSize(3);
+    // the default home (<project>/.coordd) is the server's own default: no path of this machine
+    assertThat(server.get("args")).hasSize(1);
     assertThat(server.get("args").get(0).asText()).isEqualTo("mcp");
-    assertThat(server.get("args").get(1).asText()).isEqualTo("--home");
-    assertThat(server.get("args").get(2).asText()).isEqualTo(home.toString());
     JsonNode hook = json(claudeSettings()).at("/hooks/SessionStart/0/hooks/0");
     assertThat(hook.get("type").asText()).isEqualTo("command");
     assertThat(hook.get("command").asText()).isEqualTo(hookCommand());
     assertThat(json(claudeSettings()).at("/hooks/SessionEnd/0/hooks/0/command").asText())
-        .isEqualTo(launcher + " hook session-end --home " + home);
+        .isEqualTo(launcher + " hook session-end --kind claude_code");
     assertThat(Files.readString(mcpJson())).startsWith("{\n  \"mcpServers\": {").endsWith("}\n");
   }
 
@@ -138,7 +132,7 @@ class InitCommandTest {
     assertThat(mcp.at("/mcpServers/github/command").asText()).isEqualTo("gh-mcp");
     assertThat(mcp.at("/other").asBoolean()).isTrue();
     assertThat(mcp.at("/mcpServers/coordd/command").asText()).isEqualTo(launcher);
-    assertThat(mcp.at("/mcpServers/coordd/args/2").asText()).isEqualTo(home.toString());
+    assertThat(mcp.at("/mcpServers/coordd/args").toString()).isEqualTo("[\"mcp\"]");
     assertThat(mcp.at("/mcpServers/coordd/env/X").asText()).isEqualTo("1");
     JsonNode settings = json(claudeSettings());
     assertThat(settings.at("/permissions/allow/0").asText()).isEqualTo("Bash(ls:*)");
@@ -171,9 +165,7 @@ class InitCommandTest {
     String original =
         "{\"mcpServers\":{\"coordd\":{\"command\":\""
             + launcher
-            + "\",\"args\":[\"mcp\",\"--home\",\""
-            + home
-            + "\"]}}}";
+            + "\",\"args\":[\"mcp\"]}}}";
     Files.writeString(mcpJson(), original);
 
     Result r = init("claude");
@@ -240,6 +232,7 @@ class InitCommandTest {
     assertThat(codex.out()).contains("would create");
     assertThat(codexHome).doesNotExist();
     assertThat(project.resolve("AGENTS.md")).doesNotExist();
+    assertThat(project.resolve(".codex")).doesNotExist();
   }
 
   @Test
@@ -310,7 +303,8 @@ class InitCommandTest {
     assertThat(s.at("/theme").asText()).isEqualTo("Dracula");
     assertThat(s.at("/mcpServers/git/command").asText()).isEqualTo("uvx");
     assertThat(s.at("/mcpServers/coordd/command").asText()).isEqualTo(launcher);
-    assertThat(s.at("/mcpServers/coordd/args/2").asText()).isEqualTo(home.toString());
+    assertThat(s.at("/mcpServers/coordd/args").toString()).isEqualTo("[\"mcp\"]");
+    assertThat(s.at("/mcpServers/coordd/trust").asBoolean()).isTrue();
     assertThat(init("gemini").out()).contains("unchanged .gemini/settings.json");
   }
 
@@ -356,12 +350,14 @@ class InitCommandTest {
         [mcp_servers.coordd]
         command = "%s"
         args = ["mcp", "--home", "%s"]
+        default_tools_approval_mode = "approve"
         """
                 .formatted(launcher, home));
     assertThat(r.out())
         .contains("updated " + codexHome.resolve("config.toml"))
         .contains("created AGENTS.md")
-        .contains("no SessionStart hook for Codex")
+        .contains("created .codex/hooks.json")
+        .contains("/hooks")
         .contains("coordd check");
     String agents = Files.readString(project.resolve("AGENTS.md"));
     assertThat(agents)
@@ -424,6 +420,7 @@ class InitCommandTest {
         [mcp_servers.coordd]
         command = "%s"
         args = ["mcp", "--home", "%s"]
+        default_tools_approval_mode = "approve"
         startup_timeout_sec = 20
 
         [mcp_servers.coordd.env]
@@ -536,7 +533,11 @@ class InitCommandTest {
         .isEqualTo(
             original
                 .replace("command = \"/old/bin/coordd\"", "command = \"" + launcher + "\"")
-                .replace("args = [\"mcp\"]", "args = [\"mcp\", \"--home\", \"" + home + "\"]"));
+                .replace(
+                    "args = [\"mcp\"]",
+                    "args = [\"mcp\", \"--home\", \""
+                        + home
+                        + "\"]\r\ndefault_tools_approval_mode = \"approve\""));
   }
 
   @Test
@@ -564,6 +565,7 @@ class InitCommandTest {
                 [mcp_servers.coordd]
                 command = "%s"
                 args = ["mcp", "--home", "%s"]
+                default_tools_approval_mode = "approve"
                 """
                     .formatted(launcher, home));
   }
@@ -572,7 +574,8 @@ class InitCommandTest {
   void codex_leaves_an_inline_coordd_entry_that_is_already_right_as_it_is() throws Exception {
     Files.createDirectories(codexHome);
     String inline =
-        "mcp_servers = { coordd = { command = \"%s\", args = [\"mcp\", \"--home\", \"%s\"] } }\n"
+        ("mcp_servers = { coordd = { command = \"%s\", args = [\"mcp\", \"--home\", \"%s\"],"
+                + " default_tools_approval_mode = \"approve\" } }\n")
             .formatted(launcher, home);
     Files.writeString(codexHome.resolve("config.toml"), inline);
 
@@ -586,9 +589,11 @@ class InitCommandTest {
   @Test
   void updating_the_hook_keeps_flags_the_user_added() {
     String updated =
-        ClaudeSessionHook.keepUserFlags(
+        SessionHooks.keepUserFlags(
             "coordd hook session-start --home /old/.coordd --agent 'my agent' --timeout=5s",
-            "/bin/coordd hook session-start --home /new/.coordd");
+            "/bin/coordd hook session-start --home /new/.coordd",
+            "session-start",
+            false);
     assertThat(updated)
         .isEqualTo(
             "/bin/coordd hook session-start --home /new/.coordd --agent 'my agent' --timeout=5s");
