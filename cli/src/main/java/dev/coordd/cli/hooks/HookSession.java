@@ -30,10 +30,10 @@ final class HookSession {
   }
 
   /**
-   * The session's agent name. {@code --agent ROLE} makes it the session instance {@code
-   * ROLE@<first 8 name characters of the session id>} (a value that already holds an {@code @}, or
-   * a session without an id, is taken as it is); else $COORDD_AGENT as it is; else {@code
-   * <kind>-<8 characters>}, e.g. {@code claude-abcdef12}.
+   * The session's agent name. {@code --agent ROLE} makes it the session instance {@code ROLE@<first
+   * 8 name characters of the session id>} (a value that already holds an {@code @}, or a session
+   * without an id, is taken as it is); else $COORDD_AGENT as it is; else {@code <kind>-<8
+   * characters>}, e.g. {@code claude-abcdef12}.
    */
   static String agent(String role, String kind, HookInput in) {
     if (role != null && !role.isBlank()) {

@@ -1,7 +1,6 @@
 package dev.coordd.cli.hooks;
 
 import dev.coordd.api.Event;
-import dev.coordd.api.Invocation;
 import dev.coordd.api.Lock;
 import dev.coordd.api.Task;
 import dev.coordd.internal.Json;
@@ -65,7 +64,7 @@ record ReportText(String name, String role, String kind, String homeArg, long no
             + "; TOKEN is the one your claim printed ("
             + cmd("task show ID")
             + " shows it):",
-        ReportText::taskLine,
+        this::taskLine,
         "task list --status running");
     section(
         sb,
@@ -76,7 +75,7 @@ record ReportText(String name, String role, String kind, String homeArg, long no
             + " (%d, best first): take them with "
             + cmd("task claim --agent " + name)
             + ", which prints each task's ID and TOKEN:",
-        ReportText::taskLine,
+        this::taskLine,
         "task list --status queued --assigned-to " + (role == null ? name : role));
     section(
         sb,
@@ -96,7 +95,8 @@ record ReportText(String name, String role, String kind, String homeArg, long no
         continue;
       }
       List<Event> newest = box.newest();
-      List<Event> shown = newest.subList(Math.max(0, newest.size() - Math.min(show, 3)), newest.size());
+      List<Event> shown =
+          newest.subList(Math.max(0, newest.size() - Math.min(show, 3)), newest.size());
       sb.append("Inbox of ")
           .append(box.agent())
           .append(": ")
@@ -129,7 +129,12 @@ record ReportText(String name, String role, String kind, String homeArg, long no
   }
 
   private <T> void section(
-      StringBuilder sb, List<T> items, int show, String header, Function<T, String> line, String more) {
+      StringBuilder sb,
+      List<T> items,
+      int show,
+      String header,
+      Function<T, String> line,
+      String more) {
     if (items.isEmpty()) {
       return;
     }
@@ -138,11 +143,7 @@ record ReportText(String name, String role, String kind, String homeArg, long no
       sb.append(line.apply(item)).append('\n');
     }
     if (items.size() > show) {
-      sb.append("(")
-          .append(items.size() - show)
-          .append(" more: ")
-          .append(cmd(more))
-          .append(")\n");
+      sb.append("(").append(items.size() - show).append(" more: ").append(cmd(more)).append(")\n");
     }
   }
 
@@ -177,15 +178,13 @@ record ReportText(String name, String role, String kind, String homeArg, long no
     return "coordd " + args + homeArg;
   }
 
-  private static String taskLine(Task t) {
+  /** {@code - ID [type] description}, with {@code for ROLE} when the role is its assignee. */
+  private String taskLine(Task t) {
     String text =
         t.description() == null || t.description().isBlank()
             ? (t.data() == null || t.data().isNull() ? "" : Json.write(t.data()))
             : t.description();
-    String to =
-        t.assignedTo() == null || t.status() != dev.coordd.api.TaskStatus.QUEUED
-            ? ""
-            : " for " + word(t.assignedTo());
+    String to = role != null && role.equals(t.assignedTo()) ? " for " + word(role) + ":" : "";
     return "- " + t.id() + " [" + word(t.type()) + "]" + to + " " + excerpt(text, MAX_TEXT);
   }
 

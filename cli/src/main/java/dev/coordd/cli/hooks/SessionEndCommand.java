@@ -16,9 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The {@code SessionEnd} hook of Claude Code, Codex and Gemini CLI: signs the session's agent off, so the tasks it still holds
- * go back to the queue at once (the run history says the session ended) instead of waiting for its
- * lease or its heartbeats to run out. A hook must never break the session: always exit 0.
+ * The {@code SessionEnd} hook of Claude Code, Codex and Gemini CLI: signs the session's agent off,
+ * so the tasks it still holds go back to the queue at once (the run history says the session ended)
+ * instead of waiting for its lease or its heartbeats to run out. A hook must never break the
+ * session: always exit 0.
  */
 @Command(
     name = "session-end",

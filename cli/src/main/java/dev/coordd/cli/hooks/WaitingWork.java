@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The work waiting for a session instance and its role, asked of the daemon with the queries it
- * has today: tasks assigned to either name are listed for each and merged here.
+ * The work waiting for a session instance and its role, asked of the daemon with the queries it has
+ * today: tasks assigned to either name are listed for each and merged here.
  */
 final class WaitingWork {
   private WaitingWork() {}

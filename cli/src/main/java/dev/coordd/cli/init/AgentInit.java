@@ -192,8 +192,8 @@ abstract class AgentInit implements Callable<Integer> {
   }
 
   /**
-   * The warning printed when {@code coordd} is not on the PATH: the files name plain {@code
-   * coordd} so they work for everyone who shares them, and the agent CLIs will look it up there.
+   * The warning printed when {@code coordd} is not on the PATH: the files name plain {@code coordd}
+   * so they work for everyone who shares them, and the agent CLIs will look it up there.
    */
   List<String> pathWarning() {
     if (Launchers.onPath(COMMAND)) {

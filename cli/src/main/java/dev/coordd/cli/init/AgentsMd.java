@@ -4,7 +4,8 @@ import java.util.regex.Pattern;
 
 /**
  * The coordd section of a project's AGENTS.md, which tells Codex how to find and finish its work
- * when its session hooks do not run (a project or hook it has not been told to trust). A file that already has a heading naming coordd is left as it is.
+ * when its session hooks do not run (a project or hook it has not been told to trust). A file that
+ * already has a heading naming coordd is left as it is.
  */
 final class AgentsMd {
   private AgentsMd() {}

@@ -73,8 +73,7 @@ final class CodexInit extends AgentInit {
     String after =
         CodexToml.upsertServer(
             config, before, "coordd", COMMAND, mcpServerArgs(), new LinkedHashMap<>(APPROVE));
-    Change toml =
-        new Change(config, before, after, "0600", "[mcp_servers.coordd], tools approved");
+    Change toml = new Change(config, before, after, "0600", "[mcp_servers.coordd], tools approved");
 
     Path hooks = projectDir().resolve(".codex").resolve("hooks.json");
     Change hooksJson =

@@ -13,9 +13,9 @@ import java.util.Set;
  * Puts one {@code [mcp_servers.NAME]} table into Codex's config.toml by editing the text, so every
  * comment and line of the user's own stays as it was: the table is appended when absent, and when
  * present only the lines of the keys coordd sets ({@code command}, {@code args}, the approval mode)
- * are replaced. Forms it does not edit (an
- * inline {@code mcp_servers} table, dotted keys defining the server elsewhere) are refused. {@link
- * TomlCheck} reads the file before and checks the result after.
+ * are replaced. Forms it does not edit (an inline {@code mcp_servers} table, dotted keys defining
+ * the server elsewhere) are refused. {@link TomlCheck} reads the file before and checks the result
+ * after.
  */
 final class CodexToml {
   private CodexToml() {}

@@ -163,9 +163,7 @@ class InitCommandTest {
   @Test
   void an_identical_entry_leaves_a_hand_formatted_file_byte_for_byte() throws Exception {
     String original =
-        "{\"mcpServers\":{\"coordd\":{\"command\":\""
-            + launcher
-            + "\",\"args\":[\"mcp\"]}}}";
+        "{\"mcpServers\":{\"coordd\":{\"command\":\"" + launcher + "\",\"args\":[\"mcp\"]}}}";
     Files.writeString(mcpJson(), original);
 
     Result r = init("claude");
