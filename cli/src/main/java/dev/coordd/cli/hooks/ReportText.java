@@ -156,7 +156,12 @@ record ReportText(String name, String role, String kind, String homeArg, long no
         + kind
         + "); coordd registered this session under that name. Use --agent "
         + name
-        + " in coordd commands.";
+        + " in coordd commands."
+        + (role == null
+            ? ""
+            : " The coordd MCP tools, if you have them, act for a session of role "
+                + role
+                + " when you leave out agent.");
   }
 
   private String nothingWaiting() {
