@@ -185,10 +185,13 @@ abstract class AgentInit implements Callable<Integer> {
     return sb.append(" --kind ").append(kind()).toString();
   }
 
-  /** Both hook commands, for {@link SessionHooks#merge}; {@code name} as Gemini CLI shows it. */
-  SessionHooks.Desired sessionHooks(String name) {
+  /**
+   * Both hook commands, for {@link SessionHooks#merge}; {@code name} as Gemini CLI shows it, {@code
+   * endTimeout} for the SessionEnd handler (null: the CLI's default).
+   */
+  SessionHooks.Desired sessionHooks(String name, Integer endTimeout) {
     return new SessionHooks.Desired(
-        hookCommand("session-start"), hookCommand("session-end"), name, agent != null);
+        hookCommand("session-start"), hookCommand("session-end"), name, agent != null, endTimeout);
   }
 
   /**

@@ -40,7 +40,7 @@ final class ClaudeInit extends AgentInit {
             root -> {
               JsonMerge.addToList(settings, root, ALLOW_RULE, "permissions", "allow");
               JsonMerge.addToList(settings, root, "coordd", "enabledMcpjsonServers");
-              SessionHooks.merge(settings, root, sessionHooks(null));
+              SessionHooks.merge(settings, root, sessionHooks(null, null));
             },
             "coordd tools allowed; SessionStart and SessionEnd hooks"));
   }

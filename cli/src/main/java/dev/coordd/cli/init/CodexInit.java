@@ -29,6 +29,12 @@ final class CodexInit extends AgentInit {
   /** Codex's per-server approval mode under which its tools run without asking. */
   static final Map<String, String> APPROVE = Map.of("default_tools_approval_mode", "approve");
 
+  /**
+   * Codex gives a SessionEnd hook 1 s unless its handler says otherwise, and 3 s at most (Codex
+   * 0.145+); a JVM that starts cold needs the most it allows.
+   */
+  static final int CODEX_END_TIMEOUT_S = 3;
+
   @Option(
       names = "--codex-home",
       paramLabel = "DIR",
@@ -79,7 +85,7 @@ final class CodexInit extends AgentInit {
     Change hooksJson =
         JsonMerge.plan(
             hooks,
-            root -> SessionHooks.merge(hooks, root, sessionHooks(null)),
+            root -> SessionHooks.merge(hooks, root, sessionHooks(null, CODEX_END_TIMEOUT_S)),
             "SessionStart and SessionEnd hooks");
 
     Path agents = projectDir().resolve("AGENTS.md");

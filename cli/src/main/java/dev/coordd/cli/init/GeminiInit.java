@@ -39,7 +39,7 @@ final class GeminiInit extends AgentInit {
             settings,
             root -> {
               JsonMerge.mcpServer(settings, root, mcpServerEntry());
-              SessionHooks.merge(settings, root, sessionHooks("coordd"));
+              SessionHooks.merge(settings, root, sessionHooks("coordd", null));
             },
             "MCP server coordd (trusted); SessionStart and SessionEnd hooks"));
   }

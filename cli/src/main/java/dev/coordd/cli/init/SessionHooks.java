@@ -23,13 +23,17 @@ final class SessionHooks {
    *
    * @param name the handler's {@code name} (Gemini CLI shows and fingerprints it), or null
    * @param ownsAgent whether init sets --agent (given one), else the user's --agent is kept
+   * @param endTimeout the SessionEnd handler's {@code timeout} in the CLI's unit, set when it has
+   *     none (Codex gives a SessionEnd hook 1 s unless told, 3 s at most), or null
    */
-  record Desired(String startCommand, String endCommand, String name, boolean ownsAgent) {}
+  record Desired(
+      String startCommand, String endCommand, String name, boolean ownsAgent, Integer endTimeout) {}
 
   /** Both of coordd's hooks, each added or updated in place; other hooks are left alone. */
   static void merge(Path file, ObjectNode root, Desired d) throws Refused {
-    merge(file, root, "SessionStart", "session-start", d.startCommand(), name(d, "start"), d);
-    merge(file, root, "SessionEnd", "session-end", d.endCommand(), name(d, "end"), d);
+    merge(file, root, "SessionStart", "session-start", d.startCommand(), name(d, "start"), null, d);
+    merge(
+        file, root, "SessionEnd", "session-end", d.endCommand(), name(d, "end"), d.endTimeout(), d);
   }
 
   private static String name(Desired d, String which) {
@@ -47,6 +51,7 @@ final class SessionHooks {
       String subcommand,
       String command,
       String name,
+      Integer timeout,
       Desired d)
       throws Refused {
     JsonNode hooks = root.get("hooks");
@@ -89,6 +94,9 @@ final class SessionHooks {
           if (name != null && !name.equals(handler.path("name").asText())) {
             handler.put("name", name);
           }
+          if (timeout != null && !handler.has("timeout")) {
+            handler.put("timeout", timeout);
+          }
         }
       }
     }
@@ -98,6 +106,9 @@ final class SessionHooks {
         handler.put("name", name);
       }
       handler.put("type", "command").put("command", command);
+      if (timeout != null) {
+        handler.put("timeout", timeout);
+      }
     }
   }
 

@@ -188,6 +188,8 @@ class InitRolesTest {
         .containsExactly("coordd hook session-start --agent reviewer --kind codex");
     assertThat(hookCommands(hooks, "SessionEnd"))
         .containsExactly("coordd hook session-end --agent reviewer --kind codex");
+    assertThat(hooks.at("/hooks/SessionEnd/0/hooks/0/timeout").asInt()).isEqualTo(3);
+    assertThat(hooks.at("/hooks/SessionStart/0/hooks/0/timeout").isMissingNode()).isTrue();
     assertThat(Files.readString(project.resolve("AGENTS.md")))
         .contains("coordd task claim --agent reviewer")
         .contains("--token TOKEN");
