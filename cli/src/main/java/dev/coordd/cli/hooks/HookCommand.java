@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(
     name = "hook",
     mixinStandardHelpOptions = true,
-    description = "Entry points for agent hooks (run by Claude Code, not by people).",
+    description =
+        "Entry points for agent hooks (run by Claude Code, Codex and Gemini CLI, not by people).",
     subcommands = {SessionStartCommand.class, SessionEndCommand.class})
 public final class HookCommand {
   private HookCommand() {}

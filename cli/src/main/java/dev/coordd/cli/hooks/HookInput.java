@@ -14,9 +14,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The fields of the hook input coordd uses; all optional. Claude Code sends {@code {"session_id",
- * "transcript_path", "cwd", "hook_event_name": "SessionStart", "source":
- * "startup|resume|clear|compact"}} on stdin.
+ * The fields of the hook input coordd uses; all optional, unknown ones ignored. Claude Code, Codex
+ * and Gemini CLI send the same envelope on stdin: {@code {"session_id", "transcript_path" (Codex:
+ * may be null), "cwd", "hook_event_name", "source": "startup|resume|clear|compact"}}, plus their
+ * own fields (Codex: model, permission_mode, active_profile; Gemini CLI: timestamp; at SessionEnd:
+ * reason).
  */
 record HookInput(String sessionId, String transcriptPath, String cwd, String source) {
   static final HookInput NONE = new HookInput(null, null, null, null);

@@ -4,14 +4,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.internal.Json;
 
 /**
- * What a hook prints, in the format of the agent CLI that runs it. Claude Code reads {@code
- * {"hookSpecificOutput": {"hookEventName": "SessionStart", "additionalContext": "…"}}} on stdout
- * and adds the text to the session's context.
+ * What a hook prints: {@code {"hookSpecificOutput": {"hookEventName": "SessionStart",
+ * "additionalContext": "…"}}} on stdout, which Claude Code, Codex and Gemini CLI all read and add
+ * to the session's context (Codex refuses other keys in hookSpecificOutput, so there are none).
  */
 final class HookOutput {
   private HookOutput() {}
 
-  /** Claude Code's SessionStart output, as one line of JSON. */
+  /** The SessionStart output, as one line of JSON. */
   static String sessionStart(String context) {
     ObjectNode root = Json.MAPPER.createObjectNode();
     root.putObject("hookSpecificOutput")

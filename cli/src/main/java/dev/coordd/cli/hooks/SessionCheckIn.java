@@ -5,8 +5,7 @@ import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.DaemonNotRunningException;
-import dev.coordd.api.TaskQuery;
-import dev.coordd.api.TaskStatus;
+import dev.coordd.api.Invocation;
 import dev.coordd.cli.Shell;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.internal.Json;
@@ -66,7 +65,9 @@ record SessionCheckIn(
     try (CoorddClient client = CoorddClient.connect(home)) {
       register(client, in);
       try {
-        report.invocations.addAll(client.listInvocations());
+        client.listInvocations().stream()
+            .filter(i -> i.status() == null || Invocation.PENDING.equals(i.status()))
+            .forEach(report.invocations::add);
       } catch (CoorddException e) {
         // an older daemon, or one whose invocation queue is unreadable: the files still are
         err.println(
@@ -75,10 +76,7 @@ record SessionCheckIn(
                 + "); reading the invocation files instead");
         report.invocations.addAll(PendingInvocationFiles.read(home, err));
       }
-      report.running.addAll(
-          client.listTasks(new TaskQuery(TaskStatus.RUNNING, null, agent, Report.MAX_ITEMS)));
-      report.queued.addAll(
-          client.listTasks(new TaskQuery(TaskStatus.QUEUED, null, agent, Report.MAX_ITEMS)));
+      WaitingWork.gather(client, agent, HookSession.roleOf(agent), report);
       return report;
     } catch (DaemonNotRunningException e) {
       err.println("coordd: " + e.getMessage());

@@ -16,18 +16,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Claude Code's {@code SessionEnd} hook: signs the session's agent off, so the tasks it still holds
- * go back to the queue at once (the run history says the session ended) instead of waiting for its
- * lease or its heartbeats to run out. A hook must never break the session: always exit 0.
+ * The {@code SessionEnd} hook of Claude Code, Codex and Gemini CLI: signs the session's agent off,
+ * so the tasks it still holds go back to the queue at once (the run history says the session ended)
+ * instead of waiting for its lease or its heartbeats to run out. A hook must never break the
+ * session: always exit 0.
  */
 @Command(
     name = "session-end",
     mixinStandardHelpOptions = true,
     description = {
-      "Claude Code SessionEnd hook: signs this session's agent off; the tasks it still holds go"
-          + " back to the queue at once.",
-      "Reads the hook input JSON on stdin (the same agent name as session-start: --agent, else"
-          + " $COORDD_AGENT, else claude-<session id>). Always exits 0."
+      "SessionEnd hook of Claude Code, Codex and Gemini CLI: signs this session's agent off;"
+          + " the tasks it still holds go back to the queue at once.",
+      "Reads the hook input JSON on stdin and names the agent as session-start does (give it"
+          + " the same --agent and --kind). Always exits 0."
     })
 final class SessionEndCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -36,9 +37,16 @@ final class SessionEndCommand implements Callable<Integer> {
 
   @Option(
       names = "--agent",
-      paramLabel = "NAME",
-      description = "Agent name (default: as session-start derives it).")
+      paramLabel = "ROLE",
+      description = "The role, as given to session-start (default: as session-start derives it).")
   String agent;
+
+  @Option(
+      names = "--kind",
+      paramLabel = "KIND",
+      defaultValue = "claude_code",
+      description = "Agent kind, as given to session-start (default: ${DEFAULT-VALUE}).")
+  String kind;
 
   @Option(
       names = "--input",
@@ -60,7 +68,7 @@ final class SessionEndCommand implements Callable<Integer> {
     try {
       HookInput in = HookInput.parse(HookInput.read(input, timeout));
       Path home = HookSession.home(common == null ? null : common.home, in);
-      String name = HookSession.agent(agent, in);
+      String name = HookSession.agent(agent, kind, in);
       try (CoorddClient client = CoorddClient.connect(home)) {
         client.signOff(name);
         err.println("coordd: signed off " + name + "; what it held is back in the queue");

@@ -16,16 +16,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * Claude Code's {@code SessionStart} hook: reads the {@link HookInput}, checks the session in with
- * the daemon ({@link SessionCheckIn}), and prints the {@link Report} as {@link HookOutput}. Every
- * failure still ends in hook output and exit 0.
+ * The {@code SessionStart} hook of Claude Code, Codex and Gemini CLI (one input and output format):
+ * reads the {@link HookInput}, checks the session in with the daemon ({@link SessionCheckIn}), and
+ * prints what waits for it ({@link ReportText}) as {@link HookOutput}. Every failure still ends in
+ * hook output and exit 0.
  */
 @Command(
     name = "session-start",
     mixinStandardHelpOptions = true,
     description = {
-      "Claude Code SessionStart hook: registers this session as an agent and prints, as hook"
-          + " JSON on stdout, the pending invocations and the tasks assigned to it.",
+      "SessionStart hook of Claude Code, Codex and Gemini CLI: registers this session as an"
+          + " agent and prints, as hook JSON on stdout, what waits for it (its tasks and its"
+          + " role's, invocations, unread events, locks) and the commands to act.",
       "Reads the hook input JSON on stdin; the output is always JSON (--json changes"
           + " nothing). Always exits 0.",
       "Home: --home, else $COORDD_HOME, else <cwd of the hook input>/.coordd, else ./.coordd."
@@ -38,17 +40,19 @@ final class SessionStartCommand implements Callable<Integer> {
 
   @Option(
       names = "--agent",
-      paramLabel = "NAME",
+      paramLabel = "ROLE",
       description =
-          "Agent name (default: $COORDD_AGENT, else claude-<first 8 characters of"
-              + " the session id>).")
+          "The role this session is an instance of: the agent is ROLE@<first 8 characters of the"
+              + " session id> (default: $COORDD_AGENT as it is, else <kind>-<those 8 characters>,"
+              + " e.g. claude-1a2b3c4d).")
   String agent;
 
   @Option(
       names = "--kind",
       paramLabel = "KIND",
       defaultValue = "claude_code",
-      description = "Agent kind to register (default: ${DEFAULT-VALUE}).")
+      description =
+          "Agent kind to register: claude_code, codex, gemini… (default: ${DEFAULT-VALUE}).")
   String kind;
 
   @Option(
@@ -111,7 +115,9 @@ final class SessionStartCommand implements Callable<Integer> {
     Path home = resolveHome(in);
     String name = agentName(in);
     Report report = new SessionCheckIn(home, name, kind, capabilities, timeout, err()).gather(in);
-    return report.render(name, commandHome(home, in));
+    return new ReportText(
+            name, HookSession.roleOf(name), kind, commandHome(home, in), System.currentTimeMillis())
+        .render(report);
   }
 
   Path resolveHome(HookInput in) {
@@ -129,7 +135,7 @@ final class SessionStartCommand implements Callable<Integer> {
   }
 
   String agentName(HookInput in) {
-    return HookSession.agent(agent, in);
+    return HookSession.agent(agent, kind, in);
   }
 
   static String defaultName(String sessionId) {

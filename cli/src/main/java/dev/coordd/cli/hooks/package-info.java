@@ -1,5 +1,7 @@
 /**
- * {@code coordd hook …}: commands that agent CLIs run on their own (Claude Code's SessionStart),
- * which register the session and hand it its pending work as context, and never break the session.
+ * {@code coordd hook …}: commands that agent CLIs run on their own (the SessionStart and SessionEnd
+ * hooks of Claude Code, Codex and Gemini CLI), which register the session as {@code
+ * ROLE@<session>}, hand it what waits for it as context, sign it off at the end, and never break
+ * the session.
  */
 package dev.coordd.cli.hooks;

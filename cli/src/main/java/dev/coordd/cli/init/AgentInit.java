@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.cli.Shell;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.spec.Rules;
 import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -39,6 +40,16 @@ abstract class AgentInit implements Callable<Integer> {
   @Option(names = "--dry-run", description = "Show what would change; write nothing.")
   boolean dryRun;
 
+  @Option(
+      names = "--agent",
+      paramLabel = "ROLE",
+      description =
+          "The role every session of this CLI is an instance of: the MCP server and hooks run"
+              + " with --agent ROLE, so each session is the agent ROLE@<session>, and work"
+              + " assigned to ROLE reaches whichever session claims it first (default: names"
+              + " derived from each session).")
+  String agent;
+
   /** The changes this subcommand wants; throws {@link Refused} before anything is written. */
   abstract List<Change> plan() throws IOException;
 
@@ -51,6 +62,17 @@ abstract class AgentInit implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (agent != null && (!Rules.isName(agent) || agent.contains("@") || agent.length() > 100)) {
+      err.println(
+          "coordd: --agent '"
+              + agent
+              + "' is not a role name: "
+              + Rules.NAME_RULE
+              + ", at most 100 characters and without '@' (each session adds @<session>"
+              + " itself); e.g. --agent reviewer");
+      err.flush();
+      return InitCommand.EXIT_USAGE;
+    }
     List<Change> changes;
     try {
       changes = new ArrayList<>(plan());
@@ -82,6 +104,9 @@ abstract class AgentInit implements Callable<Integer> {
     for (String note : notes()) {
       out.println(note);
     }
+    for (String warning : pathWarning()) {
+      out.println(warning);
+    }
     if (dryRun) {
       out.println("dry run: nothing was written");
     }
@@ -110,33 +135,89 @@ abstract class AgentInit implements Callable<Integer> {
     return file.startsWith(p) ? p.relativize(file).toString() : file.toString();
   }
 
-  /** {@code " --home H"} when the agent's default ({@code ./.coordd} in the project) is wrong. */
-  String homeArgForShell() {
+  /** {@code --home H} when the agent's default ({@code ./.coordd} in the project) is wrong. */
+  List<String> homeArgs() {
     return coorddHome().equals(projectDir().resolve(DaemonConfig.DEFAULT_HOME))
-        ? ""
-        : " --home " + Shell.quote(coorddHome().toString());
+        ? List.of()
+        : List.of("--home", coorddHome().toString());
+  }
+
+  /** {@link #homeArgs} for a shell command line: empty, or {@code " --home H"}. */
+  String homeArgForShell() {
+    return homeArgs().isEmpty() ? "" : " --home " + Shell.quote(coorddHome().toString());
+  }
+
+  /** The agent kind the sessions of this CLI register as (claude_code, codex, gemini). */
+  abstract String kind();
+
+  /** {@code --agent ROLE --kind KIND} when init was given a role, else nothing. */
+  List<String> agentArgs() {
+    return agent == null ? List.of() : List.of("--agent", agent, "--kind", kind());
   }
 
   /** The arguments of the coordd MCP server, in every agent CLI's configuration. */
   List<String> mcpServerArgs() {
-    return List.of("mcp", "--home", coorddHome().toString());
+    List<String> args = new ArrayList<>(List.of("mcp"));
+    args.addAll(homeArgs());
+    args.addAll(agentArgs());
+    return args;
   }
 
   /** The coordd MCP server entry every JSON-configured CLI takes. */
   ObjectNode mcpServerEntry() {
     ObjectNode entry = Json.MAPPER.createObjectNode();
-    entry.put("command", launcher());
+    entry.put("command", COMMAND);
     ArrayNode args = entry.putArray("args");
     mcpServerArgs().forEach(args::add);
     return entry;
   }
 
-  /** The command agents should run: {@code $COORDD_LAUNCHER} (set by bin/coordd), else coordd. */
-  static String launcher() {
-    String env = System.getenv("COORDD_LAUNCHER");
-    if (env == null || env.isBlank()) {
-      return "coordd";
+  /**
+   * {@code coordd hook session-start|session-end [--home H] [--agent ROLE] --kind KIND}: the same
+   * flags for both, so session-end signs off the agent session-start registered.
+   */
+  String hookCommand(String subcommand) {
+    StringBuilder sb = new StringBuilder(COMMAND).append(" hook ").append(subcommand);
+    sb.append(homeArgForShell());
+    if (agent != null) {
+      sb.append(" --agent ").append(Shell.quote(agent));
     }
-    return Path.of(env).toAbsolutePath().normalize().toString();
+    return sb.append(" --kind ").append(kind()).toString();
   }
+
+  /**
+   * Both hook commands, for {@link SessionHooks#merge}; {@code name} as Gemini CLI shows it, {@code
+   * endTimeout} for the SessionEnd handler (null: the CLI's default).
+   */
+  SessionHooks.Desired sessionHooks(String name, Integer endTimeout) {
+    return new SessionHooks.Desired(
+        hookCommand("session-start"), hookCommand("session-end"), name, agent != null, endTimeout);
+  }
+
+  /**
+   * The warning printed when {@code coordd} is not on the PATH: the files name plain {@code coordd}
+   * so they work for everyone who shares them, and the agent CLIs will look it up there.
+   */
+  List<String> pathWarning() {
+    if (Launchers.onPath(COMMAND)) {
+      return List.of();
+    }
+    String launcher = System.getenv("COORDD_LAUNCHER");
+    String link =
+        launcher == null || launcher.isBlank()
+            ? "ln -s <your coordd clone>/bin/coordd ~/.local/bin/coordd"
+            : "ln -s "
+                + Shell.quote(Path.of(launcher).toAbsolutePath().normalize().toString())
+                + " ~/.local/bin/coordd";
+    return List.of(
+        "warning: `coordd` is not on your PATH, so the agent CLIs cannot start the commands"
+            + " written above. Put it there before you start a session (see the README's"
+            + " install steps), e.g.: "
+            + link
+            + " (with ~/.local/bin on your PATH); every person who shares this repository"
+            + " needs the same.");
+  }
+
+  /** The command written into every file: resolved from the PATH of whoever runs the agent. */
+  static final String COMMAND = "coordd";
 }

@@ -3,8 +3,9 @@ package dev.coordd.cli.init;
 import java.util.regex.Pattern;
 
 /**
- * The coordd section of a project's AGENTS.md, which tells Codex (it runs no session hook) how to
- * find and finish its work. A file that already has a heading naming coordd is left as it is.
+ * The coordd section of a project's AGENTS.md, which tells Codex how to find and finish its work
+ * when its session hooks do not run (a project or hook it has not been told to trust). A file that
+ * already has a heading naming coordd is left as it is.
  */
 final class AgentsMd {
   private AgentsMd() {}
@@ -16,8 +17,9 @@ final class AgentsMd {
    *
    * @param c the coordd command, quoted for a shell
    * @param h {@code " --home H"}, or empty when the default home is right
+   * @param agent the name to claim as: the role given to init, else {@code codex}
    */
-  static String withCoorddSection(String before, String c, String h) {
+  static String withCoorddSection(String before, String c, String h, String agent) {
     if (before != null && HAS_COORDD_HEADING.matcher(before).find()) {
       return before;
     }
@@ -46,13 +48,15 @@ final class AgentsMd {
                 + "`;",
             "- take tasks assigned to you with `"
                 + c
-                + " task claim --agent codex"
+                + " task claim --agent "
+                + agent
                 + h
                 + "` and finish each with `"
                 + c
-                + " task complete ID --agent codex"
+                + " task complete ID --agent "
+                + agent
                 + h
-                + " --result JSON`.",
+                + " --token TOKEN --result JSON` (TOKEN: printed by the claim).",
             "");
     if (before == null || before.isBlank()) {
       return section;

@@ -3,15 +3,19 @@ package dev.coordd.cli.init;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Puts one {@code [mcp_servers.NAME]} table into Codex's config.toml by editing the text, so every
  * comment and line of the user's own stays as it was: the table is appended when absent, and when
- * present only its {@code command} and {@code args} lines are replaced. Forms it does not edit (an
- * inline {@code mcp_servers} table, dotted keys defining the server elsewhere) are refused. {@link
- * TomlCheck} reads the file before and checks the result after.
+ * present only the lines of the keys coordd sets ({@code command}, {@code args}, the approval mode)
+ * are replaced. Forms it does not edit (an inline {@code mcp_servers} table, dotted keys defining
+ * the server elsewhere) are refused. {@link TomlCheck} reads the file before and checks the result
+ * after.
  */
 final class CodexToml {
   private CodexToml() {}
@@ -22,21 +26,38 @@ final class CodexToml {
    */
   static String upsertServer(
       Path file, String before, String name, String command, List<String> args) throws Refused {
+    return upsertServer(file, before, name, command, args, Map.of());
+  }
+
+  /**
+   * As above, and also sets the string keys of {@code extra} in the server's table (e.g. {@code
+   * default_tools_approval_mode = "approve"}).
+   */
+  static String upsertServer(
+      Path file,
+      String before,
+      String name,
+      String command,
+      List<String> args,
+      Map<String, String> extra)
+      throws Refused {
     String text = before == null ? "" : before;
     ObjectNode had = TomlCheck.read(file, text);
-    ObjectNode want = TomlCheck.withServer(had, name, command, args);
+    ObjectNode want = TomlCheck.withServer(had, name, command, args, extra);
     if (before != null && had.equals(want)) {
       return before;
     }
-    String table =
-        String.join(
-            "\n",
-            "[mcp_servers." + bareOrQuoted(name) + "]",
-            "command = " + quote(command),
-            "args = [" + String.join(", ", args.stream().map(CodexToml::quote).toList()) + "]");
+    List<String> lines = new ArrayList<>();
+    lines.add("[mcp_servers." + bareOrQuoted(name) + "]");
+    lines.add("command = " + quote(command));
+    lines.add("args = [" + String.join(", ", args.stream().map(CodexToml::quote).toList()) + "]");
+    extra.forEach((key, value) -> lines.add(bareOrQuoted(key) + " = " + quote(value)));
+    String table = String.join("\n", lines);
+    Set<List<String>> keys = new HashSet<>(List.of(List.of("command"), List.of("args")));
+    extra.keySet().forEach(k -> keys.add(List.of(k)));
     String edited;
     try {
-      edited = edit(file, text, name, table);
+      edited = edit(file, text, name, table, keys);
     } catch (TomlLines.Unfollowable e) {
       throw TomlCheck.cannotEdit(file, e.getMessage(), table);
     }
@@ -44,8 +65,12 @@ final class CodexToml {
     return edited;
   }
 
-  /** {@code text} with {@code table} (header, command, args lines) appended or put in place. */
-  private static String edit(Path file, String text, String name, String table)
+  /**
+   * {@code text} with {@code table} (header and key lines) appended or put in place: the table's
+   * lines for {@code keys} replace the ones already there.
+   */
+  private static String edit(
+      Path file, String text, String name, String table, Set<List<String>> keys)
       throws Refused, TomlLines.Unfollowable {
     String nl = text.contains("\r\n") ? "\r\n" : "\n";
     List<String> lines = new ArrayList<>(List.of(text.replace("\r\n", "\n").split("\n", -1)));
@@ -79,11 +104,11 @@ final class CodexToml {
     List<int[]> replaced = new ArrayList<>();
     for (TomlLines.Line l : items) {
       boolean ours = !l.header() && l.index() >= start && l.index() < end;
-      if (ours && (l.path().equals(List.of("command")) || l.path().equals(List.of("args")))) {
+      if (ours && keys.contains(l.path())) {
         replaced.add(new int[] {l.index(), l.end()});
       }
     }
-    // The new command and args lines take the place of the first old one (right after the header
+    // The new key lines take the place of the first old one (right after the header
     // when there was none), so comments above them keep their meaning.
     int at = replaced.isEmpty() ? start : replaced.getFirst()[0];
     List<String> out = new ArrayList<>(lines.subList(0, start));

@@ -12,8 +12,9 @@ import picocli.CommandLine.Command;
     name = "init",
     mixinStandardHelpOptions = true,
     description =
-        "Connect an agent CLI (Claude Code, Codex, Gemini CLI) to coordd: MCP server"
-            + " and session hook in its configuration files.",
+        "Connect an agent CLI (Claude Code, Codex, Gemini CLI) to coordd: the MCP server, what"
+            + " lets the CLI call its tools without asking, and the SessionStart and SessionEnd"
+            + " hooks, in the CLI's own configuration files.",
     subcommands = {ClaudeInit.class, CodexInit.class, GeminiInit.class})
 public final class InitCommand {
   static final int EXIT_OK = 0;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.core.util.Separators;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.internal.Json;
 import java.io.IOException;
@@ -56,7 +57,10 @@ final class JsonMerge {
     return obj;
   }
 
-  /** Sets {@code mcpServers.coordd}'s command and args, keeping its other keys (env…). */
+  /**
+   * Sets {@code mcpServers.coordd}'s command, args and every other key of {@code desired} (Gemini's
+   * trust), keeping the entry's other keys (env, timeout…).
+   */
   static void mcpServer(Path file, ObjectNode root, ObjectNode desired) throws Refused {
     JsonNode servers = root.get("mcpServers");
     if (servers == null || servers.isNull()) {
@@ -69,11 +73,52 @@ final class JsonMerge {
     }
     ObjectNode map = (ObjectNode) servers;
     if (map.get("coordd") instanceof ObjectNode entry) {
-      entry.set("command", desired.get("command"));
-      entry.set("args", desired.get("args"));
+      desired.properties().forEach(field -> entry.set(field.getKey(), field.getValue()));
     } else {
       map.set("coordd", desired);
     }
+  }
+
+  /**
+   * Adds {@code value} to the string list at {@code path} (objects and the list created as needed)
+   * unless it is there; refuses a path through something that is not an object, or a list that is
+   * not an array.
+   */
+  static void addToList(Path file, ObjectNode root, String value, String... path) throws Refused {
+    ObjectNode parent = root;
+    String dotted = String.join(".", path);
+    for (int i = 0; i < path.length - 1; i++) {
+      JsonNode next = parent.get(path[i]);
+      if (next == null || next.isNull()) {
+        next = parent.putObject(path[i]);
+      } else if (!next.isObject()) {
+        throw new Refused(
+            file
+                + ": \""
+                + path[i]
+                + "\" is not an object; nothing was changed: make it one, then run coordd init"
+                + " again");
+      }
+      parent = (ObjectNode) next;
+    }
+    String last = path[path.length - 1];
+    JsonNode list = parent.get(last);
+    if (list == null || list.isNull()) {
+      list = parent.putArray(last);
+    } else if (!list.isArray()) {
+      throw new Refused(
+          file
+              + ": \""
+              + dotted
+              + "\" is not an array; nothing was changed: make it an array, then run coordd init"
+              + " again");
+    }
+    for (JsonNode v : list) {
+      if (value.equals(v.asText())) {
+        return;
+      }
+    }
+    ((ArrayNode) list).add(value);
   }
 
   /** Two-space indentation and {@code "key": value}, as people and the agent CLIs write it. */

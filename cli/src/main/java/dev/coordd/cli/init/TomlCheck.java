@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -59,6 +60,16 @@ final class TomlCheck {
    * its other keys (env, timeouts…) and every other table and key unchanged.
    */
   static ObjectNode withServer(ObjectNode before, String name, String command, List<String> args) {
+    return withServer(before, name, command, args, Map.of());
+  }
+
+  /** As above, with the string keys of {@code extra} set in the server's table too. */
+  static ObjectNode withServer(
+      ObjectNode before,
+      String name,
+      String command,
+      List<String> args,
+      Map<String, String> extra) {
     ObjectNode want = before.deepCopy();
     ObjectNode servers =
         want.get("mcp_servers") instanceof ObjectNode s ? s : want.putObject("mcp_servers");
@@ -66,6 +77,7 @@ final class TomlCheck {
     server.put("command", command);
     ArrayNode list = server.putArray("args");
     args.forEach(list::add);
+    extra.forEach(server::put);
     return want;
   }
 

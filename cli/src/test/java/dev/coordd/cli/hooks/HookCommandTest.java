@@ -110,6 +110,17 @@ class HookCommandTest {
     }
   }
 
+  /** The context's nothing-waiting answer for {@code name}, registered and told how work comes. */
+  static void assertNothingWaiting(String context, String name) {
+    assertThat(context)
+        .startsWith("coordd: you are agent " + name + " (")
+        .contains("coordd registered this session under that name")
+        .contains("Nothing is waiting for you now")
+        .contains("coordd task claim --agent " + name)
+        .contains("coordd inbox --agent " + name)
+        .doesNotContain("Waiting for you:");
+  }
+
   CoorddClient client() {
     return CoorddClient.connect(home());
   }
@@ -209,18 +220,22 @@ class HookCommandTest {
   @Test
   void a_running_task_of_the_agent_is_listed_with_how_to_finish_it() {
     startDaemon(home());
+    hook(input("startup"), "--agent", "worker");
     Task running;
     try (CoorddClient c = client()) {
-      c.createTask(NewTask.of("build").withAssignedTo("worker-7").withDescription("compile"));
-      running = c.claimTasks("worker-7", List.of(), 1, 0).getFirst();
+      c.createTask(
+          NewTask.of("build").withAssignedTo("worker@abcdef12").withDescription("compile"));
+      running = c.claimTasks("worker@abcdef12", List.of(), 1, 0).getFirst();
     }
 
-    String context = hook(input("compact"), "--agent", "worker-7").context();
+    String context = hook(input("compact"), "--agent", "worker").context();
 
     assertThat(context)
-        .contains(running.id())
-        .contains("[build] compile")
-        .contains("coordd task complete ID --agent worker-7");
+        .contains("Tasks you are running (1)")
+        .contains("- " + running.id() + " [build] compile")
+        .contains("coordd task complete ID --agent worker@abcdef12")
+        .contains("--token TOKEN")
+        .contains("coordd task show ID");
   }
 
   @Test
@@ -245,7 +260,8 @@ class HookCommandTest {
     Result r = hook(input("startup"));
 
     assertThat(r.exit()).isZero();
-    assertThat(r.context()).isEqualTo("coordd: nothing pending for " + AGENT + ".");
+    assertNothingWaiting(r.context(), AGENT);
+    assertThat(r.context()).contains("(kind claude_code)");
   }
 
   @Test
@@ -280,10 +296,14 @@ class HookCommandTest {
 
     Result r = hook(input("startup"), "--agent", "reviewer", "--kind", "worker");
 
-    assertThat(r.context()).isEqualTo("coordd: nothing pending for reviewer.");
+    assertNothingWaiting(r.context(), "reviewer@abcdef12");
+    assertThat(r.context())
+        .contains("(role reviewer, kind worker)")
+        .contains("tasks assigned to reviewer@abcdef12 or to the role reviewer");
     try (CoorddClient c = client()) {
-      assertThat(agent(c, "reviewer").kind()).isEqualTo("worker");
+      assertThat(agent(c, "reviewer@abcdef12").kind()).isEqualTo("worker");
       assertThat(c.listAgents()).noneMatch(a -> a.name().equals(AGENT));
+      assertThat(c.listAgents()).noneMatch(a -> a.name().equals("reviewer"));
     }
   }
 
@@ -329,7 +349,7 @@ class HookCommandTest {
     Result r = hook("");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.context()).isEqualTo("coordd: nothing pending for claude.");
+    assertNothingWaiting(r.context(), "claude");
     try (CoorddClient c = client()) {
       assertThat(agent(c, "claude").kind()).isEqualTo("claude_code");
     }
@@ -342,7 +362,7 @@ class HookCommandTest {
     Result r = hook("{\"session_id\":\"" + SESSION + "\",\"extra\":{\"nested\":true}}");
 
     assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.context()).isEqualTo("coordd: nothing pending for " + AGENT + ".");
+    assertNothingWaiting(r.context(), AGENT);
   }
 
   @Test
@@ -353,14 +373,14 @@ class HookCommandTest {
 
     Result r = hook("", "--input", file.toString());
 
-    assertThat(r.context()).isEqualTo("coordd: nothing pending for " + AGENT + ".");
+    assertNothingWaiting(r.context(), AGENT);
     try (CoorddClient c = client()) {
       assertThat(agent(c, AGENT).metadata().get("source").asText()).isEqualTo("clear");
     }
   }
 
   @Test
-  void the_list_is_capped_at_ten_compact_items() throws Exception {
+  void many_tasks_and_invocations_show_a_few_each_with_how_to_see_the_rest() throws Exception {
     startDaemon(home());
     String longText = "x".repeat(500);
     try (CoorddClient c = client()) {
@@ -380,7 +400,11 @@ class HookCommandTest {
     assertThat(context.lines().filter(l -> l.startsWith("- "))).hasSize(10);
     assertThat(context.length()).isLessThan(4_000);
     assertThat(context.lines().filter(l -> l.startsWith("- "))).allMatch(l -> l.length() < 160);
-    assertThat(context).contains("More not shown");
+    assertThat(context)
+        .contains("Tasks queued for you (15, best first)")
+        .contains("(10 more: coordd task list --status queued --assigned-to " + AGENT)
+        .contains("Invocations waiting for an AI agent (6)")
+        .contains("(1 more: coordd check");
   }
 
   @Test
@@ -398,7 +422,8 @@ class HookCommandTest {
 
     Result r = run(in, List.of("hook", "session-start"));
 
-    assertThat(r.context()).isEqualTo("coordd: nothing pending for " + AGENT + ".");
+    assertNothingWaiting(r.context(), AGENT);
+    assertThat(r.context()).doesNotContain("--home");
     try (CoorddClient c = CoorddClient.connect(project.resolve(".coordd"))) {
       assertThat(agent(c, AGENT).metadata().get("cwd").asText()).isEqualTo(project.toString());
     }

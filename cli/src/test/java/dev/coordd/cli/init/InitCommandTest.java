@@ -25,8 +25,8 @@ class InitCommandTest {
   Path home;
   Path codexHome;
 
-  /** What the tests expect as the coordd command: bin/coordd's path when it exports it. */
-  String launcher;
+  /** The coordd command init writes: plain, resolved from the PATH of whoever runs the agent. */
+  static final String launcher = "coordd";
 
   record Result(int exit, String out, String err) {}
 
@@ -35,11 +35,6 @@ class InitCommandTest {
     project = Files.createDirectories(dir.resolve("project"));
     home = project.resolve(".coordd");
     codexHome = dir.resolve("codex-home");
-    String env = System.getenv("COORDD_LAUNCHER");
-    launcher =
-        env == null || env.isBlank()
-            ? "coordd"
-            : Path.of(env).toAbsolutePath().normalize().toString();
   }
 
   Result init(String... args) {
@@ -71,7 +66,7 @@ class InitCommandTest {
   }
 
   String hookCommand() {
-    return launcher + " hook session-start --home " + home;
+    return launcher + " hook session-start --kind claude_code";
   }
 
   List<String> coorddHookCommands(JsonNode settings) {
@@ -96,15 +91,14 @@ class InitCommandTest {
     assertThat(r.out()).contains("created .mcp.json").contains("created .claude/settings.json");
     JsonNode server = json(mcpJson()).at("/mcpServers/coordd");
     assertThat(server.get("command").asText()).isEqualTo(launcher);
-    assertThat(server.get("args")).hasSize(3);
+    // the default home (<project>/.coordd) is the server's own default: no path of this machine
+    assertThat(server.get("args")).hasSize(1);
     assertThat(server.get("args").get(0).asText()).isEqualTo("mcp");
-    assertThat(server.get("args").get(1).asText()).isEqualTo("--home");
-    assertThat(server.get("args").get(2).asText()).isEqualTo(home.toString());
     JsonNode hook = json(claudeSettings()).at("/hooks/SessionStart/0/hooks/0");
     assertThat(hook.get("type").asText()).isEqualTo("command");
     assertThat(hook.get("command").asText()).isEqualTo(hookCommand());
     assertThat(json(claudeSettings()).at("/hooks/SessionEnd/0/hooks/0/command").asText())
-        .isEqualTo(launcher + " hook session-end --home " + home);
+        .isEqualTo(launcher + " hook session-end --kind claude_code");
     assertThat(Files.readString(mcpJson())).startsWith("{\n  \"mcpServers\": {").endsWith("}\n");
   }
 
@@ -138,7 +132,7 @@ class InitCommandTest {
     assertThat(mcp.at("/mcpServers/github/command").asText()).isEqualTo("gh-mcp");
     assertThat(mcp.at("/other").asBoolean()).isTrue();
     assertThat(mcp.at("/mcpServers/coordd/command").asText()).isEqualTo(launcher);
-    assertThat(mcp.at("/mcpServers/coordd/args/2").asText()).isEqualTo(home.toString());
+    assertThat(mcp.at("/mcpServers/coordd/args").toString()).isEqualTo("[\"mcp\"]");
     assertThat(mcp.at("/mcpServers/coordd/env/X").asText()).isEqualTo("1");
     JsonNode settings = json(claudeSettings());
     assertThat(settings.at("/permissions/allow/0").asText()).isEqualTo("Bash(ls:*)");
@@ -169,11 +163,7 @@ class InitCommandTest {
   @Test
   void an_identical_entry_leaves_a_hand_formatted_file_byte_for_byte() throws Exception {
     String original =
-        "{\"mcpServers\":{\"coordd\":{\"command\":\""
-            + launcher
-            + "\",\"args\":[\"mcp\",\"--home\",\""
-            + home
-            + "\"]}}}";
+        "{\"mcpServers\":{\"coordd\":{\"command\":\"" + launcher + "\",\"args\":[\"mcp\"]}}}";
     Files.writeString(mcpJson(), original);
 
     Result r = init("claude");
@@ -240,6 +230,7 @@ class InitCommandTest {
     assertThat(codex.out()).contains("would create");
     assertThat(codexHome).doesNotExist();
     assertThat(project.resolve("AGENTS.md")).doesNotExist();
+    assertThat(project.resolve(".codex")).doesNotExist();
   }
 
   @Test
@@ -310,7 +301,8 @@ class InitCommandTest {
     assertThat(s.at("/theme").asText()).isEqualTo("Dracula");
     assertThat(s.at("/mcpServers/git/command").asText()).isEqualTo("uvx");
     assertThat(s.at("/mcpServers/coordd/command").asText()).isEqualTo(launcher);
-    assertThat(s.at("/mcpServers/coordd/args/2").asText()).isEqualTo(home.toString());
+    assertThat(s.at("/mcpServers/coordd/args").toString()).isEqualTo("[\"mcp\"]");
+    assertThat(s.at("/mcpServers/coordd/trust").asBoolean()).isTrue();
     assertThat(init("gemini").out()).contains("unchanged .gemini/settings.json");
   }
 
@@ -326,269 +318,14 @@ class InitCommandTest {
     assertThat(r.err()).contains("not valid JSON");
   }
 
-  // --- codex ---
-
-  @Test
-  void codex_appends_the_server_table_and_an_agents_md_section() throws Exception {
-    Files.createDirectories(codexHome);
-    String original =
-        """
-        model = "gpt-5-codex"
-
-        [projects."/some/project"]
-        trust_level = "trusted"
-
-        [mcp_servers.context7]
-        command = "npx"
-        args = ["-y", "@upstash/context7-mcp"]
-        """;
-    Files.writeString(codexHome.resolve("config.toml"), original);
-
-    Result r = init("codex");
-
-    assertThat(r.exit()).as(r.err()).isZero();
-    String toml = Files.readString(codexHome.resolve("config.toml"));
-    assertThat(toml)
-        .startsWith(original)
-        .endsWith(
-            """
-
-        [mcp_servers.coordd]
-        command = "%s"
-        args = ["mcp", "--home", "%s"]
-        """
-                .formatted(launcher, home));
-    assertThat(r.out())
-        .contains("updated " + codexHome.resolve("config.toml"))
-        .contains("created AGENTS.md")
-        .contains("no SessionStart hook for Codex")
-        .contains("coordd check");
-    String agents = Files.readString(project.resolve("AGENTS.md"));
-    assertThat(agents)
-        .startsWith("## coordd")
-        .contains("coordd check")
-        .contains("task claim --agent codex");
-  }
-
-  @Test
-  void codex_creates_config_toml_when_absent_and_a_second_run_changes_nothing() throws Exception {
-    assertThat(init("codex").out()).contains("created " + codexHome.resolve("config.toml"));
-    String toml = Files.readString(codexHome.resolve("config.toml"));
-    assertThat(toml).startsWith("[mcp_servers.coordd]\n");
-    assertThat(Files.getPosixFilePermissions(codexHome.resolve("config.toml")))
-        .isEqualTo(PosixFilePermissions.fromString("rw-------"));
-    String agents = Files.readString(project.resolve("AGENTS.md"));
-
-    Result again = init("codex");
-
-    assertThat(again.out())
-        .contains("unchanged " + codexHome.resolve("config.toml"))
-        .contains("unchanged AGENTS.md");
-    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(toml);
-    assertThat(Files.readString(project.resolve("AGENTS.md"))).isEqualTo(agents);
-  }
-
-  @Test
-  void codex_replaces_only_command_and_args_of_an_existing_coordd_table() throws Exception {
-    Files.createDirectories(codexHome);
-    Files.writeString(
-        codexHome.resolve("config.toml"),
-        """
-        # my codex config
-        model = "o3"
-
-        [mcp_servers.coordd]
-        command = "/old/bin/coordd"
-        args = [
-          "mcp",  # the server
-          "--home", "/old/.coordd",
-        ]
-        startup_timeout_sec = 20
-
-        [mcp_servers.coordd.env]
-        COORDD_AGENT = "codex"
-
-        [mcp_servers.other]
-        command = "other"
-        """);
-
-    Result r = init("codex");
-
-    assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(Files.readString(codexHome.resolve("config.toml")))
-        .isEqualTo(
-            """
-        # my codex config
-        model = "o3"
-
-        [mcp_servers.coordd]
-        command = "%s"
-        args = ["mcp", "--home", "%s"]
-        startup_timeout_sec = 20
-
-        [mcp_servers.coordd.env]
-        COORDD_AGENT = "codex"
-
-        [mcp_servers.other]
-        command = "other"
-        """
-                .formatted(launcher, home));
-    assertThat(init("codex").out()).contains("unchanged " + codexHome.resolve("config.toml"));
-  }
-
-  @Test
-  void codex_keeps_an_agents_md_that_already_has_a_coordd_section_and_appends_otherwise()
-      throws Exception {
-    Path agents = project.resolve("AGENTS.md");
-    Files.writeString(agents, "# Rules\n\nBe nice.\n\n## Working with coordd\n\nRun it.\n");
-    assertThat(init("codex").out()).contains("unchanged AGENTS.md");
-    assertThat(Files.readString(agents))
-        .isEqualTo("# Rules\n\nBe nice.\n\n## Working with coordd\n\nRun it.\n");
-
-    Files.writeString(agents, "# Rules\n\nBe nice.\n");
-    assertThat(init("codex").out()).contains("updated AGENTS.md");
-    assertThat(Files.readString(agents)).startsWith("# Rules\n\nBe nice.\n\n## coordd\n");
-  }
-
-  @Test
-  void codex_refuses_a_server_defined_in_a_form_it_does_not_edit() throws Exception {
-    Files.createDirectories(codexHome);
-    String inline = "mcp_servers = { coordd = { command = \"x\" } }\n";
-    Files.writeString(codexHome.resolve("config.toml"), inline);
-
-    Result r = init("codex");
-
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err()).contains("does not edit");
-    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(inline);
-    assertThat(project.resolve("AGENTS.md")).doesNotExist();
-  }
-
-  @Test
-  void codex_refuses_a_config_toml_that_is_not_valid_toml_and_writes_nothing() throws Exception {
-    Files.createDirectories(codexHome);
-    String broken = "model = \"o3\"\n[mcp_servers.context7\ncommand = \"npx\"\n";
-    Files.writeString(codexHome.resolve("config.toml"), broken);
-
-    Result r = init("codex");
-
-    assertThat(r.exit()).isEqualTo(2);
-    assertThat(r.err())
-        .contains(codexHome.resolve("config.toml") + " is not valid TOML")
-        .contains("nothing was changed");
-    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(broken);
-    assertThat(project.resolve("AGENTS.md")).doesNotExist();
-  }
-
-  @Test
-  void codex_keeps_every_comment_of_the_users_config_toml() throws Exception {
-    Files.createDirectories(codexHome);
-    String original =
-        """
-        # Codex settings, kept in git
-        model = "o3" # the good one
-
-        # servers I use every day
-        [mcp_servers.context7]
-        command = "npx" # via node
-        args = [
-          "-y", # no prompt
-          "@upstash/context7-mcp",
-        ]
-        # end of servers
-        """;
-    Files.writeString(codexHome.resolve("config.toml"), original);
-
-    Result r = init("codex");
-
-    assertThat(r.exit()).as(r.err()).isZero();
-    String toml = Files.readString(codexHome.resolve("config.toml"));
-    assertThat(toml).startsWith(original).contains("[mcp_servers.coordd]");
-    assertThat(toml.lines().filter(l -> l.contains("#")))
-        .containsExactlyElementsOf(original.lines().filter(l -> l.contains("#")).toList());
-  }
-
-  @Test
-  void codex_updates_a_coordd_table_already_present_in_place_keeping_its_comments()
-      throws Exception {
-    Files.createDirectories(codexHome);
-    String original =
-        """
-        model = "o3"\r
-        \r
-        # coordd, set up last spring\r
-        [mcp_servers.coordd]\r
-        # the launcher moved since\r
-        command = "/old/bin/coordd"\r
-        args = ["mcp"]\r
-        env = { COORDD_AGENT = "codex" } # who I am\r
-        \r
-        [mcp_servers.other]\r
-        command = "other"\r
-        """;
-    Files.writeString(codexHome.resolve("config.toml"), original);
-
-    Result r = init("codex");
-
-    assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).contains("updated " + codexHome.resolve("config.toml"));
-    assertThat(Files.readString(codexHome.resolve("config.toml")))
-        .isEqualTo(
-            original
-                .replace("command = \"/old/bin/coordd\"", "command = \"" + launcher + "\"")
-                .replace("args = [\"mcp\"]", "args = [\"mcp\", \"--home\", \"" + home + "\"]"));
-  }
-
-  @Test
-  void codex_gives_a_coordd_table_known_only_by_its_subtable_a_header_of_its_own()
-      throws Exception {
-    Files.createDirectories(codexHome);
-    String original =
-        """
-        [mcp_servers.coordd.env]
-        COORDD_AGENT = "codex"
-
-        [profiles.fast]
-        model = "o4-mini"
-        """;
-    Files.writeString(codexHome.resolve("config.toml"), original);
-
-    Result r = init("codex");
-
-    assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(Files.readString(codexHome.resolve("config.toml")))
-        .isEqualTo(
-            original
-                + """
-
-                [mcp_servers.coordd]
-                command = "%s"
-                args = ["mcp", "--home", "%s"]
-                """
-                    .formatted(launcher, home));
-  }
-
-  @Test
-  void codex_leaves_an_inline_coordd_entry_that_is_already_right_as_it_is() throws Exception {
-    Files.createDirectories(codexHome);
-    String inline =
-        "mcp_servers = { coordd = { command = \"%s\", args = [\"mcp\", \"--home\", \"%s\"] } }\n"
-            .formatted(launcher, home);
-    Files.writeString(codexHome.resolve("config.toml"), inline);
-
-    Result r = init("codex");
-
-    assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).contains("unchanged " + codexHome.resolve("config.toml"));
-    assertThat(Files.readString(codexHome.resolve("config.toml"))).isEqualTo(inline);
-  }
-
   @Test
   void updating_the_hook_keeps_flags_the_user_added() {
     String updated =
-        ClaudeSessionHook.keepUserFlags(
+        SessionHooks.keepUserFlags(
             "coordd hook session-start --home /old/.coordd --agent 'my agent' --timeout=5s",
-            "/bin/coordd hook session-start --home /new/.coordd");
+            "/bin/coordd hook session-start --home /new/.coordd",
+            "session-start",
+            false);
     assertThat(updated)
         .isEqualTo(
             "/bin/coordd hook session-start --home /new/.coordd --agent 'my agent' --timeout=5s");

@@ -2,6 +2,8 @@ package dev.coordd.cli.init;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
 import dev.coordd.cli.Launcher;
 import dev.coordd.cli.Launcher.Run;
 import java.nio.file.Files;
@@ -26,7 +28,14 @@ class InitHomeIT {
     Path project = Files.createDirectories(dir.resolve("project"));
     Path home = Files.createDirectories(dir.resolve("someone"));
     List<String> cmd =
-        Launcher.command(project.resolve(".coordd"), "init", "codex", "--dir", project.toString());
+        Launcher.command(
+            project.resolve(".coordd"),
+            "init",
+            "codex",
+            "--agent",
+            "reviewer",
+            "--dir",
+            project.toString());
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().put("HOME", home.toString());
     pb.environment().remove("CODEX_HOME");
@@ -35,7 +44,14 @@ class InitHomeIT {
 
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(home.resolve(".codex/config.toml")).exists();
-    assertThat(Files.readString(home.resolve(".codex/config.toml")))
-        .contains("[mcp_servers.coordd]");
+    JsonNode server =
+        new TomlMapper()
+            .readTree(Files.readString(home.resolve(".codex/config.toml")))
+            .at("/mcp_servers/coordd");
+    assertThat(server.get("command").asText()).isEqualTo("coordd");
+    assertThat(server.get("default_tools_approval_mode").asText()).isEqualTo("approve");
+    assertThat(server.get("args").toString())
+        .contains("\"--agent\",\"reviewer\",\"--kind\",\"codex\"");
+    assertThat(project.resolve(".codex/hooks.json")).exists();
   }
 }
