@@ -178,7 +178,7 @@ class HookCommandTest {
     Task claimed;
     try (CoorddClient c = client()) {
       c.createTask(NewTask.of("review").withAssignedTo(AGENT));
-      claimed = c.claimTasks(AGENT, List.of(), 1, 0).getFirst();
+      claimed = c.claimTasks(AGENT, List.of(), 1, 0, null).getFirst();
     }
 
     Result r = run(input("other"), List.of("hook", "session-end", "--home", home().toString()));
@@ -212,7 +212,7 @@ class HookCommandTest {
     Task running;
     try (CoorddClient c = client()) {
       c.createTask(NewTask.of("build").withAssignedTo("worker-7").withDescription("compile"));
-      running = c.claimTasks("worker-7", List.of(), 1, 0).getFirst();
+      running = c.claimTasks("worker-7", List.of(), 1, 0, null).getFirst();
     }
 
     String context = hook(input("compact"), "--agent", "worker-7").context();
