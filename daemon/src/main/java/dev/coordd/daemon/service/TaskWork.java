@@ -216,7 +216,10 @@ final class TaskWork {
               + t.leaseOwner()
               + ", not "
               + agent
-              + " (a lease that expired was given to another worker)");
+              + ": attempt "
+              + t.attempts()
+              + " belongs to that claim (another session, or a worker that got the task after"
+              + " a lease expired); complete or fail only the tasks your own claim returned");
     }
     ClaimTokens.check(t, token);
     return t;
