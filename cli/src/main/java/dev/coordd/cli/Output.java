@@ -6,8 +6,10 @@ import dev.coordd.api.Agent;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskRun;
 import dev.coordd.cli.console.Tables;
+import dev.coordd.daemon.config.Durations;
 import dev.coordd.internal.Json;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,6 +74,7 @@ public final class Output {
     }
     if (t.leaseOwner() != null) {
       line(out, "lease", t.leaseOwner() + " until " + time(t.leaseExpiresAt()));
+      line(out, "claim", claim(t, System.currentTimeMillis()));
     }
     line(out, "data", compact(t.data()));
     if (t.result() != null && !t.result().isNull()) {
@@ -118,13 +121,38 @@ public final class Output {
       rows.add(
           List.of(
               a.name(),
+              orDash(a.role()),
               a.kind(),
               a.status().wire(),
               Tables.ago(a.lastHeartbeat(), now),
               String.join(",", a.capabilities())));
     }
-    out.print(Tables.render(List.of("NAME", "KIND", "STATUS", "LAST BEAT", "CAPABILITIES"), rows));
+    out.print(
+        Tables.render(
+            List.of("NAME", "ROLE", "KIND", "STATUS", "LAST BEAT", "CAPABILITIES"), rows));
     out.flush();
+  }
+
+  /**
+   * A running attempt as its owner needs it: e.g. {@code lease 45m, expires in 44m12s, token
+   * ab12cd34ef} (the token is what {@code task complete --token} wants).
+   */
+  static String claim(Task t, long now) {
+    StringBuilder s = new StringBuilder();
+    if (t.leaseMs() != null) {
+      s.append("lease ").append(Durations.format(Duration.ofMillis(t.leaseMs()))).append(", ");
+    }
+    if (t.leaseExpiresAt() != null) {
+      long left = t.leaseExpiresAt() - now;
+      s.append(
+          left > 0
+              ? "expires in " + Durations.format(Duration.ofSeconds(Math.ceilDiv(left, 1000)))
+              : "expired");
+    }
+    if (t.claimToken() != null) {
+      s.append(", token ").append(t.claimToken());
+    }
+    return s.toString();
   }
 
   private static void line(PrintWriter out, String key, String value) {

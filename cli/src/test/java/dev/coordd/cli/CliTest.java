@@ -173,9 +173,32 @@ class CliTest {
     Result claimed =
         run("task", "claim", "--agent", "w", "--type", "build", "--max", "2", "--json");
     assertThat(claimed.json()).hasSize(2);
-    Result done = run("task", "complete", a, "--agent", "w", "--result", "{\"ok\":1}");
+    Map<String, String> tokens = new java.util.HashMap<>();
+    claimed.json().forEach(t -> tokens.put(t.get("id").asText(), t.get("claimToken").asText()));
+    Result done =
+        run(
+            "task",
+            "complete",
+            a,
+            "--agent",
+            "w",
+            "--token",
+            tokens.get(a),
+            "--result",
+            "{\"ok\":1}");
     assertThat(done.out().strip()).isEqualTo(a + " succeeded");
-    Result failed = run("task", "fail", b, "--agent", "w", "--error", "disk full", "--json");
+    Result failed =
+        run(
+            "task",
+            "fail",
+            b,
+            "--agent",
+            "w",
+            "--token",
+            tokens.get(b),
+            "--error",
+            "disk full",
+            "--json");
     assertThat(failed.json().at("/error/message").asText()).isEqualTo("disk full");
     assertThat(run("agent", "heartbeat", "w").out()).contains("w active");
     Result notMine = run("task", "complete", a, "--agent", "w");

@@ -34,20 +34,28 @@ public interface CoordinationService {
 
   /**
    * Claims up to {@code max} queued tasks for an external worker: tasks assigned to {@code agent},
-   * and unassigned tasks of the given types (any type when {@code types} is empty). Each claimed
-   * task is leased to the agent, which must complete, fail or renew it before the lease expires.
-   * When nothing is due, waits up to {@code waitMs} for work to arrive (0: answer at once).
+   * tasks assigned to its role (the part of {@code reviewer@1a2b3c} before {@code @}), and
+   * unassigned tasks of the given types (any type when {@code types} is empty). Each claimed task
+   * is leased to the agent and carries a fresh {@link Task#claimToken()}; the agent must complete,
+   * fail or renew it (with that token) before the lease expires. {@code leaseMs} is the lease
+   * length (null: the lease configured for the agent's kind, else the daemon's default). A lease
+   * longer than the default is not taken back when the agent misses heartbeats, only when it runs
+   * out or the agent signs off. When nothing is due, waits up to {@code waitMs} for work to arrive
+   * (0: answer at once).
    */
   @LongWait
-  List<Task> claimTasks(String agent, List<String> types, int max, long waitMs);
+  List<Task> claimTasks(String agent, List<String> types, int max, long waitMs, Long leaseMs);
 
-  Task completeTask(String id, String agent, JsonNode result);
+  /** Succeeds the attempt {@code token} names (the token its claim returned). */
+  Task completeTask(String id, String agent, String token, JsonNode result);
 
-  /** Fails the current attempt; the task is retried with backoff while attempts remain. */
-  Task failTask(String id, String agent, String error);
+  /**
+   * Fails the attempt {@code token} names; the task is retried with backoff while attempts remain.
+   */
+  Task failTask(String id, String agent, String token, String error);
 
-  /** Extends the lease of a running task held by {@code agent}. */
-  Task renewLease(String id, String agent);
+  /** Extends the lease of the running attempt {@code token} names by its own lease length. */
+  Task renewLease(String id, String agent, String token);
 
   Agent registerAgent(AgentRegistration registration);
 

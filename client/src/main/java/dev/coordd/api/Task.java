@@ -8,6 +8,10 @@ import java.util.List;
  * A unit of work as every door shows it. Times are epoch milliseconds. {@code runs} is the history
  * of finished attempts, oldest first; it is empty in list views. A {@code waiting} task says what
  * it waits for ({@code waitingFor}, e.g. {@code invocation:<id>}) and until when.
+ *
+ * <p>{@code leaseMs} is the lease length of the latest claim (each renewal extends the lease by
+ * it). {@code claimToken} names the current attempt: it is handed out by the claim, required to
+ * complete, fail or renew it, and null unless the task is running.
  */
 @JsonInclude(JsonInclude.Include.ALWAYS)
 public record Task(
@@ -28,6 +32,8 @@ public record Task(
     TaskError error,
     String leaseOwner,
     Long leaseExpiresAt,
+    Long leaseMs,
+    String claimToken,
     long createdAt,
     Long startedAt,
     Long finishedAt,
@@ -54,6 +60,8 @@ public record Task(
         error,
         leaseOwner,
         leaseExpiresAt,
+        leaseMs,
+        claimToken,
         createdAt,
         startedAt,
         finishedAt,

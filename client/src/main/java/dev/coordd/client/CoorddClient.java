@@ -121,26 +121,30 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   }
 
   @Override
-  public List<Task> claimTasks(String agent, List<String> types, int max, long waitMs) {
+  public List<Task> claimTasks(
+      String agent, List<String> types, int max, long waitMs, Long leaseMs) {
     return Json.MAPPER.convertValue(
         rpc.call(
-            "claimTasks", params("agent", agent, "types", types, "max", max, "waitMs", waitMs)),
+            "claimTasks",
+            params(
+                "agent", agent, "types", types, "max", max, "waitMs", waitMs, "leaseMs", leaseMs)),
         TASKS);
   }
 
   @Override
-  public Task completeTask(String id, String agent, JsonNode result) {
-    return call("completeTask", Task.class, "id", id, "agent", agent, "result", result);
+  public Task completeTask(String id, String agent, String token, JsonNode result) {
+    return call(
+        "completeTask", Task.class, "id", id, "agent", agent, "token", token, "result", result);
   }
 
   @Override
-  public Task failTask(String id, String agent, String error) {
-    return call("failTask", Task.class, "id", id, "agent", agent, "error", error);
+  public Task failTask(String id, String agent, String token, String error) {
+    return call("failTask", Task.class, "id", id, "agent", agent, "token", token, "error", error);
   }
 
   @Override
-  public Task renewLease(String id, String agent) {
-    return call("renewLease", Task.class, "id", id, "agent", agent);
+  public Task renewLease(String id, String agent, String token) {
+    return call("renewLease", Task.class, "id", id, "agent", agent, "token", token);
   }
 
   @Override

@@ -62,7 +62,7 @@ class ClaimTest {
             () -> {
               go.await();
               while (true) {
-                List<Task> batch = svc.claimTasks(agent, List.of("work"), 7, 0);
+                List<Task> batch = svc.claimTasks(agent, List.of("work"), 7, 0, null);
                 if (batch.isEmpty()) {
                   return null;
                 }
@@ -80,7 +80,7 @@ class ClaimTest {
   void a_claim_that_waits_is_woken_by_a_task_created_while_it_waits() throws Exception {
     long hour = Duration.ofHours(1).toMillis();
     CompletableFuture<List<Task>> waiting =
-        CompletableFuture.supplyAsync(() -> svc.claimTasks("w", List.of("work"), 1, hour));
+        CompletableFuture.supplyAsync(() -> svc.claimTasks("w", List.of("work"), 1, hour, null));
     Thread.sleep(100); // let it reach its wait; the result does not depend on it
     assertThat(waiting).isNotDone();
     String id = svc.createTask(NewTask.of("work")).id();
@@ -107,7 +107,7 @@ class ClaimTest {
     assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
     long hour = Duration.ofHours(1).toMillis();
     CompletableFuture<List<Task>> waiting =
-        CompletableFuture.supplyAsync(() -> svc.claimTasks("w", List.of("work"), 1, hour));
+        CompletableFuture.supplyAsync(() -> svc.claimTasks("w", List.of("work"), 1, hour, null));
     Thread.sleep(100);
     assertThat(waiting).isNotDone();
     Thread closing = Thread.ofVirtual().start(f.daemon::close);
@@ -122,7 +122,7 @@ class ClaimTest {
 
   @Test
   void a_claim_that_waits_returns_empty_when_its_wait_ends() {
-    assertThat(svc.claimTasks("w", List.of("work"), 1, 50)).isEmpty();
+    assertThat(svc.claimTasks("w", List.of("work"), 1, 50, null)).isEmpty();
   }
 
   @Test
@@ -133,7 +133,7 @@ class ClaimTest {
     String none = svc.createTask(NewTask.of("work")).id();
     List<String> order = new ArrayList<>();
     for (int i = 0; i < 4; i++) {
-      order.add(svc.claimTasks("w", List.of("work"), 1, 0).get(0).id());
+      order.add(svc.claimTasks("w", List.of("work"), 1, 0, null).get(0).id());
     }
     assertThat(order).containsExactly(highOld, highNew, low, none);
   }
@@ -142,7 +142,7 @@ class ClaimTest {
   void a_batch_claim_returns_tasks_in_priority_order() {
     String a = svc.createTask(NewTask.of("work").withPriority(0)).id();
     String b = svc.createTask(NewTask.of("work").withPriority(9)).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0))
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0, null))
         .extracting(Task::id)
         .containsExactly(b, a);
   }
@@ -150,9 +150,9 @@ class ClaimTest {
   @Test
   void a_task_assigned_to_an_agent_is_claimed_only_by_that_agent() {
     String forAlice = svc.createTask(NewTask.of("review").withAssignedTo("alice")).id();
-    assertThat(svc.claimTasks("bob", List.of(), 10, 0)).isEmpty();
-    assertThat(svc.claimTasks("bob", List.of("review"), 10, 0)).isEmpty();
-    List<Task> mine = svc.claimTasks("alice", List.of("something-else"), 10, 0);
+    assertThat(svc.claimTasks("bob", List.of(), 10, 0, null)).isEmpty();
+    assertThat(svc.claimTasks("bob", List.of("review"), 10, 0, null)).isEmpty();
+    List<Task> mine = svc.claimTasks("alice", List.of("something-else"), 10, 0, null);
     assertThat(mine).extracting(Task::id).containsExactly(forAlice);
     assertThat(mine.get(0).leaseOwner()).isEqualTo("alice");
     assertThat(mine.get(0).attempts()).isEqualTo(1);
@@ -163,7 +163,7 @@ class ClaimTest {
     svc.registerAgent(new AgentRegistration("p", "worker", List.of("other"), null));
     svc.createTask(NewTask.of("other"));
     String work = svc.createTask(NewTask.of("work")).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0))
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0, null))
         .extracting(Task::id)
         .containsExactly(work);
   }
@@ -171,9 +171,9 @@ class ClaimTest {
   @Test
   void a_delayed_task_is_not_claimed_before_its_time() {
     String id = svc.createTask(NewTask.of("work").withDelayMs(60_000)).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).isEmpty();
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0, null)).isEmpty();
     f.clock.step(java.time.Duration.ofSeconds(61));
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0))
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0, null))
         .extracting(Task::id)
         .containsExactly(id);
   }
@@ -194,8 +194,8 @@ class ClaimTest {
   @Test
   void an_external_worker_completes_its_task_and_the_result_is_kept() {
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1, 0);
-    Task done = svc.completeTask(id, "w", Json.read("{\"answer\":42}"));
+    String token = svc.claimTasks("w", List.of("work"), 1, 0, null).getFirst().claimToken();
+    Task done = svc.completeTask(id, "w", token, Json.read("{\"answer\":42}"));
     assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
     Task shown = svc.getTask(id);
     assertThat(shown.result().get("answer").asInt()).isEqualTo(42);
@@ -210,7 +210,7 @@ class ClaimTest {
 
   @Test
   void claim_registers_an_unknown_worker_so_its_liveness_is_tracked() {
-    svc.claimTasks("newcomer", List.of("work"), 1, 0);
+    svc.claimTasks("newcomer", List.of("work"), 1, 0, null);
     Set<String> names = new HashSet<>();
     svc.listAgents().forEach(a -> names.add(a.name()));
     assertThat(names).contains("newcomer", "daemon", "worker-pool");
@@ -219,8 +219,9 @@ class ClaimTest {
   @Test
   void completing_a_task_held_by_someone_else_is_refused() {
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1, 0);
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> svc.completeTask(id, "intruder", null))
+    svc.claimTasks("w", List.of("work"), 1, 0, null);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> svc.completeTask(id, "intruder", null, null))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("leased to w, not intruder");
   }

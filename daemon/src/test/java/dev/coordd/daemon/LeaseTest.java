@@ -38,7 +38,7 @@ class LeaseTest {
   void an_expired_lease_returns_the_task_to_the_queue_with_the_attempt_counted() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1, 0);
+    svc.claimTasks("w", List.of("work"), 1, 0, null);
     f.advance(Duration.ofSeconds(29));
     assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
     f.advance(Duration.ofSeconds(2));
@@ -54,11 +54,11 @@ class LeaseTest {
   void a_worker_that_lost_its_lease_cannot_complete_the_task() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1, 0);
+    svc.claimTasks("w", List.of("work"), 1, 0, null);
     f.advance(Duration.ofMinutes(1));
     f.advance(Duration.ofMinutes(1)); // past the backoff
-    svc.claimTasks("w2", List.of("work"), 1, 0);
-    assertThatThrownBy(() -> svc.completeTask(id, "w", null))
+    svc.claimTasks("w2", List.of("work"), 1, 0, null);
+    assertThatThrownBy(() -> svc.completeTask(id, "w", null, null))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("leased to w2");
   }
@@ -67,10 +67,10 @@ class LeaseTest {
   void after_max_attempts_of_expired_leases_the_task_fails_with_every_error() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work").withMaxAttempts(2)).id();
-    svc.claimTasks("w", List.of("work"), 1, 0);
+    svc.claimTasks("w", List.of("work"), 1, 0, null);
     f.advance(Duration.ofMinutes(1));
     f.advance(Duration.ofMinutes(1));
-    assertThat(svc.claimTasks("w", List.of("work"), 1, 0)).hasSize(1);
+    assertThat(svc.claimTasks("w", List.of("work"), 1, 0, null)).hasSize(1);
     f.advance(Duration.ofMinutes(1));
     Task t = svc.getTask(id);
     assertThat(t.status()).isEqualTo(TaskStatus.FAILED);
@@ -84,14 +84,14 @@ class LeaseTest {
   void heartbeats_renew_the_leases_of_the_agents_tasks() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1, 0);
+    svc.claimTasks("w", List.of("work"), 1, 0, null);
     for (int i = 0; i < 5; i++) {
       f.advance(Duration.ofSeconds(20));
       svc.heartbeat("w");
     }
     assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
-    svc.renewLease(id, "w");
-    assertThatThrownBy(() -> svc.renewLease(id, "someone-else"))
+    svc.renewLease(id, "w", svc.getTask(id).claimToken());
+    assertThatThrownBy(() -> svc.renewLease(id, "someone-else", null))
         .isInstanceOf(ConflictException.class);
   }
 
@@ -99,10 +99,10 @@ class LeaseTest {
   void a_worker_that_only_renews_its_lease_is_not_reaped_as_stale() {
     start("leaseDuration", "10s", "heartbeatInterval", "1s");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1, 0);
+    svc.claimTasks("w", List.of("work"), 1, 0, null);
     for (int i = 0; i < 10; i++) {
       f.advance(Duration.ofSeconds(1));
-      svc.renewLease(id, "w");
+      svc.renewLease(id, "w", svc.getTask(id).claimToken());
     }
     assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
     assertThat(svc.getTask(id).leaseOwner()).isEqualTo("w");
@@ -112,7 +112,7 @@ class LeaseTest {
   void a_stale_agent_loses_its_leases_before_they_expire() {
     start("leaseDuration", "10m", "heartbeatInterval", "10s");
     String id = svc.createTask(NewTask.of("work")).id();
-    svc.claimTasks("w", List.of("work"), 1, 0);
+    svc.claimTasks("w", List.of("work"), 1, 0, null);
     f.advance(Duration.ofSeconds(20));
     assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
     f.advance(Duration.ofSeconds(11)); // three missed beats

@@ -141,8 +141,8 @@ class TaskFlowTest {
     svc().retryTask(a);
     Task retried = svc().retryTask(b);
     assertThat(retried.status()).isEqualTo(TaskStatus.WAITING);
-    svc().claimTasks("w", List.of(), 1, 0);
-    svc().completeTask(a, "w", null);
+    String token = svc().claimTasks("w", List.of(), 1, 0, null).getFirst().claimToken();
+    svc().completeTask(a, "w", token, null);
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (svc().getTask(b).status() != TaskStatus.QUEUED && System.nanoTime() < until) {
       DaemonFixture.sleep(5);
@@ -158,9 +158,9 @@ class TaskFlowTest {
     QueueState paused = svc().pauseQueue("build");
     assertThat(paused.paused()).isTrue();
     assertThat(paused.queued()).isEqualTo(1);
-    assertThat(svc().claimTasks("w", List.of("build"), 10, 0)).isEmpty();
+    assertThat(svc().claimTasks("w", List.of("build"), 10, 0, null)).isEmpty();
     svc().resumeQueue("build");
-    assertThat(svc().claimTasks("w", List.of("build"), 10, 0))
+    assertThat(svc().claimTasks("w", List.of("build"), 10, 0, null))
         .extracting(Task::id)
         .containsExactly(id);
   }
@@ -208,9 +208,9 @@ class TaskFlowTest {
             () -> {
               try {
                 for (int i = 0; i < 30; i++) {
-                  for (Task claimed : svc().claimTasks(agent, List.of("heavy"), 5, 0)) {
+                  for (Task claimed : svc().claimTasks(agent, List.of("heavy"), 5, 0, null)) {
                     observed.add(runningOf("heavy"));
-                    svc().completeTask(claimed.id(), agent, null);
+                    svc().completeTask(claimed.id(), agent, claimed.claimToken(), null);
                   }
                 }
               } finally {
@@ -249,11 +249,11 @@ class TaskFlowTest {
     }
     svc().limitQueue("build", 2);
     svc().pauseQueue("lint");
-    List<Task> batch = svc().claimTasks("w", List.of("build", "lint"), 50, 0);
+    List<Task> batch = svc().claimTasks("w", List.of("build", "lint"), 50, 0, null);
     assertThat(batch).hasSize(2).allSatisfy(t -> assertThat(t.type()).isEqualTo("build"));
-    assertThat(svc().claimTasks("w", List.of("build", "lint"), 50, 0)).isEmpty();
+    assertThat(svc().claimTasks("w", List.of("build", "lint"), 50, 0, null)).isEmpty();
     svc().resumeQueue("lint");
-    assertThat(svc().claimTasks("w", List.of("lint"), 50, 0)).hasSize(10);
+    assertThat(svc().claimTasks("w", List.of("lint"), 50, 0, null)).hasSize(10);
   }
 
   @Test
@@ -263,13 +263,14 @@ class TaskFlowTest {
     svc().limitQueue("build", 1);
     String first = svc().createTask(NewTask.of("build")).id();
     svc().createTask(NewTask.of("build"));
-    assertThat(svc().claimTasks("a", List.of("build"), 1, 0)).hasSize(1);
+    List<Task> mine = svc().claimTasks("a", List.of("build"), 1, 0, null);
+    assertThat(mine).hasSize(1);
     long hour = Duration.ofHours(1).toMillis();
     CompletableFuture<List<Task>> waiting =
-        CompletableFuture.supplyAsync(() -> svc().claimTasks("b", List.of("build"), 1, hour));
+        CompletableFuture.supplyAsync(() -> svc().claimTasks("b", List.of("build"), 1, hour, null));
     Thread.sleep(100); // let it reach its wait; the result does not depend on it
     assertThat(waiting).isNotDone();
-    svc().completeTask(first, "a", null);
+    svc().completeTask(first, "a", mine.getFirst().claimToken(), null);
     assertThat(waiting.get(10, TimeUnit.SECONDS)).hasSize(1);
   }
 

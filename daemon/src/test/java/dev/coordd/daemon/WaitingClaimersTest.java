@@ -147,13 +147,13 @@ class WaitingClaimersTest {
     svc.limitQueue("deploy", 1);
     String first = svc.createTask(NewTask.of("deploy")).id();
     String second = svc.createTask(NewTask.of("deploy")).id();
-    assertThat(svc.claimTasks("one", List.of("deploy"), 5, 0))
+    assertThat(svc.claimTasks("one", List.of("deploy"), 5, 0, null))
         .extracting(Task::id)
         .containsExactly(first);
     waitFor("two", "deploy");
     awaitAllIdle();
 
-    svc.completeTask(first, "one", null);
+    svc.completeTask(first, "one", svc.getTask(first).claimToken(), null);
 
     assertThat(waiting.get("two").get(10, TimeUnit.SECONDS))
         .extracting(Task::id)
@@ -190,7 +190,7 @@ class WaitingClaimersTest {
           threads.submit(
               () -> {
                 while (claimed.size() < tasks && !Thread.currentThread().isInterrupted()) {
-                  for (Task t : svc.claimTasks(agent, types, max, HOUR)) {
+                  for (Task t : svc.claimTasks(agent, types, max, HOUR, null)) {
                     if (!claimed.add(t.id())) {
                       duplicates.incrementAndGet();
                     }
@@ -258,7 +258,8 @@ class WaitingClaimersTest {
   private void waitFor(String agent, String type) {
     List<String> types = type == null ? List.of() : List.of(type);
     waiting.put(
-        agent, CompletableFuture.supplyAsync(() -> svc.claimTasks(agent, types, 1, HOUR), threads));
+        agent,
+        CompletableFuture.supplyAsync(() -> svc.claimTasks(agent, types, 1, HOUR, null), threads));
   }
 
   /**

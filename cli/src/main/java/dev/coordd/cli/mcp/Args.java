@@ -33,14 +33,26 @@ final class Args {
 
   private final String tool;
   private final ObjectNode values;
+  private final McpSession session;
 
-  private Args(String tool, ObjectNode values) {
+  private Args(String tool, ObjectNode values, McpSession session) {
     this.tool = tool;
     this.values = values;
+    this.session = session;
   }
 
   /** Wraps the raw arguments of a call, refusing any name not in {@code allowed}. */
   static Args of(String tool, Map<String, Object> arguments, Set<String> allowed) {
+    return of(tool, arguments, allowed, McpSession.anonymous());
+  }
+
+  /**
+   * As {@link #of(String, Map, Set)}, with what the session fills in: {@code agent} (omitted or the
+   * role name: the session instance) and {@code token} (omitted: the token of this session's claim
+   * of that task).
+   */
+  static Args of(
+      String tool, Map<String, Object> arguments, Set<String> allowed, McpSession session) {
     ObjectNode node =
         arguments == null ? Json.MAPPER.createObjectNode() : Json.MAPPER.valueToTree(arguments);
     Set<String> unknown = new TreeSet<>();
@@ -63,7 +75,26 @@ final class Args {
               + "; allowed: "
               + (allowed.isEmpty() ? "none" : String.join(", ", new TreeSet<>(allowed))));
     }
-    return new Args(tool, node);
+    if (allowed.contains("agent")) {
+      JsonNode named = node.get("agent");
+      String agent = session.agent(named != null && named.isTextual() ? named.asText() : null);
+      if (agent != null) {
+        node.put("agent", agent);
+      }
+    }
+    JsonNode token = node.get("token");
+    if (allowed.contains("token") && (token == null || token.isNull())) {
+      JsonNode id = node.get("id");
+      String remembered = session.token(id != null && id.isTextual() ? id.asText() : null);
+      if (remembered != null) {
+        node.put("token", remembered);
+      }
+    }
+    return new Args(tool, node, session);
+  }
+
+  McpSession session() {
+    return session;
   }
 
   private JsonNode get(String name) {
@@ -74,12 +105,25 @@ final class Args {
   String requiredString(String name) {
     String s = string(name);
     if (s == null) {
-      throw new InvalidRequestException(name, name + " is required for " + tool);
+      throw new InvalidRequestException(
+          name,
+          name
+              + " is required for "
+              + tool
+              + (name.equals("agent")
+                  ? " (or start coordd mcp with --agent ROLE, and this session's agent is used)"
+                  : ""));
     }
     return s;
   }
 
   /** A non-blank string, or null when absent. */
+  /** The argument if it is a string, else null; never throws (for bookkeeping after a call). */
+  String plainString(String name) {
+    JsonNode v = get(name);
+    return v != null && v.isTextual() ? v.asText() : null;
+  }
+
   String string(String name) {
     JsonNode v = get(name);
     if (v == null) {

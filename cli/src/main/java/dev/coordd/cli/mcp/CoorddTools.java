@@ -11,6 +11,7 @@ import io.modelcontextprotocol.server.McpServerFeatures.SyncToolSpecification;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -56,15 +57,20 @@ public final class CoorddTools {
 
   private final Connector connector;
   private final Consumer<String> speaksAs;
+  private final McpSession session;
 
   public CoorddTools(Connector connector) {
-    this(connector, agent -> {});
+    this(connector, agent -> {}, McpSession.anonymous());
   }
 
-  /** {@code speaksAs} hears every agent name a successful call acted as (for {@link Presence}). */
-  CoorddTools(Connector connector, Consumer<String> speaksAs) {
+  /**
+   * {@code speaksAs} hears every agent name a successful call acted as (for {@link Presence});
+   * {@code session} fills in the agent and claim tokens a call leaves out.
+   */
+  CoorddTools(Connector connector, Consumer<String> speaksAs, McpSession session) {
     this.connector = connector;
     this.speaksAs = speaksAs;
+    this.session = session;
   }
 
   /** The tools as tools/list shows them. */
@@ -72,9 +78,34 @@ public final class CoorddTools {
     return DEFS.stream().map(ToolDef::tool).toList();
   }
 
+  /**
+   * The tools as this session's tools/list shows them: with a session agent, {@code agent} is
+   * optional everywhere (it defaults to the session's).
+   */
+  List<McpSchema.Tool> sessionTools() {
+    if (session.instance() == null) {
+      return tools();
+    }
+    return DEFS.stream().map(d -> agentOptional(d).tool()).toList();
+  }
+
+  private static ToolDef agentOptional(ToolDef d) {
+    if (!(d.schema().get("required") instanceof List<?> required) || !required.contains("agent")) {
+      return d;
+    }
+    Map<String, Object> schema = new LinkedHashMap<>(d.schema());
+    List<?> rest = required.stream().filter(r -> !"agent".equals(r)).toList();
+    if (rest.isEmpty()) {
+      schema.remove("required");
+    } else {
+      schema.put("required", rest);
+    }
+    return new ToolDef(d.name(), d.description(), schema, d.args(), d.body());
+  }
+
   /** The tools with their handlers, for the server. */
   public List<SyncToolSpecification> specifications() {
-    List<McpSchema.Tool> tools = tools();
+    List<McpSchema.Tool> tools = sessionTools();
     List<SyncToolSpecification> specs = new ArrayList<>();
     for (McpSchema.Tool tool : tools) {
       specs.add(
@@ -98,9 +129,9 @@ public final class CoorddTools {
     }
     LazyService service = new LazyService(connector);
     try {
-      Args args = Args.of(name, arguments, def.get().args());
+      Args args = Args.of(name, arguments, def.get().args(), session);
       CallToolResult result = ok(name, def.get().body().run(args, service.proxy()));
-      agentOf(name, arguments).ifPresent(speaksAs);
+      agentOf(name, args).ifPresent(speaksAs);
       return result;
     } catch (InvalidRequestException e) {
       return invalid(e, def.get().args());
@@ -114,15 +145,12 @@ public final class CoorddTools {
     }
   }
 
-  /** The agent a call acted as: its {@code agent} argument, or the registered or beating name. */
-  private static Optional<String> agentOf(String tool, Map<String, Object> arguments) {
-    if (arguments == null) {
-      return Optional.empty();
-    }
-    Object agent =
-        tool.equals("agent_register") || tool.equals("agent_heartbeat")
-            ? arguments.get("name")
-            : arguments.get("agent");
-    return agent instanceof String s ? Optional.of(s) : Optional.empty();
+  /**
+   * The agent a call acted as: its {@code agent} argument (as the session filled it in), or the
+   * registered or beating name.
+   */
+  private static Optional<String> agentOf(String tool, Args args) {
+    boolean named = tool.equals("agent_register") || tool.equals("agent_heartbeat");
+    return Optional.ofNullable(args.plainString(named ? "name" : "agent"));
   }
 }

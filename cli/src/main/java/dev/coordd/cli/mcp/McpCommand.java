@@ -64,6 +64,23 @@ public final class McpCommand implements Callable<Integer> {
               + " under the daemon's heartbeatInterval (default: ${DEFAULT-VALUE}).")
   Duration heartbeat;
 
+  @Option(
+      names = "--agent",
+      paramLabel = "ROLE",
+      description =
+          "Speak as a session instance of ROLE (ROLE@<6 hex>, new per server): registered at"
+              + " start, kept present while the session lives; tools may omit agent, and ROLE"
+              + " itself means this instance. Tasks assigned to ROLE can be claimed by it.")
+  String agent;
+
+  @Option(
+      names = "--kind",
+      paramLabel = "KIND",
+      description =
+          "The agent kind the session instance registers with (e.g. claude_code); picks the"
+              + " daemon's configured lease for that kind.")
+  String kind;
+
   /** The protocol in a few lines: an agent reads this once per session, before any tool. */
   static final String INSTRUCTIONS =
       "coordd is this project's shared task queue. Use one agent name throughout. Protocol:"
@@ -89,12 +106,13 @@ public final class McpCommand implements Callable<Integer> {
     StdioServerTransportProvider transport =
         new StdioServerTransportProvider(mapper, in, protocolOut);
     CoorddTools.Connector connector = () -> CoorddClient.connect(resolved);
-    Presence presence = new Presence(connector, heartbeat);
-    CoorddTools tools = new CoorddTools(connector, presence::saw);
+    McpSession session = agent == null ? McpSession.anonymous() : McpSession.of(agent, kind);
+    Presence presence = new Presence(connector, heartbeat, session.registration());
+    CoorddTools tools = new CoorddTools(connector, presence::saw, session);
     McpSyncServer server =
         McpServer.sync(transport)
             .serverInfo("coordd", version())
-            .instructions(INSTRUCTIONS)
+            .instructions(instructions(session))
             .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
             .jsonMapper(mapper)
             .jsonSchemaValidator(new LenientSchemaValidator())
@@ -107,6 +125,20 @@ public final class McpCommand implements Callable<Integer> {
     presence.close(); // the session ended: its agents sign off, their claims go back at once
     server.closeGracefully();
     return 0;
+  }
+
+  /** The protocol, and who this session is when it speaks as an agent of its own. */
+  static String instructions(McpSession session) {
+    return session.instance() == null
+        ? INSTRUCTIONS
+        : INSTRUCTIONS
+            + " You are agent "
+            + session.instance()
+            + " (role "
+            + session.role()
+            + "): omit agent in tools; claims include tasks assigned to "
+            + session.role()
+            + ", and task_complete/task_fail fill in the claim's token.";
   }
 
   static ObjectMapper mapper() {

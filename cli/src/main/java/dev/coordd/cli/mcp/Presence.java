@@ -1,7 +1,9 @@
 package dev.coordd.cli.mcp;
 
+import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.CoordinationService;
+import dev.coordd.api.NotFoundException;
 import dev.coordd.daemon.spec.Rules;
 import java.time.Duration;
 import java.util.List;
@@ -23,13 +25,27 @@ final class Presence implements AutoCloseable {
 
   private final CoorddTools.Connector connector;
   private final Duration every;
+  private final AgentRegistration own;
   private final Set<String> agents = ConcurrentHashMap.newKeySet();
   private final Thread beat;
   private volatile boolean open = true;
 
   Presence(CoorddTools.Connector connector, Duration every) {
+    this(connector, every, null);
+  }
+
+  /**
+   * With {@code own} (the session instance of {@code coordd mcp --agent}), the session's agent is
+   * registered at start, on the beat thread so the server answers at once, and again whenever a
+   * beat finds the daemon does not know it (a daemon started after the session, or a new home).
+   */
+  Presence(CoorddTools.Connector connector, Duration every, AgentRegistration own) {
     this.connector = connector;
     this.every = every;
+    this.own = own;
+    if (own != null) {
+      agents.add(own.name());
+    }
     this.beat = Thread.ofPlatform().daemon().name("coordd-mcp-presence").start(this::run);
   }
 
@@ -41,13 +57,39 @@ final class Presence implements AutoCloseable {
   }
 
   private void run() {
+    if (own != null) {
+      forEachAgent(
+          "registration",
+          (service, agent) -> {
+            if (agent.equals(own.name())) {
+              register(service);
+            }
+          });
+    }
     while (open) {
       try {
         Thread.sleep(every);
       } catch (InterruptedException e) {
         return;
       }
-      forEachAgent("heartbeat", CoordinationService::heartbeat);
+      forEachAgent("heartbeat", this::beat);
+    }
+  }
+
+  private void beat(CoordinationService service, String agent) {
+    try {
+      service.heartbeat(agent);
+    } catch (NotFoundException e) {
+      if (own == null || !own.name().equals(agent)) {
+        throw e;
+      }
+      register(service);
+    }
+  }
+
+  private void register(CoordinationService service) {
+    if (open) {
+      service.registerAgent(own);
     }
   }
 

@@ -3,6 +3,7 @@ package dev.coordd.cli.mcp;
 import static dev.coordd.cli.mcp.ToolSchemas.bool;
 import static dev.coordd.cli.mcp.ToolSchemas.duration;
 import static dev.coordd.cli.mcp.ToolSchemas.integer;
+import static dev.coordd.cli.mcp.ToolSchemas.lease;
 import static dev.coordd.cli.mcp.ToolSchemas.obj;
 import static dev.coordd.cli.mcp.ToolSchemas.props;
 import static dev.coordd.cli.mcp.ToolSchemas.statusSchema;
@@ -25,6 +26,9 @@ import java.util.Optional;
 final class TaskTools {
   static final int DEFAULT_LIST_LIMIT = 20;
   static final String CREATED_BY = "mcp";
+
+  /** The longest lease a claim may ask for (the daemon's limit too). */
+  static final int MAX_LEASE_SECONDS = 24 * 60 * 60;
 
   /** A description in a listed summary is cut to this many characters. */
   static final int SUMMARY_CHARS = 80;
@@ -56,29 +60,46 @@ final class TaskTools {
               TaskTools::create),
           ToolDef.of(
               "task_claim",
-              "Claim tasks for agent (assigned, then unassigned of types); held while this session"
-                  + " lives.",
+              "Claim tasks for agent (its own, its role's, then unassigned of types); held while session lives.",
               List.of("agent"),
-              props("agent", str(), "types", strs(), "max", integer(), "wait", duration()),
+              props(
+                  "agent",
+                  str(),
+                  "types",
+                  strs(),
+                  "max",
+                  integer(),
+                  "wait",
+                  duration(),
+                  "lease",
+                  lease()),
               TaskTools::claim),
           ToolDef.of(
               "task_complete",
-              "Complete a task the agent claimed, with an optional JSON result.",
+              "Complete a claimed task with an optional JSON result; token defaults to this session's claim.",
               List.of("id", "agent"),
-              props("id", str(), "agent", str(), "result", Map.of()),
+              props("id", str(), "agent", str(), "token", str(), "result", Map.of()),
               (a, s) ->
-                  s.completeTask(
-                      a.requiredString("id"), a.requiredString("agent"), a.json("result"))),
+                  ended(
+                      a,
+                      s.completeTask(
+                          a.requiredString("id"),
+                          a.requiredString("agent"),
+                          a.string("token"),
+                          a.json("result")))),
           ToolDef.of(
               "task_fail",
               "Fail a claimed task; it is retried while attempts remain.",
               List.of("id", "agent", "error"),
-              props("id", str(), "agent", str(), "error", str()),
+              props("id", str(), "agent", str(), "token", str(), "error", str()),
               (a, s) ->
-                  s.failTask(
-                      a.requiredString("id"),
-                      a.requiredString("agent"),
-                      a.requiredString("error"))),
+                  ended(
+                      a,
+                      s.failTask(
+                          a.requiredString("id"),
+                          a.requiredString("agent"),
+                          a.string("token"),
+                          a.requiredString("error")))),
           ToolDef.of(
               "task_cancel",
               "Cancel a task that has not finished.",
@@ -124,11 +145,13 @@ final class TaskTools {
     List<String> types = a.strings("types");
     Integer max = a.integer("max", 1, 1_000);
     Long waitMs = a.duration("wait", CoorddTools.MAX_WAIT_SECONDS);
+    Long leaseMs = a.duration("lease", MAX_LEASE_SECONDS);
     // Asked before claiming: a claim makes the daemon remember the agent by name.
     Optional<Agent> known = AgentTools.find(s, agent);
     List<Task> claimed =
-        s.claimTasks(agent, types, max == null ? 1 : max, waitMs == null ? 0 : waitMs);
+        s.claimTasks(agent, types, max == null ? 1 : max, waitMs == null ? 0 : waitMs, leaseMs);
     if (!claimed.isEmpty()) {
+      a.session().claimed(claimed);
       return claimed;
     }
     String typesNote = types.isEmpty() ? "" : " of types " + String.join(", ", types);
@@ -150,6 +173,12 @@ final class TaskTools {
                     + typesNote
                     + " — "
                     + AgentTools.unknown(agent));
+  }
+
+  /** The attempt of {@code t} ended: the session forgets its token. */
+  private static Task ended(Args a, Task t) {
+    a.session().ended(a.requiredString("id"));
+    return t;
   }
 
   /**

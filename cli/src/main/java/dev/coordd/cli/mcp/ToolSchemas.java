@@ -59,6 +59,11 @@ final class ToolSchemas {
         "e.g. 30s; max " + Durations.format(Duration.ofSeconds(CoorddTools.MAX_WAIT_SECONDS)));
   }
 
+  /** A claim's lease, as the CLI's {@code --lease} takes it. */
+  static Map<String, Object> lease() {
+    return props("type", "string", "description", "e.g. 45m; max 24h");
+  }
+
   static Map<String, Object> statusSchema() {
     return Map.of("enum", Arrays.stream(TaskStatus.values()).map(TaskStatus::wire).toList());
   }

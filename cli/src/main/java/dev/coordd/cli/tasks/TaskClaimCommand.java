@@ -18,8 +18,10 @@ import picocli.CommandLine.Spec;
     name = "claim",
     mixinStandardHelpOptions = true,
     description =
-        "Claim tasks as an external worker: those assigned to AGENT and unassigned ones"
-            + " of the given types (any type when none is given).")
+        "Claim tasks as an external worker: those assigned to AGENT, those assigned to its role"
+            + " (reviewer for reviewer@1a2b3c) and unassigned ones of the given types (any type"
+            + " when none is given). Each claimed task prints its token: pass it to task complete"
+            + " or task fail with --token.")
 final class TaskClaimCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
@@ -44,10 +46,22 @@ final class TaskClaimCommand implements Callable<Integer> {
       description = "When nothing is due, wait this long for work (default: answer at once).")
   Duration wait;
 
+  @Option(
+      names = "--lease",
+      paramLabel = "DUR",
+      description =
+          "Lease the tasks this long, at most 24h (default: the lease configured for the"
+              + " agent's kind, else the daemon's leaseDuration). A lease longer than the default"
+              + " survives missed heartbeats: for an agent that works for minutes between"
+              + " commands.")
+  Duration lease;
+
   @Override
   public Integer call() {
     try (CoorddClient client = common.connect()) {
-      List<Task> claimed = client.claimTasks(agent, types, max, wait.toMillis());
+      List<Task> claimed =
+          client.claimTasks(
+              agent, types, max, wait.toMillis(), lease == null ? null : lease.toMillis());
       if (common.json) {
         Output.json(spec.commandLine().getOut(), claimed);
       } else if (claimed.isEmpty()) {
@@ -56,6 +70,16 @@ final class TaskClaimCommand implements Callable<Integer> {
         claimed.forEach(
             t -> {
               Output.task(spec.commandLine().getOut(), t);
+              spec.commandLine()
+                  .getOut()
+                  .println(
+                      "finish it: coordd task complete "
+                          + t.id()
+                          + " --agent "
+                          + agent
+                          + " --token "
+                          + t.claimToken()
+                          + " (or task fail ... --error TEXT)");
               spec.commandLine().getOut().println();
             });
       }

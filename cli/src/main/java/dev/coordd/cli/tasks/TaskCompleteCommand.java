@@ -27,6 +27,13 @@ final class TaskCompleteCommand implements Callable<Integer> {
   String agent;
 
   @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "The claim token task claim printed for this task (task show ID prints it too).")
+  String token;
+
+  @Option(
       names = "--result",
       paramLabel = "JSON|@FILE",
       description = "The result: inline JSON, @file, or @- for stdin (default null).")
@@ -36,7 +43,7 @@ final class TaskCompleteCommand implements Callable<Integer> {
   public Integer call() {
     try (CoorddClient client = common.connect()) {
       Cli.printTaskChange(
-          spec, common, client.completeTask(id, agent, Inputs.json("--result", result)));
+          spec, common, client.completeTask(id, agent, token, Inputs.json("--result", result)));
       return 0;
     }
   }

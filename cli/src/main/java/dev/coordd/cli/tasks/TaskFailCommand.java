@@ -25,13 +25,20 @@ final class TaskFailCommand implements Callable<Integer> {
   @Option(names = "--agent", required = true, paramLabel = "NAME")
   String agent;
 
+  @Option(
+      names = "--token",
+      paramLabel = "TOKEN",
+      description =
+          "The claim token task claim printed for this task (task show ID prints it too).")
+  String token;
+
   @Option(names = "--error", required = true, paramLabel = "TEXT")
   String error;
 
   @Override
   public Integer call() {
     try (CoorddClient client = common.connect()) {
-      Cli.printTaskChange(spec, common, client.failTask(id, agent, error));
+      Cli.printTaskChange(spec, common, client.failTask(id, agent, token, error));
       return 0;
     }
   }

@@ -93,11 +93,11 @@ class DaemonConsoleTest {
   void tasksFiltersByStatus() throws Exception {
     service.registerAgent(AgentRegistration.of("bob"));
     Task done = service.createTask(NewTask.of("review").withAssignedTo("bob"));
-    List<Task> claimed = service.claimTasks("bob", List.of(), 10, 0);
+    List<Task> claimed = service.claimTasks("bob", List.of(), 10, 0, null);
     assertThat(claimed).extracting(Task::id).contains(done.id());
     for (Task t : claimed) {
       JsonNode result = Json.parse("result", "{\"ok\":true}");
-      service.completeTask(t.id(), "bob", result);
+      service.completeTask(t.id(), "bob", t.claimToken(), result);
     }
     Task queued = service.createTask(NewTask.of("review").withAssignedTo("carol"));
 

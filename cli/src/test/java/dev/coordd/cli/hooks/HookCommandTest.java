@@ -189,7 +189,7 @@ class HookCommandTest {
     Task claimed;
     try (CoorddClient c = client()) {
       c.createTask(NewTask.of("review").withAssignedTo(AGENT));
-      claimed = c.claimTasks(AGENT, List.of(), 1, 0).getFirst();
+      claimed = c.claimTasks(AGENT, List.of(), 1, 0, null).getFirst();
     }
 
     Result r = run(input("other"), List.of("hook", "session-end", "--home", home().toString()));
@@ -225,7 +225,7 @@ class HookCommandTest {
     try (CoorddClient c = client()) {
       c.createTask(
           NewTask.of("build").withAssignedTo("worker@abcdef12").withDescription("compile"));
-      running = c.claimTasks("worker@abcdef12", List.of(), 1, 0).getFirst();
+      running = c.claimTasks("worker@abcdef12", List.of(), 1, 0, null).getFirst();
     }
 
     String context = hook(input("compact"), "--agent", "worker").context();

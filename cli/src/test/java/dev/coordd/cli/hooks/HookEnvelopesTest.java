@@ -127,7 +127,7 @@ class HookEnvelopesTest {
       assertThat(a.metadata().get("cwd").asText()).isEqualTo(project.toString());
       assertThat(a.metadata().get("source").asText()).isEqualTo("startup");
       c.createTask(NewTask.of("build").withAssignedTo(name));
-      claimed = c.claimTasks(name, List.of("build"), 1, 0).getFirst();
+      claimed = c.claimTasks(name, List.of("build"), 1, 0, null).getFirst();
     }
     assertThat(hook("session-start", start, "--agent", "reviewer", "--kind", kind).context())
         .contains("Tasks you are running (1)")

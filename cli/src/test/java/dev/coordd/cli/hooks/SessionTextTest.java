@@ -82,7 +82,7 @@ class SessionTextTest {
       for (int i = 0; i < 10; i++) {
         c.createTask(NewTask.of("build").withAssignedTo(NAME).withDescription("run " + longText));
       }
-      c.claimTasks(NAME, List.of("build"), 10, 0);
+      c.claimTasks(NAME, List.of("build"), 10, 0, null);
       for (int i = 0; i < 10; i++) {
         c.createTask(
             NewTask.of("review")

@@ -27,6 +27,8 @@ import java.util.Map;
  * @param pollInterval the safety-net poll; new tasks wake workers at once without it
  * @param concurrency how many handlers run at once
  * @param leaseDuration how long a claimed task stays leased without renewal
+ * @param leases lease lengths by agent kind (e.g. {@code claude_code}) for claims that do not say;
+ *     a lease longer than {@code leaseDuration} is not taken back when its agent misses heartbeats
  * @param heartbeatInterval how often agents are expected to beat; stale after three misses
  * @param offlineAfter silence after which an agent counts as offline
  * @param shutdownGrace how long a graceful stop waits for running handlers
@@ -60,6 +62,7 @@ public record DaemonConfig(
     Duration pollInterval,
     int concurrency,
     Duration leaseDuration,
+    Map<String, Duration> leases,
     Duration heartbeatInterval,
     Duration offlineAfter,
     Duration shutdownGrace,
@@ -90,6 +93,10 @@ public record DaemonConfig(
   public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(5);
   public static final int DEFAULT_CONCURRENCY = 16;
   public static final Duration DEFAULT_LEASE_DURATION = Duration.ofSeconds(30);
+
+  /** The longest lease a claim may ask for or the configuration may give an agent kind. */
+  public static final Duration MAX_LEASE = Duration.ofHours(24);
+
   public static final Duration DEFAULT_HEARTBEAT_INTERVAL = Duration.ofSeconds(10);
   public static final Duration DEFAULT_OFFLINE_AFTER = Duration.ofHours(1);
   public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(10);
@@ -117,6 +124,7 @@ public record DaemonConfig(
   }
 
   public DaemonConfig {
+    leases = Map.copyOf(leases);
     fileRoots = List.copyOf(fileRoots);
     commands = Map.copyOf(commands);
     agentRunners = Map.copyOf(agentRunners);
@@ -147,6 +155,15 @@ public record DaemonConfig(
 
   public Path pidFile() {
     return home.resolve("coordd.pid");
+  }
+
+  /**
+   * The lease for a claim that does not name one: the one configured for the agent's {@code kind},
+   * else {@link #leaseDuration}.
+   */
+  public Duration leaseFor(String kind) {
+    Duration configured = kind == null ? null : leases.get(kind);
+    return configured != null ? configured : leaseDuration;
   }
 
   public Duration staleAfter() {

@@ -38,6 +38,7 @@ final class PostBindChecks {
   static List<String> check(DaemonConfig config, Map<String, SettingSource> origins) {
     var c = new PostBindChecks(config, origins);
     c.fileRoots();
+    c.leases();
     c.commands();
     c.agentRunners();
     c.store();
@@ -48,6 +49,19 @@ final class PostBindChecks {
     List<Path> roots = config.fileRoots();
     for (int i = 0; i < roots.size(); i++) {
       directory("fileRoots", "/fileRoots/" + i, "fileRoots[" + i + "]", roots.get(i));
+    }
+  }
+
+  private void leases() {
+    for (var e : config.leases().entrySet()) {
+      if (e.getValue().compareTo(DaemonConfig.MAX_LEASE) > 0) {
+        problem(
+            "leases",
+            "leases." + e.getKey(),
+            shown("leases", "/leases/" + e.getKey()),
+            "must be at most 24h: a longer lease would keep a task from a session that died for"
+                + " more than a day");
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package dev.coordd.daemon.engine;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.coordd.api.Agent;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Task;
 import dev.coordd.daemon.config.DaemonConfig;
@@ -128,7 +129,9 @@ public final class Dispatcher {
   }
 
   private boolean canRun(String type, String assignedTo) {
-    return self.equals(assignedTo) || (assignedTo == null && handlers.handles(type));
+    return self.equals(assignedTo)
+        || (assignedTo != null && assignedTo.equals(Agent.roleOf(self)))
+        || (assignedTo == null && handlers.handles(type));
   }
 
   /**
@@ -188,10 +191,13 @@ public final class Dispatcher {
     List<Task> claimed;
     try {
       long now = clock.millis();
-      long leaseUntil = now + config.leaseDuration().toMillis();
+      long leaseMs = config.leaseDuration().toMillis();
       String types = handlers.typesJson();
       int max = wanted;
-      claimed = store.writer().execute(tx -> leases.claim(tx, self, types, now, leaseUntil, max));
+      claimed =
+          store
+              .writer()
+              .execute(tx -> leases.claim(tx, self, Agent.roleOf(self), types, now, leaseMs, max));
     } catch (RuntimeException e) {
       slots.release(wanted);
       throw e;

@@ -173,7 +173,7 @@ public final class Housekeeper {
 
   private void beat(long now) {
     String self = config.name();
-    long leaseUntil = now + config.leaseDuration().toMillis();
+    long defaultLease = config.leaseDuration().toMillis();
     Set<String> inHand = dispatcher.inFlight();
     store
         .writer()
@@ -183,23 +183,26 @@ public final class Housekeeper {
               // Only what a worker really holds: a row whose outcome could not be recorded must not
               // be
               // kept alive forever by a blanket renewal; it expires and runs again.
-              return leases.renewListed(tx, self, inHand, leaseUntil);
+              return leases.renewListed(tx, self, inHand, now, defaultLease);
             });
   }
 
   private void reapExpired(long now) {
     long staleCutoff = now - config.staleAfter().toMillis();
-    List<Task> expired = store.read(tx -> leases.expired(tx, now, staleCutoff, config.name()));
+    long defaultLease = config.leaseDuration().toMillis();
+    List<Task> expired =
+        store.read(tx -> leases.expired(tx, now, defaultLease, staleCutoff, config.name()));
     Set<String> mine = dispatcher.inFlight();
     for (Task t : expired) {
       if (mine.contains(t.id())) {
         continue; // renewed above; a clock jump is not a lost worker
       }
+      boolean ranOut = t.leaseExpiresAt() != null && t.leaseExpiresAt() < now;
       String why =
-          t.leaseExpiresAt() != null && t.leaseExpiresAt() < now
+          ranOut
               ? "lease expired: " + t.leaseOwner() + " stopped renewing it"
               : "lease expired: its owner " + t.leaseOwner() + " went stale (no heartbeat)";
-      Task after = outcomes.fail(t, why, "lease_expired", false);
+      Task after = outcomes.fail(t, why, ranOut ? "lease_expired" : "owner_stale", false);
       if (after != null) {
         log.info("task {} {}; now {}", t.id(), why, after.status().wire());
       }

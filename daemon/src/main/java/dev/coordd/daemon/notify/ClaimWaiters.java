@@ -1,5 +1,6 @@
 package dev.coordd.daemon.notify;
 
+import dev.coordd.api.Agent;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -9,12 +10,13 @@ import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The claimers waiting for work, indexed by what they can take: tasks assigned to their agent name,
- * and unassigned tasks of their types (or of any type). A task that becomes available is handed to
- * one waiter that can take it, the one waiting longest, and only to a waiter with room for it (no
- * more tasks handed than its claim's maximum); a waiter that could take nothing more leaves the
- * indexes until its claim runs. So a new task costs one wake-up and one claim, however many agents
- * wait, and a waiter nobody hands anything sleeps without touching the store.
+ * The claimers waiting for work, indexed by what they can take: tasks assigned to their agent name
+ * or to its role (the part of {@code reviewer@1a2b3c} before {@code @}), and unassigned tasks of
+ * their types (or of any type). A task that becomes available is handed to one waiter that can take
+ * it, the one waiting longest, and only to a waiter with room for it (no more tasks handed than its
+ * claim's maximum); a waiter that could take nothing more leaves the indexes until its claim runs.
+ * So a new task costs one wake-up and one claim, however many agents wait, and a waiter nobody
+ * hands anything sleeps without touching the store.
  *
  * <p>A hand-off may miss: another claimer may take the task first, or it is not claimable yet (its
  * type is paused or at its cap). A woken waiter whose claim came back short of its maximum took
@@ -119,7 +121,8 @@ final class ClaimWaiters {
 
   private ClaimWait pick(Offer offer) {
     if (offer.assignedTo() != null) {
-      return first(byAgent.get(offer.assignedTo())); // only the assignee may claim it
+      // only the assignee, or an instance of the role it names, may claim it
+      return first(byAgent.get(offer.assignedTo()));
     }
     ClaimWait typed = first(byType.get(offer.type()));
     ClaimWait any = first(anyType);
@@ -139,6 +142,10 @@ final class ClaimWaiters {
     }
     w.indexed = true;
     byAgent.computeIfAbsent(w.agent, k -> new LinkedHashSet<>()).add(w);
+    String role = Agent.roleOf(w.agent);
+    if (role != null) {
+      byAgent.computeIfAbsent(role, k -> new LinkedHashSet<>()).add(w);
+    }
     if (w.types.isEmpty()) {
       anyType.add(w);
     } else {
@@ -152,6 +159,10 @@ final class ClaimWaiters {
     }
     w.indexed = false;
     remove(byAgent, w.agent, w);
+    String role = Agent.roleOf(w.agent);
+    if (role != null) {
+      remove(byAgent, role, w);
+    }
     if (w.types.isEmpty()) {
       anyType.remove(w);
     } else {

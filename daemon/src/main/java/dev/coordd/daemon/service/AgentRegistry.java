@@ -60,7 +60,7 @@ final class AgentRegistry {
   Agent heartbeat(String name) {
     String agent = Rules.name("name", name);
     long now = clock.millis();
-    long leaseUntil = now + engine.config().leaseDuration().toMillis();
+    long defaultLease = engine.config().leaseDuration().toMillis();
     return engine
         .store()
         .writer()
@@ -70,7 +70,8 @@ final class AgentRegistry {
               if (a == null) {
                 throw new NotFoundException("no agent named " + agent + "; register it first");
               }
-              engine.taskLeases().renewAllOf(tx, agent, leaseUntil);
+              // each task by its own lease length: a 45m claim stays a 45m lease
+              engine.taskLeases().renewAllOf(tx, agent, now, defaultLease);
               return a;
             });
   }

@@ -103,23 +103,24 @@ public final class LocalCoordinationService implements CoordinationService {
   }
 
   @Override
-  public List<Task> claimTasks(String agent, List<String> types, int max, long waitMs) {
-    return work.claim(agent, types, max, waitMs);
+  public List<Task> claimTasks(
+      String agent, List<String> types, int max, long waitMs, Long leaseMs) {
+    return work.claim(agent, types, max, waitMs, leaseMs);
   }
 
   @Override
-  public Task completeTask(String id, String agent, JsonNode result) {
-    return work.complete(id, agent, result);
+  public Task completeTask(String id, String agent, String token, JsonNode result) {
+    return work.complete(id, agent, token, result);
   }
 
   @Override
-  public Task failTask(String id, String agent, String error) {
-    return work.fail(id, agent, error);
+  public Task failTask(String id, String agent, String token, String error) {
+    return work.fail(id, agent, token, error);
   }
 
   @Override
-  public Task renewLease(String id, String agent) {
-    return work.renewLease(id, agent);
+  public Task renewLease(String id, String agent, String token) {
+    return work.renewLease(id, agent, token);
   }
 
   // --- agents ---

@@ -2,11 +2,13 @@ package dev.coordd.daemon.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import dev.coordd.api.Agent;
 import dev.coordd.api.ConflictException;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.config.Durations;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.notify.ClaimWait;
 import dev.coordd.daemon.spec.Rules;
@@ -16,6 +18,7 @@ import dev.coordd.daemon.store.Tx;
 import dev.coordd.internal.Json;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -49,12 +52,13 @@ final class TaskWork {
     this.running = running;
   }
 
-  List<Task> claim(String agent, List<String> types, int max, long waitMs) {
+  List<Task> claim(String agent, List<String> types, int max, long waitMs, Long leaseMs) {
     String name = Rules.name("agent", agent);
     int n = Rules.range("max", max, 1, 1, MAX_CLAIM);
     if (waitMs < 0) {
       throw new InvalidRequestException("waitMs", "waitMs must be zero or positive");
     }
+    checkLease(leaseMs);
     List<String> wanted = types == null ? List.of() : types;
     wanted.forEach(t -> Rules.name("types", t));
     String typesJson = wanted.isEmpty() ? null : Json.write(wanted);
@@ -70,7 +74,7 @@ final class TaskWork {
           return List.of(); // stopping, or the caller hung up: claim nothing nobody will run
         }
         wait.beforeClaim();
-        List<Task> claimed = claimNow(name, typesJson, n);
+        List<Task> claimed = claimNow(name, typesJson, n, leaseMs);
         if (Thread.currentThread().isInterrupted()) {
           // what it took goes back and is announced again; what it was handed and left behind, if
           // it was full, is handed on as it leaves
@@ -99,21 +103,35 @@ final class TaskWork {
     }
   }
 
-  private List<Task> claimNow(String name, String typesJson, int n) {
+  private static void checkLease(Long leaseMs) {
+    if (leaseMs != null && (leaseMs <= 0 || leaseMs > DaemonConfig.MAX_LEASE.toMillis())) {
+      throw new InvalidRequestException(
+          "leaseMs",
+          "lease must be from 1ms to 24h, got "
+              + Durations.format(Duration.ofMillis(leaseMs))
+              + "; for longer work ask for at most 24h and renew it (or beat)");
+    }
+  }
+
+  private List<Task> claimNow(String name, String typesJson, int n, Long leaseMs) {
     long now = clock.millis();
-    long leaseUntil = now + config.leaseDuration().toMillis();
     String newId = engine.ids().next();
+    String role = Agent.roleOf(name);
     return engine
         .store()
         .writer()
         .execute(
             tx -> {
               engine.agents().touch(tx, newId, name, now);
-              return leases.claim(tx, name, typesJson, now, leaseUntil, n);
+              long lease =
+                  leaseMs != null
+                      ? leaseMs
+                      : config.leaseFor(engine.agents().get(tx, name, now).kind()).toMillis();
+              return leases.claim(tx, name, role, typesJson, now, lease, n);
             });
   }
 
-  Task complete(String id, String agent, JsonNode result) {
+  Task complete(String id, String agent, String token, JsonNode result) {
     String taskId = Rules.id(id);
     String name = Rules.name("agent", agent);
     String resultJson = Json.write(result == null ? NullNode.getInstance() : result);
@@ -125,7 +143,7 @@ final class TaskWork {
             .writer()
             .execute(
                 tx -> {
-                  Task current = heldBy(tx, taskId, name);
+                  Task current = heldBy(tx, taskId, name, token);
                   return taskOutcomes.complete(tx, current, resultJson, now) ? current : null;
                 });
     return done == null
@@ -137,7 +155,7 @@ final class TaskWork {
                     done, result == null ? NullNode.getInstance() : result, now));
   }
 
-  Task fail(String id, String agent, String error) {
+  Task fail(String id, String agent, String token, String error) {
     String taskId = Rules.id(id);
     String name = Rules.name("agent", agent);
     if (error == null || error.isBlank()) {
@@ -151,32 +169,35 @@ final class TaskWork {
             .writer()
             .execute(
                 tx -> {
-                  Task current = heldBy(tx, taskId, name);
+                  Task current = heldBy(tx, taskId, name, token);
                   return engine.outcomes().failInTx(tx, current, message, "agent", false, now);
                 });
     return engine.outcomes().after(failed);
   }
 
-  Task renewLease(String id, String agent) {
+  Task renewLease(String id, String agent, String token) {
     String taskId = Rules.id(id);
     String name = Rules.name("agent", agent);
-    long until = clock.millis() + config.leaseDuration().toMillis();
+    long now = clock.millis();
+    long defaultLease = config.leaseDuration().toMillis();
     return engine
         .store()
         .writer()
         .execute(
             tx -> {
-              heldBy(tx, taskId, name);
-              return leases.renew(tx, taskId, name, until);
+              heldBy(tx, taskId, name, token);
+              return leases.renew(tx, taskId, name, now, defaultLease);
             });
   }
 
   /**
-   * The task, if {@code agent} holds its lease; otherwise a conflict that says who does. Working on
-   * a task is a sign of life, so it also records a heartbeat: a worker that renews, completes or
-   * fails is never reaped as stale.
+   * The task, if {@code agent} holds its lease under {@code token}; otherwise a conflict that says
+   * who does. The token tells apart two claims under one name (two sessions of one agent, or a
+   * claim that lost its lease and got the task again): only the attempt's own claim may end it.
+   * Working on a task is a sign of life, so it also records a heartbeat: a worker that renews,
+   * completes or fails is never reaped as stale.
    */
-  private Task heldBy(Tx tx, String id, String agent) throws SQLException {
+  private Task heldBy(Tx tx, String id, String agent, String token) throws SQLException {
     engine.agents().heartbeat(tx, agent, clock.millis());
     Task t = reader.existing(tx, id);
     if (t.status() != TaskStatus.RUNNING) {
@@ -195,8 +216,12 @@ final class TaskWork {
               + t.leaseOwner()
               + ", not "
               + agent
-              + " (a lease that expired was given to another worker)");
+              + ": attempt "
+              + t.attempts()
+              + " belongs to that claim (another session, or a worker that got the task after"
+              + " a lease expired); complete or fail only the tasks your own claim returned");
     }
+    ClaimTokens.check(t, token);
     return t;
   }
 }

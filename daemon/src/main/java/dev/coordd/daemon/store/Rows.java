@@ -39,6 +39,8 @@ final class Rows {
         error(rs.getString("error")),
         rs.getString("lease_owner"),
         nullableLong(rs, "lease_expires_at"),
+        nullableLong(rs, "lease_ms"),
+        rs.getString("claim_token"),
         rs.getLong("created_at"),
         nullableLong(rs, "started_at"),
         nullableLong(rs, "finished_at"),
@@ -76,6 +78,7 @@ final class Rows {
       return new Agent(
           rs.getString("id"),
           rs.getString("name"),
+          Agent.roleOf(rs.getString("name")),
           rs.getString("kind"),
           Json.MAPPER.readValue(rs.getString("capabilities"), STRINGS),
           Json.read(rs.getString("metadata")),

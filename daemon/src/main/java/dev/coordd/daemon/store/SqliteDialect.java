@@ -44,7 +44,8 @@ final class SqliteDialect extends SqlDialect {
         "V4__events.sql",
         "V5__locks.sql",
         "V6__schedules.sql",
-        "V7__task_flow.sql");
+        "V7__task_flow.sql",
+        "V8__claims.sql");
   }
 
   @Override
@@ -79,20 +80,26 @@ final class SqliteDialect extends SqlDialect {
   }
 
   static final class SqliteTaskSql extends TaskSql {
-    /** Numbered parameters: the agent and now appear twice. */
+    /**
+     * Numbered parameters: the agent and now appear twice. Each row gets its own token from
+     * randomblob, in the one statement (SQLite's randomness is a ChaCha20 stream seeded from the
+     * operating system): 10 hex characters, 40 bits, enough to tell attempts apart and not to be
+     * guessed by a session that was not handed it.
+     */
     @Override
     String claim(String typeFilter) {
       return "UPDATE tasks SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,"
-          + " attempts = attempts + 1, started_at = ?3"
+          + " attempts = attempts + 1, started_at = ?3, lease_ms = ?7,"
+          + " claim_token = lower(hex(randomblob(5)))"
           // INDEXED BY: left alone, the planner prefers tasks_status and sorts every queued row.
           + " WHERE id IN (SELECT id FROM tasks INDEXED BY tasks_claim"
           + " WHERE status = 'queued' AND run_at <= ?3"
-          + " AND (assigned_to = ?1 OR (assigned_to IS NULL"
+          + " AND (assigned_to IN (?1, ?6) OR (assigned_to IS NULL"
           + " AND (?4 IS NULL OR type IN (SELECT value FROM json_each(?4)))))"
           + switch (typeFilter) {
             case "" -> "";
-            case CLAIM_EXCLUDING -> " AND type NOT IN (SELECT value FROM json_each(?6))";
-            case CLAIM_OF_TYPE -> " AND type = ?6";
+            case CLAIM_EXCLUDING -> " AND type NOT IN (SELECT value FROM json_each(?8))";
+            case CLAIM_OF_TYPE -> " AND type = ?8";
             default -> throw new IllegalArgumentException(typeFilter);
           }
           + " ORDER BY priority DESC, id LIMIT ?5)"
@@ -108,8 +115,8 @@ final class SqliteDialect extends SqlDialect {
 
     @Override
     String renewLeasesById() {
-      return "UPDATE tasks SET lease_expires_at = ? WHERE status = 'running' AND lease_owner = ?"
-          + " AND id IN (SELECT value FROM json_each(?))";
+      return "UPDATE tasks SET lease_expires_at = ? + COALESCE(lease_ms, ?)"
+          + " WHERE status = 'running' AND lease_owner = ? AND id IN (SELECT value FROM json_each(?))";
     }
   }
 

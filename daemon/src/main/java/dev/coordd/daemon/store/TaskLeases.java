@@ -22,16 +22,20 @@ public final class TaskLeases {
   }
 
   /**
-   * Claims up to {@code max} due tasks for {@code agent}: those assigned to it and unassigned ones
-   * of {@code typesJson} (a JSON array; null for any type). Highest priority first, then oldest.
+   * Claims up to {@code max} due tasks for {@code agent}: those assigned to it, those assigned to
+   * {@code role} (null for none) and unassigned ones of {@code typesJson} (a JSON array; null for
+   * any type), each leased for {@code leaseMs} (until {@code leaseUntil}) under a fresh claim
+   * token. Highest priority first, then oldest.
    *
    * <p>Paused types are left alone and a capped type gets no more than its free slots. The policy
    * is read inside the caller's transaction, and SQLite has one writer, so it cannot change between
    * the check and the claim. With a policy, uncapped types are claimed first in one statement, then
    * each capped type up to its free slots; every statement uses the claim index.
    */
-  public List<Task> claim(Tx tx, String agent, String typesJson, long now, long leaseUntil, int max)
+  public List<Task> claim(
+      Tx tx, String agent, String role, String typesJson, long now, long leaseMs, int max)
       throws SQLException {
+    long leaseUntil = now + leaseMs;
     Map<String, QueueStore.Policy> policies = queues.policies(tx);
     List<String> held = new ArrayList<>();
     policies.forEach(
@@ -43,7 +47,16 @@ public final class TaskLeases {
     List<Task> claimed = new ArrayList<>();
     if (held.isEmpty()) {
       claimed.addAll(
-          tx.query(sql.claim(""), Rows::task, agent, leaseUntil, now, Tx.text(typesJson), max));
+          tx.query(
+              sql.claim(""),
+              Rows::task,
+              agent,
+              leaseUntil,
+              now,
+              Tx.text(typesJson),
+              max,
+              Tx.text(role),
+              leaseMs));
     } else {
       claimed.addAll(
           tx.query(
@@ -54,6 +67,8 @@ public final class TaskLeases {
               now,
               Tx.text(typesJson),
               max,
+              Tx.text(role),
+              leaseMs,
               Json.write(held)));
       for (String type : held) {
         QueueStore.Policy p = policies.get(type);
@@ -72,6 +87,8 @@ public final class TaskLeases {
                   now,
                   Tx.text(typesJson),
                   (int) Math.min(free, room),
+                  Tx.text(role),
+                  leaseMs,
                   type));
         }
       }
@@ -85,25 +102,35 @@ public final class TaskLeases {
     return claimed;
   }
 
-  /** Renews the lease {@code owner} holds on task {@code id}; null if it no longer holds it. */
-  public Task renew(Tx tx, String id, String owner, long until) throws SQLException {
-    return tx.queryOne(sql.renewLease(), Rows::task, until, id, owner);
+  /**
+   * Renews the lease {@code owner} holds on task {@code id} by the task's own lease length ({@code
+   * defaultLeaseMs} for a row claimed before lengths were recorded); null if it no longer holds it.
+   */
+  public Task renew(Tx tx, String id, String owner, long now, long defaultLeaseMs)
+      throws SQLException {
+    return tx.queryOne(sql.renewLease(), Rows::task, now, defaultLeaseMs, id, owner);
   }
 
-  /** Renews every task {@code owner} is running. */
-  public int renewAllOf(Tx tx, String owner, long until) throws SQLException {
-    return tx.update(sql.renewLeasesOf(), until, owner);
+  /** Renews every task {@code owner} is running, each by its own lease length. */
+  public int renewAllOf(Tx tx, String owner, long now, long defaultLeaseMs) throws SQLException {
+    return tx.update(sql.renewLeasesOf(), now, defaultLeaseMs, owner);
   }
 
   /** Renews only the listed tasks (those a worker really has in hand). */
-  public int renewListed(Tx tx, String owner, Collection<String> ids, long until)
+  public int renewListed(Tx tx, String owner, Collection<String> ids, long now, long defaultLeaseMs)
       throws SQLException {
-    return ids.isEmpty() ? 0 : tx.update(sql.renewLeasesById(), until, owner, Json.write(ids));
+    return ids.isEmpty()
+        ? 0
+        : tx.update(sql.renewLeasesById(), now, defaultLeaseMs, owner, Json.write(ids));
   }
 
-  /** Running tasks whose lease ran out or whose owner went stale. */
-  public List<Task> expired(Tx tx, long now, long staleCutoff, String self) throws SQLException {
-    return tx.query(sql.expiredLeases(), Rows::task, now, staleCutoff, self);
+  /**
+   * Running tasks whose lease ran out, or whose owner went stale while holding a lease no longer
+   * than {@code defaultLeaseMs} (a longer lease was asked for by an agent that does not beat).
+   */
+  public List<Task> expired(Tx tx, long now, long defaultLeaseMs, long staleCutoff, String self)
+      throws SQLException {
+    return tx.query(sql.expiredLeases(), Rows::task, now, defaultLeaseMs, staleCutoff, self);
   }
 
   /**

@@ -61,6 +61,8 @@ public final class TaskOutcomes {
         null,
         null,
         null,
+        r.leaseMs(),
+        null,
         r.createdAt(),
         r.startedAt(),
         now,

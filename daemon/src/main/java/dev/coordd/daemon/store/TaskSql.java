@@ -9,14 +9,16 @@ abstract class TaskSql {
   static final String CLAIM_OF_TYPE = "of type";
 
   /**
-   * The claim: one atomic statement that flips up to a limit of queued tasks to running and returns
-   * them. Parameters: 1 agent, 2 lease expiry, 3 now, 4 JSON array of types or null for any, 5
-   * limit; with {@link #CLAIM_EXCLUDING}, 6 a JSON array of types to leave alone; with {@link
-   * #CLAIM_OF_TYPE}, 6 the one type to take. An empty filter takes any type.
+   * The claim: one atomic statement that flips up to a limit of queued tasks to running, gives each
+   * a fresh claim token and returns them. Parameters: 1 agent, 2 lease expiry, 3 now, 4 JSON array
+   * of types or null for any, 5 limit, 6 the agent's role (tasks assigned to it are taken too; null
+   * for none), 7 the lease length in ms; with {@link #CLAIM_EXCLUDING}, 8 a JSON array of types to
+   * leave alone; with {@link #CLAIM_OF_TYPE}, 8 the one type to take. An empty filter takes any
+   * type.
    */
   abstract String claim(String typeFilter);
 
-  /** Parameters: expiry, owner, JSON array of task ids. */
+  /** Parameters: now, default lease ms, owner, JSON array of task ids. */
   abstract String renewLeasesById();
 
   String insertTask() {
@@ -37,28 +39,29 @@ abstract class TaskSql {
   /** Parameters: result, now, id, owner, attempt. */
   String complete() {
     return "UPDATE tasks SET status = 'succeeded', result = ?, error = NULL, finished_at = ?,"
-        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " lease_owner = NULL, lease_expires_at = NULL, claim_token = NULL"
         + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ?";
   }
 
   /** Parameters: new status, run_at, error, finished_at, id, owner, attempt. */
   String endAttempt() {
     return "UPDATE tasks SET status = ?, run_at = ?, error = ?, finished_at = ?,"
-        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " lease_owner = NULL, lease_expires_at = NULL, claim_token = NULL"
         + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
   }
 
   /** Gives back an attempt that was never really tried (graceful shutdown). */
   String requeueUncounted() {
     return "UPDATE tasks SET status = 'queued', attempts = attempts - 1, lease_owner = NULL,"
-        + " lease_expires_at = NULL WHERE id = ? AND status = 'running' AND lease_owner = ?"
+        + " lease_expires_at = NULL, claim_token = NULL WHERE id = ? AND status = 'running'"
+        + " AND lease_owner = ?"
         + " AND attempts = ? RETURNING *";
   }
 
   /** Parameters: waiting_for, wait_until, id, owner, attempt. */
   String park() {
     return "UPDATE tasks SET status = 'waiting', waiting_for = ?, wait_until = ?,"
-        + " lease_owner = NULL, lease_expires_at = NULL"
+        + " lease_owner = NULL, lease_expires_at = NULL, claim_token = NULL"
         + " WHERE id = ? AND status = 'running' AND lease_owner = ? AND attempts = ? RETURNING *";
   }
 
@@ -134,7 +137,7 @@ abstract class TaskSql {
   /** Parameters: now, error, id, expected current status. */
   String cancel() {
     return "UPDATE tasks SET status = 'cancelled', finished_at = ?, error = ?,"
-        + " lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND status = ? RETURNING *";
+        + " lease_owner = NULL, lease_expires_at = NULL, claim_token = NULL WHERE id = ? AND status = ? RETURNING *";
   }
 
   /** Parameters: now, id. A fresh budget of attempts on top of those already made. */
@@ -144,21 +147,30 @@ abstract class TaskSql {
         + " WHERE id = ? AND status IN ('failed', 'cancelled') RETURNING *";
   }
 
-  /** Parameters: expiry, id, owner. */
+  /**
+   * Parameters: now, default lease ms, id, owner. Each task is renewed by its own lease length (the
+   * default for rows claimed before leases were recorded).
+   */
   String renewLease() {
-    return "UPDATE tasks SET lease_expires_at = ? WHERE id = ? AND status = 'running'"
-        + " AND lease_owner = ? RETURNING *";
+    return "UPDATE tasks SET lease_expires_at = ? + COALESCE(lease_ms, ?) WHERE id = ?"
+        + " AND status = 'running' AND lease_owner = ? RETURNING *";
   }
 
-  /** Parameters: expiry, owner. */
+  /** Parameters: now, default lease ms, owner. Each task by its own lease length. */
   String renewLeasesOf() {
-    return "UPDATE tasks SET lease_expires_at = ? WHERE status = 'running' AND lease_owner = ?";
+    return "UPDATE tasks SET lease_expires_at = ? + COALESCE(lease_ms, ?)"
+        + " WHERE status = 'running' AND lease_owner = ?";
   }
 
-  /** Parameters: now, stale cutoff, the daemon's own name (never stale to itself). */
+  /**
+   * Parameters: now, default lease ms, stale cutoff, the daemon's own name (never stale to itself).
+   * A claim with a lease longer than the default was asked for by an agent that works in long turns
+   * without beating: its owner going stale does not take it back, only the lease running out.
+   */
   String expiredLeases() {
     return "SELECT * FROM tasks WHERE status = 'running' AND (lease_expires_at < ?"
-        + " OR lease_owner IN (SELECT name FROM agents WHERE last_heartbeat < ? AND name <> ?))";
+        + " OR (COALESCE(lease_ms, 0) <= ? AND lease_owner IN"
+        + " (SELECT name FROM agents WHERE last_heartbeat < ? AND name <> ?)))";
   }
 
   String runningOf() {

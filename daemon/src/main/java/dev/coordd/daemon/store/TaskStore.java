@@ -134,6 +134,8 @@ public final class TaskStore {
         null,
         null,
         null,
+        null,
+        null,
         r.createdAt(),
         null,
         null,

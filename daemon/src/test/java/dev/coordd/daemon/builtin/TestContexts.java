@@ -39,6 +39,8 @@ final class TestContexts {
             null,
             "test-daemon",
             now + 30_000,
+            30_000L,
+            "0123456789",
             now,
             now,
             null,

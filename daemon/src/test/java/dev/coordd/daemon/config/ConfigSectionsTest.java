@@ -201,4 +201,27 @@ class ConfigSectionsTest {
             p -> assertThat(p).startsWith("config.json: eventRules = [{\"nonsense\":true}]: "),
             p -> assertThat(p).startsWith("config.json: schedules = {\"s\":5}: "));
   }
+
+  @Test
+  void leases_by_agent_kind_are_read_as_durations_and_capped_at_a_day() throws IOException {
+    writeConfig("{\"leases\": {\"claude_code\": \"30m\", \"codex\": \"1h30m\"}}");
+    DaemonConfig c = ConfigLoader.load(home, Map.of(), Map.of());
+    assertThat(c.leases())
+        .containsEntry("claude_code", Duration.ofMinutes(30))
+        .containsEntry("codex", Duration.ofMinutes(90));
+    assertThat(c.leaseFor("claude_code")).isEqualTo(Duration.ofMinutes(30));
+    assertThat(c.leaseFor("worker")).isEqualTo(c.leaseDuration());
+    assertThat(c.leaseFor(null)).isEqualTo(c.leaseDuration());
+
+    writeConfig("{\"leases\": {\"claude_code\": \"soon\"}}");
+    assertThat(problems(Map.of(), Map.of()))
+        .singleElement()
+        .satisfies(p -> assertThat(p).startsWith("config.json: leases.claude_code = \"soon\""));
+    writeConfig("{\"leases\": {\"claude_code\": \"25h\"}}");
+    assertThat(problems(Map.of(), Map.of()))
+        .singleElement()
+        .satisfies(p -> assertThat(p).contains("leases.claude_code", "must be at most 24h"));
+    writeConfig("{}");
+    assertThat(problems(Map.of(), Map.of("leases", "{\"bad kind\": \"1m\"}"))).hasSize(1);
+  }
 }

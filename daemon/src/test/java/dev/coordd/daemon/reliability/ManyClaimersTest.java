@@ -68,7 +68,7 @@ class ManyClaimersTest {
                             new AgentRegistration(agent, "worker", List.of(TYPE), null));
                         go.await();
                         while (true) {
-                          List<Task> batch = c.claimTasks(agent, List.of(TYPE), 25, 0);
+                          List<Task> batch = c.claimTasks(agent, List.of(TYPE), 25, 0, null);
                           if (batch.isEmpty()) {
                             return; // the queue is empty: everything is claimed by someone
                           }
@@ -76,7 +76,8 @@ class ManyClaimersTest {
                             if (claimedBy.putIfAbsent(t.id(), agent) != null) {
                               twice.add(t.id());
                             }
-                            Task done = c.completeTask(t.id(), agent, IntNode.valueOf(me));
+                            Task done =
+                                c.completeTask(t.id(), agent, t.claimToken(), IntNode.valueOf(me));
                             assertThat(done.status()).isEqualTo(TaskStatus.SUCCEEDED);
                             completed.incrementAndGet();
                           }

@@ -53,7 +53,7 @@ class ThousandWaitersTest {
               CompletableFuture.runAsync(
                   () -> {
                     try {
-                      conn.claimTasks(agent, List.of("never-" + agent), 1, 60_000);
+                      conn.claimTasks(agent, List.of("never-" + agent), 1, 60_000, null);
                     } catch (RuntimeException closed) {
                       // the connection closes at the end of the test
                     }

@@ -61,11 +61,11 @@ class ClientTest {
       assertThat(c.heartbeat("w").name()).isEqualTo("w");
       Task b = c.createTask(NewTask.of("build").withIdempotencyKey("k1"));
       assertThat(c.createTask(NewTask.of("build").withIdempotencyKey("k1")).id()).isEqualTo(b.id());
-      assertThat(c.claimTasks("w", List.of("build"), 5, 0))
-          .extracting(Task::id)
-          .containsExactly(b.id());
-      c.renewLease(b.id(), "w");
-      Task failed = c.failTask(b.id(), "w", "compiler crashed");
+      List<Task> claimed = c.claimTasks("w", List.of("build"), 5, 0, null);
+      assertThat(claimed).extracting(Task::id).containsExactly(b.id());
+      String token = claimed.getFirst().claimToken();
+      c.renewLease(b.id(), "w", token);
+      Task failed = c.failTask(b.id(), "w", token, "compiler crashed");
       assertThat(failed.status()).isEqualTo(TaskStatus.QUEUED);
       assertThat(failed.error().message()).isEqualTo("compiler crashed");
       c.cancelTask(b.id());
@@ -77,8 +77,8 @@ class ClientTest {
       assertThat(c.signOff("w").status().wire()).isEqualTo("offline");
 
       Task x = c.createTask(NewTask.of("x").withAssignedTo("ext"));
-      c.claimTasks("ext", List.of("x"), 1, 0);
-      assertThat(c.completeTask(x.id(), "ext", Json.read("{\"ok\":true}")).status())
+      String xToken = c.claimTasks("ext", List.of("x"), 1, 0, null).getFirst().claimToken();
+      assertThat(c.completeTask(x.id(), "ext", xToken, Json.read("{\"ok\":true}")).status())
           .isEqualTo(TaskStatus.SUCCEEDED);
     }
   }
@@ -124,7 +124,7 @@ class ClientTest {
       CompletableFuture.runAsync(
           () -> {
             try {
-              quitter.claimTasks("w1", List.of(), 1, 20_000);
+              quitter.claimTasks("w1", List.of(), 1, 20_000, null);
             } catch (RuntimeException expected) {
               // the connection is closed under it
             }

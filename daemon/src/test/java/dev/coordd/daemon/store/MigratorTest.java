@@ -34,7 +34,7 @@ class MigratorTest {
   void a_fresh_file_gets_every_version() throws Exception {
     try (Connection c = connect()) {
       assertThat(shipped().migrate(c)).isEqualTo(dialect.migrations().size());
-      assertThat(shipped().currentVersion(c)).isEqualTo(7);
+      assertThat(shipped().currentVersion(c)).isEqualTo(8);
       assertThat(tables(c)).contains("tasks", "events", "locks", "schedules", "queue_types");
     }
   }
@@ -46,7 +46,7 @@ class MigratorTest {
     }
     try (Connection c = connect()) {
       assertThat(shipped().migrate(c)).isZero();
-      assertThat(shipped().currentVersion(c)).isEqualTo(7);
+      assertThat(shipped().currentVersion(c)).isEqualTo(8);
     }
     StoreFactory.open(StoreSettings.sqlite(dir.resolve("store.db"), null, null)).close();
   }
@@ -55,14 +55,14 @@ class MigratorTest {
   void a_store_newer_than_this_coordd_is_refused_untouched() throws Exception {
     try (Connection c = connect()) {
       shipped().migrate(c);
-      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (8, 'future', 0)");
+      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (9, 'future', 0)");
     }
     try (Connection c = connect()) {
       assertThatThrownBy(() -> shipped().migrate(c))
-          .hasMessageContaining("schema version 8")
-          .hasMessageContaining("knows only up to 7")
+          .hasMessageContaining("schema version 9")
+          .hasMessageContaining("knows only up to 8")
           .hasMessageContaining("use a newer coordd");
-      assertThat(shipped().currentVersion(c)).isEqualTo(8);
+      assertThat(shipped().currentVersion(c)).isEqualTo(9);
     }
     assertThatThrownBy(
             () ->
@@ -81,6 +81,37 @@ class MigratorTest {
           .hasMessageContaining("no_such_table");
       assertThat(failing.currentVersion(c)).isEqualTo(1);
       assertThat(tables(c)).contains("base").doesNotContain("half_done");
+    }
+  }
+
+  @Test
+  void a_task_running_across_the_upgrade_to_claim_tokens_can_still_be_finished() throws Exception {
+    Path home = dir.resolve("home");
+    java.nio.file.Files.createDirectories(home);
+    List<String> beforeTokens = dialect.migrations().subList(0, 7);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + home.resolve("coordd.db"))) {
+      new Migrator(dialect, dialect.migrationFolder(), beforeTokens).migrate(c);
+      execute(
+          c,
+          "INSERT INTO tasks (id, type, description, data, status, priority, assigned_to,"
+              + " run_at, attempts, max_attempts, budget, lease_owner, lease_expires_at,"
+              + " created_at, started_at) VALUES ('t-old', 'review', '', '{}', 'running', 0,"
+              + " 'alice', 0, 1, 3, 3, 'alice', 9999999999999, 0, 0)");
+    }
+    try (dev.coordd.daemon.Daemon d =
+        dev.coordd.daemon.Daemon.start(
+            dev.coordd.daemon.config.ConfigLoader.load(
+                home, java.util.Map.of(), java.util.Map.of()))) {
+      var svc = d.service();
+      var old = svc.getTask("t-old");
+      assertThat(old.claimToken()).isNull();
+      assertThat(old.leaseMs()).isNull();
+      // claimed before tokens existed: it needs none, and a heartbeat renews it by the default
+      svc.registerAgent(dev.coordd.api.AgentRegistration.of("alice"));
+      svc.heartbeat("alice");
+      assertThat(svc.getTask("t-old").leaseExpiresAt()).isLessThan(9999999999999L);
+      assertThat(svc.completeTask("t-old", "alice", null, null).status().wire())
+          .isEqualTo("succeeded");
     }
   }
 

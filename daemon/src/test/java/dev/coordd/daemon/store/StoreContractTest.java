@@ -115,9 +115,9 @@ public abstract class StoreContractTest {
         pool.submit(
             () -> {
               go.await();
-              for (List<Task> batch = svc.claimTasks(agent, List.of("work"), 5, 0);
+              for (List<Task> batch = svc.claimTasks(agent, List.of("work"), 5, 0, null);
                   !batch.isEmpty();
-                  batch = svc.claimTasks(agent, List.of("work"), 5, 0)) {
+                  batch = svc.claimTasks(agent, List.of("work"), 5, 0, null)) {
                 batch.forEach(task -> claimed.add(task.id()));
               }
               return null;
@@ -133,7 +133,7 @@ public abstract class StoreContractTest {
   void an_expired_lease_puts_the_task_back_with_the_attempt_counted() {
     start("leaseDuration", "30s", "heartbeatInterval", "1h");
     String id = svc.createTask(NewTask.of("work")).id();
-    assertThat(svc.claimTasks("w", List.of("work"), 1, 0)).hasSize(1);
+    assertThat(svc.claimTasks("w", List.of("work"), 1, 0, null)).hasSize(1);
     advance(Duration.ofSeconds(29));
     assertThat(svc.getTask(id).status()).isEqualTo(TaskStatus.RUNNING);
     advance(Duration.ofSeconds(2));
@@ -143,7 +143,7 @@ public abstract class StoreContractTest {
     assertThat(requeued.attempts()).isEqualTo(1);
     assertThat(requeued.error().kind()).isEqualTo("lease_expired");
     advance(Duration.ofMinutes(10)); // past the retry backoff
-    Task rerun = svc.claimTasks("w", List.of("work"), 1, 0).get(0);
+    Task rerun = svc.claimTasks("w", List.of("work"), 1, 0, null).get(0);
     assertThat(rerun.id()).isEqualTo(id);
     assertThat(rerun.attempts()).isEqualTo(2);
   }
@@ -153,10 +153,10 @@ public abstract class StoreContractTest {
     start();
     String id = svc.createTask(NewTask.of("work").withMaxAttempts(3)).id();
     for (int attempt = 1; attempt <= 3; attempt++) {
-      assertThat(svc.claimTasks("w", List.of("work"), 1, 0))
+      assertThat(svc.claimTasks("w", List.of("work"), 1, 0, null))
           .extracting(Task::id)
           .containsExactly(id);
-      Task after = svc.failTask(id, "w", "broken " + attempt);
+      Task after = svc.failTask(id, "w", svc.getTask(id).claimToken(), "broken " + attempt);
       assertThat(after.status()).isEqualTo(attempt < 3 ? TaskStatus.QUEUED : TaskStatus.FAILED);
       advance(Duration.ofMinutes(10)); // past the retry backoff
     }
@@ -166,7 +166,7 @@ public abstract class StoreContractTest {
     assertThat(failed.runs())
         .extracting(TaskRun::attempt, r -> r.error().message())
         .containsExactly(tuple(1, "broken 1"), tuple(2, "broken 2"), tuple(3, "broken 3"));
-    assertThat(svc.claimTasks("w", List.of("work"), 1, 0)).isEmpty();
+    assertThat(svc.claimTasks("w", List.of("work"), 1, 0, null)).isEmpty();
   }
 
   @Test
@@ -214,15 +214,17 @@ public abstract class StoreContractTest {
     assertThat(svc.getTask(b).status()).isEqualTo(TaskStatus.WAITING);
     assertThat(svc.getTask(c).status()).isEqualTo(TaskStatus.WAITING);
 
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0))
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0, null))
         .extracting(Task::id)
         .containsExactly(a, doomed);
-    svc.completeTask(a, "w", null);
-    svc.failTask(doomed, "w", "the build is red");
+    svc.completeTask(a, "w", svc.getTask(a).claimToken(), null);
+    svc.failTask(doomed, "w", svc.getTask(doomed).claimToken(), "the build is red");
 
     // Dependents are settled off the caller's thread, as soon as their dependency finished.
     awaitStatus(b, TaskStatus.QUEUED);
-    assertThat(svc.claimTasks("w", List.of("work"), 10, 0)).extracting(Task::id).containsExactly(b);
+    assertThat(svc.claimTasks("w", List.of("work"), 10, 0, null))
+        .extracting(Task::id)
+        .containsExactly(b);
     Task failed = svc.awaitTask(c, 10_000);
     assertThat(failed.status()).isEqualTo(TaskStatus.FAILED);
     assertThat(failed.error().kind()).isEqualTo("dependency_failed");
@@ -318,7 +320,7 @@ public abstract class StoreContractTest {
       heavy.add(svc.createTask(NewTask.of("heavy")).id());
     }
 
-    List<Task> claimed = svc.claimTasks("w", List.of("build", "heavy"), 10, 0);
+    List<Task> claimed = svc.claimTasks("w", List.of("build", "heavy"), 10, 0, null);
     assertThat(claimed).extracting(Task::type).containsExactly("heavy", "heavy");
     QueueState heavyState =
         svc.listQueues().stream().filter(q -> q.type().equals("heavy")).findFirst().orElseThrow();
@@ -326,11 +328,73 @@ public abstract class StoreContractTest {
     assertThat(heavyState.queued()).isEqualTo(3);
     assertThat(heavyState.maxConcurrency()).isEqualTo(2);
 
-    svc.completeTask(claimed.get(0).id(), "w", null);
-    assertThat(svc.claimTasks("w", List.of("build", "heavy"), 10, 0)).hasSize(1);
-    assertThat(svc.claimTasks("w", List.of("build", "heavy"), 10, 0)).isEmpty();
+    svc.completeTask(claimed.get(0).id(), "w", claimed.get(0).claimToken(), null);
+    assertThat(svc.claimTasks("w", List.of("build", "heavy"), 10, 0, null)).hasSize(1);
+    assertThat(svc.claimTasks("w", List.of("build", "heavy"), 10, 0, null)).isEmpty();
 
     assertThat(svc.resumeQueue("build").paused()).isFalse();
-    assertThat(svc.claimTasks("w", List.of("build"), 10, 0)).hasSize(2);
+    assertThat(svc.claimTasks("w", List.of("build"), 10, 0, null)).hasSize(2);
+  }
+
+  @Test
+  void a_claim_with_a_lease_past_the_default_is_not_reaped_for_a_stale_owner() {
+    start("leaseDuration", "30s", "heartbeatInterval", "10s");
+    String longOne = svc.createTask(NewTask.of("work").withAssignedTo("thinker")).id();
+    String shortOne = svc.createTask(NewTask.of("work").withAssignedTo("quick")).id();
+    svc.claimTasks("thinker", List.of(), 1, 0, 45 * MIN);
+    svc.claimTasks("quick", List.of(), 1, 0, null);
+    for (int i = 0; i < 5; i++) {
+      advance(Duration.ofSeconds(10)); // nobody beats: both owners go stale after 30s
+    }
+    assertThat(svc.getTask(longOne).status()).isEqualTo(TaskStatus.RUNNING);
+    Task back = svc.getTask(shortOne);
+    assertThat(back.status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(back.claimToken()).isNull();
+    assertThat(back.runs().getLast().error().kind()).isIn("owner_stale", "lease_expired");
+  }
+
+  @Test
+  void a_heartbeat_renews_each_task_by_its_own_lease() {
+    start("leaseDuration", "30s", "heartbeatInterval", "1h");
+    String longOne = svc.createTask(NewTask.of("work").withAssignedTo("w")).id();
+    svc.claimTasks("w", List.of(), 1, 0, 45 * MIN);
+    String shortOne = svc.createTask(NewTask.of("work").withAssignedTo("w")).id();
+    svc.claimTasks("w", List.of(), 1, 0, null);
+    advance(Duration.ofSeconds(20));
+    svc.heartbeat("w");
+    long now = clock.millis();
+    assertThat(svc.getTask(longOne).leaseExpiresAt()).isEqualTo(now + 45 * MIN);
+    assertThat(svc.getTask(shortOne).leaseExpiresAt()).isEqualTo(now + 30_000);
+    Task renewed = svc.renewLease(longOne, "w", svc.getTask(longOne).claimToken());
+    assertThat(renewed.leaseExpiresAt()).isEqualTo(now + 45 * MIN);
+  }
+
+  @Test
+  void signing_off_hands_back_long_lease_claims_at_once() {
+    start("leaseDuration", "30s");
+    String id = svc.createTask(NewTask.of("work").withAssignedTo("session@1")).id();
+    svc.claimTasks("session@1", List.of(), 1, 0, 45 * MIN);
+    svc.signOff("session@1");
+    Task back = svc.getTask(id);
+    assertThat(back.status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(back.claimToken()).isNull();
+    assertThat(back.runs().getLast().error().kind()).isEqualTo("signed_off");
+  }
+
+  @Test
+  void a_role_claim_takes_its_own_its_roles_and_unassigned_tasks_but_no_one_elses() {
+    start();
+    String mine = svc.createTask(NewTask.of("work").withAssignedTo("reviewer@a")).id();
+    String role = svc.createTask(NewTask.of("work").withAssignedTo("reviewer")).id();
+    String free = svc.createTask(NewTask.of("work")).id();
+    String sibling = svc.createTask(NewTask.of("work").withAssignedTo("reviewer@b")).id();
+    String other = svc.createTask(NewTask.of("work").withAssignedTo("tester")).id();
+    List<Task> claimed = svc.claimTasks("reviewer@a", List.of("work"), 10, 0, null);
+    assertThat(claimed).extracting(Task::id).containsExactlyInAnyOrder(mine, role, free);
+    assertThat(claimed).extracting(Task::claimToken).doesNotHaveDuplicates().doesNotContainNull();
+    assertThat(svc.getTask(sibling).status()).isEqualTo(TaskStatus.QUEUED);
+    assertThat(svc.getTask(other).status()).isEqualTo(TaskStatus.QUEUED);
+    // a plain name is a role of its own: it takes tasks assigned to it, not to its instances
+    assertThat(svc.claimTasks("reviewer", List.of("none"), 10, 0, null)).isEmpty();
   }
 }
