@@ -11,6 +11,7 @@ import dev.coordd.cli.init.InitCommand;
 import dev.coordd.cli.locks.LockCommand;
 import dev.coordd.cli.mcp.McpCommand;
 import dev.coordd.cli.schedules.ScheduleCommand;
+import dev.coordd.cli.service.ServiceCommand;
 import dev.coordd.cli.tasks.TaskCommand;
 import dev.coordd.daemon.config.Durations;
 import java.time.Duration;
@@ -40,6 +41,7 @@ import picocli.CommandLine.Command;
       HookCommand.class,
       InitCommand.class,
       McpCommand.class,
+      ServiceCommand.class,
       AgentsCommand.class,
       StatsCommand.class,
       AutoComplete.GenerateCompletion.class,
