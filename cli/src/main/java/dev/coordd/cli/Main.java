@@ -41,6 +41,8 @@ import picocli.CommandLine.Command;
       HookCommand.class,
       InitCommand.class,
       McpCommand.class,
+      StatusCommand.class,
+      StopCommand.class,
       ServiceCommand.class,
       AgentsCommand.class,
       StatsCommand.class,
@@ -95,11 +97,16 @@ public final class Main {
     };
   }
 
+  /** The version in the jar's manifest; a build from the source tree has none. */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "development build" : v;
+  }
+
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"coordd " + (v == null ? "development build" : v)};
+      return new String[] {"coordd " + version()};
     }
   }
 }
