@@ -14,10 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -67,12 +63,9 @@ final class StatusCommand implements Callable<Integer> {
     Stats stats;
     try {
       stats = stats(home);
-    } catch (TimeoutException | RuntimeException e) {
+    } catch (RuntimeException e) {
       json.put("answering", false);
-      String why =
-          e instanceof TimeoutException
-              ? "no answer within " + Durations.format(timeout)
-              : e.getMessage();
+      String why = e.getMessage();
       json.put("problem", why);
       print(
           out,
@@ -145,24 +138,9 @@ final class StatusCommand implements Callable<Integer> {
     }
   }
 
-  private Stats stats(Path home) throws TimeoutException {
-    CompletableFuture<Stats> call =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try (CoorddClient client = CoorddClient.connect(home)) {
-                return client.stats();
-              }
-            },
-            command -> Thread.ofVirtual().start(command));
-    try {
-      return call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
-    } finally {
-      call.cancel(true);
+  private Stats stats(Path home) {
+    try (CoorddClient client = CoorddClient.connect(home, timeout)) {
+      return client.stats();
     }
   }
 }

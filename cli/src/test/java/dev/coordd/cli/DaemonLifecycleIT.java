@@ -84,7 +84,8 @@ class DaemonLifecycleIT {
     try {
       Run r = launcher.run(home(), "status", "--timeout", "1s");
       assertThat(r.exit()).isEqualTo(1);
-      assertThat(r.out()).contains("does not answer", "no answer within 1s", "coordd stop");
+      assertThat(r.out())
+          .contains("does not answer", "did not answer stats within 1.0 s", "coordd stop");
     } finally {
       new ProcessBuilder("kill", "-CONT", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
     }
