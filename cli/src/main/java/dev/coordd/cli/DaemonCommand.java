@@ -8,6 +8,7 @@ import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.fs.PrivateHome;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -73,9 +74,23 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(names = "--no-console", description = "Do not offer the interactive console.")
   boolean noConsole;
 
+  @Option(
+      names = "--detach",
+      description =
+          "Start in the background (output in <home>/logs), wait until it answers, print its pid.")
+  boolean detach;
+
   @Override
-  public Integer call() throws InterruptedException {
+  public Integer call() throws InterruptedException, IOException {
     Path resolved = Homes.resolve(home);
+    if (detach) {
+      return Detach.start(
+          resolved,
+          Detach.childArgs(spec.commandLine().getParseResult().originalArgs()),
+          Duration.ofSeconds(60),
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
+    }
     // The named flags are shorthands for --set and, given after it, win over it.
     Map<String, String> overrides = new LinkedHashMap<>(set);
     shorthand(overrides, "name", name);
@@ -108,7 +123,12 @@ final class DaemonCommand implements Callable<Integer> {
                   Runtime.getRuntime().halt(0);
                 },
                 "coordd-shutdown"));
-    if (!noConsole && Terminals.stdinIsTerminal() && runConsole(daemon, resolved)) {
+    // Only in the foreground of a terminal: a background job that touches the terminal is stopped
+    // by it ("Stopped (tty output)").
+    if (!noConsole
+        && Terminals.stdinIsTerminal()
+        && Terminals.inForeground()
+        && runConsole(daemon, resolved)) {
       daemon.close(); // quit or end of input at the console
       return 0;
     }

@@ -11,6 +11,7 @@ import dev.coordd.cli.init.InitCommand;
 import dev.coordd.cli.locks.LockCommand;
 import dev.coordd.cli.mcp.McpCommand;
 import dev.coordd.cli.schedules.ScheduleCommand;
+import dev.coordd.cli.service.ServiceCommand;
 import dev.coordd.cli.tasks.TaskCommand;
 import dev.coordd.daemon.config.Durations;
 import java.time.Duration;
@@ -40,6 +41,9 @@ import picocli.CommandLine.Command;
       HookCommand.class,
       InitCommand.class,
       McpCommand.class,
+      StatusCommand.class,
+      StopCommand.class,
+      ServiceCommand.class,
       AgentsCommand.class,
       StatsCommand.class,
       AutoComplete.GenerateCompletion.class,
@@ -93,11 +97,16 @@ public final class Main {
     };
   }
 
+  /** The version in the jar's manifest; a build from the source tree has none. */
+  static String version() {
+    String v = Main.class.getPackage().getImplementationVersion();
+    return v == null ? "development build" : v;
+  }
+
   static final class Version implements CommandLine.IVersionProvider {
     @Override
     public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"coordd " + (v == null ? "development build" : v)};
+      return new String[] {"coordd " + version()};
     }
   }
 }

@@ -56,8 +56,14 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
     this.rpc = rpc;
   }
 
+  /** Calls unanswered for {@link RpcConnection#DEFAULT_CALL_TIMEOUT} beyond their wait fail. */
   public static CoorddClient connect(Path home) {
     return new CoorddClient(RpcConnection.open(home));
+  }
+
+  /** As {@link #connect(Path)}, with another limit for a call's answer beyond its own wait. */
+  public static CoorddClient connect(Path home, Duration callTimeout) {
+    return new CoorddClient(RpcConnection.open(home, callTimeout));
   }
 
   // --- the original API, in Java idiom ---

@@ -17,10 +17,13 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -29,7 +32,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * flight from many threads at once; a reader thread matches answers to callers by id. Thread-safe.
  */
 public final class RpcConnection implements AutoCloseable {
+  /**
+   * How long a call may go unanswered beyond the wait it asks for ({@code waitMs} or {@code
+   * timeoutMs}): a hung or stopped daemon is reported instead of blocking its caller forever.
+   */
+  public static final Duration DEFAULT_CALL_TIMEOUT = Duration.ofSeconds(15);
+
   private final SocketChannel channel;
+  private final Duration callTimeout;
   private final OutputStream out;
   private final ReentrantLock writeLock = new ReentrantLock();
   private final AtomicLong ids = new AtomicLong();
@@ -37,14 +47,23 @@ public final class RpcConnection implements AutoCloseable {
   private final Thread reader;
   private volatile boolean closed;
 
-  private RpcConnection(SocketChannel channel) {
+  private RpcConnection(SocketChannel channel, Duration callTimeout) {
     this.channel = channel;
+    this.callTimeout = callTimeout;
     this.out = Channels.newOutputStream(channel);
     this.reader = Thread.ofVirtual().name("coordd-client-reader").start(this::readLoop);
   }
 
   /** Connects to the daemon of {@code home}, or says plainly that none runs there. */
   public static RpcConnection open(Path home) {
+    return open(home, DEFAULT_CALL_TIMEOUT);
+  }
+
+  /** As {@link #open(Path)}, with the time a call may go unanswered beyond its own wait. */
+  public static RpcConnection open(Path home, Duration callTimeout) {
+    if (callTimeout.isNegative() || callTimeout.isZero()) {
+      throw new IllegalArgumentException("callTimeout must be positive, not " + callTimeout);
+    }
     Path socket = SocketPaths.forHome(home);
     String notRunning =
         "no coordd daemon is running on "
@@ -61,7 +80,7 @@ public final class RpcConnection implements AutoCloseable {
         ch.close();
         throw e;
       }
-      return new RpcConnection(ch);
+      return new RpcConnection(ch, callTimeout);
     } catch (IOException e) {
       throw new DaemonNotRunningException(notRunning + " (" + e.getMessage() + ")");
     }
@@ -86,7 +105,19 @@ public final class RpcConnection implements AutoCloseable {
       } finally {
         writeLock.unlock();
       }
-      JsonNode response = answer.get();
+      long limitMs = callTimeout.toMillis() + askedWaitMs(params);
+      JsonNode response;
+      try {
+        response = answer.get(limitMs, TimeUnit.MILLISECONDS);
+      } catch (TimeoutException e) {
+        throw new UnavailableException(
+            "the daemon did not answer "
+                + method
+                + " within "
+                + limitMs / 1000.0
+                + " s: it is hung, stopped or overloaded; `coordd status` tells which, and the"
+                + " log is in the home's logs/coordd.log");
+      }
       if (response.hasNonNull("error")) {
         throw RpcErrors.fromError(response.get("error"));
       }
@@ -103,6 +134,15 @@ public final class RpcConnection implements AutoCloseable {
     } finally {
       pending.remove(id);
     }
+  }
+
+  /** The wait a long-waiting call asks the daemon for; the answer may take that long. */
+  private static long askedWaitMs(JsonNode params) {
+    if (params == null) {
+      return 0;
+    }
+    long wait = Math.max(params.path("waitMs").asLong(0), params.path("timeoutMs").asLong(0));
+    return Math.max(0, Math.min(wait, Long.MAX_VALUE / 4));
   }
 
   private void readLoop() {
