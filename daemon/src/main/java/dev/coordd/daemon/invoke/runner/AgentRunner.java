@@ -55,6 +55,10 @@ public final class AgentRunner {
   private static final int MAX_ARG_BYTES = 128 * 1024;
 
   private static final int STDERR_TAIL_BYTES = 2048;
+
+  /** How much of the end of stderr an output format may search for the agent's error JSON. */
+  private static final int STDERR_ERROR_BYTES = 64 * 1024;
+
   private static final int HEAD_CHARS = 300;
 
   private final String agentType;
@@ -258,17 +262,20 @@ public final class AgentRunner {
 
   /**
    * Real agent CLIs exit non-zero on their own errors (Claude Code exits 1 on an authentication
-   * error, overload or max turns) and still print the error as their JSON result, with the session
-   * id: read it before judging the exit code, so the task fails as the agent's error, naming the
-   * session it can resume, rather than as a bare exit code.
+   * error, overload or max turns; Gemini CLI 145 on a 401) and still print the error as JSON, with
+   * the session id: read it (see {@link AgentOutput#errorOnFailure}) before judging the exit code,
+   * so the task fails as the agent's error, naming the session it can resume, rather than as a bare
+   * exit code.
    */
   private void agentErrorIn(Result run) throws TaskFailure {
-    try {
-      output.read(agentType, run.stdoutText(), !run.stdoutTruncated());
-    } catch (AgentOutputException e) {
-      if (e.agentError()) {
-        throw TaskFailure.retryable("agent_error", e.getMessage());
-      }
+    AgentOutputException e =
+        output.errorOnFailure(
+            agentType,
+            run.stdoutText(),
+            !run.stdoutTruncated(),
+            run.stderrTail(STDERR_ERROR_BYTES));
+    if (e != null && e.agentError()) {
+      throw TaskFailure.retryable("agent_error", e.getMessage());
     }
   }
 

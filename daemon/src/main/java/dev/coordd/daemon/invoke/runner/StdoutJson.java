@@ -59,6 +59,43 @@ final class StdoutJson {
     return lines.isEmpty() ? null : line(lines.get(lines.size() - 1));
   }
 
+  /**
+   * The JSON object the text ends with, one line or pretty-printed over several, after whatever
+   * came before it (log lines, stack traces); null when the text does not end with one. The object
+   * must start a line (after indentation), as a CLI printing it as its last word does.
+   */
+  static JsonNode objectAtEnd(String text) {
+    String s = text.stripTrailing();
+    if (!s.endsWith("}")) {
+      return null;
+    }
+    // From the last candidate start backwards: the first that parses to the end is the outermost
+    // object ending the text (a nested object starting a line cannot run to its end alone).
+    for (int i = s.lastIndexOf('{'); i >= 0; i = i == 0 ? -1 : s.lastIndexOf('{', i - 1)) {
+      if (startsLine(s, i)) {
+        JsonNode value = whole(s.substring(i));
+        if (value != null && value.isObject()) {
+          return value;
+        }
+      }
+    }
+    return null;
+  }
+
+  /** Whether only spaces and tabs stand between the line's start and {@code i}. */
+  private static boolean startsLine(String s, int i) {
+    for (int j = i - 1; j >= 0; j--) {
+      char c = s.charAt(j);
+      if (c == '\n' || c == '\r') {
+        return true;
+      }
+      if (c != ' ' && c != '\t' && c != '…') {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /** The non-blank lines. */
   static List<String> lines(String text) {
     return text.lines().filter(l -> !l.isBlank()).toList();

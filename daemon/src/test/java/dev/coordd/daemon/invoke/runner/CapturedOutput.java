@@ -12,9 +12,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * Runs a real process that prints an agent CLI's captured stdout, through {@link AgentRunner} with
- * one output format, so a format's test reads exactly what the CLI printed, by the same path a
- * daemon does. The agent type is the format's name.
+ * Runs a real process that prints an agent CLI's captured stdout (and stderr), through {@link
+ * AgentRunner} with one output format, so a format's test reads exactly what the CLI printed, by
+ * the same path a daemon does. The agent type is the format's name.
  */
 final class CapturedOutput {
   private final Path dir;
@@ -61,23 +61,35 @@ final class CapturedOutput {
 
   /** How reading {@code stdout} fails. */
   TaskFailure failure(String stdout) throws Exception {
-    AgentRunner runner = runner(stdout);
+    return failure(stdout, "");
+  }
+
+  /** How a run fails that printed {@code stdout} and then {@code stderr}. */
+  TaskFailure failure(String stdout, String stderr) throws Exception {
+    AgentRunner runner = runner(stdout, stderr);
     Throwable thrown = catchThrowable(() -> runner.run("x", dir, null));
     assertThat(thrown).isInstanceOf(TaskFailure.class);
     return (TaskFailure) thrown;
   }
 
   private AgentRunner runner(String stdout) throws Exception {
+    return runner(stdout, "");
+  }
+
+  private AgentRunner runner(String stdout, String stderr) throws Exception {
     Path file = Files.createTempFile(dir, output + "-", ".out");
     Files.writeString(file, stdout);
+    Path errFile = Files.createTempFile(dir, output + "-", ".err");
+    Files.writeString(errFile, stderr);
     // The prompt goes in argv, as with a real CLI, and is ignored: the output is fixed.
     List<String> command =
         List.of(
             "/bin/sh",
             "-c",
-            "cat \"$1\"; exit \"$2\"",
+            "cat \"$1\"; cat \"$2\" >&2; exit \"$3\"",
             "sh",
             file.toString(),
+            errFile.toString(),
             Integer.toString(exit),
             "{command}");
     return new AgentRunner(

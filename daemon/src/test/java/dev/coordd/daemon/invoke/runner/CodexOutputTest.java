@@ -68,6 +68,57 @@ class CodexOutputTest {
       "output_tokens":1,"reasoning_output_tokens":0}}
       """;
 
+  /**
+   * Codex CLI 0.171.0, {@code codex exec --json} without {@code default_tools_approval_mode =
+   * "approve"} on the coordd MCP server: its one tool call was refused, the agent said so, and it
+   * exited 0 with a completed turn. (The warning item is trimmed.)
+   */
+  private static final String REAL_REFUSED_TOOL_CALL =
+      """
+      {"type":"thread.started","thread_id":"01a232cb-d6a9-7da0-a3f0-1bc853b706da"}
+      {"type":"turn.started"}
+      {"type":"item.started","item":{"id":"item_1","type":"mcp_tool_call","server":"coordd",\
+      "tool":"task_claim","arguments":{"agent":"codex-e2e","types":["review"]},"result":null,\
+      "error":null,"status":"in_progress"}}
+      {"type":"item.completed","item":{"id":"item_1","type":"mcp_tool_call","server":"coordd",\
+      "tool":"task_claim","arguments":{"agent":"codex-e2e","types":["review"]},"result":null,\
+      "error":{"message":"MCP tool call requires approval, but approval policy is never"},\
+      "status":"failed"}}
+      {"type":"item.completed","item":{"id":"item_2","type":"agent_message","text":"The claim \
+      gave me nothing: Wall time: 0.0059 seconds\\nOutput:MCP tool call requires approval, but \
+      approval policy is never"}}
+      {"type":"turn.completed","usage":{"input_tokens":200,"cached_input_tokens":0,\
+      "cache_write_input_tokens":0,"output_tokens":40,"reasoning_output_tokens":0}}
+      """;
+
+  /**
+   * Codex CLI 0.171.0 with coordd's tools approved: the first call answered an error (a task that
+   * does not exist: "status":"failed" with the tool's result, no "error"), the agent went on,
+   * claimed and completed its task; exit 0. (Tool results trimmed, the warning item dropped.)
+   */
+  private static final String REAL_TOOL_ERROR_THEN_DONE =
+      """
+      {"type":"thread.started","thread_id":"01a232cb-c510-7930-9dc2-7b37bf33e25e"}
+      {"type":"turn.started"}
+      {"type":"item.completed","item":{"id":"item_1","type":"mcp_tool_call","server":"coordd",\
+      "tool":"task_show","arguments":{"id":"no-such-task"},"result":{"content":[{"type":"text",\
+      "text":"no task with id no-such-task"}],"structured_content":null},"error":null,\
+      "status":"failed"}}
+      {"type":"item.completed","item":{"id":"item_2","type":"mcp_tool_call","server":"coordd",\
+      "tool":"task_claim","arguments":{"agent":"codex-e2e","types":["review"]},"result":\
+      {"content":[{"type":"text","text":"{\\"tasks\\":[{\\"id\\":\\"01a232cb-c2e5-71cc-bf4b-\
+      1396d48822dd\\",\\"status\\":\\"running\\"}]}"}],"structured_content":null},"error":null,\
+      "status":"completed"}}
+      {"type":"item.completed","item":{"id":"item_3","type":"mcp_tool_call","server":"coordd",\
+      "tool":"task_complete","arguments":{"id":"01a232cb-c2e5-71cc-bf4b-1396d48822dd",\
+      "agent":"codex-e2e","result":{"summary":"parser ok"}},"result":{"content":[{"type":"text",\
+      "text":"{\\"id\\":\\"01a232cb-c2e5-71cc-bf4b-1396d48822dd\\",\\"status\\":\\"succeeded\\"}"}],\
+      "structured_content":null},"error":null,"status":"completed"}}
+      {"type":"item.completed","item":{"id":"item_4","type":"agent_message","text":"Done: parser ok"}}
+      {"type":"turn.completed","usage":{"input_tokens":400,"cached_input_tokens":0,\
+      "cache_write_input_tokens":0,"output_tokens":80,"reasoning_output_tokens":0}}
+      """;
+
   private static final String NO_MESSAGE =
       """
       {"type":"thread.started","thread_id":"0199a213-0000-7800-8aa1-bbab2a035a53"}
@@ -126,6 +177,46 @@ class CodexOutputTest {
 
     assertThat(answer.get("text").asText()).isEqualTo("hello");
     assertThat(answer.get("sessionId").asText()).isEqualTo("01a2329a-a303-7641-b827-69d0e1ffacf9");
+  }
+
+  @Test
+  void a_refused_tool_call_fails_the_run_naming_the_thread_though_codex_exited_0()
+      throws Exception {
+    TaskFailure failure = codex.failure(REAL_REFUSED_TOOL_CALL);
+
+    assertThat(failure.kind()).as(failure.getMessage()).isEqualTo("agent_error");
+    assertThat(failure.getMessage())
+        .startsWith("codex was refused 1 tool call(s) (coordd.task_claim)")
+        .contains(
+            "in session 01a232cb-d6a9-7da0-a3f0-1bc853b706da",
+            "MCP tool call requires approval, but approval policy is never",
+            "default_tools_approval_mode");
+  }
+
+  @Test
+  void a_tool_call_that_answered_an_error_the_agent_got_over_is_no_failure() throws Exception {
+    JsonNode answer = codex.answer(REAL_TOOL_ERROR_THEN_DONE);
+
+    assertThat(answer.get("text").asText()).isEqualTo("Done: parser ok");
+    assertThat(answer.get("sessionId").asText()).isEqualTo("01a232cb-c510-7930-9dc2-7b37bf33e25e");
+    assertThat(answer.get("turns").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void a_refused_tool_call_fails_the_run_even_when_later_calls_succeeded() throws Exception {
+    String refusedThenDone =
+        REAL_TOOL_ERROR_THEN_DONE.replace(
+            "\"result\":{\"content\":[{\"type\":\"text\",\"text\":\"no task with id"
+                + " no-such-task\"}],\"structured_content\":null},\"error\":null",
+            "\"result\":null,\"error\":{\"message\":\"MCP tool call requires approval, but"
+                + " approval policy is never\"}");
+    assertThat(refusedThenDone).isNotEqualTo(REAL_TOOL_ERROR_THEN_DONE);
+
+    TaskFailure failure = codex.failure(refusedThenDone);
+
+    assertThat(failure.kind()).isEqualTo("agent_error");
+    assertThat(failure.getMessage())
+        .contains("(coordd.task_show)", "in session 01a232cb-c510-7930-9dc2-7b37bf33e25e");
   }
 
   @Test
