@@ -143,7 +143,9 @@ class McpServerIT {
         .isFalse();
 
     Task second = daemon.service().createTask(NewTask.of("review").withAssignedTo("sess-1"));
-    assertThat(call(session, "task_claim", Map.of("agent", "sess-1")).isError()).isFalse();
+    // A long lease: neither expiry nor a stale owner can return it, only the session's end.
+    assertThat(call(session, "task_claim", Map.of("agent", "sess-1", "lease", "45m")).isError())
+        .isFalse();
     session.closeGracefully(); // the session ends: the server's input closes
     clients.remove(session);
 
