@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coordd.cli.ClientLogs;
 import dev.coordd.cli.Homes;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.config.DaemonConfig;
@@ -90,6 +91,7 @@ public final class McpCommand implements Callable<Integer> {
         new StdioServerTransportProvider(mapper, in, protocolOut);
     CoorddTools.Connector connector = () -> CoorddClient.connect(resolved);
     Presence presence = new Presence(connector, heartbeat);
+    Thread onSignal = signOffOnSignal(presence);
     CoorddTools tools = new CoorddTools(connector, presence::saw);
     McpSyncServer server =
         McpServer.sync(transport)
@@ -104,9 +106,47 @@ public final class McpCommand implements Callable<Integer> {
             .build();
     LoggerFactory.getLogger(McpCommand.class).info("coordd mcp serving {}", resolved);
     in.awaitEnd();
+    dropHook(onSignal);
     presence.close(); // the session ended: its agents sign off, their claims go back at once
     server.closeGracefully();
     return 0;
+  }
+
+  /** How long a SIGINT/SIGTERM may spend signing the session's agents off before the exit. */
+  static final Duration SIGN_OFF_ON_SIGNAL = Duration.ofMillis(60);
+
+  /**
+   * A client stops its server with SIGINT or SIGTERM and kills it soon after (Claude Code waits
+   * about 100 ms): sign the agents off best-effort within {@link #SIGN_OFF_ON_SIGNAL}, then let the
+   * JVM go. Whatever did not make it is handed back by the reaper once the agents go stale.
+   */
+  private static Thread signOffOnSignal(Presence presence) {
+    Thread hook =
+        Thread.ofPlatform()
+            .name("coordd-mcp-exit")
+            .unstarted(
+                () -> {
+                  Thread signOff =
+                      Thread.ofPlatform()
+                          .daemon()
+                          .name("coordd-mcp-sign-off")
+                          .start(presence::close);
+                  try {
+                    signOff.join(SIGN_OFF_ON_SIGNAL);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                });
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  private static void dropHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook is running
+    }
   }
 
   static ObjectMapper mapper() {
@@ -120,6 +160,7 @@ public final class McpCommand implements Callable<Integer> {
 
   /** WARN and above, to stderr only; an appender aimed at stdout would corrupt the protocol. */
   static void quietLogging() {
+    ClientLogs.threshold(org.slf4j.event.Level.WARN);
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return;
     }
