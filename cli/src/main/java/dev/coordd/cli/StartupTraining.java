@@ -46,7 +46,17 @@ public final class StartupTraining {
           "t",
           "--home",
           h);
-      run("task", "create", "review", "--data", "{\"a\":1}", "--json", "--home", h);
+      run(
+          "task",
+          "create",
+          "review",
+          "--assigned-to",
+          "trainer",
+          "--data",
+          "{\"a\":1}",
+          "--json",
+          "--home",
+          h);
       run("task", "list", "--home", h);
       run("task", "list", "--json", "--home", h);
       run("task", "claim", "--agent", "trainer", "--type", "review", "--home", h);
