@@ -120,13 +120,13 @@ public final class McpCommand implements Callable<Integer> {
   /**
    * A client stops its server with SIGINT or SIGTERM and kills it soon after (Claude Code waits
    * about 100 ms): sign the agents off best-effort within {@link #SIGN_OFF_ON_SIGNAL}, then halt at
-   * once with the usual 128+signal status. A plain System.exit took some 300 ms more here (the
-   * JVM's orderly shutdown of a server's threads). Whatever did not make it is handed back by the
-   * reaper once the agents go stale. Returns the hook to drop when the session ends normally.
+   * once with the usual 128+signal status, skipping the rest of an orderly shutdown. Whatever did
+   * not make it is handed back by the reaper once the agents go stale. A shutdown hook does the
+   * same for other exits; it is returned, to be dropped when the session ends normally.
    */
   private static Thread signOffOnSignal(Presence presence) {
     AtomicBoolean stopping = new AtomicBoolean();
-    Runnable signOffThenNothing =
+    Runnable signOffBriefly =
         () -> {
           if (!stopping.compareAndSet(false, true)) {
             return;
@@ -144,14 +144,14 @@ public final class McpCommand implements Callable<Integer> {
         Signal.handle(
             new Signal(name),
             signal -> {
-              signOffThenNothing.run();
+              signOffBriefly.run();
               Runtime.getRuntime().halt(128 + signal.getNumber());
             });
       } catch (IllegalArgumentException e) {
         // the JVM reserves this signal here (e.g. -Xrs): the shutdown hook below still runs
       }
     }
-    Thread hook = Thread.ofPlatform().name("coordd-mcp-exit").unstarted(signOffThenNothing);
+    Thread hook = Thread.ofPlatform().name("coordd-mcp-exit").unstarted(signOffBriefly);
     Runtime.getRuntime().addShutdownHook(hook);
     return hook;
   }
