@@ -14,12 +14,13 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 
 /**
- * The training run behind the distribution's AOT cache, run once at build time by the launcher
- * ({@code COORDD_AOT_TRAINING=1 bin/coordd}, see {@code dist/pom.xml}). It starts a daemon in a
+ * The training run behind the distribution's CDS archive, run once at build time by the launcher
+ * ({@code COORDD_CDS_TRAINING=1 bin/coordd}, see {@code dist/pom.xml}). It starts a daemon in a
  * child process on a temporary home, then runs in this JVM what agents call most: check, hook
  * session-start, task create/list/claim/show, agents, stats; and finally {@code coordd mcp} on this
- * process's stdin (the build feeds it an MCP session). The JVM records what these load and link;
- * later starts get it ready-made. Not a command: nothing here runs at a user's start-up.
+ * process's stdin (the build feeds it an MCP session). The JVM archives the classes these load;
+ * later starts map them ready-parsed and verified. Not a command: nothing here runs at a user's
+ * start-up.
  */
 public final class StartupTraining {
   private StartupTraining() {}

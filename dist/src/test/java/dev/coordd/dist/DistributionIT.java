@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -127,26 +128,24 @@ class DistributionIT {
   /** A cache another JDK made, or a damaged one, is passed over without a word. */
   @Test
   void aCacheThatDoesNotFitNeverBreaksStartUp() throws Exception {
-    Path aot = installed.resolve("lib/coordd.aot");
-    Path jdk = installed.resolve("lib/coordd.aot.jdk");
-    if (Files.exists(aot)) {
-      Files.writeString(jdk, "21.0.1+12\n"); // made by another JDK: not used
-      assertQuietVersion();
-      Files.writeString(
-          jdk,
-          Files.readString(Path.of(System.getProperty("java.home"), "release"))
-                  .lines()
-                  .filter(l -> l.startsWith("JAVA_RUNTIME_VERSION="))
-                  .findFirst()
-                  .orElseThrow()
-                  .replaceAll("^JAVA_RUNTIME_VERSION=\"(.*)\"$", "$1")
-              + "\n");
-      byte[] bytes = Files.readAllBytes(aot);
-      Files.write(aot, Arrays.copyOf(bytes, 4096)); // this JDK's, but damaged
-      assertQuietVersion();
-      Files.delete(aot);
-    }
-    assertQuietVersion(); // no AOT cache: a CDS archive under $HOME/.cache/coordd, made on exit
+    Path jsa = installed.resolve("lib/coordd.jsa");
+    Path jdk = installed.resolve("lib/coordd.jsa.jdk");
+    assertThat(jsa).as("the archive made at build time").exists();
+    Run traced =
+        coorddWith(Map.of("COORDD_JAVA_OPTS", "-Xlog:class+load=info:stderr"), "--version");
+    assertThat(traced.err())
+        .as("this JDK made it, so coordd's classes come from it")
+        .contains("dev.coordd.cli.Main source: shared objects file");
+
+    String thisJdk = Files.readString(jdk);
+    Files.writeString(jdk, "21.0.1+12\n"); // made by another JDK: not used
+    assertQuietVersion();
+    Files.writeString(jdk, thisJdk);
+    byte[] bytes = Files.readAllBytes(jsa);
+    Files.write(jsa, Arrays.copyOf(bytes, 4096)); // this JDK's, but damaged
+    assertQuietVersion();
+    Files.delete(jsa);
+    assertQuietVersion(); // none in lib/: one under $HOME/.cache/coordd, made on exit
     assertQuietVersion(); // …and used by the next start
   }
 
@@ -198,15 +197,23 @@ class DistributionIT {
     return finish(builder(args).start());
   }
 
+  private Run coorddWith(Map<String, String> env, String... args) throws Exception {
+    ProcessBuilder pb = builder(args);
+    pb.environment().putAll(env);
+    return finish(pb.start());
+  }
+
   private static Run finish(Process p) throws Exception {
     p.getOutputStream().close();
+    // stderr is drained on its own thread: a full pipe would block the process (and this test)
+    FutureTask<byte[]> err = new FutureTask<>(p.getErrorStream()::readAllBytes);
+    Thread.ofPlatform().daemon().start(err);
     byte[] out = p.getInputStream().readAllBytes();
-    byte[] err = p.getErrorStream().readAllBytes();
     assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("exited within 120 s").isTrue();
     return new Run(
         p.exitValue(),
         new String(out, StandardCharsets.UTF_8),
-        new String(err, StandardCharsets.UTF_8));
+        new String(err.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8));
   }
 
   private static Set<String> jarNames(Path folder) throws IOException {
