@@ -15,6 +15,9 @@ import dev.coordd.cli.service.ServiceCommand;
 import dev.coordd.cli.tasks.TaskCommand;
 import dev.coordd.daemon.config.Durations;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import picocli.AutoComplete;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -27,37 +30,66 @@ import picocli.CommandLine.Command;
     name = "coordd",
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
-    description = "Coordination daemon for AI coding agents and worker processes.",
-    subcommands = {
-      DaemonCommand.class,
-      TaskCommand.class,
-      AgentCommand.class,
-      QueueCommand.class,
-      LockCommand.class,
-      ScheduleCommand.class,
-      EventCommand.class,
-      InboxCommand.class,
-      CheckCommand.class,
-      HookCommand.class,
-      InitCommand.class,
-      McpCommand.class,
-      StatusCommand.class,
-      StopCommand.class,
-      ServiceCommand.class,
-      AgentsCommand.class,
-      StatsCommand.class,
-      AutoComplete.GenerateCompletion.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Coordination daemon for AI coding agents and worker processes.")
 public final class Main {
+  /**
+   * The subcommands by name, in the order the usage lists them. Picocli reads the annotations of a
+   * whole command tree when it is built, which was most of a short command's start-up: {@link
+   * #main} builds only the branch the arguments name.
+   */
+  static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
+  private static Map<String, Class<?>> subcommands() {
+    Map<String, Class<?>> m = new LinkedHashMap<>();
+    m.put("daemon", DaemonCommand.class);
+    m.put("task", TaskCommand.class);
+    m.put("agent", AgentCommand.class);
+    m.put("queue", QueueCommand.class);
+    m.put("lock", LockCommand.class);
+    m.put("schedule", ScheduleCommand.class);
+    m.put("event", EventCommand.class);
+    m.put("inbox", InboxCommand.class);
+    m.put("check", CheckCommand.class);
+    m.put("hook", HookCommand.class);
+    m.put("init", InitCommand.class);
+    m.put("mcp", McpCommand.class);
+    m.put("status", StatusCommand.class);
+    m.put("stop", StopCommand.class);
+    m.put("service", ServiceCommand.class);
+    m.put("agents", AgentsCommand.class);
+    m.put("stats", StatsCommand.class);
+    m.put("generate-completion", AutoComplete.GenerateCompletion.class);
+    m.put("help", CommandLine.HelpCommand.class);
+    return Collections.unmodifiableMap(m);
+  }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    String first = args.length == 0 ? "" : args[0];
+    if (!first.equals("daemon")) {
+      ClientLogs.install(); // only the daemon starts logback
+    }
+    // help and completion describe the whole tree; anything unknown gets the full usage error
+    boolean one =
+        SUBCOMMANDS.containsKey(first)
+            && !first.equals("help")
+            && !first.equals("generate-completion");
+    System.exit(commandLine(one ? first : null).execute(args));
   }
 
   /** The configured command line; tests call {@code execute} on it with captured streams. */
   public static CommandLine commandLine() {
+    return commandLine(null);
+  }
+
+  /** The command line with every subcommand, or only {@code only} (its options and usage alike). */
+  static CommandLine commandLine(String only) {
     CommandLine cl = new CommandLine(new Main());
+    SUBCOMMANDS.forEach(
+        (name, type) -> {
+          if (only == null || only.equals(name)) {
+            cl.addSubcommand(name, type);
+          }
+        });
     cl.setExpandAtFiles(false); // "@file" is ours: --data @file means the file's JSON
     cl.registerConverter(Duration.class, Durations::parse);
     cl.setExecutionExceptionHandler(
@@ -79,7 +111,9 @@ public final class Main {
           return usage.handleParseException(e, args);
         });
     CommandLine completion = cl.getSubcommands().get("generate-completion");
-    completion.getCommandSpec().usageMessage().hidden(false);
+    if (completion != null) {
+      completion.getCommandSpec().usageMessage().hidden(false);
+    }
     return cl;
   }
 

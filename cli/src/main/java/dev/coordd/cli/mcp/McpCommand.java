@@ -8,6 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.ConsoleAppender;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coordd.cli.ClientLogs;
 import dev.coordd.cli.Homes;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.config.DaemonConfig;
@@ -29,9 +30,11 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import sun.misc.Signal;
 
 /**
  * {@code coordd mcp}: an MCP server on stdin/stdout for AI agent sessions (Claude Code, Codex,
@@ -108,6 +111,7 @@ public final class McpCommand implements Callable<Integer> {
     CoorddTools.Connector connector = () -> CoorddClient.connect(resolved);
     McpSession session = agent == null ? McpSession.anonymous() : McpSession.of(agent, kind);
     Presence presence = new Presence(connector, heartbeat, session.registration());
+    Thread onSignal = signOffOnSignal(presence);
     CoorddTools tools = new CoorddTools(connector, presence::saw, session);
     McpSyncServer server =
         McpServer.sync(transport)
@@ -122,6 +126,7 @@ public final class McpCommand implements Callable<Integer> {
             .build();
     LoggerFactory.getLogger(McpCommand.class).info("coordd mcp serving {}", resolved);
     in.awaitEnd();
+    dropHook(onSignal);
     presence.close(); // the session ended: its agents sign off, their claims go back at once
     server.closeGracefully();
     return 0;
@@ -141,6 +146,56 @@ public final class McpCommand implements Callable<Integer> {
             + ", and task_complete/task_fail fill in the claim's token.";
   }
 
+  /** How long a SIGINT/SIGTERM may spend signing the session's agents off before the exit. */
+  static final Duration SIGN_OFF_ON_SIGNAL = Duration.ofMillis(60);
+
+  /**
+   * A client stops its server with SIGINT or SIGTERM and kills it soon after (Claude Code waits
+   * about 100 ms): sign the agents off best-effort within {@link #SIGN_OFF_ON_SIGNAL}, then halt at
+   * once with the usual 128+signal status, skipping the rest of an orderly shutdown. Whatever did
+   * not make it is handed back by the reaper once the agents go stale. A shutdown hook does the
+   * same for other exits; it is returned, to be dropped when the session ends normally.
+   */
+  private static Thread signOffOnSignal(Presence presence) {
+    AtomicBoolean stopping = new AtomicBoolean();
+    Runnable signOffBriefly =
+        () -> {
+          if (!stopping.compareAndSet(false, true)) {
+            return;
+          }
+          Thread signOff =
+              Thread.ofPlatform().daemon().name("coordd-mcp-sign-off").start(presence::close);
+          try {
+            signOff.join(SIGN_OFF_ON_SIGNAL);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    for (String name : List.of("INT", "TERM")) {
+      try {
+        Signal.handle(
+            new Signal(name),
+            signal -> {
+              signOffBriefly.run();
+              Runtime.getRuntime().halt(128 + signal.getNumber());
+            });
+      } catch (IllegalArgumentException e) {
+        // the JVM reserves this signal here (e.g. -Xrs): the shutdown hook below still runs
+      }
+    }
+    Thread hook = Thread.ofPlatform().name("coordd-mcp-exit").unstarted(signOffBriefly);
+    Runtime.getRuntime().addShutdownHook(hook);
+    return hook;
+  }
+
+  private static void dropHook(Thread hook) {
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // already shutting down: the hook is running
+    }
+  }
+
   static ObjectMapper mapper() {
     return Json.MAPPER.copy();
   }
@@ -152,6 +207,7 @@ public final class McpCommand implements Callable<Integer> {
 
   /** WARN and above, to stderr only; an appender aimed at stdout would corrupt the protocol. */
   static void quietLogging() {
+    ClientLogs.threshold(org.slf4j.event.Level.WARN);
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext ctx)) {
       return;
     }
