@@ -18,9 +18,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -131,6 +133,7 @@ final class InboxIngest {
     try {
       makePrivate(file);
       Path target = AtomicFiles.move(file, InboxFolders.freeName(folders.done, name, false));
+      stamp(target);
       log.info(
           "inbox: {} -> task {} (type {}), moved to {}",
           name,
@@ -167,6 +170,7 @@ final class InboxIngest {
     try {
       makePrivate(file);
       target = AtomicFiles.move(file, InboxFolders.freeName(folders.rejected, name, true));
+      stamp(target);
     } catch (NoSuchFileException e) {
       return Outcome.GONE;
     } catch (IOException e) {
@@ -267,6 +271,18 @@ final class InboxIngest {
       return "inbox:sha256:" + HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  /**
+   * Retention ages {@code done/} and {@code rejected/} files by modification time, which a rename
+   * keeps: from the move on, not from when someone wrote the file (maybe long before a daemon ran).
+   */
+  private static void stamp(Path moved) {
+    try {
+      Files.setLastModifiedTime(moved, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      log.debug("inbox: cannot stamp {}: {}", moved, e.toString());
     }
   }
 }

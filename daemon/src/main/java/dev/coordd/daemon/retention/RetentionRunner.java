@@ -44,7 +44,7 @@ public final class RetentionRunner implements AutoCloseable {
   private final ReentrantLock passLock = new ReentrantLock();
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean closed;
-  private volatile long nextPassAt = Long.MIN_VALUE;
+  private volatile long nextPassAt;
   private volatile Thread worker;
 
   public RetentionRunner(
@@ -56,6 +56,9 @@ public final class RetentionRunner implements AutoCloseable {
     this.inboxDone = inbox.resolve(Inbox.DONE);
     this.inboxRejected = inbox.resolve(Inbox.REJECTED);
     this.invocations = invocations;
+    // The first pass one pause after start: a start (and its recovery) is busy enough, and what is
+    // old now is still old in a minute.
+    this.nextPassAt = clock.millis() + PAUSE_MS;
   }
 
   /** Housekeeping chore: starts a pass in the background when one is due; returns at once. */

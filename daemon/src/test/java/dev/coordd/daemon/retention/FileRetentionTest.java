@@ -2,6 +2,7 @@ package dev.coordd.daemon.retention;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.Invocation;
 import dev.coordd.daemon.DaemonFixture;
 import dev.coordd.daemon.invoke.InvocationFiles;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -55,6 +57,25 @@ class FileRetentionTest {
     assertThat(f.daemon.retention().runPass().inboxFiles()).isEqualTo(3);
     assertThat(youngDone).doesNotExist();
     assertThat(youngNote).doesNotExist();
+  }
+
+  @Test
+  void the_inbox_ages_a_processed_file_from_its_move_not_from_its_writing() throws IOException {
+    f = DaemonFixture.wokenOnlyByNotifications(dir);
+    f.service().registerAgent(new AgentRegistration("w", "worker", List.of("work"), null));
+    long longAgo = System.currentTimeMillis() - 30 * DAY;
+    Path dropped = f.home.resolve("inbox/late.json");
+    Path temp = f.home.resolve("inbox/.late.tmp");
+    Files.writeString(temp, "{\"type\": \"work\"}");
+    Files.setLastModifiedTime(temp, FileTime.fromMillis(longAgo));
+    Files.move(temp, dropped);
+    Path done = f.home.resolve("inbox/done/late.json");
+    long until = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (!Files.exists(done) && System.nanoTime() < until) {
+      DaemonFixture.sleep(10);
+    }
+    assertThat(done).exists();
+    assertThat(Files.getLastModifiedTime(done).toMillis()).isGreaterThan(longAgo + DAY);
   }
 
   @Test
