@@ -132,8 +132,8 @@ final class InboxIngest {
     }
     try {
       makePrivate(file);
+      stamp(file);
       Path target = AtomicFiles.move(file, InboxFolders.freeName(folders.done, name, false));
-      stamp(target);
       log.info(
           "inbox: {} -> task {} (type {}), moved to {}",
           name,
@@ -169,8 +169,8 @@ final class InboxIngest {
     Path target;
     try {
       makePrivate(file);
+      stamp(file);
       target = AtomicFiles.move(file, InboxFolders.freeName(folders.rejected, name, true));
-      stamp(target);
     } catch (NoSuchFileException e) {
       return Outcome.GONE;
     } catch (IOException e) {
@@ -277,12 +277,13 @@ final class InboxIngest {
   /**
    * Retention ages {@code done/} and {@code rejected/} files by modification time, which a rename
    * keeps: from the move on, not from when someone wrote the file (maybe long before a daemon ran).
+   * Before the move, so the file appears in {@code done/} or {@code rejected/} already stamped.
    */
-  private static void stamp(Path moved) {
+  private static void stamp(Path file) {
     try {
-      Files.setLastModifiedTime(moved, FileTime.from(Instant.now()));
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
     } catch (IOException e) {
-      log.debug("inbox: cannot stamp {}: {}", moved, e.toString());
+      log.debug("inbox: cannot stamp {}: {}", file, e.toString());
     }
   }
 }
