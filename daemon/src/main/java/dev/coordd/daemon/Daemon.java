@@ -23,6 +23,7 @@ import dev.coordd.daemon.invoke.InvokeAgentHandler;
 import dev.coordd.daemon.invoke.runner.AgentRunner;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.LocalNotifier;
+import dev.coordd.daemon.retention.RetentionRunner;
 import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.rpc.SocketLimits;
@@ -56,6 +57,7 @@ public final class Daemon implements AutoCloseable {
   private final Store store;
   private final Engine engine;
   private final LocalCoordinationService service;
+  private final RetentionRunner retention;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private RpcServer rpc;
   private Inbox inbox;
@@ -66,14 +68,18 @@ public final class Daemon implements AutoCloseable {
     this.store = store;
     HandlerRegistry handlers = new HandlerRegistry();
     this.engine = new Engine(config, clock, store, handlers, new LocalNotifier());
+    InvocationFiles invocationFiles = new InvocationFiles(config.home(), clock);
     InvocationQueue invocations =
-        new InvocationQueue(
-            engine, new InvocationFiles(config.home(), clock), config.invocationExpiry());
+        new InvocationQueue(engine, invocationFiles, config.invocationExpiry());
     this.service = new LocalCoordinationService(engine, invocations, running::get);
     engine.addChore(invocations::reconcile);
     engine.addChore(service.locks()::expire);
     engine.addChore(service.scheduler()::fireDue);
     engine.addChore(service.events()::prune);
+    // Only kicks: a due pass runs on its own thread, so lease reaping never waits behind it.
+    this.retention =
+        new RetentionRunner(config.retention(), clock, store, config.home(), invocationFiles);
+    engine.addChore(retention::kick);
     handlers.register(
         "file_operation",
         new FileOperationHandler(
@@ -187,6 +193,11 @@ public final class Daemon implements AutoCloseable {
     return engine;
   }
 
+  /** Retention of finished work, for tests that step the clock and run a pass. */
+  public RetentionRunner retention() {
+    return retention;
+  }
+
   public boolean isRunning() {
     return running.get();
   }
@@ -198,6 +209,7 @@ public final class Daemon implements AutoCloseable {
     }
     log.info("coordd '{}' stopping", config.name());
     try {
+      retention.close(); // a pass in progress stops at its next batch, before the store closes
       if (inbox != null) {
         inbox.close();
       }

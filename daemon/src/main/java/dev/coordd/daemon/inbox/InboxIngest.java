@@ -18,9 +18,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -130,6 +132,7 @@ final class InboxIngest {
     }
     try {
       makePrivate(file);
+      stamp(file);
       Path target = AtomicFiles.move(file, InboxFolders.freeName(folders.done, name, false));
       log.info(
           "inbox: {} -> task {} (type {}), moved to {}",
@@ -166,6 +169,7 @@ final class InboxIngest {
     Path target;
     try {
       makePrivate(file);
+      stamp(file);
       target = AtomicFiles.move(file, InboxFolders.freeName(folders.rejected, name, true));
     } catch (NoSuchFileException e) {
       return Outcome.GONE;
@@ -267,6 +271,19 @@ final class InboxIngest {
       return "inbox:sha256:" + HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+    }
+  }
+
+  /**
+   * Retention ages {@code done/} and {@code rejected/} files by modification time, which a rename
+   * keeps: from the move on, not from when someone wrote the file (maybe long before a daemon ran).
+   * Before the move, so the file appears in {@code done/} or {@code rejected/} already stamped.
+   */
+  private static void stamp(Path file) {
+    try {
+      Files.setLastModifiedTime(file, FileTime.from(Instant.now()));
+    } catch (IOException e) {
+      log.debug("inbox: cannot stamp {}: {}", file, e.toString());
     }
   }
 }

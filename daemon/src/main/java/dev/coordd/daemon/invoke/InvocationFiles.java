@@ -202,9 +202,20 @@ public final class InvocationFiles {
 
   /** Deletes archived invocations finished more than {@code age} ago; returns how many. */
   public int cleanup(Duration age) {
+    return cleanup(age, Integer.MAX_VALUE);
+  }
+
+  /**
+   * As {@link #cleanup(Duration)}, deleting at most {@code max} files (the daemon's retention works
+   * in bounded steps).
+   */
+  public int cleanup(Duration age, int max) {
     long cutoff = clock.millis() - age.toMillis();
     int deleted = 0;
     for (Path file : InvocationFolders.files(folders.archive())) {
+      if (deleted >= max) {
+        break;
+      }
       try {
         Invocation inv = read(file);
         long finished =

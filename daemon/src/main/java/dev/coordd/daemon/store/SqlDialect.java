@@ -74,6 +74,23 @@ public abstract class SqlDialect {
   /** Settings of the writer connection, run once when it opens. */
   abstract void configure(Connection c) throws SQLException;
 
+  /**
+   * True when the database gives the pages of deleted rows back to the file system on {@link
+   * #reclaimSpace}; false when it only reuses them (an SQLite file created before incremental
+   * auto-vacuum). Databases that manage their own space say true.
+   */
+  boolean givesSpaceBack(Tx tx) throws SQLException {
+    return true;
+  }
+
+  /** Free pages in the file that {@link #reclaimSpace} could give back; 0 where not known. */
+  long freePages(Tx tx) throws SQLException {
+    return 0;
+  }
+
+  /** Gives up to {@code pages} free pages back, inside the writer's transaction; default no-op. */
+  void reclaimSpace(Tx tx, int pages) throws SQLException {}
+
   /** Opens a batch's transaction. */
   String begin() {
     return "BEGIN";

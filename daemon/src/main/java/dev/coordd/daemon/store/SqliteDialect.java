@@ -45,15 +45,42 @@ final class SqliteDialect extends SqlDialect {
         "V5__locks.sql",
         "V6__schedules.sql",
         "V7__task_flow.sql",
-        "V8__claims.sql");
+        "V8__claims.sql",
+        "V9__retention.sql");
   }
 
   @Override
   void configure(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
+      // First: SQLite takes auto_vacuum only before the first table exists, so only a new database
+      // gets it; on an existing one this is a no-op (see givesSpaceBack).
+      st.execute("PRAGMA auto_vacuum = INCREMENTAL");
       st.execute("PRAGMA busy_timeout = " + busyTimeoutMs);
       st.execute("PRAGMA journal_mode = WAL");
       st.execute("PRAGMA synchronous = " + synchronous);
+    }
+  }
+
+  /** 2 is INCREMENTAL: the database was created with it and can give free pages back. */
+  @Override
+  boolean givesSpaceBack(Tx tx) throws SQLException {
+    return tx.count("PRAGMA auto_vacuum") == 2;
+  }
+
+  @Override
+  long freePages(Tx tx) throws SQLException {
+    return tx.count("PRAGMA freelist_count");
+  }
+
+  /**
+   * Through a plain Statement's executeUpdate, which the driver runs to completion: the pragma
+   * frees one page per step, and a prepared statement's execute would step once and leave the
+   * statement open inside the transaction.
+   */
+  @Override
+  void reclaimSpace(Tx tx, int pages) throws SQLException {
+    try (Statement st = tx.connection().createStatement()) {
+      st.executeUpdate("PRAGMA incremental_vacuum(" + Math.max(1, pages) + ")");
     }
   }
 

@@ -209,4 +209,33 @@ abstract class TaskSql {
     }
     return sql.append(" ORDER BY id DESC LIMIT ?").toString();
   }
+
+  /**
+   * Parameters: status, cutoff, limit. Ids of tasks of a status that finished before the cutoff,
+   * oldest first, a range of the index {@code tasks_finished} (its WHERE repeated literally, so the
+   * partial index applies). A task that an unfinished task depends on is left alone: deleting it
+   * would read as a dependency that is no longer there.
+   */
+  String oldFinished() {
+    return "SELECT t.id FROM tasks t WHERE t.status = ? AND t.finished_at IS NOT NULL"
+        + " AND t.finished_at < ? AND NOT EXISTS (SELECT 1 FROM task_deps d"
+        + " JOIN tasks w ON w.id = d.task_id WHERE d.depends_on = t.id"
+        + " AND w.status NOT IN ('succeeded', 'failed', 'cancelled'))"
+        + " ORDER BY t.finished_at LIMIT ?";
+  }
+
+  /** Parameters: id. Only a finished task: the guard that keeps retention off live work. */
+  String deleteFinished() {
+    return "DELETE FROM tasks WHERE id = ? AND finished_at IS NOT NULL"
+        + " AND status IN ('succeeded', 'failed', 'cancelled')";
+  }
+
+  String deleteRunsOf() {
+    return "DELETE FROM task_runs WHERE task_id = ?";
+  }
+
+  /** Parameters: id, id. Its links both ways: what it waited on and what waited on it. */
+  String deleteDepsOf() {
+    return "DELETE FROM task_deps WHERE task_id = ? OR depends_on = ?";
+  }
 }

@@ -50,9 +50,11 @@ class ConfigSectionsTest {
     assertThat(c.http().enabled()).isFalse();
     assertThat(c.http().host()).isEqualTo("127.0.0.1");
     assertThat(c.http().port()).isEqualTo(7440);
-    assertThat(c.retention().tasks()).isEqualTo(Duration.ofDays(30));
-    assertThat(c.retention().inboxDone()).isEqualTo(Duration.ofDays(7));
-    assertThat(c.retention().invocationArchive()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.retention().succeeded()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.retention().failed()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.retention().inbox()).isEqualTo(Duration.ofDays(7));
+    assertThat(c.retention().invocations()).isEqualTo(Duration.ofDays(30));
+    assertThat(c.retention()).isEqualTo(RetentionConfig.defaults());
   }
 
   @Test
@@ -157,15 +159,32 @@ class ConfigSectionsTest {
 
   @Test
   void http_and_retention_from_every_source() throws IOException {
-    writeConfig("{\"http\": {\"enabled\": true}, \"retention\": {\"tasks\": \"90d\"}}");
+    writeConfig("{\"http\": {\"enabled\": true}, \"retention\": {\"succeeded\": \"90d\"}}");
     Map<String, String> set = new LinkedHashMap<>();
     set.put("http.port", "0");
-    set.put("retention.inboxDone", "1d");
+    set.put("retention.inbox", "1d");
     DaemonConfig c = ConfigLoader.load(home, Map.of("COORDD_HTTP_HOST", "0.0.0.0"), set);
     assertThat(c.http()).isEqualTo(new HttpConfig(true, "0.0.0.0", 0));
     assertThat(c.retention())
         .isEqualTo(
-            new RetentionConfig(Duration.ofDays(90), Duration.ofDays(1), Duration.ofDays(30)));
+            new RetentionConfig(
+                Duration.ofDays(90), Duration.ofDays(30), Duration.ofDays(1), Duration.ofDays(30)));
+  }
+
+  @Test
+  void retention_values_are_checked_and_old_names_refused() throws IOException {
+    assertThat(
+            problems(
+                Map.of("COORDD_RETENTION_FAILED", "soon"),
+                Map.of("retention.succeeded", "0s", "retention.inbox", "-1d")))
+        .hasSize(3)
+        .anySatisfy(p -> assertThat(p).contains("retention.failed = \"soon\""))
+        .anySatisfy(p -> assertThat(p).contains("retention.succeeded = \"0s\""))
+        .anySatisfy(p -> assertThat(p).contains("retention.inbox = \"-1d\""));
+    writeConfig("{\"retention\": {\"tasks\": \"30d\"}}");
+    assertThat(problems(Map.of(), Map.of()))
+        .singleElement()
+        .satisfies(p -> assertThat(p).contains("unknown key \"retention.tasks\""));
   }
 
   @Test
@@ -187,10 +206,10 @@ class ConfigSectionsTest {
   void every_setting_has_an_environment_variable() {
     assertThat(ConfigLoader.settings())
         .contains(
-            "pollInterval", "store.kind", "store.pool.maxSize", "http.port", "retention.tasks");
+            "pollInterval", "store.kind", "store.pool.maxSize", "http.port", "retention.succeeded");
     DaemonConfig c =
-        ConfigLoader.load(home, Map.of("COORDD_RETENTION_INVOCATION_ARCHIVE", "2d"), Map.of());
-    assertThat(c.retention().invocationArchive()).isEqualTo(Duration.ofDays(2));
+        ConfigLoader.load(home, Map.of("COORDD_RETENTION_INVOCATIONS", "2d"), Map.of());
+    assertThat(c.retention().invocations()).isEqualTo(Duration.ofDays(2));
   }
 
   @Test

@@ -34,7 +34,7 @@ class MigratorTest {
   void a_fresh_file_gets_every_version() throws Exception {
     try (Connection c = connect()) {
       assertThat(shipped().migrate(c)).isEqualTo(dialect.migrations().size());
-      assertThat(shipped().currentVersion(c)).isEqualTo(8);
+      assertThat(shipped().currentVersion(c)).isEqualTo(9);
       assertThat(tables(c)).contains("tasks", "events", "locks", "schedules", "queue_types");
     }
   }
@@ -46,7 +46,7 @@ class MigratorTest {
     }
     try (Connection c = connect()) {
       assertThat(shipped().migrate(c)).isZero();
-      assertThat(shipped().currentVersion(c)).isEqualTo(8);
+      assertThat(shipped().currentVersion(c)).isEqualTo(9);
     }
     StoreFactory.open(StoreSettings.sqlite(dir.resolve("store.db"), null, null)).close();
   }
@@ -55,14 +55,14 @@ class MigratorTest {
   void a_store_newer_than_this_coordd_is_refused_untouched() throws Exception {
     try (Connection c = connect()) {
       shipped().migrate(c);
-      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (9, 'future', 0)");
+      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (10, 'future', 0)");
     }
     try (Connection c = connect()) {
       assertThatThrownBy(() -> shipped().migrate(c))
-          .hasMessageContaining("schema version 9")
-          .hasMessageContaining("knows only up to 8")
+          .hasMessageContaining("schema version 10")
+          .hasMessageContaining("knows only up to 9")
           .hasMessageContaining("use a newer coordd");
-      assertThat(shipped().currentVersion(c)).isEqualTo(9);
+      assertThat(shipped().currentVersion(c)).isEqualTo(10);
     }
     assertThatThrownBy(
             () ->

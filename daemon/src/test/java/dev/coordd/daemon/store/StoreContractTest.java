@@ -10,6 +10,7 @@ import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Event;
 import dev.coordd.api.Lock;
 import dev.coordd.api.NewTask;
+import dev.coordd.api.NotFoundException;
 import dev.coordd.api.QueueState;
 import dev.coordd.api.ScheduleSpec;
 import dev.coordd.api.Task;
@@ -396,5 +397,33 @@ public abstract class StoreContractTest {
     assertThat(svc.getTask(other).status()).isEqualTo(TaskStatus.QUEUED);
     // a plain name is a role of its own: it takes tasks assigned to it, not to its instances
     assertThat(svc.claimTasks("reviewer", List.of("none"), 10, 0, null)).isEmpty();
+  }
+
+  @Test
+  void retention_deletes_old_finished_tasks_but_not_what_an_unfinished_task_depends_on() {
+    start("retention.succeeded", "1d", "retention.failed", "3d");
+    String done = svc.createTask(NewTask.of("work").withIdempotencyKey("once")).id();
+    String failed = svc.createTask(NewTask.of("work").withMaxAttempts(1)).id();
+    String upstream = svc.createTask(NewTask.of("work")).id();
+    String downstream = svc.createTask(NewTask.of("work").withDependsOn(List.of(upstream))).id();
+    for (Task t : svc.claimTasks("w", List.of("work"), 3, 0, null)) {
+      if (t.id().equals(failed)) {
+        svc.failTask(t.id(), "w", t.claimToken(), "red");
+      } else {
+        svc.completeTask(t.id(), "w", t.claimToken(), null);
+      }
+    }
+    clock.step(Duration.ofDays(2));
+    daemon.retention().runPass();
+    assertThatThrownBy(() -> svc.getTask(done)).isInstanceOf(NotFoundException.class);
+    assertThat(svc.getTask(failed).status()).isEqualTo(TaskStatus.FAILED); // 3d for failures
+    assertThat(svc.getTask(upstream).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    assertThat(svc.getTask(downstream).status()).isNotIn(TaskStatus.SUCCEEDED, TaskStatus.FAILED);
+    // the key of a deleted task is free again: the same create makes a new task
+    assertThat(svc.createTask(NewTask.of("work").withIdempotencyKey("once")).id())
+        .isNotEqualTo(done);
+    clock.step(Duration.ofDays(2));
+    daemon.retention().runPass();
+    assertThatThrownBy(() -> svc.getTask(failed)).isInstanceOf(NotFoundException.class);
   }
 }
