@@ -23,7 +23,10 @@ import java.io.BufferedOutputStream;
 import java.io.FileDescriptor;
 import java.io.FileInputStream;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -103,15 +106,18 @@ public final class McpCommand implements Callable<Integer> {
 
     Path resolved = Homes.resolve(home);
     JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(mapper());
+    // Read through a channel: closing it gets the reader out of its blocking read at once, and a
+    // thread left in a native read holds the JVM's exit (halt included) for 300 ms.
+    FileChannel stdin = new FileInputStream(FileDescriptor.in).getChannel();
     StdinGuard in =
         new StdinGuard(
-            new BufferedInputStream(new FileInputStream(FileDescriptor.in)), protocolOut, mapper);
+            new BufferedInputStream(Channels.newInputStream(stdin)), protocolOut, mapper);
     StdioServerTransportProvider transport =
         new StdioServerTransportProvider(mapper, in, protocolOut);
     CoorddTools.Connector connector = () -> CoorddClient.connect(resolved);
     McpSession session = agent == null ? McpSession.anonymous() : McpSession.of(agent, kind);
     Presence presence = new Presence(connector, heartbeat, session.registration());
-    Thread onSignal = signOffOnSignal(presence);
+    Thread onSignal = signOffOnSignal(presence, stdin);
     CoorddTools tools = new CoorddTools(connector, presence::saw, session);
     McpSyncServer server =
         McpServer.sync(transport)
@@ -156,7 +162,7 @@ public final class McpCommand implements Callable<Integer> {
    * not make it is handed back by the reaper once the agents go stale. A shutdown hook does the
    * same for other exits; it is returned, to be dropped when the session ends normally.
    */
-  private static Thread signOffOnSignal(Presence presence) {
+  private static Thread signOffOnSignal(Presence presence, FileChannel stdin) {
     AtomicBoolean stopping = new AtomicBoolean();
     Runnable signOffBriefly =
         () -> {
@@ -177,6 +183,11 @@ public final class McpCommand implements Callable<Integer> {
             new Signal(name),
             signal -> {
               signOffBriefly.run();
+              try {
+                stdin.close(); // the reader leaves its read, so the exit does not wait for it
+              } catch (IOException e) {
+                // halting anyway
+              }
               Runtime.getRuntime().halt(128 + signal.getNumber());
             });
       } catch (IllegalArgumentException e) {
