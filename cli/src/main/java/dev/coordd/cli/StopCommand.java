@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -25,11 +26,7 @@ import picocli.CommandLine.Spec;
 final class StopCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--home",
-      paramLabel = "DIR",
-      description = "Home folder (default: $COORDD_HOME or ./.coordd).")
-  Path home;
+  @Mixin HomeOption home;
 
   @Option(
       names = "--timeout",
@@ -44,7 +41,7 @@ final class StopCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    Path resolved = Homes.resolve(home);
+    Path resolved = home.resolve();
     Optional<RunningDaemon> found = RunningDaemon.of(resolved);
     if (found.isEmpty()) {
       out.println("No coordd daemon is running on " + resolved + "; nothing to stop.");

@@ -144,6 +144,15 @@ class CliTest {
   }
 
   @Test
+  void without_a_daemon_create_with_wait_writes_nothing_so_a_retry_cannot_duplicate() {
+    Result r = run("task", "create", "review", "--assigned-to", "alice", "--wait", "5s");
+    assertThat(r.exit()).isEqualTo(3);
+    assertThat(r.err()).contains("nothing was created", "coordd daemon --detach", "drop --wait");
+    startDaemon();
+    assertThat(run("task", "list", "--json").json()).isEmpty();
+  }
+
+  @Test
   void bad_usage_exits_2_with_a_message() {
     startDaemon();
     Result unknown = run("task", "create", "x", "--bogus");

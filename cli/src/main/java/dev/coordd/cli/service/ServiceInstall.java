@@ -1,6 +1,6 @@
 package dev.coordd.cli.service;
 
-import dev.coordd.cli.Homes;
+import dev.coordd.cli.HomeOption;
 import dev.coordd.daemon.fs.AtomicFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -28,11 +28,7 @@ final class ServiceInstall implements Callable<Integer> {
   @Mixin UnitPlace place;
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--home",
-      paramLabel = "DIR",
-      description = "Home folder (default: $COORDD_HOME or ./.coordd).")
-  Path home;
+  @Mixin HomeOption home;
 
   @Option(
       names = "--launcher",
@@ -60,7 +56,7 @@ final class ServiceInstall implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Path resolvedHome = Homes.resolve(home);
+    Path resolvedHome = home.resolve();
     Path command = launcher();
     if (Files.exists(command.getParent().resolveSibling("pom.xml"))) {
       err.println(

@@ -118,6 +118,19 @@ final class TaskCreateCommand implements Callable<Integer> {
       }
       return 0;
     } catch (DaemonNotRunningException e) {
+      if (wait != null) {
+        // Nothing is written: a retry after starting the daemon must not create a second task.
+        spec.commandLine()
+            .getErr()
+            .println(
+                "coordd: no daemon is running on "
+                    + home
+                    + ", so nothing was created (--wait needs one to run the task): start it with"
+                    + " `coordd daemon --detach --home "
+                    + home
+                    + "` and run this again, or drop --wait to queue the task in the inbox");
+        return Cli.EXIT_NO_DAEMON;
+      }
       Path file = InboxDrop.drop(home, task);
       spec.commandLine()
           .getErr()
@@ -132,10 +145,6 @@ final class TaskCreateCommand implements Callable<Integer> {
                   + ")");
       if (common.json) {
         Output.json(spec.commandLine().getOut(), Map.of("inbox", file.toString()));
-      }
-      if (wait != null) {
-        spec.commandLine().getErr().println("coordd: cannot wait: no daemon is running");
-        return Cli.EXIT_NO_DAEMON;
       }
       return 0;
     }
