@@ -103,7 +103,7 @@ final class DaemonCommand implements Callable<Integer> {
       // Before the log file is opened in it (logback would create the home and the file with the
       // umask's modes); a home of another user is refused here, before anything is written.
       PrivateHome.Tightening tightened = PrivateHome.prepare(resolved);
-      Logs.toHome(resolved);
+      Logs.toHome(resolved, config.logging());
       tightened.log(); // now also into the home's log
       daemon = Daemon.start(config);
     } catch (CoorddException e) {

@@ -54,6 +54,7 @@ import java.util.Map;
  * @param retention how long finished work is kept before the daemon deletes it
  * @param rateLimit the per-agent limit on creating tasks through the doors (off by default)
  * @param socket limits of the socket door: connections at once, idle timeout
+ * @param logging levels by logger and the cap on the log folder
  */
 public record DaemonConfig(
     Path home,
@@ -85,7 +86,8 @@ public record DaemonConfig(
     HttpConfig http,
     RetentionConfig retention,
     RateLimitConfig rateLimit,
-    SocketConfig socket) {
+    SocketConfig socket,
+    LoggingConfig logging) {
 
   public static final String DEFAULT_HOME = ".coordd";
   public static final String DEFAULT_NAME = "daemon";

@@ -32,6 +32,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The daemon's own worker pool: claims tasks for the daemon's agent name in batches (as many as
@@ -225,6 +226,10 @@ public final class Dispatcher {
 
   private void work(Running r) {
     Task task = r.task;
+    // Every line logged while the handler runs names its task, in the log file as fields.
+    MDC.put("taskId", task.id());
+    MDC.put("taskType", task.type());
+    MDC.put("agent", self);
     try {
       TaskHandler handler = handlers.get(task.type());
       if (handler == null) {
@@ -266,6 +271,7 @@ public final class Dispatcher {
       }
     } finally {
       release(r);
+      MDC.clear();
     }
   }
 
