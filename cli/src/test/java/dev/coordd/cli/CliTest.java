@@ -137,10 +137,18 @@ class CliTest {
     Result r = run("task", "create", "review", "--assigned-to", "alice", "--description", "later");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.err()).contains("no daemon is running").contains("inbox");
+    String key = r.out().strip(); // what ID=$(coordd task create …) captures
+    assertThat(key).matches("key:cli-[0-9a-f-]{36}");
     startDaemon();
     Result list = run("task", "list", "--json");
     assertThat(list.json()).hasSize(1);
     assertThat(list.json().get(0).get("description").asText()).isEqualTo("later");
+    Result shown = run("task", "show", key, "--json");
+    assertThat(shown.exit()).as(shown.err()).isZero();
+    assertThat(shown.json().get("id").asText()).isEqualTo(list.json().get(0).get("id").asText());
+    Result unknown = run("task", "show", "key:never-queued");
+    assertThat(unknown.exit()).isEqualTo(1);
+    assertThat(unknown.err()).contains("no task with idempotency key 'never-queued'");
   }
 
   @Test

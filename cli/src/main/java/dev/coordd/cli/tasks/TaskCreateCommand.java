@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -131,7 +132,13 @@ final class TaskCreateCommand implements Callable<Integer> {
                     + "` and run this again, or drop --wait to queue the task in the inbox");
         return Cli.EXIT_NO_DAEMON;
       }
-      Path file = InboxDrop.drop(home, task);
+      // Queued in the inbox it has no id yet: a key of its own names it until it has one.
+      NewTask queued =
+          task.idempotencyKey() != null
+              ? task
+              : task.withIdempotencyKey("cli-" + UUID.randomUUID());
+      Path file = InboxDrop.drop(home, queued);
+      String key = "key:" + queued.idempotencyKey();
       spec.commandLine()
           .getErr()
           .println(
@@ -142,9 +149,15 @@ final class TaskCreateCommand implements Callable<Integer> {
                   + " and will be created when one starts"
                   + " (coordd daemon --home "
                   + home
+                  + "); it is "
+                  + key
+                  + " (coordd task show "
+                  + key
                   + ")");
       if (common.json) {
-        Output.json(spec.commandLine().getOut(), Map.of("inbox", file.toString()));
+        Output.json(spec.commandLine().getOut(), Map.of("inbox", file.toString(), "key", key));
+      } else {
+        spec.commandLine().getOut().println(key);
       }
       return 0;
     }

@@ -99,7 +99,7 @@ final class TaskControl {
    * the caller's thread is interrupted.
    */
   Task await(String id, long timeoutMs) {
-    String taskId = Rules.id(id);
+    String taskId = reader.resolve(id);
     if (timeoutMs < 0) {
       throw new InvalidRequestException("timeoutMs", "timeoutMs must be zero or positive");
     }

@@ -1,5 +1,6 @@
 package dev.coordd.daemon.service;
 
+import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NotFoundException;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskQuery;
@@ -24,8 +25,34 @@ final class TaskReader {
     this.tasks = engine.tasks();
   }
 
+  /** Prefix of a task named by its idempotency key, e.g. {@code key:nightly-2026-12-01}. */
+  static final String KEY_PREFIX = "key:";
+
+  /**
+   * The id a caller means: the id itself, or the id of the task holding {@code key:KEY} (what
+   * {@code coordd task create} prints for a task it queued in the inbox before it has an id).
+   */
+  String resolve(String idOrKey) {
+    if (idOrKey == null || !idOrKey.startsWith(KEY_PREFIX)) {
+      return Rules.id(idOrKey);
+    }
+    String key = idOrKey.substring(KEY_PREFIX.length());
+    if (key.isEmpty()) {
+      throw new InvalidRequestException("id", "key: needs the idempotency key after it");
+    }
+    Task t = engine.store().read(tx -> tasks.byIdempotencyKey(tx, key));
+    if (t == null) {
+      throw new NotFoundException(
+          "no task with idempotency key '"
+              + key
+              + "' (yet: a task queued in the inbox gets its id when a running daemon picks the"
+              + " file up; start one with coordd daemon --detach)");
+    }
+    return t.id();
+  }
+
   Task get(String id) {
-    String taskId = Rules.id(id);
+    String taskId = resolve(id);
     Task found =
         engine
             .store()

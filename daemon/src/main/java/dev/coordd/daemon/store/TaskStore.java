@@ -93,6 +93,11 @@ public final class TaskStore {
     return tx.queryOne(sql.taskById(), Rows::task, id);
   }
 
+  /** The task that holds an idempotency key, or null. */
+  public Task byIdempotencyKey(Tx tx, String key) throws SQLException {
+    return tx.queryOne(sql.taskByIdempotencyKey(), Rows::task, key);
+  }
+
   /** The run history of task {@code id}, one row per ended attempt, in the order they ended. */
   public List<TaskRun> runs(Tx tx, String id) throws SQLException {
     return tx.query(sql.runsOfTask(), Rows::run, id);
