@@ -56,9 +56,9 @@ public final class DoctorCommand implements Callable<Integer> {
 
   private void text(PrintWriter out, List<Finding> findings) {
     for (Finding f : findings) {
-      out.printf("%-5s %-9s %s%n", f.level(), f.area(), f.message());
+      out.printf("%-5s %-9s %s%n", f.level(), f.area(), oneLine(f.message()));
       if (f.fix() != null) {
-        out.printf("%-15s fix: %s%n", "", f.fix());
+        out.printf("%-15s fix: %s%n", "", oneLine(f.fix()));
       }
     }
     long fails = findings.stream().filter(f -> f.level() == Level.FAIL).count();
@@ -74,6 +74,11 @@ public final class DoctorCommand implements Callable<Integer> {
                 fails,
                 warns,
                 common.home()));
+  }
+
+  /** A finding is one line, whatever a driver's message holds. */
+  private static String oneLine(String text) {
+    return text.replaceAll("\\s*\\R\\s*", " ");
   }
 
   private ObjectNode json(List<Finding> findings) {
