@@ -97,23 +97,29 @@ final class HomeCheck {
     } else {
       out.add(Finding.ok(AREA, home + " is yours and private (" + Modes.octal(mode) + ")"));
     }
-    List<String> loose = looseEntries(real);
+    List<String> loose = looseEntries(real, Modes.GROUP_AND_OTHERS);
     if (!loose.isEmpty()) {
-      String shown = String.join(", ", loose.subList(0, Math.min(LISTED, loose.size())));
-      out.add(
-          Finding.fail(
-              AREA,
-              loose.size()
-                  + " of coordd's files in the home are open to other users: "
-                  + shown
-                  + (loose.size() > LISTED ? " and " + (loose.size() - LISTED) + " more" : ""),
-              "chmod -R go-rwx " + real + " (the daemon also makes them private when it starts)"));
+      // Readable by others is a leak the daemon closes when it starts; writable is a way in now.
+      boolean writable = !looseEntries(real, Modes.WRITABLE_BY_OTHERS).isEmpty();
+      String text =
+          loose.size()
+              + (loose.size() == 1
+                  ? " of coordd's files in the home is"
+                  : " of coordd's files in the home are")
+              + " open to other users"
+              + (writable ? " (some writable)" : "")
+              + ": "
+              + String.join(", ", loose.subList(0, Math.min(LISTED, loose.size())))
+              + (loose.size() > LISTED ? " and " + (loose.size() - LISTED) + " more" : "");
+      String fix =
+          "chmod -R go-rwx " + real + " (the daemon also makes them private when it starts)";
+      out.add(writable ? Finding.fail(AREA, text, fix) : Finding.warn(AREA, text, fix));
     }
     return out;
   }
 
-  /** coordd's entries in the home with any group or other bit, as {@code name 0644}. */
-  private static List<String> looseEntries(Path home) throws IOException {
+  /** coordd's entries in the home with any of {@code bits}, as {@code name 0644}. */
+  private static List<String> looseEntries(Path home, int bits) throws IOException {
     List<String> loose = new ArrayList<>();
     try (Stream<Path> top = Files.list(home)) {
       for (Path p : (Iterable<Path>) top::iterator) {
@@ -121,27 +127,27 @@ final class HomeCheck {
         if (OWN_FOLDERS.contains(name) && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
           try (Stream<Path> all = Files.walk(p)) {
             for (Path q : (Iterable<Path>) all::iterator) {
-              note(home, q, loose);
+              note(home, q, bits, loose);
             }
           }
         } else if (name.startsWith("coordd.")
             || name.startsWith("config.")
             || OWN_FILES.contains(name)) {
-          note(home, p, loose);
+          note(home, p, bits, loose);
         }
       }
     }
     return loose;
   }
 
-  private static void note(Path home, Path p, List<String> loose) throws IOException {
+  private static void note(Path home, Path p, int bits, List<String> loose) throws IOException {
     BasicFileAttributes a =
         Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
     if (a.isSymbolicLink() || a.isOther()) {
       return; // a link's own mode means nothing; a socket is checked by the socket check
     }
     int mode = Modes.of(p);
-    if ((mode & Modes.GROUP_AND_OTHERS) != 0) {
+    if ((mode & bits) != 0) {
       loose.add(home.relativize(p) + " " + Modes.octal(mode));
     }
   }

@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalInt;
+import java.util.Properties;
 
 /**
  * The store: the SQLite file (opened read-only: integrity, size, free pages, schema version) or the
@@ -67,7 +68,11 @@ final class StoreCheck {
 
   private static List<Finding> postgres(Checkup c, String url) {
     String shown = url.indexOf('?') < 0 ? url : url.substring(0, url.indexOf('?'));
-    try (Connection conn = DriverManager.getConnection(url)) {
+    Properties limits = new Properties();
+    // PostgreSQL driver settings (seconds): an unreachable server is said in seconds, not minutes.
+    limits.setProperty("connectTimeout", "5");
+    limits.setProperty("loginTimeout", "5");
+    try (Connection conn = DriverManager.getConnection(url, limits)) {
       conn.setReadOnly(true);
       List<Finding> out = new ArrayList<>();
       out.add(Finding.ok(AREA, "connected to " + shown));
@@ -75,6 +80,13 @@ final class StoreCheck {
       out.addAll(ClockCheck.check(c, conn));
       return out;
     } catch (SQLException e) {
+      if ("08001".equals(e.getSQLState()) && String.valueOf(e.getMessage()).contains("suitable")) {
+        return List.of(
+            Finding.fail(
+                AREA,
+                "this coordd has no PostgreSQL driver, so it cannot use the store " + shown,
+                "use a coordd with PostgreSQL support, or set store.kind to sqlite"));
+      }
       return List.of(
           Finding.fail(
               AREA,

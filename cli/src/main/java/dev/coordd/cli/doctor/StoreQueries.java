@@ -64,7 +64,10 @@ final class StoreQueries {
   }
 
   private static boolean hasTable(Connection c, String table) throws SQLException {
-    try (ResultSet rs = c.getMetaData().getTables(null, null, table, new String[] {"TABLE"})) {
+    // In the connection's own schema (PostgreSQL's currentSchema): another schema's table is not
+    // this store's.
+    try (ResultSet rs =
+        c.getMetaData().getTables(null, c.getSchema(), table, new String[] {"TABLE"})) {
       return rs.next();
     }
   }

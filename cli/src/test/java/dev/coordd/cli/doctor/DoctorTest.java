@@ -144,6 +144,9 @@ class DoctorTest {
     assertThat(r.exit()).isEqualTo(Cli.EXIT_FAILED);
     assertThat(line(r, "FAIL", "home")).contains("is mode 0777: other users can write into it");
     assertThat(fixOf(r, "mode 0777")).startsWith("fix: chmod 700 " + home().toRealPath());
+    assertThat(line(r, "WARN", "home"))
+        .as("readable, not writable: the daemon closes it at start")
+        .contains("1 of coordd's files in the home is open to other users: coordd.db 0644");
     assertThat(fixOf(r, "coordd.db 0644")).contains("chmod -R go-rwx");
   }
 
@@ -313,6 +316,27 @@ class DoctorTest {
     assertThat(clock.level()).isEqualTo(Level.WARN);
     assertThat(clock.message()).contains("later than this machine's clock");
     assertThat(clock.fix()).contains("timedatectl");
+  }
+
+  @Test
+  void a_postgres_store_that_cannot_be_reached_fails_with_what_to_check() throws IOException {
+    Files.createDirectories(home());
+    Files.writeString(
+        home().resolve("config.json"),
+        "{\"store\": {\"kind\": \"postgres\", \"url\":"
+            + " \"jdbc:postgresql://127.0.0.1:1/test?user=postgres\"}}");
+
+    Result r = doctor();
+
+    assertThat(r.exit()).as(r.out()).isEqualTo(Cli.EXIT_FAILED);
+    // With the PostgreSQL driver on the class path the connection is refused; without, the
+    // doctor says this coordd has none. Either way the store FAILs with its fix.
+    assertThat(line(r, "FAIL", "store"))
+        .containsAnyOf(
+            "cannot connect to the PostgreSQL store jdbc:postgresql://127.0.0.1:1/test",
+            "this coordd has no PostgreSQL driver")
+        .doesNotContain("user=postgres");
+    assertThat(r.out()).contains("fix: ");
   }
 
   private static DiskSpace big() {
