@@ -14,6 +14,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -67,18 +68,26 @@ final class DaemonCheck {
         return List.of(Finding.ok(AREA, running));
       } catch (RuntimeException e) {
         if (process.isPresent()) {
+          long p = process.get().pid();
+          boolean suspended = suspended(p);
           return List.of(
               Finding.fail(
                   AREA,
                   "the daemon runs (pid "
-                      + process.get().pid()
+                      + p
+                      + (suspended ? ", suspended" : "")
                       + ") but does not answer on "
                       + socket
                       + ": "
                       + e.getMessage(),
-                  "read the end of " + log + ", then restart it: " + restart));
+                  suspended
+                      ? "it was stopped by a signal (Ctrl-Z, SIGSTOP): resume it with kill -CONT "
+                          + p
+                          + " (or fg in the shell that started it)"
+                      : "read the end of " + log + ", then restart it: " + restart));
         }
-        return List.of(
+        List<Finding> out = new ArrayList<>();
+        out.add(
             Finding.fail(
                 AREA,
                 "stale socket "
@@ -91,6 +100,8 @@ final class DaemonCheck {
                     + "); it replaces the stale socket (or remove it: rm "
                     + socket
                     + ")"));
+        pid.ifPresent(p -> out.add(stalePid(pidFile, p, log, start)));
+        return out;
       }
     }
     if (process.isPresent()) {
@@ -101,23 +112,38 @@ final class DaemonCheck {
               "read the end of " + log + ", then restart it: " + restart));
     }
     if (pid.isPresent()) {
-      return List.of(
-          Finding.fail(
-              AREA,
-              "stale pid file "
-                  + pidFile
-                  + ": pid "
-                  + pid.get()
-                  + " is not a running coordd (a daemon died without stopping)",
-              "read the end of "
-                  + log
-                  + " for why it died, then start it again ("
-                  + start
-                  + "); it replaces the pid file (or remove it: rm "
-                  + pidFile
-                  + ")"));
+      return List.of(stalePid(pidFile, pid.get(), log, start));
     }
     return List.of(Finding.ok(AREA, "no daemon runs on this home (start one: " + start + ")"));
+  }
+
+  private static Finding stalePid(Path pidFile, String pid, String log, String start) {
+    return Finding.fail(
+        AREA,
+        "stale pid file "
+            + pidFile
+            + ": pid "
+            + pid
+            + " is not a running coordd (a daemon died without stopping)",
+        "read the end of "
+            + log
+            + " for why it died, then start it again ("
+            + start
+            + "); it replaces the pid file (or remove it: rm "
+            + pidFile
+            + ")");
+  }
+
+  /** Whether Linux says the process is stopped ({@code T} in /proc/PID/stat); false elsewhere. */
+  static boolean suspended(long pid) {
+    try {
+      String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+      // "PID (command) STATE …": the command may hold spaces and parentheses, so after the last ')'
+      String rest = stat.substring(stat.lastIndexOf(')') + 1).strip();
+      return rest.startsWith("T") || rest.startsWith("t");
+    } catch (IOException | RuntimeException e) {
+      return false;
+    }
   }
 
   private static Stats ask(Path home) {
