@@ -9,6 +9,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -111,8 +112,15 @@ final class HomeCheck {
               + ": "
               + String.join(", ", loose.subList(0, Math.min(LISTED, loose.size())))
               + (loose.size() > LISTED ? " and " + (loose.size() - LISTED) + " more" : "");
+      // Only coordd's own entries: a home may be a project folder whose other modes are not ours.
       String fix =
-          "chmod -R go-rwx " + real + " (the daemon also makes them private when it starts)";
+          "chmod -R go-rwx "
+              + loose.stream()
+                  .map(e -> real.resolve(Path.of(e.substring(0, e.lastIndexOf(' '))).getName(0)))
+                  .distinct()
+                  .map(Path::toString)
+                  .collect(Collectors.joining(" "))
+              + " (the daemon also makes them private when it starts)";
       out.add(writable ? Finding.fail(AREA, text, fix) : Finding.warn(AREA, text, fix));
     }
     return out;

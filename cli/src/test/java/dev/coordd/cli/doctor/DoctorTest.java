@@ -147,7 +147,8 @@ class DoctorTest {
     assertThat(line(r, "WARN", "home"))
         .as("readable, not writable: the daemon closes it at start")
         .contains("1 of coordd's files in the home is open to other users: coordd.db 0644");
-    assertThat(fixOf(r, "coordd.db 0644")).contains("chmod -R go-rwx");
+    assertThat(fixOf(r, "coordd.db 0644"))
+        .startsWith("fix: chmod -R go-rwx " + home().toRealPath().resolve("coordd.db") + " (");
   }
 
   @Test
