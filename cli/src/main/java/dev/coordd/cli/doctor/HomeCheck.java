@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -98,6 +99,7 @@ final class HomeCheck {
     } else {
       out.add(Finding.ok(AREA, home + " is yours and private (" + Modes.octal(mode) + ")"));
     }
+    parent(real).ifPresent(out::add);
     List<String> loose = looseEntries(real, Modes.GROUP_AND_OTHERS);
     if (!loose.isEmpty()) {
       // Readable by others is a leak the daemon closes when it starts; writable is a way in now.
@@ -124,6 +126,30 @@ final class HomeCheck {
       out.add(writable ? Finding.fail(AREA, text, fix) : Finding.warn(AREA, text, fix));
     }
     return out;
+  }
+
+  /**
+   * A folder others may write to without the sticky bit (which /tmp has) lets them rename the home
+   * away and put their own in its place.
+   */
+  private static Optional<Finding> parent(Path home) throws IOException {
+    Path parent = home.getParent();
+    if (parent == null) {
+      return Optional.empty();
+    }
+    int mode = Modes.of(parent);
+    if ((mode & Modes.WRITABLE_BY_OTHERS) == 0 || (mode & Modes.STICKY) != 0) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        Finding.warn(
+            AREA,
+            "the folder that holds the home, "
+                + parent
+                + ", is mode "
+                + Modes.octal(mode)
+                + ": other users can replace the home with one of their own",
+            "chmod go-w " + parent + ", or move the home to a folder only you can write to"));
   }
 
   /** coordd's entries in the home with any of {@code bits}, as {@code name 0644}. */

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 final class Modes {
   static final int GROUP_AND_OTHERS = 0077;
   static final int WRITABLE_BY_OTHERS = 0022;
+  static final int STICKY = 01000;
 
   private Modes() {}
 

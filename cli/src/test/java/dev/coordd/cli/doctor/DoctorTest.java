@@ -152,6 +152,20 @@ class DoctorTest {
   }
 
   @Test
+  void a_home_in_a_folder_others_can_write_to_warns() throws IOException {
+    homeWithStore();
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+
+    Result r = doctor();
+
+    assertThat(r.exit()).as("a warning alone does not fail").isZero();
+    assertThat(line(r, "WARN", "home"))
+        .contains("the folder that holds the home, " + dir.toRealPath() + ", is mode 0777");
+    assertThat(fixOf(r, "the folder that holds the home"))
+        .contains("chmod go-w " + dir.toRealPath());
+  }
+
+  @Test
   void a_store_with_bytes_overwritten_in_the_middle_fails_with_how_to_recover() throws Exception {
     homeWithStore();
     Path db = home().resolve("coordd.db");
