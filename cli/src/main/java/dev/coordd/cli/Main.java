@@ -4,6 +4,7 @@ import dev.coordd.api.CoorddException;
 import dev.coordd.api.DaemonNotRunningException;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.cli.check.CheckCommand;
+import dev.coordd.cli.doctor.DoctorCommand;
 import dev.coordd.cli.events.EventCommand;
 import dev.coordd.cli.events.InboxCommand;
 import dev.coordd.cli.hooks.HookCommand;
@@ -56,6 +57,7 @@ public final class Main {
     m.put("status", StatusCommand.class);
     m.put("stop", StopCommand.class);
     m.put("service", ServiceCommand.class);
+    m.put("doctor", DoctorCommand.class);
     m.put("agents", AgentsCommand.class);
     m.put("stats", StatsCommand.class);
     m.put("generate-completion", AutoComplete.GenerateCompletion.class);

@@ -13,9 +13,9 @@ import java.util.Optional;
  * A pid file left by a killed daemon whose pid now belongs to another program is not taken for a
  * daemon: the process must be alive and be coordd.
  */
-record RunningDaemon(long pid, ProcessHandle process) {
+public record RunningDaemon(long pid, ProcessHandle process) {
 
-  static Optional<RunningDaemon> of(Path home) {
+  public static Optional<RunningDaemon> of(Path home) {
     Path pidFile = home.resolve("coordd.pid");
     String text;
     try {
@@ -43,7 +43,7 @@ record RunningDaemon(long pid, ProcessHandle process) {
   }
 
   /** How long it has run, when the system tells. */
-  Optional<java.time.Duration> uptime() {
+  public Optional<java.time.Duration> uptime() {
     return process
         .info()
         .startInstant()

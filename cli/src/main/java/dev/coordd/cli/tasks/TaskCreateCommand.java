@@ -132,6 +132,8 @@ final class TaskCreateCommand implements Callable<Integer> {
                     + "` and run this again, or drop --wait to queue the task in the inbox");
         return Cli.EXIT_NO_DAEMON;
       }
+      // A type nobody would run is refused now, not rejected from the inbox later.
+      OfflineTypeCheck.check(home, type, assignedTo, System.getenv());
       // Queued in the inbox it has no id yet: a key of its own names it until it has one.
       NewTask queued =
           task.idempotencyKey() != null

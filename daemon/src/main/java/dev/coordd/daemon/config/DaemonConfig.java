@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Everything the daemon can be told, validated once by {@link ConfigLoader} and immutable after.
@@ -144,6 +146,17 @@ public record DaemonConfig(
     } catch (IOException e) {
       throw new UncheckedIOException("config.schema.json defaults do not bind", e);
     }
+  }
+
+  /**
+   * The task types a daemon with this configuration runs itself: the built-in ones and the command
+   * handlers'. A client with no daemon to ask uses this to refuse a type nobody would run; Java
+   * code that embeds the daemon may register more.
+   */
+  public Set<String> handledTypes() {
+    Set<String> types = new TreeSet<>(PostBindChecks.BUILT_IN_TYPES);
+    types.addAll(commands.keySet());
+    return types;
   }
 
   public Path database() {
