@@ -69,6 +69,16 @@ final class PostgresDialect extends SqlDialect {
     return "SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")";
   }
 
+  /**
+   * Besides class 08: the server ending the session (57P01 admin shutdown or {@code
+   * pg_terminate_backend}, 57P02 crash shutdown, 57P03 cannot connect now, e.g. still starting).
+   */
+  @Override
+  boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return super.connectionLost(e) || (state != null && state.startsWith("57P0"));
+  }
+
   /** Run on each pooled read connection: a read can never write by mistake. */
   @Override
   String readOnly() {

@@ -127,6 +127,14 @@ public abstract class SqlDialect {
     return e.getSQLState() != null && RETRYABLE_STATES.contains(e.getSQLState());
   }
 
+  /**
+   * True when the error says the connection is gone (SQLState class 08): the writer opens a new
+   * one, where the store can (see {@link StoreWriter}).
+   */
+  boolean connectionLost(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("08");
+  }
+
   String createSchemaVersion() {
     return "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
         + " name VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL)";
