@@ -106,6 +106,15 @@ public abstract class SqlDialect {
   /** Gives up to {@code pages} free pages back, inside the writer's transaction; default no-op. */
   void reclaimSpace(Tx tx, int pages) throws SQLException {}
 
+  /**
+   * True when the writer leaves transactions to the JDBC driver (auto-commit off, {@code
+   * Connection.commit}); false when it sends {@link #begin}, {@link #commit} and {@link #rollback}
+   * itself in auto-commit mode.
+   */
+  boolean driverTransactions() {
+    return false;
+  }
+
   /** Opens a batch's transaction. */
   String begin() {
     return "BEGIN";

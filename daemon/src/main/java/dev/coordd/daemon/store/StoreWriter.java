@@ -95,9 +95,11 @@ public final class StoreWriter implements AutoCloseable {
   private final ReentrantLock closing = new ReentrantLock();
 
   /**
-   * The connection stays in auto-commit mode and each batch opens its own transaction: the JDBC
-   * driver's implicit BEGIN right after every commit would otherwise hold SQLite's write lock while
-   * the writer sits idle.
+   * On SQLite the connection stays in auto-commit mode and each batch opens its own transaction:
+   * the JDBC driver's implicit BEGIN right after every commit would otherwise hold SQLite's write
+   * lock while the writer sits idle. Where the dialect says {@link SqlDialect#driverTransactions}
+   * (PostgreSQL, whose driver sends BEGIN with a transaction's first statement, saving a round
+   * trip) auto-commit is off and the driver commits.
    */
   StoreWriter(Connection connection, SqlDialect sql) throws SQLException {
     this(connection, sql, null);
@@ -108,7 +110,7 @@ public final class StoreWriter implements AutoCloseable {
    *     failover, {@code pg_terminate_backend}); null where the connection cannot be lost (a file)
    */
   StoreWriter(Connection connection, SqlDialect sql, Reconnect reconnect) throws SQLException {
-    connection.setAutoCommit(true);
+    connection.setAutoCommit(!sql.driverTransactions());
     this.sql = sql;
     this.reconnect = reconnect;
     this.tx = new Tx(connection, sql, true);
@@ -213,7 +215,7 @@ public final class StoreWriter implements AutoCloseable {
     for (int tries = 1; ; tries++) {
       boolean committing = false;
       try {
-        statement(sql.begin());
+        begin();
         for (int i = 0; i < ops.size(); i++) {
           try {
             results[i] = ops.get(i).op.apply(tx);
@@ -221,12 +223,12 @@ public final class StoreWriter implements AutoCloseable {
             if (retryable(e) || lost(e)) {
               throw new RetryableOperation(e);
             }
-            statement(sql.rollback());
+            rollback();
             return e;
           }
         }
         committing = true;
-        statement(sql.commit());
+        commit();
         return null;
       } catch (SQLException | RetryableOperation e) {
         Throwable cause = e instanceof RetryableOperation ? e.getCause() : e;
@@ -299,7 +301,7 @@ public final class StoreWriter implements AutoCloseable {
     }
     try {
       Connection fresh = reconnect.open();
-      fresh.setAutoCommit(true);
+      fresh.setAutoCommit(!sql.driverTransactions());
       tx = new Tx(fresh, sql, true);
       log.info("the store's writer reconnected");
     } catch (SQLException | RuntimeException e) {
@@ -318,8 +320,27 @@ public final class StoreWriter implements AutoCloseable {
     }
   }
 
-  private void statement(String statement) throws SQLException {
-    tx.update(statement);
+  /** With driver transactions the driver sends BEGIN along with the first statement. */
+  private void begin() throws SQLException {
+    if (!sql.driverTransactions()) {
+      tx.update(sql.begin());
+    }
+  }
+
+  private void commit() throws SQLException {
+    if (sql.driverTransactions()) {
+      tx.connection().commit();
+    } else {
+      tx.update(sql.commit());
+    }
+  }
+
+  private void rollback() throws SQLException {
+    if (sql.driverTransactions()) {
+      tx.connection().rollback();
+    } else {
+      tx.update(sql.rollback());
+    }
   }
 
   /**
@@ -340,7 +361,7 @@ public final class StoreWriter implements AutoCloseable {
   /** Ends whatever transaction is open; none being open is fine too. */
   private void rollbackQuietly() {
     try {
-      statement(sql.rollback());
+      rollback();
     } catch (SQLException e) {
       log.debug("rollback: {}", e.getMessage());
     }
