@@ -190,6 +190,45 @@ class PostgresConcurrencyTest {
         .isGreaterThanOrEqualTo(3);
   }
 
+  /**
+   * Readers follow events by seq: while one daemon's transaction holding an event is open, another
+   * daemon's event must not commit with a higher seq (a reader would pass the first for good).
+   */
+  @Test
+  void an_event_of_another_daemon_waits_for_an_open_transaction_holding_an_earlier_event()
+      throws Exception {
+    EventStore events = new EventStore();
+    CountDownLatch inserted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Long> first =
+        a.writer()
+            .submit(
+                tx -> {
+                  long seq = events.insert(tx, "t", "{}", "a", 1, false);
+                  inserted.countDown();
+                  try {
+                    release.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return seq;
+                });
+    assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Long> second =
+        b.writer().submit(tx -> events.insert(tx, "t", "{}", "b", 2, false));
+    // Whatever the timing, the second cannot commit while the first is open; a reader now sees
+    // neither event.
+    Thread.sleep(300);
+    assertThat(second).isNotDone();
+    List<Long> visible =
+        b.read(tx -> tx.query("SELECT seq FROM events ORDER BY seq", rs -> rs.getLong(1)));
+    assertThat(visible).isEmpty();
+    release.countDown();
+    long seqA = first.get(30, TimeUnit.SECONDS);
+    long seqB = second.get(30, TimeUnit.SECONDS);
+    assertThat(seqB).isGreaterThan(seqA);
+  }
+
   private static int crossUpdate(
       Tx tx, String first, String second, CountDownLatch bothHoldOne, AtomicInteger runs)
       throws SQLException {
