@@ -30,7 +30,7 @@ final class PostgresDialect extends SqlDialect {
         new PostgresAgentSql(),
         new QueueSql(),
         new PostgresEventSql(),
-        new LockSql(),
+        new PostgresLockSql(),
         new ScheduleSql());
   }
 
@@ -159,6 +159,14 @@ final class PostgresDialect extends SqlDialect {
           + " current_schema())))"
           + " INSERT INTO events (topic, data, source, created_at, rules_pending)"
           + " SELECT ?, ?, ?, ?, ? FROM ordered RETURNING seq";
+    }
+  }
+
+  /** Lock acquisitions of all daemons take turns (per schema) until each commits. */
+  static final class PostgresLockSql extends LockSql {
+    @Override
+    String serialize() {
+      return "SELECT pg_advisory_xact_lock(hashtext('coordd.locks.' || current_schema()))";
     }
   }
 
