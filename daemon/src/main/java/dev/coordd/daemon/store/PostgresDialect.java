@@ -56,6 +56,9 @@ final class PostgresDialect extends SqlDialect {
     try (Statement st = c.createStatement()) {
       // A statement stuck behind a lock for this long is a bug or an operator's lock, not load.
       st.execute("SET lock_timeout = '30s'");
+      // The writer never leaves a transaction idle; if this daemon hangs or is cut off mid-batch,
+      // the server ends the session so its row and advisory locks stop blocking the other daemons.
+      st.execute("SET idle_in_transaction_session_timeout = '60s'");
     }
   }
 
