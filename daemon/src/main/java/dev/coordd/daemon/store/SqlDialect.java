@@ -74,6 +74,21 @@ public abstract class SqlDialect {
   /** Settings of the writer connection, run once when it opens. */
   abstract void configure(Connection c) throws SQLException;
 
+  /** Run on each pooled read connection when it opens: makes it refuse writes. */
+  abstract String readOnly();
+
+  /**
+   * A statement that waits until no other daemon migrates this store, held until {@link
+   * #migrationUnlock}; null where one process owns the store (SQLite: the home lock).
+   */
+  String migrationLock() {
+    return null;
+  }
+
+  String migrationUnlock() {
+    return null;
+  }
+
   /**
    * True when the database gives the pages of deleted rows back to the file system on {@link
    * #reclaimSpace}; false when it only reuses them (an SQLite file created before incremental
@@ -90,6 +105,15 @@ public abstract class SqlDialect {
 
   /** Gives up to {@code pages} free pages back, inside the writer's transaction; default no-op. */
   void reclaimSpace(Tx tx, int pages) throws SQLException {}
+
+  /**
+   * True when the writer leaves transactions to the JDBC driver (auto-commit off, {@code
+   * Connection.commit}); false when it sends {@link #begin}, {@link #commit} and {@link #rollback}
+   * itself in auto-commit mode.
+   */
+  boolean driverTransactions() {
+    return false;
+  }
 
   /** Opens a batch's transaction. */
   String begin() {
@@ -112,6 +136,14 @@ public abstract class SqlDialect {
     return e.getSQLState() != null && RETRYABLE_STATES.contains(e.getSQLState());
   }
 
+  /**
+   * True when the error says the connection is gone (SQLState class 08): the writer opens a new
+   * one, where the store can (see {@link StoreWriter}).
+   */
+  boolean connectionLost(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("08");
+  }
+
   String createSchemaVersion() {
     return "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
         + " name VARCHAR(255) NOT NULL, applied_at BIGINT NOT NULL)";
@@ -119,6 +151,21 @@ public abstract class SqlDialect {
 
   String schemaVersion() {
     return "SELECT COALESCE(MAX(version), 0) FROM schema_version";
+  }
+
+  /** The SHA-256 of each applied migration file, beside {@code schema_version}. */
+  String createSchemaChecksums() {
+    return "CREATE TABLE IF NOT EXISTS schema_checksums (version INTEGER PRIMARY KEY,"
+        + " checksum VARCHAR(64) NOT NULL)";
+  }
+
+  String schemaChecksums() {
+    return "SELECT version, checksum FROM schema_checksums";
+  }
+
+  /** Parameters: version, checksum. */
+  String insertSchemaChecksum() {
+    return "INSERT INTO schema_checksums (version, checksum) VALUES (?, ?)";
   }
 
   /** Parameters: version, name, applied_at. */

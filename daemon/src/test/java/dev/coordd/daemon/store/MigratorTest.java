@@ -3,7 +3,6 @@ package dev.coordd.daemon.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.coordd.api.UnavailableException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -116,13 +115,32 @@ class MigratorTest {
   }
 
   @Test
-  void postgres_is_refused_with_a_clear_message_for_now() {
-    assertThatThrownBy(
-            () ->
-                StoreFactory.open(StoreSettings.postgres("jdbc:postgresql://localhost/coordd", 4)))
-        .isInstanceOf(UnavailableException.class)
-        .hasMessageContaining("store.kind postgres is not supported by this version of coordd yet")
-        .hasMessageContaining("set it to sqlite");
+  void a_store_whose_applied_migration_differs_from_the_shipped_one_is_refused() throws Exception {
+    try (Connection c = connect()) {
+      shipped().migrate(c);
+      execute(c, "UPDATE schema_checksums SET checksum = 'edited' WHERE version = 3");
+      assertThatThrownBy(() -> shipped().migrate(c))
+          .hasMessageContaining("migration V3__due_index.sql of this coordd differs")
+          .hasMessageContaining("use the coordd release that created it");
+    }
+  }
+
+  @Test
+  void a_store_from_before_checksums_gets_them_and_opens() throws Exception {
+    try (Connection c = connect()) {
+      shipped().migrate(c);
+      execute(c, "DROP TABLE schema_checksums"); // as a store made before checksums
+      assertThat(shipped().migrate(c)).isZero();
+      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(9);
+    }
+  }
+
+  private static long count(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
   }
 
   private static List<String> tables(Connection c) throws SQLException {

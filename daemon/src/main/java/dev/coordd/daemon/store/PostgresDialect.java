@@ -1,0 +1,184 @@
+package dev.coordd.daemon.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * PostgreSQL: everything in which it differs from the standard SQL of the statement sets, in one
+ * file. Several daemons write at once here, so the claim locks what it takes ({@code FOR UPDATE
+ * SKIP LOCKED}: claimers pass each other's rows by instead of queueing on them) and a capped type's
+ * {@code queue_types} row is locked before its running tasks are counted ({@link QueueSql}). JSON
+ * arrays of names arrive as text, as on SQLite, and are opened with {@code
+ * jsonb_array_elements_text} where SQLite uses {@code json_each}.
+ *
+ * <p>PostgreSQL's JDBC driver has no numbered parameters ({@code ?1}), so a statement that uses a
+ * parameter twice binds them once into a one-row {@code p} CTE and reads them from there: the
+ * callers bind the same list on both databases.
+ *
+ * <p>Set-based batches (a group commit's creates or completions as one {@code UNNEST} statement) go
+ * here as overrides of new statement-set methods whose standard form runs row by row.
+ */
+final class PostgresDialect extends SqlDialect {
+  /** Names the migration lock among other users of advisory locks in the same database. */
+  private static final String MIGRATION_LOCK = "hashtext('coordd.migrate.' || current_schema())";
+
+  PostgresDialect() {
+    super(
+        new PostgresTaskSql(),
+        new PostgresAgentSql(),
+        new QueueSql(),
+        new PostgresEventSql(),
+        new PostgresLockSql(),
+        new ScheduleSql());
+  }
+
+  @Override
+  String migrationFolder() {
+    return "/db/postgres";
+  }
+
+  /** The same versions as SQLite's, file by file: a store is at one version on either database. */
+  @Override
+  List<String> migrations() {
+    return SqliteDialect.MIGRATIONS;
+  }
+
+  /**
+   * READ COMMITTED, said aloud though it is PostgreSQL's default: every statement sees what other
+   * daemons committed before it began, which the claim's re-check and the cap's count-after-lock
+   * rely on.
+   */
+  @Override
+  void configure(Connection c) throws SQLException {
+    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+    try (Statement st = c.createStatement()) {
+      // A statement stuck behind a lock for this long is a bug or an operator's lock, not load.
+      st.execute("SET lock_timeout = '30s'");
+      // The writer never leaves a transaction idle; if this daemon hangs or is cut off mid-batch,
+      // the server ends the session so its row and advisory locks stop blocking the other daemons.
+      st.execute("SET idle_in_transaction_session_timeout = '60s'");
+    }
+  }
+
+  /**
+   * Session-level, held across the migrator's per-file commits: two daemons starting at once on one
+   * schema take turns, and the second finds the work done. Per schema, so stores in other schemas
+   * of the same database (one per test class) do not wait for each other.
+   */
+  @Override
+  String migrationLock() {
+    return "SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")";
+  }
+
+  @Override
+  String migrationUnlock() {
+    return "SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")";
+  }
+
+  /**
+   * Besides class 08: the server ending the session (57P01 admin shutdown or {@code
+   * pg_terminate_backend}, 57P02 crash shutdown, 57P03 cannot connect now, e.g. still starting).
+   */
+  @Override
+  boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return super.connectionLost(e) || (state != null && state.startsWith("57P0"));
+  }
+
+  /** Run on each pooled read connection: a read can never write by mistake. */
+  @Override
+  String readOnly() {
+    return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+  }
+
+  /**
+   * The driver sends BEGIN with each transaction's first statement: one round trip fewer per batch
+   * than a BEGIN of our own.
+   */
+  @Override
+  boolean driverTransactions() {
+    return true;
+  }
+
+  static final class PostgresTaskSql extends TaskSql {
+    /**
+     * One statement: the subselect picks and locks up to the limit of due rows, skipping those
+     * another daemon's claim holds, and the update flips them under fresh tokens. The token is the
+     * first 10 hex digits of a version-4 UUID from {@code gen_random_uuid} (PostgreSQL 13+, the
+     * server's strong random source): 40 random bits, as on SQLite.
+     */
+    @Override
+    String claim(String typeFilter) {
+      return "WITH p AS (SELECT ?::text AS agent, ?::bigint AS lease_until, ?::bigint AS now,"
+          + " ?::jsonb AS types, ?::integer AS lim, ?::text AS role, ?::bigint AS lease_ms"
+          + switch (typeFilter) {
+            case "" -> "";
+            case CLAIM_EXCLUDING -> ", ?::jsonb AS excluded";
+            case CLAIM_OF_TYPE -> ", ?::text AS only_type";
+            default -> throw new IllegalArgumentException(typeFilter);
+          }
+          + "), picked AS (SELECT t.id FROM tasks t, p"
+          + " WHERE t.status = 'queued' AND t.run_at <= p.now"
+          + " AND (t.assigned_to IN (p.agent, p.role) OR (t.assigned_to IS NULL"
+          + " AND (p.types IS NULL OR t.type IN (SELECT jsonb_array_elements_text(p.types)))))"
+          + switch (typeFilter) {
+            case CLAIM_EXCLUDING ->
+                " AND t.type NOT IN (SELECT jsonb_array_elements_text(p.excluded))";
+            case CLAIM_OF_TYPE -> " AND t.type = p.only_type";
+            default -> "";
+          }
+          + " ORDER BY t.priority DESC, t.id LIMIT (SELECT lim FROM p)"
+          + " FOR UPDATE OF t SKIP LOCKED)"
+          + " UPDATE tasks SET status = 'running', lease_owner = p.agent,"
+          + " lease_expires_at = p.lease_until, attempts = tasks.attempts + 1,"
+          + " started_at = p.now, lease_ms = p.lease_ms,"
+          + " claim_token = left(replace(gen_random_uuid()::text, '-', ''), 10)"
+          + " FROM p WHERE tasks.id IN (SELECT id FROM picked) AND tasks.status = 'queued'"
+          + " RETURNING tasks.*";
+    }
+
+    @Override
+    String renewLeasesById() {
+      return "UPDATE tasks SET lease_expires_at = ? + COALESCE(lease_ms, ?)"
+          + " WHERE status = 'running' AND lease_owner = ?"
+          + " AND id IN (SELECT jsonb_array_elements_text(?::jsonb))";
+    }
+  }
+
+  /**
+   * Readers follow the event log by seq ({@code seq > cursor}), so an event must never become
+   * visible after one with a higher seq: a reader past it would skip it for good. A sequence hands
+   * numbers out in call order but transactions of several daemons commit in any order, so an insert
+   * first takes a transaction-scoped advisory lock (per schema): the next daemon's insert draws its
+   * number only after this transaction has committed. One daemon's writer already commits in order;
+   * the lock orders daemons.
+   */
+  static final class PostgresEventSql extends EventSql {
+    @Override
+    String insert() {
+      return "WITH ordered AS (SELECT pg_advisory_xact_lock(hashtext('coordd.events.' ||"
+          + " current_schema())))"
+          + " INSERT INTO events (topic, data, source, created_at, rules_pending)"
+          + " SELECT ?, ?, ?, ?, ? FROM ordered RETURNING seq";
+    }
+  }
+
+  /** Lock acquisitions of all daemons take turns (per schema) until each commits. */
+  static final class PostgresLockSql extends LockSql {
+    @Override
+    String serialize() {
+      return "SELECT pg_advisory_xact_lock(hashtext('coordd.locks.' || current_schema()))";
+    }
+  }
+
+  static final class PostgresAgentSql extends AgentSql {
+    /** Containment, not the {@code ?} operator: JDBC would read that as a parameter. */
+    @Override
+    String countCapableAgents() {
+      return "SELECT COUNT(*) FROM agents WHERE capabilities::jsonb @> jsonb_build_array(?::text)"
+          + " AND signed_off = FALSE";
+    }
+  }
+}
