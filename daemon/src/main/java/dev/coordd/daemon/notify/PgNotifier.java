@@ -84,7 +84,11 @@ public final class PgNotifier implements Notifier {
   private volatile boolean closing;
   private volatile boolean closed;
   private volatile int listenerPid;
-  private Connection listenConnection; // the listener thread's (and start's, before it runs)
+  // the listener thread's (and start's, before it runs); close() aborts it to end a blocked read
+  private volatile Connection listenConnection;
+
+  /** Queued by close() after the last change: the sender sends what precedes it and ends. */
+  private final Change endOfOutbox = new Change.Stopping();
 
   private PgNotifier(
       LocalNotifier local,
@@ -231,10 +235,22 @@ public final class PgNotifier implements Notifier {
       return;
     }
     closing = true;
+    try {
+      outbox.put(endOfOutbox);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     join(sender, CLOSE_FLUSH_MS);
     closed = true;
     sender.interrupt();
-    listener.interrupt();
+    Connection c = listenConnection;
+    if (c != null) {
+      try {
+        c.abort(Runnable::run); // ends the listener's blocked read now
+      } catch (SQLException | RuntimeException e) {
+        listener.interrupt(); // it wakes within LISTEN_SLICE_MS anyway
+      }
+    }
     join(sender, 1_000);
     join(listener, 2L * LISTEN_SLICE_MS);
     local.close();
@@ -286,6 +302,9 @@ public final class PgNotifier implements Notifier {
           if (first != null) {
             batch.add(first);
             outbox.drainTo(batch, BATCH - 1);
+          }
+          if (batch.remove(endOfOutbox)) {
+            closed = true; // send this last batch, then the loop ends
           }
         }
         boolean lookAgain = dropped.get();
