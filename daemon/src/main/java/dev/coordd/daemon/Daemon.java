@@ -170,7 +170,9 @@ public final class Daemon implements AutoCloseable {
       case SQLITE ->
           StoreSettings.sqlite(
               config.database(), config.synchronous().name(), config.busyTimeout());
-      case POSTGRES -> StoreSettings.postgres(store.url(), store.pool().maxSize());
+      case POSTGRES ->
+          StoreSettings.postgres(
+              store.url(), store.pool().maxSize(), store.pool().connectionTimeout());
     };
   }
 

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
  * Applies the numbered SQL files {@code <folder>/V<n>__<name>.sql} in order, each in its own
  * transaction together with its row in {@code schema_version}; a file that fails leaves the store
  * at the version before it. A store at a newer version than the files know is refused untouched.
+ * Where several daemons share a store (PostgreSQL) the dialect's migration lock makes them take
+ * turns: the first applies the files, the others find the store current.
  *
  * <p>Why not Flyway: this is all of Flyway we would use, and Flyway's classpath scanning and
  * lock-table dance add hundreds of milliseconds to every daemon start and every test that opens a
@@ -54,6 +56,34 @@ final class Migrator {
   int migrate(Connection c) throws SQLException {
     boolean autoCommit = c.getAutoCommit();
     c.setAutoCommit(false);
+    try {
+      guard(c, sql.migrationLock());
+      try {
+        return migrateLocked(c);
+      } finally {
+        guard(c, sql.migrationUnlock());
+      }
+    } finally {
+      c.setAutoCommit(autoCommit);
+    }
+  }
+
+  /**
+   * Takes or lets go of the dialect's migration lock (none: nothing to do). Its own transaction:
+   * the lock outlives the commits in between, and a failed migration has rolled back by the time
+   * the unlock runs.
+   */
+  private static void guard(Connection c, String statement) throws SQLException {
+    if (statement == null) {
+      return;
+    }
+    try (Statement st = c.createStatement()) {
+      st.execute(statement);
+    }
+    c.commit();
+  }
+
+  private int migrateLocked(Connection c) throws SQLException {
     try (Statement st = c.createStatement()) {
       st.execute(sql.createSchemaVersion());
       c.commit();
@@ -89,8 +119,6 @@ final class Migrator {
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
-    } finally {
-      c.setAutoCommit(autoCommit);
     }
   }
 

@@ -7,6 +7,15 @@ class QueueSql {
   }
 
   /**
+   * Parameters: type. The type's policy, its row locked until the transaction ends: a claim holds
+   * it while it counts the type's running tasks and takes up to the cap, so claims of that type by
+   * other daemons wait their turn and count what this one took.
+   */
+  String lockQueueType() {
+    return "SELECT paused, max_concurrency FROM queue_types WHERE type = ? FOR UPDATE";
+  }
+
+  /**
    * Parameters: type, paused for a new row, cap for a new row, whether to keep the current pause
    * flag, whether to set the cap.
    */

@@ -20,13 +20,26 @@ public final class QueueStore {
     tx.query(
         sql.queueTypes(),
         rs -> {
-          boolean paused = rs.getBoolean(2);
-          int cap = rs.getInt(3);
-          Integer maybeCap = rs.wasNull() ? null : cap; // wasNull speaks of the last column read
-          out.put(rs.getString(1), new Policy(paused, maybeCap));
+          out.put(rs.getString(1), policy(rs, 2));
           return null;
         });
     return out;
+  }
+
+  /**
+   * The type's policy as committed now, its row locked until the transaction ends (where the
+   * database has row locks); null if the type has none.
+   */
+  public Policy lockPolicy(Tx tx, String type) throws SQLException {
+    return tx.queryOne(sql.lockQueueType(), rs -> policy(rs, 1), type);
+  }
+
+  /** The pause flag in column {@code at}, the cap in the next. */
+  private static Policy policy(java.sql.ResultSet rs, int at) throws SQLException {
+    boolean paused = rs.getBoolean(at);
+    int cap = rs.getInt(at + 1);
+    Integer maybeCap = rs.wasNull() ? null : cap; // wasNull speaks of the last column read
+    return new Policy(paused, maybeCap);
   }
 
   /** Running and queued counts per type with any. */

@@ -74,6 +74,21 @@ public abstract class SqlDialect {
   /** Settings of the writer connection, run once when it opens. */
   abstract void configure(Connection c) throws SQLException;
 
+  /** Run on each pooled read connection when it opens: makes it refuse writes. */
+  abstract String readOnly();
+
+  /**
+   * A statement that waits until no other daemon migrates this store, held until {@link
+   * #migrationUnlock}; null where one process owns the store (SQLite: the home lock).
+   */
+  String migrationLock() {
+    return null;
+  }
+
+  String migrationUnlock() {
+    return null;
+  }
+
   /**
    * True when the database gives the pages of deleted rows back to the file system on {@link
    * #reclaimSpace}; false when it only reuses them (an SQLite file created before incremental

@@ -15,6 +15,19 @@ import org.sqlite.SQLiteException;
  * try.
  */
 final class SqliteDialect extends SqlDialect {
+  /** The migration files in order; PostgreSQL's folder has a twin of each. */
+  static final List<String> MIGRATIONS =
+      List.of(
+          "V1__tasks_agents.sql",
+          "V2__waiting.sql",
+          "V3__due_index.sql",
+          "V4__events.sql",
+          "V5__locks.sql",
+          "V6__schedules.sql",
+          "V7__task_flow.sql",
+          "V8__claims.sql",
+          "V9__retention.sql");
+
   private final String synchronous;
   private final long busyTimeoutMs;
 
@@ -22,7 +35,7 @@ final class SqliteDialect extends SqlDialect {
     super(
         new SqliteTaskSql(),
         new SqliteAgentSql(),
-        new QueueSql(),
+        new SqliteQueueSql(),
         new SqliteEventSql(),
         new LockSql(),
         new SqliteScheduleSql());
@@ -37,16 +50,7 @@ final class SqliteDialect extends SqlDialect {
 
   @Override
   List<String> migrations() {
-    return List.of(
-        "V1__tasks_agents.sql",
-        "V2__waiting.sql",
-        "V3__due_index.sql",
-        "V4__events.sql",
-        "V5__locks.sql",
-        "V6__schedules.sql",
-        "V7__task_flow.sql",
-        "V8__claims.sql",
-        "V9__retention.sql");
+    return MIGRATIONS;
   }
 
   @Override
@@ -85,6 +89,7 @@ final class SqliteDialect extends SqlDialect {
   }
 
   /** Run on each pooled read connection: a read can never write by mistake. */
+  @Override
   String readOnly() {
     return "PRAGMA query_only = 1";
   }
@@ -144,6 +149,14 @@ final class SqliteDialect extends SqlDialect {
     String renewLeasesById() {
       return "UPDATE tasks SET lease_expires_at = ? + COALESCE(lease_ms, ?)"
           + " WHERE status = 'running' AND lease_owner = ? AND id IN (SELECT value FROM json_each(?))";
+    }
+  }
+
+  /** No row locks: the one writer already keeps a claim's count and flip together. */
+  static final class SqliteQueueSql extends QueueSql {
+    @Override
+    String lockQueueType() {
+      return "SELECT paused, max_concurrency FROM queue_types WHERE type = ?";
     }
   }
 

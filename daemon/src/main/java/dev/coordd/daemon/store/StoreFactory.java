@@ -24,10 +24,7 @@ public final class StoreFactory {
   public static Store open(StoreSettings settings) {
     return switch (settings.kind()) {
       case SQLITE -> openSqlite(settings);
-      case POSTGRES ->
-          throw new UnavailableException(
-              "store.kind postgres is not supported by this version of coordd yet: remove"
-                  + " store.kind (or set it to sqlite) to keep the queue in the home's SQLite file");
+      case POSTGRES -> PostgresStores.open(settings);
     };
   }
 
@@ -103,7 +100,7 @@ public final class StoreFactory {
     return new HikariDataSource(hc);
   }
 
-  private static void closeQuietly(Connection c) {
+  static void closeQuietly(Connection c) {
     if (c != null) {
       try {
         c.close();

@@ -69,4 +69,12 @@ public record StoreSettings(
   public static StoreSettings postgres(String url, int pool) {
     return new StoreSettings(Kind.POSTGRES, null, url, null, null, pool);
   }
+
+  /**
+   * A PostgreSQL database at a JDBC url; {@code connectionTimeout} bounds connecting and waiting
+   * for a pooled connection.
+   */
+  public static StoreSettings postgres(String url, int pool, Duration connectionTimeout) {
+    return new StoreSettings(Kind.POSTGRES, null, url, null, connectionTimeout, pool);
+  }
 }

@@ -28,9 +28,11 @@ public final class TaskLeases {
    * token. Highest priority first, then oldest.
    *
    * <p>Paused types are left alone and a capped type gets no more than its free slots. The policy
-   * is read inside the caller's transaction, and SQLite has one writer, so it cannot change between
-   * the check and the claim. With a policy, uncapped types are claimed first in one statement, then
-   * each capped type up to its free slots; every statement uses the claim index.
+   * is read inside the caller's transaction; a capped type's row is then locked ({@link
+   * QueueStore#lockPolicy}) before its running tasks are counted, so claims by several daemons on
+   * one PostgreSQL take turns per type and never exceed a cap together (on SQLite the one writer
+   * already does). With a policy, uncapped types are claimed first in one statement, then each
+   * capped type up to its free slots; every statement uses the claim index.
    */
   public List<Task> claim(
       Tx tx, String agent, String role, String typesJson, long now, long leaseMs, int max)
@@ -70,13 +72,18 @@ public final class TaskLeases {
               Tx.text(role),
               leaseMs,
               Json.write(held)));
-      for (String type : held) {
-        QueueStore.Policy p = policies.get(type);
+      for (String type : held) { // sorted: claims lock the types' rows in one order
         int room = max - claimed.size();
-        if (p.paused() || room <= 0) {
+        if (policies.get(type).paused() || room <= 0) {
           continue;
         }
-        long free = p.cap() - tx.count(sql.countRunningOfType(), type);
+        // Lock, then re-read and count: another daemon's claim of this type either committed
+        // before (and is counted) or waits until this transaction ends.
+        QueueStore.Policy p = queues.lockPolicy(tx, type);
+        if (p == null || p.paused()) {
+          continue;
+        }
+        long free = p.cap() == null ? room : p.cap() - tx.count(sql.countRunningOfType(), type);
         if (free > 0) {
           claimed.addAll(
               tx.query(

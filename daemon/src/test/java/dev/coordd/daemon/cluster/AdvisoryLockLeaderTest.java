@@ -21,7 +21,7 @@ class AdvisoryLockLeaderTest {
 
   @BeforeAll
   static void schema() {
-    db = PgTestSchema.create("leader");
+    db = PgTestSchema.create(AdvisoryLockLeaderTest.class);
   }
 
   @AfterAll
@@ -89,7 +89,7 @@ class AdvisoryLockLeaderTest {
 
   @Test
   void each_schema_has_its_own_leader() throws Exception {
-    try (PgTestSchema other = PgTestSchema.create("leader_other");
+    try (PgTestSchema other = PgTestSchema.create(PgTestSchema.class);
         AdvisoryLockLeader a = AdvisoryLockLeader.start(db.connector(), "a", TRY_EVERY);
         AdvisoryLockLeader b = AdvisoryLockLeader.start(other.connector(), "b", TRY_EVERY)) {
       assertThat(a.isLeader()).isTrue();

@@ -34,7 +34,7 @@ class PgNotifierTest {
 
   @BeforeAll
   static void schema() {
-    db = PgTestSchema.create("notify");
+    db = PgTestSchema.create(PgNotifierTest.class);
   }
 
   @AfterAll

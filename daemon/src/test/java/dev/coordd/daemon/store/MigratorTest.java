@@ -3,7 +3,6 @@ package dev.coordd.daemon.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.coordd.api.UnavailableException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -113,16 +112,6 @@ class MigratorTest {
       assertThat(svc.completeTask("t-old", "alice", null, null).status().wire())
           .isEqualTo("succeeded");
     }
-  }
-
-  @Test
-  void postgres_is_refused_with_a_clear_message_for_now() {
-    assertThatThrownBy(
-            () ->
-                StoreFactory.open(StoreSettings.postgres("jdbc:postgresql://localhost/coordd", 4)))
-        .isInstanceOf(UnavailableException.class)
-        .hasMessageContaining("store.kind postgres is not supported by this version of coordd yet")
-        .hasMessageContaining("set it to sqlite");
   }
 
   private static List<String> tables(Connection c) throws SQLException {

@@ -1,0 +1,140 @@
+package dev.coordd.daemon.store;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * PostgreSQL: everything in which it differs from the standard SQL of the statement sets, in one
+ * file. Several daemons write at once here, so the claim locks what it takes ({@code FOR UPDATE
+ * SKIP LOCKED}: claimers pass each other's rows by instead of queueing on them) and a capped type's
+ * {@code queue_types} row is locked before its running tasks are counted ({@link QueueSql}). JSON
+ * arrays of names arrive as text, as on SQLite, and are opened with {@code
+ * jsonb_array_elements_text} where SQLite uses {@code json_each}.
+ *
+ * <p>PostgreSQL's JDBC driver has no numbered parameters ({@code ?1}), so a statement that uses a
+ * parameter twice binds them once into a one-row {@code p} CTE and reads them from there: the
+ * callers bind the same list on both databases.
+ *
+ * <p>Set-based batches (a group commit's creates or completions as one {@code UNNEST} statement) go
+ * here as overrides of new statement-set methods whose standard form runs row by row.
+ */
+final class PostgresDialect extends SqlDialect {
+  /** Names the migration lock among other users of advisory locks in the same database. */
+  private static final String MIGRATION_LOCK = "hashtext('coordd.migrate.' || current_schema())";
+
+  PostgresDialect() {
+    super(
+        new PostgresTaskSql(),
+        new PostgresAgentSql(),
+        new QueueSql(),
+        new EventSql(),
+        new LockSql(),
+        new ScheduleSql());
+  }
+
+  @Override
+  String migrationFolder() {
+    return "/db/postgres";
+  }
+
+  /** The same versions as SQLite's, file by file: a store is at one version on either database. */
+  @Override
+  List<String> migrations() {
+    return SqliteDialect.MIGRATIONS;
+  }
+
+  /** Nothing to set: each batch says its isolation level when it begins ({@link #begin}). */
+  @Override
+  void configure(Connection c) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      // A statement stuck behind a lock for this long is a bug or an operator's lock, not load.
+      st.execute("SET lock_timeout = '30s'");
+    }
+  }
+
+  /**
+   * Session-level, held across the migrator's per-file commits: two daemons starting at once on one
+   * schema take turns, and the second finds the work done. Per schema, so stores in other schemas
+   * of the same database (one per test class) do not wait for each other.
+   */
+  @Override
+  String migrationLock() {
+    return "SELECT pg_advisory_lock(" + MIGRATION_LOCK + ")";
+  }
+
+  @Override
+  String migrationUnlock() {
+    return "SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")";
+  }
+
+  /** Run on each pooled read connection: a read can never write by mistake. */
+  @Override
+  String readOnly() {
+    return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+  }
+
+  /**
+   * READ COMMITTED, said aloud: every statement sees what other daemons committed before it began,
+   * which is what the claim's re-check and the cap's count-after-lock rely on.
+   */
+  @Override
+  String begin() {
+    return "BEGIN ISOLATION LEVEL READ COMMITTED";
+  }
+
+  static final class PostgresTaskSql extends TaskSql {
+    /**
+     * One statement: the subselect picks and locks up to the limit of due rows, skipping those
+     * another daemon's claim holds, and the update flips them under fresh tokens. The token is the
+     * first 10 hex digits of a version-4 UUID from {@code gen_random_uuid} (PostgreSQL 13+, the
+     * server's strong random source): 40 random bits, as on SQLite.
+     */
+    @Override
+    String claim(String typeFilter) {
+      return "WITH p AS (SELECT ?::text AS agent, ?::bigint AS lease_until, ?::bigint AS now,"
+          + " ?::jsonb AS types, ?::integer AS lim, ?::text AS role, ?::bigint AS lease_ms"
+          + switch (typeFilter) {
+            case "" -> "";
+            case CLAIM_EXCLUDING -> ", ?::jsonb AS excluded";
+            case CLAIM_OF_TYPE -> ", ?::text AS only_type";
+            default -> throw new IllegalArgumentException(typeFilter);
+          }
+          + "), picked AS (SELECT t.id FROM tasks t, p"
+          + " WHERE t.status = 'queued' AND t.run_at <= p.now"
+          + " AND (t.assigned_to IN (p.agent, p.role) OR (t.assigned_to IS NULL"
+          + " AND (p.types IS NULL OR t.type IN (SELECT jsonb_array_elements_text(p.types)))))"
+          + switch (typeFilter) {
+            case CLAIM_EXCLUDING ->
+                " AND t.type NOT IN (SELECT jsonb_array_elements_text(p.excluded))";
+            case CLAIM_OF_TYPE -> " AND t.type = p.only_type";
+            default -> "";
+          }
+          + " ORDER BY t.priority DESC, t.id LIMIT (SELECT lim FROM p)"
+          + " FOR UPDATE OF t SKIP LOCKED)"
+          + " UPDATE tasks SET status = 'running', lease_owner = p.agent,"
+          + " lease_expires_at = p.lease_until, attempts = tasks.attempts + 1,"
+          + " started_at = p.now, lease_ms = p.lease_ms,"
+          + " claim_token = left(replace(gen_random_uuid()::text, '-', ''), 10)"
+          + " FROM p WHERE tasks.id IN (SELECT id FROM picked) AND tasks.status = 'queued'"
+          + " RETURNING tasks.*";
+    }
+
+    @Override
+    String renewLeasesById() {
+      return "UPDATE tasks SET lease_expires_at = ? + COALESCE(lease_ms, ?)"
+          + " WHERE status = 'running' AND lease_owner = ?"
+          + " AND id IN (SELECT jsonb_array_elements_text(?::jsonb))";
+    }
+  }
+
+  static final class PostgresAgentSql extends AgentSql {
+    /** Containment, not the {@code ?} operator: JDBC would read that as a parameter. */
+    @Override
+    String countCapableAgents() {
+      return "SELECT COUNT(*) FROM agents WHERE capabilities::jsonb @> jsonb_build_array(?::text)"
+          + " AND signed_off = FALSE";
+    }
+  }
+}
