@@ -171,6 +171,10 @@ public final class Dispatcher {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
+        if (!claiming) {
+          // stop() interrupted a read: on a virtual thread that closes a PostgreSQL socket
+          return;
+        }
         log.error("claiming failed; trying again shortly", e);
         pause();
       }
