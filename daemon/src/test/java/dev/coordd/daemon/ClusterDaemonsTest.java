@@ -1,8 +1,10 @@
 package dev.coordd.daemon;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.coordd.api.Agent;
+import dev.coordd.api.ConflictException;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.ScheduleSpec;
 import dev.coordd.api.Stats;
@@ -267,6 +269,32 @@ class ClusterDaemonsTest {
             .findFirst()
             .orElseThrow();
     assertThat(self.metadata().path("host").asText()).isNotBlank();
+  }
+
+  @Test
+  void a_daemon_refuses_to_start_under_the_name_of_a_live_daemon_on_another_machine()
+      throws Exception {
+    member("a"); // creates the schema, then stands for a daemon named twin elsewhere:
+    try (Connection c = db.admin();
+        Statement s = c.createStatement()) {
+      s.execute(
+          "INSERT INTO agents (id, name, kind, capabilities, metadata, registered_at,"
+              + " last_heartbeat) VALUES ('ag-twin', 'twin', 'daemon', '[]',"
+              + " '{\"host\":\"other-machine\",\"home\":\"/srv/h\",\"pid\":7}', "
+              + clock.millis()
+              + ", "
+              + clock.millis()
+              + ")");
+    }
+    assertThatThrownBy(() -> member("twin"))
+        .isInstanceOf(ConflictException.class)
+        .hasMessageContaining("another daemon named 'twin' is running (host other-machine");
+    // the refused start let go of its home: a daemon with its own name starts there
+    Map<String, String> s = new HashMap<>();
+    s.put("name", "twin-2");
+    s.put("store.kind", "postgres");
+    s.put("store.url", db.url());
+    daemons.add(Daemon.start(ConfigLoader.load(dir.resolve("twin"), Map.of(), s), clock));
   }
 
   @Test
