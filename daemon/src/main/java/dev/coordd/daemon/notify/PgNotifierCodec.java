@@ -3,11 +3,9 @@ package dev.coordd.daemon.notify;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.internal.Json;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -65,46 +63,55 @@ final class PgNotifierCodec {
   /**
    * Packs {@code changes} into as few payloads as fit; a change that alone would not fit is sent as
    * {@link #LOOK_AGAIN}, as is {@code lookAgain} (changes were dropped before they could be sent).
+   * Each change is written once; payloads are joined as text.
    */
   static List<String> pack(String origin, List<Change> changes, boolean lookAgain) {
-    List<String> payloads = new ArrayList<>();
-    int envelope = bytes(envelope(origin, JsonNodeFactory.instance.arrayNode()));
-    ArrayNode batch = JsonNodeFactory.instance.arrayNode();
-    int size = envelope;
-    List<ArrayNode> items = new ArrayList<>();
+    String head = "{\"o\":" + Json.write(origin) + ",\"c\":[";
+    String tail = "]}";
+    int envelope = utf8Length(head) + tail.length();
+    String lookAgainItem = "[\"" + LOOK_AGAIN + "\"]";
+    List<String> items = new ArrayList<>(changes.size() + 1);
     if (lookAgain) {
-      items.add(JsonNodeFactory.instance.arrayNode().add(LOOK_AGAIN));
+      items.add(lookAgainItem);
     }
-    changes.forEach(c -> items.add(encode(c)));
-    for (ArrayNode item : items) {
-      int itemBytes = bytes(item) + 1; // and its comma
+    changes.forEach(c -> items.add(Json.write(encode(c))));
+    List<String> payloads = new ArrayList<>();
+    StringBuilder batch = new StringBuilder(head);
+    int size = envelope;
+    boolean empty = true;
+    for (String item : items) {
+      int itemBytes = utf8Length(item) + 1; // and its comma
       if (envelope + itemBytes > MAX_PAYLOAD_BYTES) {
-        item = JsonNodeFactory.instance.arrayNode().add(LOOK_AGAIN);
-        itemBytes = 4;
+        item = lookAgainItem;
+        itemBytes = item.length() + 1;
       }
       if (size + itemBytes > MAX_PAYLOAD_BYTES) {
-        payloads.add(Json.write(envelope(origin, batch)));
-        batch = JsonNodeFactory.instance.arrayNode();
+        payloads.add(batch.append(tail).toString());
+        batch = new StringBuilder(head);
         size = envelope;
+        empty = true;
       }
-      batch.add(item);
+      if (!empty) {
+        batch.append(',');
+      }
+      batch.append(item);
       size += itemBytes;
+      empty = false;
     }
-    if (!batch.isEmpty()) {
-      payloads.add(Json.write(envelope(origin, batch)));
+    if (!empty) {
+      payloads.add(batch.append(tail).toString());
     }
     return payloads;
   }
 
-  private static ObjectNode envelope(String origin, ArrayNode changes) {
-    ObjectNode o = JsonNodeFactory.instance.objectNode();
-    o.put("o", origin);
-    o.set("c", changes);
-    return o;
-  }
-
-  private static int bytes(JsonNode node) {
-    return Json.write(node).getBytes(StandardCharsets.UTF_8).length;
+  /** UTF-8 length without encoding (a surrogate pair counts 2 + 2, as UTF-8 writes it in 4). */
+  static int utf8Length(String s) {
+    int n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char ch = s.charAt(i);
+      n += ch < 0x80 ? 1 : ch < 0x800 ? 2 : Character.isSurrogate(ch) ? 2 : 3;
+    }
+    return n;
   }
 
   /**

@@ -73,6 +73,22 @@ class PgNotifierCodecTest {
   }
 
   @Test
+  void payload_sizes_count_utf8_bytes_not_characters() {
+    List<Change> wide = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      wide.add(new Change.EventPublished(i, "équipe.日本.😀." + i));
+    }
+    List<String> payloads = PgNotifierCodec.pack("me", wide, false);
+    List<Change> back = new ArrayList<>();
+    for (String p : payloads) {
+      assertThat(p.getBytes(StandardCharsets.UTF_8).length)
+          .isLessThanOrEqualTo(PgNotifierCodec.MAX_PAYLOAD_BYTES);
+      back.addAll(PgNotifierCodec.decode(p).changes());
+    }
+    assertThat(back).containsExactlyElementsOf(wide);
+  }
+
+  @Test
   void dropped_changes_are_announced_as_look_again() {
     PgNotifierCodec.Received r =
         PgNotifierCodec.decode(PgNotifierCodec.pack("me", List.of(), true).get(0));
