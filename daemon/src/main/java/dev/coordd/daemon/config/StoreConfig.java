@@ -4,8 +4,7 @@ import dev.coordd.daemon.store.StoreSettings.Kind;
 import java.time.Duration;
 
 /**
- * Where tasks are kept. Validated now; until the PostgreSQL store arrives the daemon always uses
- * the embedded SQLite file in its home.
+ * Where tasks are kept: the embedded SQLite file in the home, or a PostgreSQL database.
  *
  * @param kind the store ({@code sqlite} or {@code postgres}; the store package's own names)
  * @param url the JDBC URL of a PostgreSQL store ({@code jdbc:postgresql://…}); null for SQLite

@@ -58,11 +58,19 @@ final class Migrator {
     c.setAutoCommit(false);
     try {
       guard(c, sql.migrationLock());
+      int applied;
       try {
-        return migrateLocked(c);
-      } finally {
-        guard(c, sql.migrationUnlock());
+        applied = migrateLocked(c);
+      } catch (SQLException | RuntimeException e) {
+        try {
+          guard(c, sql.migrationUnlock());
+        } catch (SQLException unlock) {
+          e.addSuppressed(unlock); // the migration's error is the one to report
+        }
+        throw e;
       }
+      guard(c, sql.migrationUnlock());
+      return applied;
     } finally {
       c.setAutoCommit(autoCommit);
     }

@@ -45,9 +45,14 @@ final class PostgresDialect extends SqlDialect {
     return SqliteDialect.MIGRATIONS;
   }
 
-  /** Nothing to set: each batch says its isolation level when it begins ({@link #begin}). */
+  /**
+   * READ COMMITTED, said aloud though it is PostgreSQL's default: every statement sees what other
+   * daemons committed before it began, which the claim's re-check and the cap's count-after-lock
+   * rely on.
+   */
   @Override
   void configure(Connection c) throws SQLException {
+    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
     try (Statement st = c.createStatement()) {
       // A statement stuck behind a lock for this long is a bug or an operator's lock, not load.
       st.execute("SET lock_timeout = '30s'");
@@ -69,6 +74,16 @@ final class PostgresDialect extends SqlDialect {
     return "SELECT pg_advisory_unlock(" + MIGRATION_LOCK + ")";
   }
 
+  /**
+   * Besides class 08: the server ending the session (57P01 admin shutdown or {@code
+   * pg_terminate_backend}, 57P02 crash shutdown, 57P03 cannot connect now, e.g. still starting).
+   */
+  @Override
+  boolean connectionLost(SQLException e) {
+    String state = e.getSQLState();
+    return super.connectionLost(e) || (state != null && state.startsWith("57P0"));
+  }
+
   /** Run on each pooled read connection: a read can never write by mistake. */
   @Override
   String readOnly() {
@@ -76,12 +91,12 @@ final class PostgresDialect extends SqlDialect {
   }
 
   /**
-   * READ COMMITTED, said aloud: every statement sees what other daemons committed before it began,
-   * which is what the claim's re-check and the cap's count-after-lock rely on.
+   * The driver sends BEGIN with each transaction's first statement: one round trip fewer per batch
+   * than a BEGIN of our own.
    */
   @Override
-  String begin() {
-    return "BEGIN ISOLATION LEVEL READ COMMITTED";
+  boolean driverTransactions() {
+    return true;
   }
 
   static final class PostgresTaskSql extends TaskSql {

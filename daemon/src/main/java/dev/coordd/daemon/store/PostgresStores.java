@@ -46,7 +46,8 @@ final class PostgresStores {
           .migrate(writerConnection);
       HikariDataSource readers = readers(dialect, url, settings);
       try {
-        return new Store(dialect, writerConnection, readers);
+        return new Store(
+            dialect, writerConnection, readers, () -> writerConnection(url, settings, dialect));
       } catch (SQLException | RuntimeException e) {
         readers.close();
         throw e;
@@ -57,6 +58,19 @@ final class PostgresStores {
           "cannot open the PostgreSQL store at " + redact(url) + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
       StoreFactory.closeQuietly(writerConnection);
+      throw e;
+    }
+  }
+
+  /** A new writer connection after the first was lost: no migration, the schema is there. */
+  private static Connection writerConnection(
+      String url, StoreSettings settings, PostgresDialect dialect) throws SQLException {
+    Connection c = DriverManager.getConnection(url, defaults(settings));
+    try {
+      dialect.configure(c);
+      return c;
+    } catch (SQLException e) {
+      StoreFactory.closeQuietly(c);
       throw e;
     }
   }

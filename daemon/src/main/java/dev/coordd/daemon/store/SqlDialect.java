@@ -106,6 +106,15 @@ public abstract class SqlDialect {
   /** Gives up to {@code pages} free pages back, inside the writer's transaction; default no-op. */
   void reclaimSpace(Tx tx, int pages) throws SQLException {}
 
+  /**
+   * True when the writer leaves transactions to the JDBC driver (auto-commit off, {@code
+   * Connection.commit}); false when it sends {@link #begin}, {@link #commit} and {@link #rollback}
+   * itself in auto-commit mode.
+   */
+  boolean driverTransactions() {
+    return false;
+  }
+
   /** Opens a batch's transaction. */
   String begin() {
     return "BEGIN";
@@ -125,6 +134,14 @@ public abstract class SqlDialect {
    */
   boolean retryable(SQLException e) {
     return e.getSQLState() != null && RETRYABLE_STATES.contains(e.getSQLState());
+  }
+
+  /**
+   * True when the error says the connection is gone (SQLState class 08): the writer opens a new
+   * one, where the store can (see {@link StoreWriter}).
+   */
+  boolean connectionLost(SQLException e) {
+    return e.getSQLState() != null && e.getSQLState().startsWith("08");
   }
 
   String createSchemaVersion() {

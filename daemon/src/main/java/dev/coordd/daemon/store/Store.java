@@ -16,9 +16,19 @@ public final class Store implements AutoCloseable {
   private final HikariDataSource readers;
 
   Store(SqlDialect sql, Connection writerConnection, HikariDataSource readers) throws SQLException {
+    this(sql, writerConnection, readers, null);
+  }
+
+  /** With {@code reconnect}: the writer opens a new connection when the database drops its own. */
+  Store(
+      SqlDialect sql,
+      Connection writerConnection,
+      HikariDataSource readers,
+      StoreWriter.Reconnect reconnect)
+      throws SQLException {
     this.sql = sql;
     this.readers = readers;
-    this.writer = new StoreWriter(writerConnection, sql);
+    this.writer = new StoreWriter(writerConnection, sql, reconnect);
   }
 
   public SqlDialect sql() {

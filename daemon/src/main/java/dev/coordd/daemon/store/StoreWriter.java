@@ -30,8 +30,11 @@ import org.slf4j.LoggerFactory;
  * commit. (Not a savepoint per operation: PostgreSQL slows down past 64 subtransactions in one
  * transaction.) A transaction the database asks to retry ({@link SqlDialect#retryable}: busy,
  * serialization failure, deadlock) is rolled back and run again after a short backoff, a bounded
- * number of times, instead of failing its callers. Both rerun operations, so they must touch only
- * the database (no side effects outside it). Thread-safe: any thread may submit.
+ * number of times, instead of failing its callers. So is one whose connection the database dropped
+ * (where the store can open another, {@link Reconnect}), on a new connection, unless the drop came
+ * during the COMMIT: then whether it was saved is unknown and its callers are told so. All of these
+ * rerun operations, so they must touch only the database (no side effects outside it). Thread-safe:
+ * any thread may submit.
  */
 public final class StoreWriter implements AutoCloseable {
   static final int MAX_BATCH = 2_000;
@@ -70,9 +73,16 @@ public final class StoreWriter implements AutoCloseable {
     }
   }
 
+  /** Opens a fresh writer connection, configured like the first; for databases over a network. */
+  @FunctionalInterface
+  interface Reconnect {
+    Connection open() throws SQLException;
+  }
+
   private final BlockingQueue<Pending<?>> queue = new LinkedBlockingQueue<>();
   private final SqlDialect sql;
-  private final Tx tx;
+  private final Reconnect reconnect;
+  private Tx tx; // replaced, on the writer's thread only, when the connection is lost
   private final Thread thread;
   private final ExecutorService acks =
       Executors.newSingleThreadExecutor(
@@ -85,13 +95,24 @@ public final class StoreWriter implements AutoCloseable {
   private final ReentrantLock closing = new ReentrantLock();
 
   /**
-   * The connection stays in auto-commit mode and each batch opens its own transaction: the JDBC
-   * driver's implicit BEGIN right after every commit would otherwise hold SQLite's write lock while
-   * the writer sits idle.
+   * On SQLite the connection stays in auto-commit mode and each batch opens its own transaction:
+   * the JDBC driver's implicit BEGIN right after every commit would otherwise hold SQLite's write
+   * lock while the writer sits idle. Where the dialect says {@link SqlDialect#driverTransactions}
+   * (PostgreSQL, whose driver sends BEGIN with a transaction's first statement, saving a round
+   * trip) auto-commit is off and the driver commits.
    */
   StoreWriter(Connection connection, SqlDialect sql) throws SQLException {
-    connection.setAutoCommit(true);
+    this(connection, sql, null);
+  }
+
+  /**
+   * @param reconnect opens a new connection when the database drops this one (a server restart, a
+   *     failover, {@code pg_terminate_backend}); null where the connection cannot be lost (a file)
+   */
+  StoreWriter(Connection connection, SqlDialect sql, Reconnect reconnect) throws SQLException {
+    connection.setAutoCommit(!sql.driverTransactions());
     this.sql = sql;
+    this.reconnect = reconnect;
     this.tx = new Tx(connection, sql, true);
     this.thread = Thread.ofPlatform().name("coordd-writer").daemon(true).start(this::run);
   }
@@ -192,30 +213,45 @@ public final class StoreWriter implements AutoCloseable {
    */
   private Exception transaction(List<Pending<?>> ops, Object[] results) throws SQLException {
     for (int tries = 1; ; tries++) {
+      boolean committing = false;
       try {
-        statement(sql.begin());
+        begin();
         for (int i = 0; i < ops.size(); i++) {
           try {
             results[i] = ops.get(i).op.apply(tx);
           } catch (Exception e) {
-            if (retryable(e)) {
+            if (retryable(e) || lost(e)) {
               throw new RetryableOperation(e);
             }
-            statement(sql.rollback());
+            rollback();
             return e;
           }
         }
-        statement(sql.commit());
+        committing = true;
+        commit();
         return null;
       } catch (SQLException | RetryableOperation e) {
-        rollbackQuietly();
         Throwable cause = e instanceof RetryableOperation ? e.getCause() : e;
-        if (e instanceof SQLException s && !retryable(s)) {
+        if (lost(e)) {
+          // The server rolled back what it had; only a COMMIT sent but not answered is in doubt.
+          reopen(cause);
+          if (committing) {
+            throw new SQLException(
+                "the connection to the database was lost while committing, so whether these"
+                    + " changes were saved is unknown; read them back before trying again: "
+                    + cause.getMessage(),
+                cause);
+          }
+        } else {
+          rollbackQuietly();
+        }
+        if (e instanceof SQLException s && !retryable(s) && !lost(s)) {
           throw s;
         }
         if (tries >= MAX_TRIES) {
+          String state = lost(e) ? "could not be reached" : "stayed busy";
           throw new SQLException(
-              "the database stayed busy after " + tries + " tries: " + cause.getMessage(), cause);
+              "the database " + state + " after " + tries + " tries: " + cause.getMessage(), cause);
         }
         log.debug("transaction of {} operations busy (try {}): {}", ops.size(), tries, cause);
         backoff(tries);
@@ -233,6 +269,46 @@ public final class StoreWriter implements AutoCloseable {
     return false;
   }
 
+  /** The database dropped the connection: worth a new one, where the store can open one. */
+  private boolean lost(Throwable e) {
+    if (reconnect == null) {
+      return false;
+    }
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLException s && sql.connectionLost(s)) {
+        return true;
+      }
+    }
+    try {
+      return tx.connection().isClosed();
+    } catch (SQLException closed) {
+      return true;
+    }
+  }
+
+  /**
+   * Swaps in a new connection (and an empty statement cache). A failure to open one is logged and
+   * left for the next try: the transaction is retried after a backoff, and a connection that stays
+   * away fails its callers after {@link #MAX_TRIES}.
+   */
+  private void reopen(Throwable cause) {
+    log.warn("the store's writer connection was lost ({}); reconnecting", cause.getMessage());
+    tx.closeStatements();
+    try {
+      tx.connection().close();
+    } catch (SQLException ignored) {
+      // it is gone already
+    }
+    try {
+      Connection fresh = reconnect.open();
+      fresh.setAutoCommit(!sql.driverTransactions());
+      tx = new Tx(fresh, sql, true);
+      log.info("the store's writer reconnected");
+    } catch (SQLException | RuntimeException e) {
+      log.warn("reconnecting the store's writer failed: {}", e.getMessage());
+    }
+  }
+
   /** Doubling from 10 ms up to 1 s, with jitter so two contending writers fall out of step. */
   private static void backoff(int tries) throws SQLException {
     long ms = Math.min(MAX_BACKOFF_MS, FIRST_BACKOFF_MS << Math.min(tries - 1, 20));
@@ -244,8 +320,27 @@ public final class StoreWriter implements AutoCloseable {
     }
   }
 
-  private void statement(String statement) throws SQLException {
-    tx.update(statement);
+  /** With driver transactions the driver sends BEGIN along with the first statement. */
+  private void begin() throws SQLException {
+    if (!sql.driverTransactions()) {
+      tx.update(sql.begin());
+    }
+  }
+
+  private void commit() throws SQLException {
+    if (sql.driverTransactions()) {
+      tx.connection().commit();
+    } else {
+      tx.update(sql.commit());
+    }
+  }
+
+  private void rollback() throws SQLException {
+    if (sql.driverTransactions()) {
+      tx.connection().rollback();
+    } else {
+      tx.update(sql.rollback());
+    }
   }
 
   /**
@@ -266,7 +361,7 @@ public final class StoreWriter implements AutoCloseable {
   /** Ends whatever transaction is open; none being open is fine too. */
   private void rollbackQuietly() {
     try {
-      statement(sql.rollback());
+      rollback();
     } catch (SQLException e) {
       log.debug("rollback: {}", e.getMessage());
     }

@@ -33,7 +33,7 @@ public final class PostgresTestDatabase implements AutoCloseable {
   public static PostgresTestDatabase create(Class<?> owner) {
     String base = System.getenv().getOrDefault("COORDD_TEST_PG_URL", DEFAULT_URL);
     String schema = schemaName(owner);
-    try (Connection c = DriverManager.getConnection(base + "&connectTimeout=3");
+    try (Connection c = DriverManager.getConnection(withParameter(base, "connectTimeout=3"));
         Statement st = c.createStatement()) {
       st.execute("CREATE SCHEMA " + schema);
     } catch (SQLException e) {
@@ -63,13 +63,17 @@ public final class PostgresTestDatabase implements AutoCloseable {
         + HexFormat.of().formatHex(suffix);
   }
 
+  private static String withParameter(String url, String parameter) {
+    return url + (url.contains("?") ? "&" : "?") + parameter;
+  }
+
   public String schema() {
     return schema;
   }
 
   /** The JDBC url of this schema, as a daemon's {@code store.url} would name it. */
   public String url() {
-    return baseUrl + "&currentSchema=" + schema;
+    return withParameter(baseUrl, "currentSchema=" + schema);
   }
 
   public Connection connect() throws SQLException {
