@@ -48,6 +48,7 @@ public final class AdvisoryLockLeader implements Leadership {
   private volatile boolean closed;
   private volatile int backendPid;
   private Connection connection; // the loop's
+  private boolean down; // the loop's: the last try failed (and was logged)
 
   private AdvisoryLockLeader(PgNotifier.Connector connector, String self, Duration tryEvery) {
     this.connector = connector;
@@ -69,6 +70,7 @@ public final class AdvisoryLockLeader implements Leadership {
       l.round();
     } catch (SQLException e) {
       l.lost(e, true);
+      l.down = true;
     }
     l.loop.start();
     return l;
@@ -86,7 +88,6 @@ public final class AdvisoryLockLeader implements Leadership {
 
   private void run() {
     long backoff = tryEveryMs;
-    boolean down = false;
     while (!closed) {
       try {
         Thread.sleep(down ? backoff : tryEveryMs);
