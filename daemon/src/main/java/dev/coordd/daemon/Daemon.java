@@ -179,7 +179,6 @@ public final class Daemon implements AutoCloseable {
   private static void closeAfterFailedStart(Store store, Cluster cluster, HomeLock lock) {
     if (cluster != null) {
       cluster.close();
-      cluster.notifier().close();
     }
     if (store != null) {
       store.close();

@@ -93,9 +93,16 @@ public final class Cluster implements AutoCloseable {
     return leadership;
   }
 
-  /** Steps down; the engine closes the notifier when it stops. */
+  /**
+   * Steps down and closes the notifier (the engine closed it already after a graceful stop; a
+   * second close does nothing), so no thread or connection outlives a daemon whose stop failed.
+   */
   @Override
   public void close() {
-    leadership.close();
+    try {
+      leadership.close();
+    } finally {
+      notifier.close();
+    }
   }
 }
