@@ -13,6 +13,15 @@ class LockSql {
           + "(SELECT CASE WHEN a.signed_off = FALSE THEN a.last_heartbeat ELSE -1 END"
           + " FROM agents a WHERE a.name = locks.holder), acquired_at) >= ?)";
 
+  /**
+   * A statement that makes lock transactions take turns until they commit, or null where one writer
+   * already does (SQLite). Without it two daemons could each find no conflicting holder and each
+   * write its own exclusive lease on one resource.
+   */
+  String serialize() {
+    return null;
+  }
+
   /** Parameters: as {@link #LIVE}. */
   String purge() {
     return "DELETE FROM locks WHERE NOT (" + LIVE + ")";

@@ -20,8 +20,17 @@ public final class LockStore {
     this.self = self;
   }
 
-  /** Deletes expired leases and those of stale or signed-off holders; returns how many. */
+  /**
+   * Deletes expired leases and those of stale or signed-off holders; returns how many. The first
+   * step of every acquire, so it first takes the lock table's turn where several daemons write
+   * ({@link LockSql#serialize}): held until the transaction ends, it keeps the conflict check and
+   * the upsert after it atomic across daemons.
+   */
   public int purge(Tx tx, long now, long staleCutoff) throws SQLException {
+    String serialize = tx.sql().locks().serialize();
+    if (serialize != null) {
+      tx.query(serialize, rs -> null);
+    }
     return tx.update(tx.sql().locks().purge(), now, self, staleCutoff);
   }
 

@@ -29,8 +29,8 @@ final class PostgresDialect extends SqlDialect {
         new PostgresTaskSql(),
         new PostgresAgentSql(),
         new QueueSql(),
-        new EventSql(),
-        new LockSql(),
+        new PostgresEventSql(),
+        new PostgresLockSql(),
         new ScheduleSql());
   }
 
@@ -56,6 +56,9 @@ final class PostgresDialect extends SqlDialect {
     try (Statement st = c.createStatement()) {
       // A statement stuck behind a lock for this long is a bug or an operator's lock, not load.
       st.execute("SET lock_timeout = '30s'");
+      // The writer never leaves a transaction idle; if this daemon hangs or is cut off mid-batch,
+      // the server ends the session so its row and advisory locks stop blocking the other daemons.
+      st.execute("SET idle_in_transaction_session_timeout = '60s'");
     }
   }
 
@@ -141,6 +144,32 @@ final class PostgresDialect extends SqlDialect {
       return "UPDATE tasks SET lease_expires_at = ? + COALESCE(lease_ms, ?)"
           + " WHERE status = 'running' AND lease_owner = ?"
           + " AND id IN (SELECT jsonb_array_elements_text(?::jsonb))";
+    }
+  }
+
+  /**
+   * Readers follow the event log by seq ({@code seq > cursor}), so an event must never become
+   * visible after one with a higher seq: a reader past it would skip it for good. A sequence hands
+   * numbers out in call order but transactions of several daemons commit in any order, so an insert
+   * first takes a transaction-scoped advisory lock (per schema): the next daemon's insert draws its
+   * number only after this transaction has committed. One daemon's writer already commits in order;
+   * the lock orders daemons.
+   */
+  static final class PostgresEventSql extends EventSql {
+    @Override
+    String insert() {
+      return "WITH ordered AS (SELECT pg_advisory_xact_lock(hashtext('coordd.events.' ||"
+          + " current_schema())))"
+          + " INSERT INTO events (topic, data, source, created_at, rules_pending)"
+          + " SELECT ?, ?, ?, ?, ? FROM ordered RETURNING seq";
+    }
+  }
+
+  /** Lock acquisitions of all daemons take turns (per schema) until each commits. */
+  static final class PostgresLockSql extends LockSql {
+    @Override
+    String serialize() {
+      return "SELECT pg_advisory_xact_lock(hashtext('coordd.locks.' || current_schema()))";
     }
   }
 

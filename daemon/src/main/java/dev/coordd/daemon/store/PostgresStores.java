@@ -41,9 +41,10 @@ final class PostgresStores {
     try {
       writerConnection = connect(url, settings);
       checkServer(writerConnection, url);
-      dialect.configure(writerConnection);
+      // Before configure: its lock_timeout would cut short the wait for another daemon's migration.
       new Migrator(dialect, dialect.migrationFolder(), dialect.migrations())
           .migrate(writerConnection);
+      dialect.configure(writerConnection);
       HikariDataSource readers = readers(dialect, url, settings);
       try {
         return new Store(

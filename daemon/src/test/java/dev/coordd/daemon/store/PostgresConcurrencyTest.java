@@ -190,6 +190,89 @@ class PostgresConcurrencyTest {
         .isGreaterThanOrEqualTo(3);
   }
 
+  /**
+   * Readers follow events by seq: while one daemon's transaction holding an event is open, another
+   * daemon's event must not commit with a higher seq (a reader would pass the first for good).
+   */
+  @Test
+  void an_event_of_another_daemon_waits_for_an_open_transaction_holding_an_earlier_event()
+      throws Exception {
+    EventStore events = new EventStore();
+    CountDownLatch inserted = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Long> first =
+        a.writer()
+            .submit(
+                tx -> {
+                  long seq = events.insert(tx, "t", "{}", "a", 1, false);
+                  inserted.countDown();
+                  try {
+                    release.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return seq;
+                });
+    assertThat(inserted.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Long> second =
+        b.writer().submit(tx -> events.insert(tx, "t", "{}", "b", 2, false));
+    // Whatever the timing, the second cannot commit while the first is open; a reader now sees
+    // neither event.
+    Thread.sleep(300);
+    assertThat(second).isNotDone();
+    List<Long> visible =
+        b.read(tx -> tx.query("SELECT seq FROM events ORDER BY seq", rs -> rs.getLong(1)));
+    assertThat(visible).isEmpty();
+    release.countDown();
+    long seqA = first.get(30, TimeUnit.SECONDS);
+    long seqB = second.get(30, TimeUnit.SECONDS);
+    assertThat(seqB).isGreaterThan(seqA);
+  }
+
+  /**
+   * Two daemons asking for one exclusive lock at once: the second checks for conflicts only after
+   * the first committed, so it sees the first's lease and does not write its own.
+   */
+  @Test
+  void two_daemons_acquiring_one_exclusive_lock_at_once_do_not_both_get_it() throws Exception {
+    CountDownLatch checked = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    CompletableFuture<Boolean> onA =
+        a.writer()
+            .submit(
+                tx -> {
+                  boolean got = acquire(tx, new LockStore("node-a"), "alice", "src/app.py");
+                  checked.countDown();
+                  try {
+                    release.await(30, TimeUnit.SECONDS);
+                  } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                  }
+                  return got;
+                });
+    assertThat(checked.await(30, TimeUnit.SECONDS)).isTrue();
+    CompletableFuture<Boolean> onB =
+        b.writer().submit(tx -> acquire(tx, new LockStore("node-b"), "bob", "src/app.py"));
+    Thread.sleep(300); // B may run now; with the turn-taking it waits for A's commit
+    release.countDown();
+    assertThat(onA.get(30, TimeUnit.SECONDS)).as("alice got it").isTrue();
+    assertThat(onB.get(30, TimeUnit.SECONDS)).as("bob got it too").isFalse();
+    long holders = a.read(tx -> tx.count("SELECT COUNT(*) FROM locks"));
+    assertThat(holders).isEqualTo(1);
+  }
+
+  /** The steps of an exclusive acquire (as the lock service runs them in one transaction). */
+  private static boolean acquire(Tx tx, LockStore locks, String holder, String resource)
+      throws SQLException {
+    long now = System.currentTimeMillis();
+    locks.purge(tx, now, now - LEASE_MS);
+    if (!locks.othersThan(tx, holder, resource, false).isEmpty()) {
+      return false;
+    }
+    locks.upsert(tx, resource, holder, false, now, now + LEASE_MS);
+    return true;
+  }
+
   private static int crossUpdate(
       Tx tx, String first, String second, CountDownLatch bothHoldOne, AtomicInteger runs)
       throws SQLException {
