@@ -217,6 +217,29 @@ class ClusterDaemonsTest {
     }
   }
 
+  @Test
+  void a_schedule_keeps_firing_once_per_slot_across_a_change_of_leader() throws Exception {
+    Daemon a = member("a");
+    Daemon b = member("b");
+    a.registerHandler("tick", ctx -> null);
+    b.registerHandler("tick", ctx -> null);
+    a.engine().housekeeper().stop();
+    b.engine().housekeeper().stop();
+    a.service()
+        .addSchedule(
+            new ScheduleSpec("handover", null, 60_000L, "UTC", NewTask.of("tick"), "skip"));
+    clock.step(Duration.ofSeconds(61));
+    a.engine().housekeeper().tick(); // a leads: slot 1
+    b.engine().housekeeper().tick();
+    a.close(); // steps down
+    assertThat(eventually(() -> b.engine().leadership().isLeader())).isTrue();
+    b.engine().housekeeper().tick(); // slot 1 again: already fired, nothing new
+    clock.step(Duration.ofSeconds(60));
+    b.engine().housekeeper().tick(); // slot 2, by the new leader
+    assertThat(count("SELECT COUNT(*) FROM tasks WHERE created_by = 'schedule:handover'"))
+        .isEqualTo(2);
+  }
+
   static Scheduler scheduler(Daemon d) {
     return ((LocalCoordinationService) d.service()).scheduler();
   }
