@@ -30,6 +30,7 @@ import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.rpc.SocketLimits;
 import dev.coordd.daemon.service.LocalCoordinationService;
+import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.StoreFactory;
 import dev.coordd.daemon.store.StoreSettings;
@@ -130,10 +131,11 @@ public final class Daemon implements AutoCloseable {
     try {
       SocketSpot.check(SocketPaths.forHome(config.home()));
       store = StoreFactory.open(storeSettings);
+      // before recovery, which would take a live namesake's running tasks for our own orphans,
+      // and before there is a daemon whose close would sign the namesake off
+      refuseTakenName(config, clock, store);
       cluster = Cluster.of(storeSettings, store, clock, config.name(), config.pollInterval());
       daemon = new Daemon(config, clock, lock, store, cluster);
-      // before recovery, which would take a live namesake's running tasks for our own orphans
-      daemon.refuseTakenName(clock);
       daemon.registerSelf();
       daemon.engine.recover();
       // one round now: settles invocations that coordd check finished while no daemon ran
@@ -186,10 +188,13 @@ public final class Daemon implements AutoCloseable {
     lock.close();
   }
 
-  private void refuseTakenName(Clock clock) {
+  private static void refuseTakenName(DaemonConfig config, Clock clock, Store store) {
     long now = clock.millis();
+    AgentStore agents =
+        new AgentStore(
+            store.sql(), config.staleAfter().toMillis(), config.offlineAfter().toMillis());
     NameCheck.refuseIfTaken(
-        store.read(tx -> engine.agents().get(tx, config.name(), now)), config.home(), now);
+        store.read(tx -> agents.get(tx, config.name(), now)), config.home(), now);
   }
 
   private void registerSelf() {

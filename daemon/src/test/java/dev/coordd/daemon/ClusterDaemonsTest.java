@@ -312,6 +312,12 @@ class ClusterDaemonsTest {
     assertThatThrownBy(() -> member("twin"))
         .isInstanceOf(ConflictException.class)
         .hasMessageContaining("another daemon named 'twin' is running (host other-machine");
+    // the refused daemon left the live one's entry alone
+    assertThat(
+            count(
+                "SELECT COUNT(*) FROM agents WHERE name = 'twin' AND NOT signed_off"
+                    + " AND metadata LIKE '%other-machine%'"))
+        .isEqualTo(1);
     // the refused start let go of its home: a daemon with its own name starts there
     Map<String, String> s = new HashMap<>();
     s.put("name", "twin-2");
