@@ -3,13 +3,18 @@ package dev.coordd.daemon.store;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -20,7 +25,9 @@ import org.slf4j.LoggerFactory;
  * transaction together with its row in {@code schema_version}; a file that fails leaves the store
  * at the version before it. A store at a newer version than the files know is refused untouched.
  * Where several daemons share a store (PostgreSQL) the dialect's migration lock makes them take
- * turns: the first applies the files, the others find the store current.
+ * turns: the first applies the files, the others find the store current. Each applied file's
+ * SHA-256 is kept in {@code schema_checksums}; a store whose applied files differ from the shipped
+ * ones is refused.
  *
  * <p>Why not Flyway: this is all of Flyway we would use, and Flyway's classpath scanning and
  * lock-table dance add hundreds of milliseconds to every daemon start and every test that opens a
@@ -105,12 +112,16 @@ final class Migrator {
                 + latest
                 + "; use a newer coordd");
       }
+      st.execute(sql.createSchemaChecksums());
+      c.commit();
+      checkApplied(c, st, current);
       int applied = 0;
       for (Migration m : migrations) {
         if (m.version() <= current) {
           continue;
         }
-        for (String statement : statements(load(m.file()))) {
+        String script = load(m.file());
+        for (String statement : statements(script)) {
           st.execute(statement);
         }
         try (PreparedStatement ps = c.prepareStatement(sql.insertSchemaVersion())) {
@@ -119,6 +130,7 @@ final class Migrator {
           ps.setLong(3, System.currentTimeMillis());
           ps.executeUpdate();
         }
+        recordChecksum(c, m, script);
         c.commit();
         applied++;
         log.info("applied migration {}", m.file());
@@ -127,6 +139,59 @@ final class Migrator {
     } catch (SQLException | RuntimeException e) {
       c.rollback();
       throw e;
+    }
+  }
+
+  /**
+   * Refuses a store whose applied files differ from the ones this coordd ships (an edited migration
+   * would leave stores built by the old and the new text apart without anyone knowing). A version
+   * applied before checksums were kept gets today's file's checksum.
+   */
+  private void checkApplied(Connection c, Statement st, int current) throws SQLException {
+    Map<Integer, String> recorded = new HashMap<>();
+    try (ResultSet rs = st.executeQuery(sql.schemaChecksums())) {
+      while (rs.next()) {
+        recorded.put(rs.getInt(1), rs.getString(2));
+      }
+    }
+    for (Migration m : migrations) {
+      if (m.version() > current) {
+        continue;
+      }
+      String script = load(m.file());
+      String stored = recorded.get(m.version());
+      if (stored == null) {
+        recordChecksum(c, m, script);
+      } else if (!stored.equals(checksum(script))) {
+        throw new IllegalStateException(
+            "migration "
+                + m.file()
+                + " of this coordd differs from the one applied to the store (checksum "
+                + stored
+                + " recorded, "
+                + checksum(script)
+                + " shipped); a coordd built with an edited migration must not open this"
+                + " store: use the coordd release that created it");
+      }
+    }
+    c.commit();
+  }
+
+  private void recordChecksum(Connection c, Migration m, String script) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(sql.insertSchemaChecksum())) {
+      ps.setInt(1, m.version());
+      ps.setString(2, checksum(script));
+      ps.executeUpdate();
+    }
+  }
+
+  /** SHA-256 of the file's text, line endings made \n (a checkout may have turned them). */
+  static String checksum(String script) {
+    try {
+      byte[] text = script.replace("\r\n", "\n").getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
     }
   }
 

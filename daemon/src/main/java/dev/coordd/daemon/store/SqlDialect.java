@@ -153,6 +153,21 @@ public abstract class SqlDialect {
     return "SELECT COALESCE(MAX(version), 0) FROM schema_version";
   }
 
+  /** The SHA-256 of each applied migration file, beside {@code schema_version}. */
+  String createSchemaChecksums() {
+    return "CREATE TABLE IF NOT EXISTS schema_checksums (version INTEGER PRIMARY KEY,"
+        + " checksum VARCHAR(64) NOT NULL)";
+  }
+
+  String schemaChecksums() {
+    return "SELECT version, checksum FROM schema_checksums";
+  }
+
+  /** Parameters: version, checksum. */
+  String insertSchemaChecksum() {
+    return "INSERT INTO schema_checksums (version, checksum) VALUES (?, ?)";
+  }
+
   /** Parameters: version, name, applied_at. */
   String insertSchemaVersion() {
     return "INSERT INTO schema_version (version, name, applied_at) VALUES (?, ?, ?)";

@@ -114,6 +114,35 @@ class MigratorTest {
     }
   }
 
+  @Test
+  void a_store_whose_applied_migration_differs_from_the_shipped_one_is_refused() throws Exception {
+    try (Connection c = connect()) {
+      shipped().migrate(c);
+      execute(c, "UPDATE schema_checksums SET checksum = 'edited' WHERE version = 3");
+      assertThatThrownBy(() -> shipped().migrate(c))
+          .hasMessageContaining("migration V3__due_index.sql of this coordd differs")
+          .hasMessageContaining("use the coordd release that created it");
+    }
+  }
+
+  @Test
+  void a_store_from_before_checksums_gets_them_and_opens() throws Exception {
+    try (Connection c = connect()) {
+      shipped().migrate(c);
+      execute(c, "DROP TABLE schema_checksums"); // as a store made before checksums
+      assertThat(shipped().migrate(c)).isZero();
+      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(9);
+    }
+  }
+
+  private static long count(Connection c, String sql) throws SQLException {
+    try (Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   private static List<String> tables(Connection c) throws SQLException {
     try (Statement st = c.createStatement();
         ResultSet rs = st.executeQuery("SELECT name FROM sqlite_master WHERE type = 'table'")) {

@@ -98,6 +98,7 @@ class PostgresMigratorTest {
     try (Connection c = db.connect()) {
       assertThat(shipped().currentVersion(c)).isEqualTo(9);
       assertThat(count(c, "SELECT COUNT(*) FROM schema_version")).isEqualTo(9);
+      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(9);
     }
   }
 
@@ -153,6 +154,17 @@ class PostgresMigratorTest {
                       + " current_schema())) THEN 1 ELSE 0 END"))
           .isEqualTo(1);
     }
+  }
+
+  @Test
+  void a_store_whose_applied_migration_differs_from_the_shipped_one_is_refused() throws Exception {
+    try (Connection c = db.connect()) {
+      shipped().migrate(c);
+      execute(c, "UPDATE schema_checksums SET checksum = 'edited' WHERE version = 3");
+    }
+    assertThatThrownBy(() -> db.open(1))
+        .hasMessageContaining("migration V3__due_index.sql of this coordd differs")
+        .hasMessageContaining("use the coordd release that created it");
   }
 
   @Test

@@ -86,15 +86,16 @@ public final class PostgresTestDatabase implements AutoCloseable {
   }
 
   /**
-   * Empties every table but the version bookkeeping and restarts the sequences, so each test of a
-   * class starts on an empty store as it would on a new SQLite file.
+   * Empties every table but the version and checksum bookkeeping and restarts the sequences, so
+   * each test of a class starts on an empty store as it would on a new SQLite file.
    */
   public void truncateAll() throws SQLException {
     try (Connection c = connect();
         Statement st = c.createStatement()) {
       st.execute(
           "DO $$ DECLARE t text; BEGIN FOR t IN SELECT tablename FROM pg_tables"
-              + " WHERE schemaname = current_schema() AND tablename <> 'schema_version' LOOP"
+              + " WHERE schemaname = current_schema()"
+              + " AND tablename NOT IN ('schema_version', 'schema_checksums') LOOP"
               + " EXECUTE format('TRUNCATE %I RESTART IDENTITY CASCADE', t); END LOOP; END $$");
     }
   }
