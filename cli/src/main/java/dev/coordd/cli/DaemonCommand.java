@@ -50,7 +50,12 @@ final class DaemonCommand implements Callable<Integer> {
   @Option(
       names = "--name",
       paramLabel = "NAME",
-      description = "The daemon's agent name (default: " + DaemonConfig.DEFAULT_NAME + ").")
+      description =
+          "The daemon's agent name (default: "
+              + DaemonConfig.DEFAULT_NAME
+              + ", or "
+              + DaemonConfig.DEFAULT_NAME
+              + "@<host> on a PostgreSQL store).")
   String name;
 
   @Option(

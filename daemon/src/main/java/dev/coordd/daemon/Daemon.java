@@ -9,7 +9,10 @@ import dev.coordd.daemon.builtin.CommandHandler;
 import dev.coordd.daemon.builtin.CoordinationHandler;
 import dev.coordd.daemon.builtin.FileOperationHandler;
 import dev.coordd.daemon.builtin.PathSandbox;
+import dev.coordd.daemon.cluster.Cluster;
+import dev.coordd.daemon.cluster.NameCheck;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.config.HostName;
 import dev.coordd.daemon.config.StoreConfig;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.fs.PrivateHome;
@@ -22,12 +25,12 @@ import dev.coordd.daemon.invoke.InvocationQueue;
 import dev.coordd.daemon.invoke.InvokeAgentHandler;
 import dev.coordd.daemon.invoke.runner.AgentRunner;
 import dev.coordd.daemon.notify.Change;
-import dev.coordd.daemon.notify.LocalNotifier;
 import dev.coordd.daemon.retention.RetentionRunner;
 import dev.coordd.daemon.rpc.MethodTable;
 import dev.coordd.daemon.rpc.RpcServer;
 import dev.coordd.daemon.rpc.SocketLimits;
 import dev.coordd.daemon.service.LocalCoordinationService;
+import dev.coordd.daemon.store.AgentStore;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.StoreFactory;
 import dev.coordd.daemon.store.StoreSettings;
@@ -55,6 +58,7 @@ public final class Daemon implements AutoCloseable {
   private final DaemonConfig config;
   private final HomeLock lock;
   private final Store store;
+  private final Cluster cluster;
   private final Engine engine;
   private final LocalCoordinationService service;
   private final RetentionRunner retention;
@@ -62,23 +66,33 @@ public final class Daemon implements AutoCloseable {
   private RpcServer rpc;
   private Inbox inbox;
 
-  private Daemon(DaemonConfig config, Clock clock, HomeLock lock, Store store) {
+  private Daemon(DaemonConfig config, Clock clock, HomeLock lock, Store store, Cluster cluster) {
     this.config = config;
     this.lock = lock;
     this.store = store;
+    this.cluster = cluster;
     HandlerRegistry handlers = new HandlerRegistry();
-    this.engine = new Engine(config, clock, store, handlers, new LocalNotifier());
+    this.engine =
+        new Engine(config, clock, store, handlers, cluster.notifier(), cluster.leadership());
     InvocationFiles invocationFiles = new InvocationFiles(config.home(), clock);
     InvocationQueue invocations =
         new InvocationQueue(engine, invocationFiles, config.invocationExpiry());
     this.service = new LocalCoordinationService(engine, invocations, running::get);
+    // Invocation files live in this daemon's home; the rest is shared state, done once per cluster.
     engine.addChore(invocations::reconcile);
-    engine.addChore(service.locks()::expire);
-    engine.addChore(service.scheduler()::fireDue);
-    engine.addChore(service.events()::prune);
-    // Only kicks: a due pass runs on its own thread, so lease reaping never waits behind it.
+    engine.addClusterChore(service.locks()::expire);
+    engine.addClusterChore(service.scheduler()::fireDue);
+    engine.addClusterChore(service.events()::prune);
+    // Only kicks: a due pass runs on its own thread, so lease reaping never waits behind it. Every
+    // daemon cleans its home's files; the leader alone deletes old tasks from the store.
     this.retention =
-        new RetentionRunner(config.retention(), clock, store, config.home(), invocationFiles);
+        new RetentionRunner(
+            config.retention(),
+            clock,
+            store,
+            config.home(),
+            invocationFiles,
+            cluster.leadership()::isLeader);
     engine.addChore(retention::kick);
     handlers.register(
         "file_operation",
@@ -112,11 +126,16 @@ public final class Daemon implements AutoCloseable {
     PrivateHome.prepare(config.home()).log();
     HomeLock lock = HomeLock.acquire(config.home(), config.pidFile());
     Store store = null;
+    Cluster cluster = null;
     Daemon daemon = null;
     try {
       SocketSpot.check(SocketPaths.forHome(config.home()));
       store = StoreFactory.open(storeSettings);
-      daemon = new Daemon(config, clock, lock, store);
+      // before recovery, which would take a live namesake's running tasks for our own orphans,
+      // and before there is a daemon whose close would sign the namesake off
+      refuseTakenName(config, clock, store);
+      cluster = Cluster.of(storeSettings, store, clock, config.name(), config.pollInterval());
+      daemon = new Daemon(config, clock, lock, store, cluster);
       daemon.registerSelf();
       daemon.engine.recover();
       // one round now: settles invocations that coordd check finished while no daemon ran
@@ -140,7 +159,7 @@ public final class Daemon implements AutoCloseable {
       if (daemon != null) {
         daemon.close();
       } else {
-        closeAfterFailedStart(store, lock);
+        closeAfterFailedStart(store, cluster, lock);
       }
       throw e;
     }
@@ -159,16 +178,29 @@ public final class Daemon implements AutoCloseable {
     };
   }
 
-  private static void closeAfterFailedStart(Store store, HomeLock lock) {
+  private static void closeAfterFailedStart(Store store, Cluster cluster, HomeLock lock) {
+    if (cluster != null) {
+      cluster.close();
+    }
     if (store != null) {
       store.close();
     }
     lock.close();
   }
 
+  private static void refuseTakenName(DaemonConfig config, Clock clock, Store store) {
+    long now = clock.millis();
+    AgentStore agents =
+        new AgentStore(
+            store.sql(), config.staleAfter().toMillis(), config.offlineAfter().toMillis());
+    NameCheck.refuseIfTaken(
+        store.read(tx -> agents.get(tx, config.name(), now)), config.home(), now);
+  }
+
   private void registerSelf() {
     ObjectNode metadata = Json.MAPPER.createObjectNode();
     metadata.put("pid", ProcessHandle.current().pid());
+    metadata.put("host", HostName.get());
     metadata.put("home", config.home().toString());
     service.registerAgent(
         new AgentRegistration(
@@ -226,6 +258,7 @@ public final class Daemon implements AutoCloseable {
     } catch (RuntimeException e) {
       log.warn("graceful stop incomplete", e);
     } finally {
+      cluster.close(); // steps down: another daemon takes the chores over at once
       store.close();
       lock.close();
     }

@@ -75,6 +75,10 @@ final class ConfigBinder {
   static DaemonConfig bind(Path home, ObjectNode settings) throws IOException {
     Path abs = home.toAbsolutePath().normalize();
     ObjectNode tree = settings.deepCopy();
+    if (!tree.has("name") && "postgres".equals(tree.path("store").path("kind").asText())) {
+      // Daemons sharing a PostgreSQL store are agents of one registry: one name each, by machine.
+      tree.put("name", DaemonConfig.DEFAULT_NAME + "@" + HostName.get());
+    }
     ConfigSchema.fillDefaults(tree, ConfigSchema.ROOT);
     tree.put("home", abs.toString());
     return MAPPER.readerFor(DaemonConfig.class).withAttribute(BASE, base(abs)).readValue(tree);

@@ -25,7 +25,9 @@ import java.util.TreeSet;
  * {@code pollInterval}, {@code COORDD_POLL_INTERVAL}).
  *
  * @param home the folder that holds the store, socket, pid file and logs
- * @param name the daemon's agent name; the same name is the same identity across restarts
+ * @param name the daemon's agent name; the same name is the same identity across restarts. Defaults
+ *     to {@code daemon}, or {@code daemon@<host>} on a PostgreSQL store, where several daemons
+ *     share one agent registry
  * @param pollInterval the safety-net poll; new tasks wake workers at once without it
  * @param concurrency how many handlers run at once
  * @param leaseDuration how long a claimed task stays leased without renewal

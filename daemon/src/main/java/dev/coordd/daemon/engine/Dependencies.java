@@ -2,6 +2,7 @@ package dev.coordd.daemon.engine;
 
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
+import dev.coordd.daemon.cluster.Leadership;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Latch;
 import dev.coordd.daemon.notify.Notifier;
@@ -27,11 +28,14 @@ public final class Dependencies {
   private final Clock clock;
   private final ReentrantLock round = new ReentrantLock();
   private final Latch finished;
+  private final Leadership leadership;
   private Outcomes outcomes;
   private volatile Thread loop;
 
-  Dependencies(Store store, TaskWaits waits, Clock clock, Notifier notifier) {
+  Dependencies(
+      Store store, TaskWaits waits, Clock clock, Notifier notifier, Leadership leadership) {
     this.store = store;
+    this.leadership = leadership;
     this.waits = waits;
     this.clock = clock;
     this.finished = notifier.latch(c -> c instanceof Change.TaskFinished);
@@ -57,7 +61,11 @@ public final class Dependencies {
                   while (!Thread.currentThread().isInterrupted()) {
                     try {
                       finished.await(Long.MAX_VALUE);
-                      settle();
+                      // On a shared store the leader settles, woken by finishes on every daemon
+                      // (they cross as notifications); the others would only race it.
+                      if (leadership.isLeader()) {
+                        settle();
+                      }
                     } catch (InterruptedException e) {
                       return;
                     } catch (RuntimeException e) {

@@ -171,6 +171,10 @@ public final class Dispatcher {
       } catch (InterruptedException e) {
         return;
       } catch (RuntimeException e) {
+        if (!claiming) {
+          // stop() interrupted a read: on a virtual thread that closes a PostgreSQL socket
+          return;
+        }
         log.error("claiming failed; trying again shortly", e);
         pause();
       }
@@ -363,9 +367,15 @@ public final class Dispatcher {
   public void stop(Duration grace) {
     claiming = false;
     if (loop != null) {
-      loop.interrupt();
+      // Wake it rather than interrupt it: an interrupt that lands in a store read closes a
+      // PostgreSQL connection under the pool (socket I/O on a virtual thread is interruptible).
+      wakeup.signal();
       try {
         loop.join(5_000); // a claim in progress must launch its tasks before we count them
+        if (loop.isAlive()) {
+          loop.interrupt();
+          loop.join(1_000);
+        }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

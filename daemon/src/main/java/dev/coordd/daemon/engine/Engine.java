@@ -2,6 +2,7 @@ package dev.coordd.daemon.engine;
 
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Task;
+import dev.coordd.daemon.cluster.Leadership;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.notify.Change;
@@ -48,10 +49,26 @@ public final class Engine {
   private final Barriers barriers;
   private final Queues queues;
   private final Dependencies dependencies;
+  private final Leadership leadership;
 
+  /** The engine of a daemon alone on its store (it always leads). */
   public Engine(
       DaemonConfig config, Clock clock, Store store, HandlerRegistry handlers, Notifier notifier) {
+    this(config, clock, store, handlers, notifier, Leadership.ALWAYS);
+  }
+
+  /**
+   * @param leadership whether this daemon runs the once-per-cluster chores now
+   */
+  public Engine(
+      DaemonConfig config,
+      Clock clock,
+      Store store,
+      HandlerRegistry handlers,
+      Notifier notifier,
+      Leadership leadership) {
     this.config = config;
+    this.leadership = leadership;
     this.notifier = notifier;
     this.clock = clock;
     this.store = store;
@@ -65,7 +82,7 @@ public final class Engine {
             store.sql(), config.staleAfter().toMillis(), config.offlineAfter().toMillis());
     this.ids = new Ids(clock);
     Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
-    this.dependencies = new Dependencies(store, taskWaits, clock, notifier);
+    this.dependencies = new Dependencies(store, taskWaits, clock, notifier, leadership);
     this.queues = new Queues(store, notifier);
     this.outcomes = new Outcomes(store, taskOutcomes, taskWaits, backoff, clock, notifier, queues);
     dependencies.outcomes(outcomes);
@@ -75,9 +92,10 @@ public final class Engine {
         new Dispatcher(
             config, store, tasks, taskLeases, handlers, outcomes, barriers, clock, notifier);
     this.housekeeper =
-        new Housekeeper(config, store, taskLeases, agents, dispatcher, outcomes, clock, notifier);
-    housekeeper.addChore(dependencies::settle);
-    housekeeper.addChore(barriers::settle);
+        new Housekeeper(
+            config, store, taskLeases, agents, dispatcher, outcomes, clock, notifier, leadership);
+    housekeeper.addClusterChore(dependencies::settle);
+    housekeeper.addClusterChore(barriers::settle);
   }
 
   /**
@@ -100,9 +118,27 @@ public final class Engine {
     return orphans.size();
   }
 
-  /** Runs {@code chore} in every housekeeping round, after leases are reaped. */
+  /**
+   * Runs {@code chore} in every housekeeping round of this daemon, after leases are reaped: work on
+   * what only this daemon holds (its home's files, its own handlers).
+   */
   public void addChore(Runnable chore) {
     housekeeper.addChore(chore);
+  }
+
+  /**
+   * Runs {@code chore} in the housekeeping rounds of the cluster's leader only (every round on a
+   * daemon alone on its store): work on the shared store that must happen once, not once per daemon
+   * (schedules, lock expiry, event retention). The chore must stay a compare-and-set in the store,
+   * since two daemons may both lead for a moment (see {@link Leadership}).
+   */
+  public void addClusterChore(Runnable chore) {
+    housekeeper.addClusterChore(chore);
+  }
+
+  /** Whether this daemon runs the once-per-cluster chores now. */
+  public Leadership leadership() {
+    return leadership;
   }
 
   public void start(CoordinationService service) {

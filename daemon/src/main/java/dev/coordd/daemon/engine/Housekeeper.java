@@ -1,6 +1,7 @@
 package dev.coordd.daemon.engine;
 
 import dev.coordd.api.Task;
+import dev.coordd.daemon.cluster.Leadership;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Notifier;
@@ -20,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * The periodic chores, all judged by the injected clock: enforce handler timeouts, beat the
  * daemon's own heartbeat and renew its leases, and return expired leases (including those of stale
  * agents) to the queue. {@link #tick()} is one round; tests step the clock and call it.
+ *
+ * <p>On a store shared by several daemons, each round does this daemon's own work (timeouts, its
+ * heartbeat and leases, its chores) on every daemon, and the work on shared state (reaping expired
+ * leases, announcing delayed tasks that came due, the cluster chores) only on the leader, so it is
+ * done once per round in the cluster, not once per daemon.
  */
 public final class Housekeeper {
   static final long TICK_MILLIS = 250;
@@ -36,6 +42,8 @@ public final class Housekeeper {
   private final long beatEvery;
   private final ReentrantLock roundLock = new ReentrantLock();
   private final List<Runnable> chores = new CopyOnWriteArrayList<>();
+  private final List<Runnable> clusterChores = new CopyOnWriteArrayList<>();
+  private final Leadership leadership;
   private long nextBeat;
   private long lastRoundAt = Long.MIN_VALUE; // guarded by roundLock
   // Delayed tasks due up to here were announced (guarded by roundLock). Starts at construction:
@@ -53,8 +61,10 @@ public final class Housekeeper {
       Dispatcher dispatcher,
       Outcomes outcomes,
       Clock clock,
-      Notifier notifier) {
+      Notifier notifier,
+      Leadership leadership) {
     this.config = config;
+    this.leadership = leadership;
     this.store = store;
     this.leases = leases;
     this.agents = agents;
@@ -73,6 +83,11 @@ public final class Housekeeper {
    */
   void addChore(Runnable chore) {
     chores.add(chore);
+  }
+
+  /** Adds work to the rounds of the cluster's leader only (see {@link Engine#addClusterChore}). */
+  void addClusterChore(Runnable chore) {
+    clusterChores.add(chore);
   }
 
   void start() {
@@ -133,20 +148,33 @@ public final class Housekeeper {
       beat(now);
       nextBeat = now + beatEvery;
     }
-    reapExpired(now);
-    announceDue(now);
-    for (Runnable chore : chores) {
-      try {
-        chore.run();
-      } catch (RuntimeException e) {
-        log.error("housekeeping chore failed; the others go on", e);
-      }
+    boolean leads = leadership.isLeader();
+    if (leads) {
+      reapExpired(now);
+      // the leader's announcement crosses to every daemon's claimers
+      announceDue(now);
+    } else {
+      dueThrough = now; // should this daemon lead later, it announces from then on
+    }
+    runAll(chores);
+    if (leads) {
+      runAll(clusterChores);
     }
     if (now != lastRoundAt) {
       // Time moved, for the dispatcher and listeners; claim waiters do not wake on it (a task that
       // came due was announced above). A clock that stands still, as in tests, moves nothing.
       lastRoundAt = now;
       notifier.publish(new Change.TimePassed(now));
+    }
+  }
+
+  private static void runAll(List<Runnable> list) {
+    for (Runnable chore : list) {
+      try {
+        chore.run();
+      } catch (RuntimeException e) {
+        log.error("housekeeping chore failed; the others go on", e);
+      }
     }
   }
 

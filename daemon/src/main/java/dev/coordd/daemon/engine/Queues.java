@@ -30,11 +30,22 @@ public final class Queues {
   // running frees a slot, and only then is that worth waking a claimer for. Replaced whole, so
   // readers need no lock.
   private volatile Set<String> capped = Set.of();
+  // Set when any daemon sharing the store changed a queue's policy (it crosses as a notification):
+  // the next look at the cache reads it again, so a cap set elsewhere frees slots here too.
+  private volatile boolean stale;
 
   Queues(Store store, Notifier notifier) {
     this.store = store;
     this.queues = new QueueStore(store.sql());
     this.notifier = notifier;
+    notifier.latch(this::marksStale); // a latch never signalled: only the mark matters
+  }
+
+  private boolean marksStale(Change change) {
+    if (change instanceof Change.QueuePolicyChanged) {
+      stale = true;
+    }
+    return false;
   }
 
   public QueueState pause(String type) {
@@ -80,6 +91,10 @@ public final class Queues {
 
   /** Whether {@code type} has a concurrency cap (so a task of it that stops running frees one). */
   boolean capped(String type) {
+    if (stale) {
+      stale = false;
+      refreshCapped();
+    }
     return capped.contains(type);
   }
 

@@ -67,6 +67,19 @@ public final class LocalNotifier implements Notifier {
     }
   }
 
+  /**
+   * Moves every channel without a change to tell: generation waiters look again. For a notifier
+   * that shares the store with other daemons, whose notifications may have been lost.
+   */
+  void advanceAll() {
+    publishing.lock();
+    try {
+      channels.values().forEach(Generation::advance);
+    } finally {
+      publishing.unlock();
+    }
+  }
+
   /** One claimer per task that became available; one per type whose claims may find more. */
   private void wakeClaimers(Change change) {
     switch (change) {

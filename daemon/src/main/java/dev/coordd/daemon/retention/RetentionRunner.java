@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class RetentionRunner implements AutoCloseable {
   private final Path inboxDone;
   private final Path inboxRejected;
   private final InvocationFiles invocations;
+  private final BooleanSupplier leads;
   private final ReentrantLock passLock = new ReentrantLock();
   private final AtomicBoolean running = new AtomicBoolean();
   private volatile boolean closed;
@@ -49,6 +51,21 @@ public final class RetentionRunner implements AutoCloseable {
 
   public RetentionRunner(
       RetentionConfig config, Clock clock, Store store, Path home, InvocationFiles invocations) {
+    this(config, clock, store, home, invocations, () -> true);
+  }
+
+  /**
+   * @param leads whether this daemon deletes finished tasks from the store now: on a store shared
+   *     by several daemons only the leader does, while every daemon cleans its own home's files
+   */
+  public RetentionRunner(
+      RetentionConfig config,
+      Clock clock,
+      Store store,
+      Path home,
+      InvocationFiles invocations,
+      BooleanSupplier leads) {
+    this.leads = leads;
     this.config = config == null ? RetentionConfig.defaults() : config;
     this.clock = clock;
     this.tasks = new TaskRetention(store);
@@ -90,8 +107,12 @@ public final class RetentionRunner implements AutoCloseable {
       long now = clock.millis();
       nextPassAt = now + PAUSE_MS;
       int t =
-          tasks.pass(
-              now - config.succeeded().toMillis(), now - config.failed().toMillis(), this::closed);
+          leads.getAsBoolean()
+              ? tasks.pass(
+                  now - config.succeeded().toMillis(),
+                  now - config.failed().toMillis(),
+                  this::closed)
+              : 0;
       long inboxCutoff = now - config.inbox().toMillis();
       int f = closed ? 0 : FileRetention.deleteOlder(inboxDone, inboxCutoff, MAX_FILES);
       f += closed ? 0 : FileRetention.deleteOlder(inboxRejected, inboxCutoff, MAX_FILES);

@@ -148,6 +148,17 @@ public final class TaskLeases {
     return tx.query(sql.becameDue(), Rows::task, after, through);
   }
 
+  /** One queued task per type and assignee that is due by {@code now}. */
+  public record Claimable(String id, String type, String assignedTo) {}
+
+  /** One claimable task of each type and assignee, due by {@code now} (see the SQL's comment). */
+  public List<Claimable> claimableKinds(Tx tx, long now) throws SQLException {
+    return tx.query(
+        sql.claimableKinds(),
+        rs -> new Claimable(rs.getString(1), rs.getString(2), rs.getString(3)),
+        now);
+  }
+
   public List<Task> runningOf(Tx tx, String owner) throws SQLException {
     return tx.query(sql.runningOf(), Rows::task, owner);
   }

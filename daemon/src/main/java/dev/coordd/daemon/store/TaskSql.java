@@ -191,6 +191,16 @@ abstract class TaskSql {
         + " AND run_at > created_at ORDER BY run_at";
   }
 
+  /**
+   * Parameters: now. One queued, due task per type and assignee (at most 1,000 kinds): what a
+   * daemon sharing the store re-offers to its claim waiters each poll interval, in case a
+   * notification from another daemon was lost.
+   */
+  String claimableKinds() {
+    return "SELECT MIN(id), type, assigned_to FROM tasks WHERE status = 'queued' AND run_at <= ?"
+        + " GROUP BY type, assigned_to LIMIT 1000";
+  }
+
   String countByStatus() {
     return "SELECT status, COUNT(*) FROM tasks GROUP BY status";
   }
