@@ -33,7 +33,7 @@ class MigratorTest {
   void a_fresh_file_gets_every_version() throws Exception {
     try (Connection c = connect()) {
       assertThat(shipped().migrate(c)).isEqualTo(dialect.migrations().size());
-      assertThat(shipped().currentVersion(c)).isEqualTo(9);
+      assertThat(shipped().currentVersion(c)).isEqualTo(10);
       assertThat(tables(c)).contains("tasks", "events", "locks", "schedules", "queue_types");
     }
   }
@@ -45,7 +45,7 @@ class MigratorTest {
     }
     try (Connection c = connect()) {
       assertThat(shipped().migrate(c)).isZero();
-      assertThat(shipped().currentVersion(c)).isEqualTo(9);
+      assertThat(shipped().currentVersion(c)).isEqualTo(10);
     }
     StoreFactory.open(StoreSettings.sqlite(dir.resolve("store.db"), null, null)).close();
   }
@@ -131,7 +131,7 @@ class MigratorTest {
       shipped().migrate(c);
       execute(c, "DROP TABLE schema_checksums"); // as a store made before checksums
       assertThat(shipped().migrate(c)).isZero();
-      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(9);
+      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(10);
     }
   }
 
