@@ -54,14 +54,14 @@ class MigratorTest {
   void a_store_newer_than_this_coordd_is_refused_untouched() throws Exception {
     try (Connection c = connect()) {
       shipped().migrate(c);
-      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (10, 'future', 0)");
+      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (11, 'future', 0)");
     }
     try (Connection c = connect()) {
       assertThatThrownBy(() -> shipped().migrate(c))
-          .hasMessageContaining("schema version 10")
-          .hasMessageContaining("knows only up to 9")
+          .hasMessageContaining("schema version 11")
+          .hasMessageContaining("knows only up to 10")
           .hasMessageContaining("use a newer coordd");
-      assertThat(shipped().currentVersion(c)).isEqualTo(10);
+      assertThat(shipped().currentVersion(c)).isEqualTo(11);
     }
     assertThatThrownBy(
             () ->
