@@ -4,6 +4,7 @@ import dev.coordd.api.Invocation;
 import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
 import dev.coordd.cli.console.Tables;
+import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -16,9 +17,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code coordd check}: the invocation queue for AI sessions (run it at session start). Reads and
- * claims work from the files alone, so it works with no daemon running; completing and failing go
- * through the daemon when one runs, so the waiting task finishes at once.
+ * {@code coordd check}: the invocation queue for AI sessions (run it at session start). On SQLite
+ * it reads and claims work from the files alone, so it works with no daemon running; completing and
+ * failing go through the daemon when one runs, so the waiting task finishes at once. With a
+ * PostgreSQL store (a cluster) every subcommand goes through this machine's daemon ({@link
+ * ClusterInvocations}).
  */
 @Command(
     name = "check",
@@ -41,15 +44,25 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   static int list(CommandSpec spec, Common options) {
-    InvocationFiles files = new InvocationFiles(options.home(), Clock.systemUTC());
-    List<Invocation> pending = files.pendingInvocations();
+    List<Invocation> pending;
+    String where;
+    if (ClusterInvocations.inDatabase(options.home())) {
+      try (CoorddClient client = ClusterInvocations.daemon(options.home())) {
+        pending = client.listInvocations();
+      }
+      where = "the cluster's store";
+    } else {
+      InvocationFiles files = new InvocationFiles(options.home(), Clock.systemUTC());
+      pending = files.pendingInvocations();
+      where = files.root().toString();
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (options.json) {
       Output.json(out, pending);
       return 0;
     }
     if (pending.isEmpty()) {
-      out.println("no pending invocations in " + files.root());
+      out.println("no pending invocations in " + where);
       return 0;
     }
     long now = System.currentTimeMillis();
