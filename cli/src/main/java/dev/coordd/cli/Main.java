@@ -68,6 +68,10 @@ public final class Main {
     if (!first.equals("daemon")) {
       ClientLogs.install(); // only the daemon starts logback
     }
+    int fast = FastPath.run(args); // `coordd check`, the command agents run most, skips picocli
+    if (fast != FastPath.NOT_HANDLED) {
+      System.exit(fast);
+    }
     // help and completion describe the whole tree; anything unknown gets the full usage error
     boolean one =
         SUBCOMMANDS.containsKey(first)
@@ -117,7 +121,7 @@ public final class Main {
     return cl;
   }
 
-  private static String message(Exception e) {
+  static String message(Exception e) {
     return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 

@@ -36,6 +36,8 @@ public final class StartupTraining {
       run("--version");
       run("check", "--home", h);
       run("check", "--json", "--home", h);
+      fast("check", "--home", h); // what `coordd check` runs: FastPath, not picocli
+      fast("check", "--json", "--home", h);
       run("agent", "register", "trainer", "--kind", "claude_code", "--home", h);
       run(
           "task",
@@ -85,6 +87,11 @@ public final class StartupTraining {
     cl.setOut(new PrintWriter(sink, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(sink, true, StandardCharsets.UTF_8));
     return cl.execute(args);
+  }
+
+  private static int fast(String... args) {
+    PrintWriter sink = new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    return FastPath.run(args, sink, sink);
   }
 
   private static Process startDaemon(Path dir, Path home) throws IOException {

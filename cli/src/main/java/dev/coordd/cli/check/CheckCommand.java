@@ -6,6 +6,7 @@ import dev.coordd.cli.Output;
 import dev.coordd.cli.console.Tables;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,10 +42,14 @@ public final class CheckCommand implements Callable<Integer> {
   }
 
   static int list(CommandSpec spec, Common options) {
-    InvocationFiles files = new InvocationFiles(options.home(), Clock.systemUTC());
+    return list(spec.commandLine().getOut(), options.home(), options.json);
+  }
+
+  /** The listing itself; {@code coordd check} also reaches it without picocli (cli FastPath). */
+  public static int list(PrintWriter out, Path home, boolean json) {
+    InvocationFiles files = new InvocationFiles(home, Clock.systemUTC());
     List<Invocation> pending = files.pendingInvocations();
-    PrintWriter out = spec.commandLine().getOut();
-    if (options.json) {
+    if (json) {
       Output.json(out, pending);
       return 0;
     }

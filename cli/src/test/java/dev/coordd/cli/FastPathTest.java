@@ -1,0 +1,95 @@
+package dev.coordd.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.coordd.cli.CliRun.Result;
+import dev.coordd.daemon.invoke.InvocationFiles;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code coordd check} without picocli prints exactly what the picocli command prints. */
+class FastPathTest {
+  /** Two days ago: "2d ago" in both listings, however long the test takes. */
+  static final Clock CREATED =
+      Clock.fixed(Instant.now().minus(Duration.ofDays(2)).minusSeconds(5), ZoneOffset.UTC);
+
+  @TempDir Path dir;
+
+  Result fast(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = FastPath.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(exit, out.toString(), err.toString());
+  }
+
+  void sameAsPicocli(String... args) {
+    Result fast = fast(args);
+    assertThat(fast.exit()).as("handled: %s", List.of(args)).isNotEqualTo(FastPath.NOT_HANDLED);
+    assertThat(fast).as("%s", List.of(args)).isEqualTo(CliRun.exactly(args));
+  }
+
+  @Test
+  void the_plain_forms_print_what_picocli_prints_with_and_without_invocations() {
+    Path home = dir.resolve("home");
+    String h = home.toString();
+    for (int round = 0; round < 2; round++) {
+      sameAsPicocli("check", "--home", h);
+      sameAsPicocli("check", "--home=" + h, "--json");
+      sameAsPicocli("check", "list", "--json", "--home", h);
+      sameAsPicocli("check", "list", "--home", h);
+      InvocationFiles files = new InvocationFiles(home, CREATED);
+      files.create("t1", "claude_code", "review   the\n change", null, null);
+      files.create("t2", "gemini", "x".repeat(200), null, null);
+    }
+    assertThat(fast("check", "--home", h).out()).contains("claude_code", "review the change");
+  }
+
+  @Test
+  void a_damaged_invocation_file_is_skipped_alike() throws Exception {
+    Path home = dir.resolve("home");
+    InvocationFiles files = new InvocationFiles(home, CREATED);
+    files.create("t1", "codex", "fix the build", null, null);
+    Files.writeString(home.resolve("invocations/pending/broken.json"), "{not json");
+    Result fast = fast("check", "--home", home.toString());
+    assertThat(fast.out()).contains("fix the build").doesNotContain("broken");
+    sameAsPicocli("check", "--home", home.toString());
+    sameAsPicocli("check", "--home", home.toString(), "--json");
+  }
+
+  @Test
+  void anything_unusual_is_left_to_picocli_with_nothing_written() {
+    String h = dir.toString();
+    for (String[] args :
+        List.of(
+            new String[] {},
+            new String[] {"--help"},
+            new String[] {"task", "claim"},
+            new String[] {"check", "--help"},
+            new String[] {"check", "-h"},
+            new String[] {"check", "list", "--help"},
+            new String[] {"check", "--home"},
+            new String[] {"check", "--home", "--json"},
+            new String[] {"check", "--home="},
+            new String[] {"check", "--home", h, "--home", h},
+            new String[] {"check", "--json", "--json"},
+            new String[] {"check", "--json", "list"},
+            new String[] {"check", "list", "list"},
+            new String[] {"check", "process", "abc"},
+            new String[] {"check", "--", "--json"},
+            new String[] {"check", "--home", "a\0b"},
+            new String[] {"check", "--jso"})) {
+      Result r = fast(args);
+      assertThat(r.exit()).as("%s", List.of(args)).isEqualTo(FastPath.NOT_HANDLED);
+      assertThat(r.out() + r.err()).isEmpty();
+    }
+  }
+}
