@@ -68,9 +68,8 @@ public final class Main {
     if (!first.equals("daemon")) {
       ClientLogs.install(); // only the daemon starts logback
     }
-    int fast = FastPath.run(args); // `coordd check`, the command agents run most, skips picocli
-    if (fast != FastPath.NOT_HANDLED) {
-      System.exit(fast);
+    if (FastPath.handled(args)) {
+      return; // `coordd check`, the command agents run most, without picocli
     }
     // help and completion describe the whole tree; anything unknown gets the full usage error
     boolean one =

@@ -36,6 +36,7 @@ public final class StartupTraining {
       run("--version");
       run("check", "--home", h);
       run("check", "--json", "--home", h);
+      Start.class.getName(); // the launchers' main class, into the archive as well
       fast("check", "--home", h); // what `coordd check` runs: FastPath, not picocli
       fast("check", "--json", "--home", h);
       run("agent", "register", "trainer", "--kind", "claude_code", "--home", h);

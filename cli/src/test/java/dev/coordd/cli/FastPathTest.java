@@ -38,17 +38,22 @@ class FastPathTest {
   }
 
   @Test
-  void the_plain_forms_print_what_picocli_prints_with_and_without_invocations() {
+  void the_plain_forms_print_what_picocli_prints_with_and_without_invocations() throws Exception {
     Path home = dir.resolve("home");
     String h = home.toString();
-    for (int round = 0; round < 2; round++) {
+    // no folder, an empty pending folder, then two invocations
+    for (int round = 0; round < 3; round++) {
       sameAsPicocli("check", "--home", h);
       sameAsPicocli("check", "--home=" + h, "--json");
       sameAsPicocli("check", "list", "--json", "--home", h);
       sameAsPicocli("check", "list", "--home", h);
-      InvocationFiles files = new InvocationFiles(home, CREATED);
-      files.create("t1", "claude_code", "review   the\n change", null, null);
-      files.create("t2", "gemini", "x".repeat(200), null, null);
+      if (round == 0) {
+        Files.createDirectories(home.resolve("invocations/pending"));
+      } else {
+        InvocationFiles files = new InvocationFiles(home, CREATED);
+        files.create("t1", "claude_code", "review   the\n change", null, null);
+        files.create("t2", "gemini", "x".repeat(200), null, null);
+      }
     }
     assertThat(fast("check", "--home", h).out()).contains("claude_code", "review the change");
   }
