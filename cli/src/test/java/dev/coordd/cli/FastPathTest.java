@@ -2,7 +2,10 @@ package dev.coordd.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.coordd.api.NewTask;
 import dev.coordd.cli.CliRun.Result;
+import dev.coordd.daemon.Daemon;
+import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -13,10 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code coordd check} without picocli prints exactly what the picocli command prints. */
+/** The commands {@link FastPath} runs without picocli print exactly what picocli's print. */
 class FastPathTest {
   /** Two days ago: "2d ago" in both listings, however long the test takes. */
   static final Clock CREATED =
@@ -71,6 +75,49 @@ class FastPathTest {
   }
 
   @Test
+  void the_session_start_hook_prints_what_picocli_prints_with_and_without_a_daemon()
+      throws Exception {
+    Path home = dir.resolve("home");
+    Path input = dir.resolve("hook.json");
+    Files.writeString(
+        input,
+        "{\"session_id\":\"0123456789abcdef\",\"cwd\":\"/work/project\","
+            + "\"hook_event_name\":\"SessionStart\",\"source\":\"startup\"}");
+    String h = home.toString();
+    String in = input.toString();
+    List<String[]> forms =
+        List.of(
+            new String[] {"hook", "session-start", "--home", h, "--input", in},
+            new String[] {
+              "hook",
+              "session-start",
+              "--home=" + h,
+              "--input=" + in,
+              "--agent",
+              "reviewer",
+              "--kind",
+              "codex",
+              "--capability",
+              "review",
+              "--capability=fix",
+              "--timeout",
+              "5s",
+              "--json"
+            });
+    for (String[] args : forms) {
+      sameAsPicocli(args); // no daemon: it says so, and still exits 0
+    }
+    try (Daemon d = Daemon.start(ConfigLoader.load(home, Map.of(), Map.of()))) {
+      d.service().createTask(NewTask.of("review").withAssignedTo("reviewer"));
+      for (String[] args : forms) {
+        CliRun.exactly(args); // registers the agent, so the two runs below find the same state
+        sameAsPicocli(args);
+      }
+      assertThat(fast(forms.get(1)).out()).contains("reviewer@01234567", "review");
+    }
+  }
+
+  @Test
   void anything_unusual_is_left_to_picocli_with_nothing_written() {
     String h = dir.toString();
     for (String[] args :
@@ -91,7 +138,16 @@ class FastPathTest {
             new String[] {"check", "process", "abc"},
             new String[] {"check", "--", "--json"},
             new String[] {"check", "--home", "a\0b"},
-            new String[] {"check", "--jso"})) {
+            new String[] {"check", "--jso"},
+            new String[] {"hook"},
+            new String[] {"hook", "session-end"},
+            new String[] {"hook", "session-start", "--help"},
+            new String[] {"hook", "session-start", "--no-such-flag"},
+            new String[] {"hook", "session-start", "--timeout", "soon"},
+            new String[] {"hook", "session-start", "--capability"},
+            new String[] {"hook", "session-start", "--kind", "a", "--kind", "b"},
+            new String[] {"hook", "session-start", "--input", "-"},
+            new String[] {"hook", "session-start", "extra"})) {
       Result r = fast(args);
       assertThat(r.exit()).as("%s", List.of(args)).isEqualTo(FastPath.NOT_HANDLED);
       assertThat(r.out() + r.err()).isEmpty();
