@@ -70,6 +70,14 @@ public final class PlainArgs {
     }
   }
 
+  /** {@link Common} from {@code --home} and {@code --json}. */
+  public Common common() {
+    Common common = new Common();
+    common.home = value("--home") == null ? null : Path.of(value("--home"));
+    common.json = flag("--json");
+    return common;
+  }
+
   public boolean flag(String name) {
     return values.containsKey(name);
   }

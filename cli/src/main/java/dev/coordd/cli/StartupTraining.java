@@ -64,6 +64,8 @@ public final class StartupTraining {
       run("task", "list", "--home", h);
       run("task", "list", "--json", "--home", h);
       run("task", "claim", "--agent", "trainer", "--type", "review", "--home", h);
+      fast("task", "claim", "--agent", "trainer", "--type", "review", "--home", h);
+      fast("task", "complete", "none", "--agent", "trainer", "--token", "t", "--home", h);
       run("agents", "--home", h);
       run("stats", "--home", h);
       String hook =

@@ -3,6 +3,7 @@ package dev.coordd.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.coordd.api.NewTask;
+import dev.coordd.api.TaskStatus;
 import dev.coordd.cli.CliRun.Result;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
@@ -17,6 +18,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -118,6 +121,44 @@ class FastPathTest {
   }
 
   @Test
+  void task_claim_and_complete_work_as_picocli_s_do() {
+    Path home = dir.resolve("home");
+    String h = home.toString();
+    String[] claim = {"task", "claim", "--agent", "w1", "--type", "review", "--home", h};
+    String[] complete = {"task", "complete", "ID", "--agent", "w1", "--token", "T", "--home", h};
+    sameAsPicocli(claim); // no daemon: exit 3 and how to start one
+    sameAsPicocli(complete);
+    try (Daemon d = Daemon.start(ConfigLoader.load(home, Map.of(), Map.of()))) {
+      sameAsPicocli(claim); // nothing to claim
+      sameAsPicocli("task", "claim", "--agent=w1", "--json", "--max", "2", "--home", h);
+      String first = d.service().createTask(NewTask.of("review").withAssignedTo("w1")).id();
+      Result claimed = fast(claim);
+      assertThat(claimed.exit()).as(claimed.err()).isZero();
+      Matcher finish =
+          Pattern.compile("finish it: coordd task complete (\\S+) --agent w1 --token (\\S+) ")
+              .matcher(claimed.out());
+      assertThat(finish.find()).as(claimed.out()).isTrue();
+      assertThat(finish.group(1)).isEqualTo(first);
+      assertThat(d.service().getTask(first).claimToken()).isEqualTo(finish.group(2));
+
+      complete[2] = first;
+      sameAsPicocli(complete); // a wrong token: refused alike, the task still running
+      complete[6] = finish.group(2);
+      Result done = fast(complete);
+      assertThat(done).isEqualTo(new Result(0, first + " succeeded\n", ""));
+      assertThat(d.service().getTask(first).status()).isEqualTo(TaskStatus.SUCCEEDED);
+      sameAsPicocli(complete); // again: no longer running, refused alike
+
+      String second = d.service().createTask(NewTask.of("review").withAssignedTo("w1")).id();
+      String token = CliRun.exactly(claim).out().replaceAll("(?s).*--token (\\S+) .*", "$1").trim();
+      Result viaPicocli =
+          CliRun.exactly(
+              "task", "complete", second, "--agent", "w1", "--token", token, "--home", h);
+      assertThat(viaPicocli.out()).isEqualTo(second + " succeeded\n");
+    }
+  }
+
+  @Test
   void anything_unusual_is_left_to_picocli_with_nothing_written() {
     String h = dir.toString();
     for (String[] args :
@@ -147,7 +188,18 @@ class FastPathTest {
             new String[] {"hook", "session-start", "--capability"},
             new String[] {"hook", "session-start", "--kind", "a", "--kind", "b"},
             new String[] {"hook", "session-start", "--input", "-"},
-            new String[] {"hook", "session-start", "extra"})) {
+            new String[] {"hook", "session-start", "extra"},
+            new String[] {"task", "claim"},
+            new String[] {"task", "claim", "--type", "review"},
+            new String[] {"task", "claim", "--agent", "a", "--max", "many"},
+            new String[] {"task", "claim", "--agent", "a", "--lease", "long"},
+            new String[] {"task", "claim", "--agent", "a", "--help"},
+            new String[] {"task", "complete", "--agent", "a", "ID"},
+            new String[] {"task", "complete", "ID"},
+            new String[] {"task", "complete", "ID", "--agent", "a", "extra"},
+            new String[] {"task", "complete", "ID", "--agent", "a", "--result", "-1"},
+            new String[] {"task", "fail", "ID", "--agent", "a"},
+            new String[] {"task", "list"})) {
       Result r = fast(args);
       assertThat(r.exit()).as("%s", List.of(args)).isEqualTo(FastPath.NOT_HANDLED);
       assertThat(r.out() + r.err()).isEmpty();

@@ -102,9 +102,7 @@ final class SessionStartCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       return -1; // picocli words the conversion error
     }
-    hook.common = new Common();
-    hook.common.home = options.value("--home") == null ? null : Path.of(options.value("--home"));
-    hook.common.json = options.flag("--json");
+    hook.common = options.common();
     hook.agent = options.value("--agent");
     hook.kind = Objects.requireNonNullElse(options.value("--kind"), "claude_code");
     hook.capabilities = new ArrayList<>(options.values("--capability"));
