@@ -53,7 +53,14 @@ public final class PlainArgs {
       if (!flag && (value.isEmpty() || value.startsWith("-"))) {
         return null;
       }
-      parsed.values.computeIfAbsent(name, k -> new ArrayList<>()).add(flag ? "" : value);
+      // no lambda (nor string concatenation) on this path: the first one in a JVM costs
+      // milliseconds of method-handle set-up, and `coordd check` needs none otherwise
+      List<String> given = parsed.values.get(name);
+      if (given == null) {
+        given = new ArrayList<>();
+        parsed.values.put(name, given);
+      }
+      given.add(flag ? "" : value);
     }
     return parsed;
   }
