@@ -69,7 +69,7 @@ public final class Main {
       ClientLogs.install(); // only the daemon starts logback
     }
     if (FastPath.handled(args)) {
-      return; // `coordd check`, the command agents run most, without picocli
+      return; // not reached: it ran what agents run most without picocli, and halted
     }
     // help and completion describe the whole tree; anything unknown gets the full usage error
     boolean one =
