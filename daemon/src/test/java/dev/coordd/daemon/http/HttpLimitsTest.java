@@ -1,15 +1,19 @@
 package dev.coordd.daemon.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.api.CoorddException;
 import dev.coordd.daemon.Daemon;
+import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.LocalNotifier;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -76,6 +80,20 @@ class HttpLimitsTest {
     } finally {
       door.close();
     }
+  }
+
+  @Test
+  void a_port_in_use_fails_the_start_saying_which_setting_to_change() {
+    int taken = http.daemon.daemon.http().port();
+    var config =
+        ConfigLoader.load(
+            dir.resolve("second"),
+            Map.of(),
+            Map.of("http.enabled", "true", "http.port", Integer.toString(taken)));
+    assertThatThrownBy(() -> Daemon.start(config).close())
+        .isInstanceOf(CoorddException.class)
+        .hasMessageContaining("http.port")
+        .hasMessageContaining(Integer.toString(taken));
   }
 
   @Test
