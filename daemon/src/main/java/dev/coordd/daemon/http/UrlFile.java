@@ -8,8 +8,8 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The home's {@code coordd.url}: where the running daemon's HTTP door listens (the port may have been
- * picked at start), for {@code coordd dashboard} and {@code coordd status}. Written at start,
+ * The home's {@code coordd.url}: where the running daemon's HTTP door listens (the port may have
+ * been picked at start), for {@code coordd dashboard} and {@code coordd status}. Written at start,
  * removed at stop; mode 0600 like everything in the home. Stateless.
  */
 public final class UrlFile {
