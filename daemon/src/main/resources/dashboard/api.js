@@ -1,0 +1,88 @@
+// Talks to the daemon's REST API with the session cookie the login link set. State-changing
+// requests carry the CSRF token as a header (a page on another site cannot read it, so it cannot
+// forge one).
+
+export const CSRF_HEADER = 'X-CSRF-Token';
+let csrfToken = null;
+
+export class ApiError extends Error {
+  constructor(status, message, field) {
+    super(message);
+    this.status = status;
+    this.field = field;
+  }
+}
+
+/** Listeners told about every answer (ok or not) so the page can show the daemon's reachability. */
+const reachability = new Set();
+export function onReachability(fn) {
+  reachability.add(fn);
+}
+function tell(ok, status) {
+  for (const fn of reachability) fn(ok, status);
+}
+
+async function request(method, path, body) {
+  const headers = {Accept: 'application/json'};
+  if (method !== 'GET') {
+    headers['Content-Type'] = 'application/json';
+    if (csrfToken) headers[CSRF_HEADER] = csrfToken;
+  }
+  let response;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (e) {
+    tell(false, 0);
+    throw new ApiError(0, 'cannot reach the daemon: ' + e.message);
+  }
+  tell(response.status !== 502 && response.status !== 503, response.status);
+  const text = await response.text();
+  let data = null;
+  if (text) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = {error: text};
+    }
+  }
+  if (!response.ok) {
+    const message =
+      (data && (data.message || data.error?.message || data.error)) || response.statusText;
+    throw new ApiError(response.status, String(message), data && data.field);
+  }
+  return data;
+}
+
+export const get = (path) => request('GET', path);
+export const post = (path, body) => request('POST', path, body ?? {});
+
+/** A list answer, whether the endpoint returns a bare array or a page ({items, next}). */
+export function items(answer) {
+  if (Array.isArray(answer)) return answer;
+  if (!answer) return [];
+  for (const key of ['items', 'tasks', 'agents', 'invocations', 'events', 'locks', 'schedules', 'queues', 'data']) {
+    if (Array.isArray(answer[key])) return answer[key];
+  }
+  return [];
+}
+
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== null && v !== undefined && v !== '') q.set(k, v);
+  }
+  const s = q.toString();
+  return s ? '?' + s : '';
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token;
+}
+
+export const enc = encodeURIComponent;
