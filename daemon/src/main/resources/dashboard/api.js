@@ -1,9 +1,8 @@
-// Talks to the daemon's REST API with the session cookie the login link set. State-changing
-// requests carry the CSRF token as a header (a page on another site cannot read it, so it cannot
-// forge one).
+// Talks to the daemon's REST API with the session cookie the login link set. Requests that change
+// something carry the header the daemon asks of cookie requests (http/Auth.CSRF_HEADER): another
+// page cannot send a custom header here without a CORS preflight, which the daemon never grants.
 
-export const CSRF_HEADER = 'X-CSRF-Token';
-let csrfToken = null;
+const CSRF = ['X-Coordd', '1'];
 
 export class ApiError extends Error {
   constructor(status, message, field) {
@@ -26,7 +25,7 @@ async function request(method, path, body) {
   const headers = {Accept: 'application/json'};
   if (method !== 'GET') {
     headers['Content-Type'] = 'application/json';
-    if (csrfToken) headers[CSRF_HEADER] = csrfToken;
+    headers[CSRF[0]] = CSRF[1];
   }
   let response;
   try {
@@ -41,7 +40,7 @@ async function request(method, path, body) {
     tell(false, 0);
     throw new ApiError(0, 'cannot reach the daemon: ' + e.message);
   }
-  tell(response.status !== 502 && response.status !== 503, response.status);
+  tell(response.status !== 502 && response.status !== 503 && response.status !== 504, response.status);
   const text = await response.text();
   let data = null;
   if (text) {
@@ -62,14 +61,11 @@ async function request(method, path, body) {
 export const get = (path) => request('GET', path);
 export const post = (path, body) => request('POST', path, body ?? {});
 
-/** A list answer, whether the endpoint returns a bare array or a page ({items, next}). */
+/** The items of a page ({items, next}); a bare array as it is. */
 export function items(answer) {
   if (Array.isArray(answer)) return answer;
   if (!answer) return [];
-  for (const key of ['items', 'tasks', 'agents', 'invocations', 'events', 'locks', 'schedules', 'queues', 'data']) {
-    if (Array.isArray(answer[key])) return answer[key];
-  }
-  return [];
+  return Array.isArray(answer.items) ? answer.items : [];
 }
 
 export function query(params) {
@@ -79,10 +75,6 @@ export function query(params) {
   }
   const s = q.toString();
   return s ? '?' + s : '';
-}
-
-export function setCsrfToken(token) {
-  csrfToken = token;
 }
 
 export const enc = encodeURIComponent;

@@ -64,9 +64,7 @@ function every(ms, fn) {
 function start() {
   initTasks();
   const live = new Live(refresh);
-  onReachability((ok, status) => {
-    if (!ok) live.setUp(false);
-  });
+  onReachability((ok) => live.readResult(ok));
   refresh({all: true});
   live.start();
   every(STATS_POLL_MS, async () => {

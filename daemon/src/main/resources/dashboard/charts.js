@@ -12,8 +12,8 @@ function frame(container) {
   return {root, width, plotW: width - PAD.left - PAD.right, plotH: HEIGHT - PAD.top - PAD.bottom};
 }
 
-function niceMax(v) {
-  if (!(v > 0)) return 1;
+function niceMax(v, floor) {
+  if (!(v > floor)) return floor;
   const p = 10 ** Math.floor(Math.log10(v));
   for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
   return 10 * p;
@@ -31,6 +31,10 @@ function axes(f, max, label, bucketCount, bucketMs) {
   root.append(svg('text', {class: 'tick', x: PAD.left + plotW, y: HEIGHT - 4, 'text-anchor': 'end'}, 'now'));
 }
 
+function empty(f, text) {
+  f.root.append(svg('text', {class: 'tick', x: PAD.left + f.plotW / 2, y: PAD.top + f.plotH / 2, 'text-anchor': 'middle'}, text));
+}
+
 function legend(root, x, series) {
   let at = x;
   for (const s of series) {
@@ -45,8 +49,9 @@ function legend(root, x, series) {
 export function stackedBars(container, buckets, series, bucketMs, summary) {
   const f = frame(container);
   const totals = buckets.map((b) => series.reduce((sum, s) => sum + (b[s.field] || 0), 0));
-  const max = niceMax(Math.max(...totals, 0));
-  axes(f, max, (v) => String(Math.round(v)), buckets.length, bucketMs);
+  const max = niceMax(Math.max(...totals, 0), 4);
+  axes(f, max, (v) => String(Number(v.toFixed(1))), buckets.length, bucketMs);
+  if (totals.every((t) => t === 0)) empty(f, 'nothing finished yet');
   const slot = f.plotW / buckets.length;
   buckets.forEach((b, i) => {
     let base = PAD.top + f.plotH;
@@ -69,8 +74,9 @@ export function stackedBars(container, buckets, series, bucketMs, summary) {
 export function lines(container, buckets, series, bucketMs, summary) {
   const f = frame(container);
   const values = buckets.flatMap((b) => series.map((s) => b[s.field])).filter((v) => v !== null && v !== undefined);
-  const max = niceMax(Math.max(...values, 0));
+  const max = niceMax(Math.max(...values, 0), 10);
   axes(f, max, (v) => (v === 0 ? '0' : duration(v)), buckets.length, bucketMs);
+  if (values.length === 0) empty(f, 'no finished task sampled yet');
   const slot = f.plotW / buckets.length;
   for (const s of series) {
     let d = '';

@@ -12,9 +12,9 @@ export function duration(ms) {
   const s = ms / 1000;
   if (s < 60) return (s < 10 ? s.toFixed(1) : Math.round(s)) + ' s';
   const m = Math.floor(s / 60);
-  if (m < 60) return m + ' min ' + Math.round(s % 60) + ' s';
+  if (m < 60) return s % 60 < 1 ? m + ' min' : m + ' min ' + Math.floor(s % 60) + ' s';
   const hours = Math.floor(m / 60);
-  if (hours < 48) return hours + ' h ' + (m % 60) + ' min';
+  if (hours < 48) return m % 60 ? hours + ' h ' + (m % 60) + ' min' : hours + ' h';
   return Math.floor(hours / 24) + ' d';
 }
 

@@ -1,13 +1,14 @@
 // The live feed: Server-Sent Events from /api/stream. Each change marks what it touches as stale;
 // stale views are re-read together shortly after (debounced), so a burst of changes costs one
-// read per view. The connection is judged lost when the stream errors or stays silent past the
-// heartbeat timeout; the banner shows until the stream is open again, and then every view is
-// re-read (changes missed while away are not replayed one by one).
+// read per view. The connection is judged lost when the stream errors, the daemon says it is
+// stopping, or a read of the API fails; the banner shows until both work again, and then every
+// view is re-read.
 import {$} from './dom.js';
 
 const DEBOUNCE_MS = 150;
-const SILENCE_MS = 35_000; // the daemon sends a heartbeat well within this
 const RETRY_MS = [500, 1000, 2000, 4000, 8000];
+// The stream's own kinds of change (the daemon's http/StreamEvent): what each makes stale.
+const KINDS = {task: 'task', agent: 'agent', event: 'event', lock: 'lock', queue: 'queue'};
 
 export class Live {
   /**
@@ -18,8 +19,9 @@ export class Live {
     this.stale = {kinds: new Set(), taskIds: new Set()};
     this.timer = null;
     this.source = null;
-    this.silence = null;
     this.retries = 0;
+    this.streamOpen = false;
+    this.reachable = true;
     this.up = null;
   }
 
@@ -29,27 +31,31 @@ export class Live {
 
   connect() {
     this.source?.close();
+    clearTimeout(this.retryTimer);
     const source = new EventSource('/api/stream');
     this.source = source;
     source.onopen = () => {
       const wasDown = this.up === false;
       this.retries = 0;
-      this.setUp(true);
-      this.heard();
+      this.streamOpen = true;
+      this.reachable = true;
+      this.show();
+      // Changes made while away are not replayed one by one: every view is read again.
       if (wasDown) this.refresh({all: true});
     };
     source.onerror = () => {
-      this.setUp(false);
-      // EventSource retries by itself while the answer was a stream; after a failed answer
-      // (401, 503, refused) it stops for good, so the page opens a new one with backoff.
+      this.streamOpen = false;
+      this.show();
+      // EventSource retries by itself after a stream broke; after a failed answer (401, 503,
+      // refused) it stops for good, so the page opens a new one, backing off.
       if (source.readyState === EventSource.CLOSED) this.reconnectLater();
     };
-    source.onmessage = (e) => this.onChange('message', e);
-    for (const kind of ['task', 'agent', 'invocation', 'lock', 'event', 'queue', 'schedule', 'stats']) {
-      source.addEventListener(kind, (e) => this.onChange(kind, e));
-    }
-    for (const beat of ['heartbeat', 'ping', 'hello']) source.addEventListener(beat, () => this.heard());
+    for (const kind of Object.keys(KINDS)) source.addEventListener(kind, (e) => this.onChange(kind, e));
     source.addEventListener('reset', () => this.refresh({all: true}));
+    source.addEventListener('stopping', () => {
+      this.streamOpen = false;
+      this.show();
+    });
   }
 
   reconnectLater() {
@@ -58,35 +64,27 @@ export class Live {
     this.retryTimer = setTimeout(() => this.connect(), wait);
   }
 
-  heard() {
-    clearTimeout(this.silence);
-    this.silence = setTimeout(() => {
-      this.setUp(false);
-      this.connect();
-    }, SILENCE_MS);
+  /**
+   * What a read of the API said about the daemon. The stream's heartbeats are SSE comments, which
+   * a page cannot see, so a stream that died without an error (a vanished machine) shows here
+   * first: the page then opens the stream again.
+   */
+  readResult(ok) {
+    if (ok === this.reachable) return;
+    this.reachable = ok;
+    if (!ok) this.connect();
+    this.show();
   }
 
   onChange(kind, e) {
-    this.heard();
     let data = null;
     try {
       data = e.data ? JSON.parse(e.data) : null;
     } catch {
       data = null;
     }
-    const what = (data && (data.kind || data.type || data.entity)) || kind;
-    const k = String(what).toLowerCase();
-    if (k.startsWith('task')) {
-      this.stale.kinds.add('task');
-      if (data && (data.id || data.taskId)) this.stale.taskIds.add(data.id || data.taskId);
-    } else if (k.startsWith('agent')) this.stale.kinds.add('agent');
-    else if (k.startsWith('invocation')) this.stale.kinds.add('invocation');
-    else if (k.startsWith('lock')) this.stale.kinds.add('lock');
-    else if (k.startsWith('event')) this.stale.kinds.add('event');
-    else if (k.startsWith('queue') || k.startsWith('capacity')) this.stale.kinds.add('queue');
-    else if (k.startsWith('schedule')) this.stale.kinds.add('schedule');
-    else if (k.startsWith('heartbeat') || k.startsWith('time') || k.startsWith('ping')) return;
-    else this.stale.kinds.add('task');
+    this.stale.kinds.add(KINDS[kind]);
+    if (kind === 'task' && data && data.id) this.stale.taskIds.add(data.id);
     if (!this.timer) this.timer = setTimeout(() => this.flush(), DEBOUNCE_MS);
   }
 
@@ -97,8 +95,9 @@ export class Live {
     this.refresh(stale);
   }
 
-  /** Shows or hides the lost-connection banner; other signals (a failed read) may call it too. */
-  setUp(up) {
+  /** Shows or hides the lost-connection banner. */
+  show() {
+    const up = this.streamOpen && this.reachable;
     if (this.up === up) return;
     this.up = up;
     $('banner').hidden = up;

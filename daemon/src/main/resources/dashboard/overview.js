@@ -14,19 +14,15 @@ const buckets = []; // {start, succeeded, failed, waits: [], runs: []}
 let lastTotals = null;
 const seenFinished = new Map(); // task id -> finishedAt, to count each sampled task once
 
+/** The bucket holding time t, after moving the window up to now; null when t left the window. */
 function bucketFor(t) {
-  const start = Math.floor(t / BUCKET_MS) * BUCKET_MS;
-  let last = buckets[buckets.length - 1];
-  if (!last || last.start < start) {
-    // Fill skipped buckets so the time axis stays even.
-    let next = last ? last.start + BUCKET_MS : start;
-    while (next <= start) {
-      buckets.push({start: next, succeeded: 0, failed: 0, waits: [], runs: []});
-      next += BUCKET_MS;
-    }
-    while (buckets.length > BUCKETS) buckets.shift();
-    last = buckets[buckets.length - 1];
+  const now = Math.floor(Date.now() / BUCKET_MS) * BUCKET_MS;
+  let next = buckets.length ? buckets[buckets.length - 1].start + BUCKET_MS : now - (BUCKETS - 1) * BUCKET_MS;
+  for (next = Math.max(next, now - (BUCKETS - 1) * BUCKET_MS); next <= now; next += BUCKET_MS) {
+    buckets.push({start: next, succeeded: 0, failed: 0, waits: [], runs: []});
   }
+  while (buckets.length > BUCKETS) buckets.shift();
+  const start = Math.floor(t / BUCKET_MS) * BUCKET_MS;
   return buckets.find((b) => b.start === start) || null;
 }
 
@@ -49,7 +45,7 @@ export function renderCounts(stats) {
       h('li', {class: key, dataset: {count: key}}, h('span', {class: 'n'}, count(n)), h('span', {class: 'label'}, label || key)),
     ),
   );
-  fill('daemon-name', d.name ? `daemon ${d.name}` : '');
+  fill('daemon-name', d.name ? `daemon “${d.name}”` : '');
   fill('uptime', d.uptime !== undefined ? `up ${duration(d.uptime * 1000)}` : '');
 }
 
@@ -100,7 +96,6 @@ export function renderCharts() {
     wait: median(b.waits),
     run: median(b.runs),
   }));
-  while (shown.length < BUCKETS) shown.unshift({succeeded: 0, failed: 0, wait: null, run: null});
   const total = shown.reduce((s, b) => s + b.succeeded + b.failed, 0);
   stackedBars(
     $('chart-throughput'),

@@ -2,7 +2,7 @@
 // invocations, locks, schedules and recent events. Each loads its endpoint and renders rows.
 import {get, post, items, enc} from './api.js';
 import {h, fill, $} from './dom.js';
-import {ago, clock, iso, brief} from './format.js';
+import {ago, clock, iso, brief, duration} from './format.js';
 import {statusBadge, openDetail} from './tasks.js';
 import {toast} from './toast.js';
 
@@ -164,7 +164,7 @@ export async function loadSchedules() {
             'tr',
             {},
             h('td', {}, s.name),
-            h('td', {class: 'mono'}, s.cron ? `${s.cron}${s.zone ? ' (' + s.zone + ')' : ''}` : `every ${s.everyMs} ms`),
+            h('td', {class: 'mono'}, s.cron ? `${s.cron}${s.zone ? ' (' + s.zone + ')' : ''}` : `every ${duration(s.everyMs)}`),
             h('td', {}, s.task?.type || '—'),
             s.paused ? h('td', {class: 'muted'}, 'paused') : h('td', {title: clock(s.nextRunAt), class: 'age', dataset: {at: s.nextRunAt}}, ago(s.nextRunAt)),
             s.lastRunAt ? ageCell(s.lastRunAt) : h('td', {class: 'muted'}, 'never'),

@@ -8,7 +8,7 @@ const CANCELLABLE = new Set(['queued', 'waiting', 'running']);
 const RETRYABLE = new Set(['failed', 'cancelled']);
 
 const state = {
-  filters: {status: '', type: '', assignedTo: '', limit: '50'},
+  filters: {status: '', type: '', assignedTo: '', limit: '25'},
   cursors: [null], // cursors[i] opens page i; the last entry is the page shown
   next: null,
   rows: new Map(), // id -> task shown in the table
@@ -24,7 +24,7 @@ export function statusBadge(status) {
 export async function loadTasks() {
   const cursor = state.cursors[state.cursors.length - 1];
   const answer = await get('/api/tasks' + query({...state.filters, cursor}));
-  state.next = (answer && !Array.isArray(answer) && (answer.next || answer.nextCursor)) || null;
+  state.next = (answer && answer.next) || null;
   renderRows(items(answer));
 }
 
