@@ -32,7 +32,7 @@ function axes(f, max, label, bucketCount, bucketMs) {
 }
 
 function empty(f, text) {
-  f.root.append(svg('text', {class: 'tick', x: PAD.left + f.plotW / 2, y: PAD.top + f.plotH / 2, 'text-anchor': 'middle'}, text));
+  f.root.append(svg('text', {class: 'tick', x: PAD.left + f.plotW / 2, y: PAD.top + f.plotH * 0.3, 'text-anchor': 'middle'}, text));
 }
 
 function legend(root, x, series) {

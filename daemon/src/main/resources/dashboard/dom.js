@@ -1,5 +1,5 @@
 // Builds DOM nodes. Every string becomes a text node: task data is written by whoever created the
-// task, so nothing here ever parses markup (no innerHTML, no insertAdjacentHTML).
+// task, so nothing here ever parses markup (DashboardRoutesTest checks no module uses an API that does).
 
 /**
  * h('td', {class: 'num', title: x}, 'text', childNode, ...): attributes are set with

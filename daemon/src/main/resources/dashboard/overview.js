@@ -12,6 +12,7 @@ const SAMPLE = 100;
 
 const buckets = []; // {start, succeeded, failed, waits: [], runs: []}
 let lastTotals = null;
+let firstTotalsAt = null; // finishes before the first read of the totals are counted from samples
 const seenFinished = new Map(); // task id -> finishedAt, to count each sampled task once
 
 /** The bucket holding time t, after moving the window up to now; null when t left the window. */
@@ -37,7 +38,7 @@ export function renderCounts(stats) {
     ['succeeded', c.completedTasks],
     ['failed', c.failedTasks],
     ['cancelled', c.cancelledTasks],
-    ['agents', a.activeAgents, `${count(a.activeAgents)} active of ${count(a.knownAgents)}`],
+    ['agents', a.activeAgents, `agents active, of ${count(a.knownAgents)}`],
   ];
   fill(
     'counts',
@@ -46,7 +47,7 @@ export function renderCounts(stats) {
     ),
   );
   fill('daemon-name', d.name ? `daemon “${d.name}”` : '');
-  fill('uptime', d.uptime !== undefined ? `up ${duration(d.uptime * 1000)}` : '');
+  fill('uptime', d.uptime !== undefined ? `up ${d.uptime < 60 ? d.uptime + ' s' : duration(d.uptime * 1000)}` : '');
 }
 
 /** Reads the totals, shows them, and adds what finished since the last read to the chart. */
@@ -61,6 +62,7 @@ export async function pollStats() {
     b.failed += Math.max(0, c.failedTasks - lastTotals.failedTasks);
   }
   lastTotals = c;
+  if (firstTotalsAt === null) firstTotalsAt = now;
   return stats;
 }
 
@@ -75,7 +77,13 @@ export async function sampleLatency() {
     if (!t.finishedAt || t.finishedAt < horizon || seenFinished.get(t.id) === t.finishedAt) continue;
     seenFinished.set(t.id, t.finishedAt);
     const b = bucketFor(t.finishedAt);
-    if (!b || !t.startedAt) continue;
+    if (!b) continue;
+    if (firstTotalsAt === null || t.finishedAt < firstTotalsAt) {
+      // History from before the page opened: the totals' growth cannot show it, the sample can
+      // (up to its size). Counted once: seenFinished keeps it from being counted again.
+      b[t.status === 'failed' ? 'failed' : 'succeeded'] += 1;
+    }
+    if (!t.startedAt) continue;
     b.waits.push(Math.max(0, t.startedAt - Math.max(t.createdAt, t.runAt || 0)));
     b.runs.push(Math.max(0, t.finishedAt - t.startedAt));
   }

@@ -1,0 +1,234 @@
+package dev.coordd.daemon.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.Daemon;
+import dev.coordd.daemon.config.ConfigLoader;
+import dev.coordd.daemon.config.DaemonConfig;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The dashboard in a real headless chromium against a real daemon (system clock, HTTP door on a
+ * fixed free port so a restarted daemon is found again). Waits are bounded; the task table has no
+ * poll of its own, so a row that appears without a reload came through the live stream.
+ */
+@Tag("browser")
+@Timeout(value = 3, unit = TimeUnit.MINUTES)
+class DashboardBrowserTest {
+  static ChromeDriver browser;
+
+  @TempDir Path dir;
+  DaemonConfig config;
+  Daemon daemon;
+
+  @BeforeAll
+  static void openBrowser() {
+    browser = Browser.start();
+  }
+
+  @AfterAll
+  static void closeBrowser() {
+    if (browser != null) {
+      browser.quit();
+    }
+  }
+
+  @AfterEach
+  void stopDaemon() {
+    if (daemon != null) {
+      daemon.close();
+    }
+  }
+
+  void startDaemon() throws IOException {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    config =
+        ConfigLoader.load(
+            dir.resolve("home"),
+            Map.of(),
+            Map.of("http.enabled", "true", "http.port", Integer.toString(port)));
+    daemon = Daemon.start(config);
+    daemon
+        .service()
+        .registerAgent(new AgentRegistration("reviewer", "worker", List.of("review"), null));
+  }
+
+  /** Follows a fresh one-time login link, as `coordd dashboard` prints it, to the live page. */
+  String logIn() throws IOException {
+    String token = TokenFile.read(config.home()).orElseThrow();
+    String link =
+        daemon.http().url() + "/login?code=" + LoginCodes.mint(token, System.currentTimeMillis());
+    browser.get(link);
+    waitFor(Duration.ofSeconds(15)).until(ExpectedConditions.textToBe(By.id("live"), "live"));
+    // marks this page load: if the page reloaded, the mark would be gone
+    browser.executeScript("window.coorddTestMark = 'no reload';");
+    return link;
+  }
+
+  WebDriverWait waitFor(Duration d) {
+    WebDriverWait wait = new WebDriverWait(browser, d, Duration.ofMillis(20));
+    wait.ignoring(StaleElementReferenceException.class); // live updates replace rows
+    return wait;
+  }
+
+  By row(String taskId) {
+    return By.cssSelector("#task-table tr[data-id='" + taskId + "']");
+  }
+
+  void assertNotReloaded() {
+    assertThat(browser.executeScript("return window.coorddTestMark;")).isEqualTo("no reload");
+  }
+
+  @Test
+  void the_login_link_opens_the_page_with_an_http_only_session_and_counts() throws Exception {
+    startDaemon();
+    String link = logIn();
+    assertThat(browser.getCurrentUrl()).isEqualTo(daemon.http().url() + "/");
+    var cookie = browser.manage().getCookieNamed("coordd_session");
+    assertThat(cookie).isNotNull();
+    assertThat(cookie.isHttpOnly()).isTrue();
+    assertThat(cookie.getSameSite()).isEqualTo("Strict");
+    assertThat(browser.findElement(By.id("banner")).isDisplayed()).isFalse();
+    waitFor(Duration.ofSeconds(5))
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#counts li.queued")));
+
+    // the link works once: followed again, it is refused with what to do
+    browser.get(link);
+    assertThat(browser.findElement(By.tagName("body")).getText())
+        .contains("used already or has expired", "coordd dashboard");
+  }
+
+  @Test
+  void a_task_created_through_the_service_appears_without_a_reload_and_cancel_cancels_it()
+      throws Exception {
+    startDaemon();
+    logIn();
+    long start = System.nanoTime();
+    Task task =
+        daemon.service().createTask(NewTask.of("review").withDescription("review the parser"));
+    WebElement tr =
+        waitFor(Duration.ofSeconds(5))
+            .until(ExpectedConditions.presenceOfElementLocated(row(task.id())));
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    System.out.println("dashboard: new task row shown " + took.toMillis() + " ms after create");
+    assertThat(tr.getText()).contains("review the parser", "queued");
+    assertNotReloaded();
+
+    tr.findElement(By.cssSelector("button[data-action='cancel']")).click();
+    waitFor(Duration.ofSeconds(5))
+        .until(d -> d.findElement(row(task.id())).getAttribute("data-status").equals("cancelled"));
+    assertThat(daemon.service().getTask(task.id()).status()).isEqualTo(TaskStatus.CANCELLED);
+    // a cancelled task offers retry instead
+    assertThat(
+            browser
+                .findElement(row(task.id()))
+                .findElements(By.cssSelector("button[data-action='retry']")))
+        .hasSize(1);
+    assertNotReloaded();
+  }
+
+  @Test
+  void a_hostile_description_and_data_render_as_text() throws Exception {
+    startDaemon();
+    logIn();
+    String hostile = "<img src=x onerror=\"document.title='pwned'\">";
+    var data =
+        JsonNodeFactory.instance
+            .objectNode()
+            .put("html", "<script>document.title='pwned'</script>");
+    Task task =
+        daemon.service().createTask(NewTask.of("review").withDescription(hostile).withData(data));
+    WebElement tr =
+        waitFor(Duration.ofSeconds(5))
+            .until(ExpectedConditions.presenceOfElementLocated(row(task.id())));
+    assertThat(tr.findElement(By.cssSelector("td.desc")).getText()).isEqualTo(hostile);
+    assertThat(browser.findElements(By.cssSelector("#task-table img"))).isEmpty();
+
+    // the detail view, opened by keyboard: Enter on the focused row
+    tr.sendKeys(Keys.ENTER);
+    WebElement dialog =
+        waitFor(Duration.ofSeconds(5))
+            .until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+    assertThat(dialog.getText()).contains(hostile, "<script>document.title='pwned'</script>");
+    assertThat(dialog.findElements(By.tagName("img"))).isEmpty();
+    assertThat(dialog.findElements(By.tagName("script"))).isEmpty();
+    assertThat(browser.getTitle()).isEqualTo("coordd dashboard");
+    dialog.sendKeys(Keys.ESCAPE);
+    waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.invisibilityOf(dialog));
+    assertThat(browser.switchTo().activeElement().getAttribute("data-id")).isEqualTo(task.id());
+  }
+
+  @Test
+  void the_lost_connection_banner_shows_when_the_daemon_stops_and_goes_when_it_is_back()
+      throws Exception {
+    startDaemon();
+    logIn();
+    WebElement banner = browser.findElement(By.id("banner"));
+    assertThat(banner.isDisplayed()).isFalse();
+
+    daemon.close();
+    daemon = null;
+    waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOf(banner));
+    assertThat(browser.findElement(By.id("live")).getText()).isEqualTo("disconnected");
+
+    // the same home and port again: the cookie is still good (signed with the kept token)
+    daemon = Daemon.start(config);
+    Task task = daemon.service().createTask(NewTask.of("review").withDescription("after restart"));
+    waitFor(Duration.ofSeconds(20)).until(ExpectedConditions.invisibilityOf(banner));
+    waitFor(Duration.ofSeconds(5))
+        .until(ExpectedConditions.presenceOfElementLocated(row(task.id())));
+    assertNotReloaded();
+  }
+
+  @Test
+  void screenshots_in_light_and_dark_are_saved_for_the_record() throws Exception {
+    startDaemon();
+    DashboardScenery.populate(daemon.service());
+    logIn();
+    waitFor(Duration.ofSeconds(10))
+        .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#agent-rows tr td")));
+    Path target = Path.of("target");
+    Files.createDirectories(target);
+    browser.manage().window().setSize(new Dimension(1400, 2100)); // the whole page in the picture
+    for (String scheme : List.of("light", "dark")) {
+      Browser.colorScheme(browser, scheme);
+      Thread.sleep(300); // let the page repaint in the new scheme before the picture
+      Path shot = target.resolve("dashboard-" + scheme + ".png");
+      Files.write(shot, browser.getScreenshotAs(OutputType.BYTES));
+      assertThat(Files.size(shot)).isGreaterThan(10_000);
+    }
+    Browser.colorScheme(browser, "light");
+    browser.manage().window().setSize(new Dimension(1400, 1000));
+  }
+}
