@@ -11,8 +11,27 @@ const STATS_POLL_MS = 5_000;
 const LATENCY_POLL_MS = 10_000;
 const SLOW_POLL_MS = 30_000; // schedules' next runs and agents' staleness move with the clock
 
+// Side views follow a busy queue at most this often: under thousands of changes a second the
+// task table and counts stay live, while the heavier lists are not re-read on every burst.
+const SIDE_VIEW_MS = 1_000;
+
 let busy = false;
 let pending = null;
+const lastRead = new Map();
+const owed = new Set();
+
+/** Runs fn unless the view named was read less than SIDE_VIEW_MS ago (then marks it owed). */
+function side(name, fn, force) {
+  const now = Date.now();
+  if (!force && now - (lastRead.get(name) || 0) < SIDE_VIEW_MS) {
+    owed.add(name);
+    return Promise.resolve();
+  }
+  lastRead.set(name, now);
+  owed.delete(name);
+  return fn();
+}
+const SIDE = {queue: loadQueues, agent: loadAgents, invocation: loadInvocations, lock: loadLocks, event: loadEvents};
 
 /** Re-reads the stale views; overlapping calls are merged so a view is never read twice at once. */
 async function refresh(stale) {
@@ -27,11 +46,14 @@ async function refresh(stale) {
     const jobs = [pollStats()];
     if (all) jobs.push(loadTasks());
     else if (has('task')) jobs.push(refreshTasks([...stale.taskIds]));
-    if (has('task') || has('queue')) jobs.push(loadQueues());
-    if (has('agent') || has('task') || has('lock')) jobs.push(loadAgents());
-    if (has('invocation') || has('task')) jobs.push(loadInvocations());
-    if (has('lock')) jobs.push(loadLocks());
-    if (has('event')) jobs.push(loadEvents());
+    // what each kind of change can move besides itself
+    const views = new Set();
+    if (has('task') || has('queue')) views.add('queue');
+    if (has('agent') || has('task') || has('lock')) views.add('agent');
+    if (has('invocation') || has('task')) views.add('invocation');
+    if (has('lock')) views.add('lock');
+    if (has('event')) views.add('event');
+    for (const v of views) jobs.push(side(v, SIDE[v], all));
     if (has('schedule') || all) jobs.push(loadSchedules());
     const results = await Promise.allSettled(jobs);
     const failed = results.find((r) => r.status === 'rejected');
@@ -76,6 +98,8 @@ function start() {
     renderCharts();
   });
   every(SLOW_POLL_MS, () => Promise.all([loadSchedules(), loadAgents()]));
+  // views skipped by the throttle are read once the burst is over
+  every(SIDE_VIEW_MS, () => Promise.all([...owed].map((v) => side(v, SIDE[v]))));
   setInterval(tickAges, 1000);
   sampleLatency().catch(() => {}).finally(renderCharts);
   let resizeTimer = null;

@@ -36,7 +36,10 @@ function renderRows(tasks) {
   if (tasks.length === 0) {
     fill(body, h('tr', {}, h('td', {class: 'empty', colspan: 8}, 'No tasks match these filters.')));
   } else {
-    fill(body, tasks.map((t) => row(t, old.get(t.id))));
+    // Unchanged rows keep their elements (no flicker, a pointer or focus on them stays put).
+    const shown = new Map([...body.querySelectorAll('tr[data-id]')].map((tr) => [tr.dataset.id, tr]));
+    const same = (t) => shown.has(t.id) && JSON.stringify(old.get(t.id)) === JSON.stringify(t);
+    fill(body, tasks.map((t) => (same(t) ? shown.get(t.id) : row(t, old.get(t.id)))));
   }
   state.loadedOnce = true;
   if (focused) body.querySelector(`tr[data-id="${CSS.escape(focused)}"]`)?.focus();
@@ -59,6 +62,7 @@ function row(t, before) {
       onclick: (e) => {
         if (!e.target.closest('button')) openDetail(t.id);
       },
+      onanimationend: (e) => e.currentTarget.classList.remove('flash'), // once, not on every move
       onkeydown: (e) => {
         if (e.target !== e.currentTarget) return;
         if (e.key === 'Enter' || e.key === ' ') {
@@ -77,7 +81,7 @@ function row(t, before) {
     h('td', {class: 'desc', title: t.description || ''}, brief(t.description, 120)),
     h('td', {}, t.assignedTo || h('span', {class: 'muted'}, 'anyone')),
     h('td', {}, `${t.attempts} / ${t.maxAttempts}`),
-    h('td', {title: iso(t.createdAt)}, ago(t.createdAt)),
+    h('td', {title: iso(t.createdAt), class: 'age', dataset: {at: t.createdAt}}, ago(t.createdAt)),
     h('td', {class: 'actions'}, actionButtons(t, 'small')),
   );
 }

@@ -106,6 +106,16 @@ class DashboardBrowserTest {
     return By.cssSelector("#task-table tr[data-id='" + taskId + "']");
   }
 
+  /** Clicks what the locator finds, finding it again if a live update replaced it meanwhile. */
+  void click(By locator) {
+    waitFor(Duration.ofSeconds(5))
+        .until(
+            d -> {
+              d.findElement(locator).click();
+              return true;
+            });
+  }
+
   void assertNotReloaded() {
     assertThat(browser.executeScript("return window.coorddTestMark;")).isEqualTo("no reload");
   }
@@ -137,15 +147,17 @@ class DashboardBrowserTest {
     long start = System.nanoTime();
     Task task =
         daemon.service().createTask(NewTask.of("review").withDescription("review the parser"));
-    WebElement tr =
-        waitFor(Duration.ofSeconds(5))
-            .until(ExpectedConditions.presenceOfElementLocated(row(task.id())));
+    waitFor(Duration.ofSeconds(5))
+        .until(ExpectedConditions.presenceOfElementLocated(row(task.id())));
     Duration took = Duration.ofNanos(System.nanoTime() - start);
     System.out.println("dashboard: new task row shown " + took.toMillis() + " ms after create");
-    assertThat(tr.getText()).contains("review the parser", "queued");
+    waitFor(Duration.ofSeconds(5))
+        .until(d -> d.findElement(row(task.id())).getText().contains("review the parser"));
+    assertThat(browser.findElement(row(task.id())).getAttribute("data-status")).isEqualTo("queued");
     assertNotReloaded();
 
-    tr.findElement(By.cssSelector("button[data-action='cancel']")).click();
+    click(
+        By.cssSelector("#task-table tr[data-id='" + task.id() + "'] button[data-action='cancel']"));
     waitFor(Duration.ofSeconds(5))
         .until(d -> d.findElement(row(task.id())).getAttribute("data-status").equals("cancelled"));
     assertThat(daemon.service().getTask(task.id()).status()).isEqualTo(TaskStatus.CANCELLED);
@@ -169,14 +181,22 @@ class DashboardBrowserTest {
             .put("html", "<script>document.title='pwned'</script>");
     Task task =
         daemon.service().createTask(NewTask.of("review").withDescription(hostile).withData(data));
-    WebElement tr =
-        waitFor(Duration.ofSeconds(5))
-            .until(ExpectedConditions.presenceOfElementLocated(row(task.id())));
-    assertThat(tr.findElement(By.cssSelector("td.desc")).getText()).isEqualTo(hostile);
+    waitFor(Duration.ofSeconds(5))
+        .until(ExpectedConditions.presenceOfElementLocated(row(task.id())));
+    assertThat(
+            browser
+                .findElement(By.cssSelector("#task-table tr[data-id='" + task.id() + "'] td.desc"))
+                .getText())
+        .isEqualTo(hostile);
     assertThat(browser.findElements(By.cssSelector("#task-table img"))).isEmpty();
 
     // the detail view, opened by keyboard: Enter on the focused row
-    tr.sendKeys(Keys.ENTER);
+    waitFor(Duration.ofSeconds(5))
+        .until(
+            d -> {
+              d.findElement(row(task.id())).sendKeys(Keys.ENTER);
+              return true;
+            });
     WebElement dialog =
         waitFor(Duration.ofSeconds(5))
             .until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
@@ -187,6 +207,69 @@ class DashboardBrowserTest {
     dialog.sendKeys(Keys.ESCAPE);
     waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.invisibilityOf(dialog));
     assertThat(browser.switchTo().activeElement().getAttribute("data-id")).isEqualTo(task.id());
+  }
+
+  @Test
+  void the_detail_view_shows_every_attempt_with_its_worker_and_error() throws Exception {
+    startDaemon();
+    Task task = daemon.service().createTask(NewTask.of("review").withDescription("flaky review"));
+    Task claimed = daemon.service().claimTasks("reviewer", List.of("review"), 1, 0, null).get(0);
+    daemon
+        .service()
+        .failTask(task.id(), "reviewer", claimed.claimToken(), "compiler crashed: exit 137");
+    logIn();
+    click(row(task.id()));
+    WebElement dialog =
+        waitFor(Duration.ofSeconds(5))
+            .until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
+    waitFor(Duration.ofSeconds(5))
+        .until(ExpectedConditions.textToBePresentInElement(dialog, "compiler crashed: exit 137"));
+    WebElement run = dialog.findElement(By.cssSelector("table.runs tbody tr"));
+    assertThat(run.getText()).contains("reviewer", "retry", "compiler crashed: exit 137");
+    saveScreenshot("dashboard-detail.png");
+    browser.findElement(By.id("detail-close")).click();
+  }
+
+  @Test
+  void filters_page_through_tasks_and_queues_pause_and_resume() throws Exception {
+    startDaemon();
+    for (int i = 0; i < 30; i++) {
+      daemon.service().createTask(NewTask.of("review").withDescription("page test " + i));
+    }
+    logIn();
+    By rows = By.cssSelector("#task-table tbody tr[data-id]");
+    waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.numberOfElementsToBe(rows, 25));
+    browser.findElement(By.id("page-next")).click();
+    waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.numberOfElementsToBe(rows, 5));
+    assertThat(browser.findElement(By.id("task-table")).getText()).contains("page test 0");
+    browser.findElement(By.id("page-first")).click();
+    waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.numberOfElementsToBe(rows, 25));
+
+    new org.openqa.selenium.support.ui.Select(
+            browser.findElement(By.cssSelector("#task-filters select[name=status]")))
+        .selectByVisibleText("succeeded");
+    waitFor(Duration.ofSeconds(5))
+        .until(
+            ExpectedConditions.textToBePresentInElementLocated(
+                By.id("task-table"), "No tasks match"));
+
+    By pause = By.cssSelector("#queue-rows tr[data-type='review'] button");
+    waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.textToBe(pause, "Pause"));
+    click(pause);
+    waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.textToBe(pause, "Resume"));
+    assertThat(daemon.service().listQueues())
+        .anySatisfy(q -> assertThat(q.type().equals("review") && q.paused()).isTrue());
+    click(pause);
+    waitFor(Duration.ofSeconds(5)).until(ExpectedConditions.textToBe(pause, "Pause"));
+    assertThat(daemon.service().listQueues())
+        .allSatisfy(q -> assertThat(q.paused()).as(q.type()).isFalse());
+    assertNotReloaded();
+  }
+
+  void saveScreenshot(String name) throws IOException {
+    Path target = Path.of("target");
+    Files.createDirectories(target);
+    Files.write(target.resolve(name), browser.getScreenshotAs(OutputType.BYTES));
   }
 
   @Test
