@@ -200,7 +200,8 @@ export async function openDetail(id, show = true) {
 }
 
 function detail(t) {
-  const field = (name, value) => [h('dt', {}, name), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
+  // Fields that do not apply to this task (no lease, no timeout...) are left out.
+  const field = (name, value) => (value === null || value === undefined || value === '' ? null : [h('dt', {}, name), h('dd', {}, value)]);
   const runs = t.runs || [];
   return [
     h('div', {class: 'detail-actions'}, statusBadge(t.status), actionButtons(t, '')),
