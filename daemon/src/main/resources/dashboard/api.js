@@ -51,9 +51,9 @@ async function request(method, path, body) {
     }
   }
   if (!response.ok) {
-    const message =
-      (data && (data.message || data.error?.message || data.error)) || response.statusText;
-    throw new ApiError(response.status, String(message), data && data.field);
+    // the daemon's errors are {"error": {"code", "message", "field"?}}
+    const message = data?.error?.message || data?.error || response.statusText;
+    throw new ApiError(response.status, String(message), data?.error?.field);
   }
   return data;
 }
