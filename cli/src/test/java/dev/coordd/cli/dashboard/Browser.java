@@ -1,4 +1,4 @@
-package dev.coordd.daemon.http;
+package dev.coordd.cli.dashboard;
 
 import static org.junit.jupiter.api.Assertions.fail;
 

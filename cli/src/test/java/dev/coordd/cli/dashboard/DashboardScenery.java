@@ -1,4 +1,4 @@
-package dev.coordd.daemon.http;
+package dev.coordd.cli.dashboard;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
