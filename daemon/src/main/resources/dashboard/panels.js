@@ -7,6 +7,16 @@ import {statusBadge, openDetail} from './tasks.js';
 import {toast} from './toast.js';
 
 const EVENTS_SHOWN = 50;
+// The daemon's largest page. These lists are small by nature; past this the view says so.
+const SHOWN = 500;
+
+/** The first page of a list, with a note row to add when it has more than one page. */
+async function firstPage(path, cols) {
+  const answer = await get(`${path}?limit=${SHOWN}`);
+  const list = items(answer);
+  const more = answer?.next ? emptyRow(cols, `Only the first ${SHOWN} are shown.`) : null;
+  return {list, more};
+}
 
 function emptyRow(cols, text) {
   return h('tr', {}, h('td', {class: 'empty', colspan: cols}, text));
@@ -31,7 +41,7 @@ export function tickAges() {
 }
 
 export async function loadQueues() {
-  const queues = items(await get('/api/queues'));
+  const {list: queues, more} = await firstPage('/api/queues', 6);
   fill(
     'queue-rows',
     queues.length === 0
@@ -56,6 +66,7 @@ export async function loadQueues() {
             ),
           ),
         ),
+    more,
   );
 }
 
@@ -73,10 +84,10 @@ async function toggleQueue(q) {
 
 export async function loadAgents() {
   // What each agent holds: its running tasks (by lease owner) and its locks.
-  const [agents, running, locks] = await Promise.all([
-    get('/api/agents').then(items),
-    get('/api/tasks?status=running&limit=500').then(items),
-    get('/api/locks').then(items),
+  const [{list: agents, more}, running, locks] = await Promise.all([
+    firstPage('/api/agents', 5),
+    get(`/api/tasks?status=running&limit=${SHOWN}`).then(items),
+    get(`/api/locks?limit=${SHOWN}`).then(items),
   ]);
   const holds = new Map();
   const add = (name, node) => {
@@ -100,6 +111,7 @@ export async function loadAgents() {
             h('td', {class: 'holds'}, holdsOf(holds.get(a.name))),
           ),
         ),
+    more,
   );
 }
 
@@ -113,7 +125,7 @@ function holdsOf(list) {
 }
 
 export async function loadInvocations() {
-  const list = items(await get('/api/invocations'));
+  const {list, more} = await firstPage('/api/invocations', 6);
   fill(
     'invocation-rows',
     list.length === 0
@@ -130,11 +142,12 @@ export async function loadInvocations() {
             h('td', {title: iso(i.expiresAt)}, i.expiresAt ? ago(i.expiresAt) : 'never'),
           ),
         ),
+    more,
   );
 }
 
 export async function loadLocks() {
-  const list = items(await get('/api/locks'));
+  const {list, more} = await firstPage('/api/locks', 5);
   fill(
     'lock-rows',
     list.length === 0
@@ -150,11 +163,12 @@ export async function loadLocks() {
             ageCell(l.expiresAt),
           ),
         ),
+    more,
   );
 }
 
 export async function loadSchedules() {
-  const list = items(await get('/api/schedules'));
+  const {list, more} = await firstPage('/api/schedules', 6);
   fill(
     'schedule-rows',
     list.length === 0
@@ -171,6 +185,7 @@ export async function loadSchedules() {
             h('td', {}, statusBadge(s.paused ? 'paused' : 'active')),
           ),
         ),
+    more,
   );
 }
 

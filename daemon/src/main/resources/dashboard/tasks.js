@@ -13,6 +13,7 @@ const state = {
   next: null,
   rows: new Map(), // id -> task shown in the table
   detailId: null,
+  detailText: null, // the task as the detail view shows it, to skip re-rendering the same
   loadedOnce: false, // rows that appear after the first load flash once
 };
 
@@ -169,6 +170,7 @@ export function initTasks() {
   dialog.addEventListener('close', () => {
     const id = state.detailId;
     state.detailId = null;
+    state.detailText = null;
     if (id) $('task-table').querySelector(`tr[data-id="${CSS.escape(id)}"]`)?.focus();
   });
 }
@@ -190,9 +192,14 @@ export async function openDetail(id, show = true) {
     toast(`Could not load task ${shortId(id)}: ${e.message}`, true);
     return;
   }
-  state.detailId = id;
-  fill('detail-h', `Task ${task.id}`);
-  fill('detail-body', detail(task));
+  const text = JSON.stringify(task);
+  // a live update that changed nothing leaves the view (and the reader's place in it) alone
+  if (state.detailId !== id || state.detailText !== text) {
+    state.detailId = id;
+    state.detailText = text;
+    fill('detail-h', `Task ${task.id}`);
+    fill('detail-body', detail(task));
+  }
   if (show && !dialog.open) {
     dialog.showModal();
     $('detail-close').focus();

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -53,6 +54,11 @@ class DashboardBrowserTest {
   @BeforeAll
   static void openBrowser() {
     browser = Browser.start();
+  }
+
+  @BeforeEach
+  void forgetOldConsole() {
+    Browser.consoleErrors(browser); // errors of the previous test's page (its daemon stopped)
   }
 
   @AfterAll
@@ -174,12 +180,11 @@ class DashboardBrowserTest {
     waitFor(Duration.ofSeconds(5))
         .until(d -> d.findElement(row(id)).getAttribute("data-status").equals("cancelled"));
     assertThat(daemon.service().getTask(id).status()).isEqualTo(TaskStatus.CANCELLED);
-    // a cancelled task offers retry instead
+    // a cancelled task offers retry instead, which queues it again
+    click(By.cssSelector("#task-table tr[data-id='" + id + "'] button[data-action='retry']"));
     waitFor(Duration.ofSeconds(5))
-        .until(
-            ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector(
-                    "#task-table tr[data-id='" + id + "'] button[data-action='retry']")));
+        .until(d -> d.findElement(row(id)).getAttribute("data-status").equals("queued"));
+    assertThat(daemon.service().getTask(id).status()).isEqualTo(TaskStatus.QUEUED);
     assertNotReloaded();
   }
 
@@ -237,8 +242,15 @@ class DashboardBrowserTest {
             .until(ExpectedConditions.visibilityOfElementLocated(By.id("detail")));
     waitFor(Duration.ofSeconds(5))
         .until(ExpectedConditions.textToBePresentInElement(dialog, "compiler crashed: exit 137"));
-    WebElement run = dialog.findElement(By.cssSelector("table.runs tbody tr"));
-    assertThat(run.getText()).contains("reviewer", "retry", "compiler crashed: exit 137");
+    By run = By.cssSelector("#detail table.runs tbody tr");
+    waitFor(Duration.ofSeconds(5))
+        .until(
+            d -> {
+              String text = d.findElement(run).getText();
+              return text.contains("reviewer")
+                  && text.contains("retry")
+                  && text.contains("compiler crashed: exit 137");
+            });
     saveScreenshot("dashboard-detail.png");
     browser.findElement(By.id("detail-close")).click();
   }
@@ -326,5 +338,7 @@ class DashboardBrowserTest {
     }
     Browser.colorScheme(browser, "light");
     browser.manage().window().setSize(new Dimension(1400, 1000));
+    // nothing the page does is blocked by its Content-Security-Policy or throws
+    assertThat(Browser.consoleErrors(browser)).isEmpty();
   }
 }
