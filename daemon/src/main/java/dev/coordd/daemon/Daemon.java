@@ -127,6 +127,7 @@ public final class Daemon implements AutoCloseable {
       daemon.engine.start(daemon.service);
       daemon.rpc =
           new RpcServer(config.home(), new MethodTable(daemon.service), SocketLimits.of(config));
+      // more routes on the same server (the dashboard page, /metrics) join as HttpDoor.ExtraRoutes
       daemon.http =
           HttpDoor.startIfEnabled(
               config,

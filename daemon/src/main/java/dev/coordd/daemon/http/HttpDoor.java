@@ -113,8 +113,9 @@ public final class HttpDoor implements AutoCloseable {
                   });
               new HealthRoutes(new Readiness(store, running)).addTo(routes);
               new LoginRoutes(new LoginCodes(token, clock), sessions).addTo(routes);
-              new RpcRoute(new MethodTable(service), bodies).addTo(routes);
-              new TaskRoutes(service).addTo(routes);
+              MethodTable methods = new MethodTable(service);
+              new RpcRoute(methods, bodies).addTo(routes);
+              new TaskRoutes(service, methods, bodies).addTo(routes);
               new BrowseRoutes(service).addTo(routes);
               new EventRoutes(store).addTo(routes);
               new StreamRoute(stream).addTo(routes);

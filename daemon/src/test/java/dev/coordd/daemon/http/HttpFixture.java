@@ -61,6 +61,20 @@ final class HttpFixture implements AutoCloseable {
             .POST(HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** The same client and token against another door (a second server in one test). */
+  record Other(HttpFixture fixture, String base) {
+    HttpResponse<String> get(String path) {
+      return fixture.send(
+          HttpRequest.newBuilder(URI.create(base + path))
+              .header("Authorization", "Bearer " + fixture.token)
+              .GET());
+    }
+  }
+
+  Other at(String otherBase) {
+    return new Other(this, otherBase);
+  }
+
   static JsonNode json(HttpResponse<String> response) {
     return Json.read(response.body());
   }
