@@ -35,7 +35,9 @@ function renderRows(tasks) {
   const body = $('task-table').tBodies[0];
   const focused = document.activeElement?.closest?.('tr')?.dataset?.id;
   if (tasks.length === 0) {
-    fill(body, h('tr', {}, h('td', {class: 'empty', colspan: 8}, 'No tasks match these filters.')));
+    const filtered = state.filters.status || state.filters.type || state.filters.assignedTo;
+    const text = filtered ? 'No tasks match these filters.' : state.cursors.length > 1 ? 'No older tasks.' : 'No tasks yet.';
+    fill(body, h('tr', {}, h('td', {class: 'empty', colspan: 8}, text)));
   } else {
     // Unchanged rows keep their elements (no flicker, a pointer or focus on them stays put).
     const shown = new Map([...body.querySelectorAll('tr[data-id]')].map((tr) => [tr.dataset.id, tr]));

@@ -309,6 +309,7 @@ class DashboardBrowserTest {
     daemon = null;
     waitFor(Duration.ofSeconds(10)).until(ExpectedConditions.visibilityOf(banner));
     assertThat(browser.findElement(By.id("live")).getText()).isEqualTo("disconnected");
+    saveScreenshot("dashboard-disconnected.png");
 
     // the same home and port again: the cookie is still good (signed with the kept token)
     daemon = Daemon.start(config);
