@@ -18,6 +18,7 @@ import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.fs.PrivateHome;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskHandler;
+import dev.coordd.daemon.http.DashboardRoutes;
 import dev.coordd.daemon.http.HttpDoor;
 import dev.coordd.daemon.inbox.Inbox;
 import dev.coordd.daemon.invoke.AgentInvoker;
@@ -154,7 +155,7 @@ public final class Daemon implements AutoCloseable {
               store,
               clock,
               daemon::isRunning,
-              List.of());
+              List.of(new DashboardRoutes()));
       daemon.inbox = new Inbox(config.home(), daemon.service);
       daemon.inbox.start();
       log.info(
