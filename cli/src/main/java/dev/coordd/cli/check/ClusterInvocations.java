@@ -5,6 +5,8 @@ import dev.coordd.cli.Shell;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.store.StoreSettings;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
@@ -23,11 +25,33 @@ public final class ClusterInvocations {
    * is treated as a single-machine home, as before clusters existed: the files still work.
    */
   public static boolean inDatabase(Path home) {
+    if (!mayNameAnotherStore(home)) {
+      return false; // the usual single-machine home, answered without loading the configuration
+    }
     try {
       return ConfigLoader.load(home, System.getenv(), Map.of()).store().kind()
           == StoreSettings.Kind.POSTGRES;
     } catch (RuntimeException e) {
       return false;
+    }
+  }
+
+  /**
+   * False only when the store is surely the default: no {@code COORDD_STORE*} variable and no
+   * config.json mentioning postgres. Loading the configuration (Jackson, the schema) costs a short
+   * command such as {@code coordd check} tens of milliseconds, so single-machine homes skip it.
+   */
+  private static boolean mayNameAnotherStore(Path home) {
+    for (String name : System.getenv().keySet()) {
+      if (name.startsWith("COORDD_STORE")) {
+        return true;
+      }
+    }
+    Path config = home.resolve(ConfigLoader.CONFIG_FILE);
+    try {
+      return Files.isRegularFile(config) && Files.readString(config).contains("postgres");
+    } catch (IOException | RuntimeException e) {
+      return true; // unreadable here: the full load decides (and treats a broken one as SQLite)
     }
   }
 
