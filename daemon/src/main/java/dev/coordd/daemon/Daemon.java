@@ -22,8 +22,10 @@ import dev.coordd.daemon.http.DashboardRoutes;
 import dev.coordd.daemon.http.HttpDoor;
 import dev.coordd.daemon.inbox.Inbox;
 import dev.coordd.daemon.invoke.AgentInvoker;
+import dev.coordd.daemon.invoke.DatabaseInvocations;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import dev.coordd.daemon.invoke.InvocationQueue;
+import dev.coordd.daemon.invoke.InvocationStore;
 import dev.coordd.daemon.invoke.InvokeAgentHandler;
 import dev.coordd.daemon.invoke.runner.AgentRunner;
 import dev.coordd.daemon.notify.Change;
@@ -77,12 +79,22 @@ public final class Daemon implements AutoCloseable {
     HandlerRegistry handlers = new HandlerRegistry();
     this.engine =
         new Engine(config, clock, store, handlers, cluster.notifier(), cluster.leadership());
-    InvocationFiles invocationFiles = new InvocationFiles(config.home(), clock);
+    // Files are per machine: with a shared store (a cluster) the invocations live in its table so
+    // that every machine's sessions see and take the same ones.
+    InvocationStore invocationStore =
+        config.store().kind() == StoreSettings.Kind.POSTGRES
+            ? new DatabaseInvocations(store, clock)
+            : new InvocationFiles(config.home(), clock);
     InvocationQueue invocations =
-        new InvocationQueue(engine, invocationFiles, config.invocationExpiry());
+        new InvocationQueue(engine, invocationStore, config.invocationExpiry());
     this.service = new LocalCoordinationService(engine, invocations, running::get);
-    // Invocation files live in this daemon's home; the rest is shared state, done once per cluster.
-    engine.addChore(invocations::reconcile);
+    // Invocation files live in this daemon's home, so each daemon reconciles its own; invocations
+    // in the shared store are shared state, reconciled and expired once per cluster (the leader).
+    if (invocationStore.shared()) {
+      engine.addClusterChore(invocations::reconcile);
+    } else {
+      engine.addChore(invocations::reconcile);
+    }
     engine.addClusterChore(service.locks()::expire);
     engine.addClusterChore(service.scheduler()::fireDue);
     engine.addClusterChore(service.events()::prune);
@@ -94,7 +106,7 @@ public final class Daemon implements AutoCloseable {
             clock,
             store,
             config.home(),
-            invocationFiles,
+            invocationStore,
             cluster.leadership()::isLeader);
     engine.addChore(retention::kick);
     handlers.register(

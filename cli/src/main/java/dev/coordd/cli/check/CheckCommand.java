@@ -4,6 +4,7 @@ import dev.coordd.api.Invocation;
 import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
 import dev.coordd.cli.console.Tables;
+import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -20,9 +21,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code coordd check}: the invocation queue for AI sessions (run it at session start). Reads and
- * claims work from the files alone, so it works with no daemon running; completing and failing go
- * through the daemon when one runs, so the waiting task finishes at once.
+ * {@code coordd check}: the invocation queue for AI sessions (run it at session start). On SQLite
+ * it reads and claims work from the files alone, so it works with no daemon running; completing and
+ * failing go through the daemon when one runs, so the waiting task finishes at once. With a
+ * PostgreSQL store (a cluster) every subcommand goes through this machine's daemon ({@link
+ * ClusterInvocations}).
  */
 @Command(
     name = "check",
@@ -50,6 +53,9 @@ public final class CheckCommand implements Callable<Integer> {
 
   /** The listing itself; {@code coordd check} also reaches it without picocli (cli FastPath). */
   public static int list(PrintWriter out, Path home, boolean json) {
+    if (ClusterInvocations.inDatabase(home)) {
+      return listThroughDaemon(out, home, json);
+    }
     if (nothingPending(home)) {
       // The usual answer at a session's start, given without InvocationFiles: it makes a
       // SecureRandom for new ids, and setting up the JDK's security providers cost tens of ms of
@@ -73,6 +79,31 @@ public final class CheckCommand implements Callable<Integer> {
       out.println("no pending invocations in " + files.root());
       return 0;
     }
+    return table(out, pending);
+  }
+
+  /**
+   * A cluster home (PostgreSQL store): the invocations are rows of the shared database, listed by
+   * this machine's daemon; without one, an error that says to start it.
+   */
+  private static int listThroughDaemon(PrintWriter out, Path home, boolean json) {
+    List<Invocation> pending;
+    try (CoorddClient client = ClusterInvocations.daemon(home)) {
+      pending = client.listInvocations();
+    }
+    if (json) {
+      Output.json(out, pending);
+      return 0;
+    }
+    if (pending.isEmpty()) {
+      out.println("no pending invocations in the cluster's store");
+      out.flush();
+      return 0;
+    }
+    return table(out, pending);
+  }
+
+  private static int table(PrintWriter out, List<Invocation> pending) {
     long now = System.currentTimeMillis();
     List<List<String>> rows = new ArrayList<>();
     for (Invocation i : pending) {
