@@ -60,6 +60,7 @@ public final class Main {
     m.put("doctor", DoctorCommand.class);
     m.put("agents", AgentsCommand.class);
     m.put("stats", StatsCommand.class);
+    m.put("dashboard", DashboardCommand.class);
     m.put("generate-completion", AutoComplete.GenerateCompletion.class);
     m.put("help", CommandLine.HelpCommand.class);
     return Collections.unmodifiableMap(m);

@@ -18,6 +18,7 @@ import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.fs.PrivateHome;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskHandler;
+import dev.coordd.daemon.http.HttpDoor;
 import dev.coordd.daemon.inbox.Inbox;
 import dev.coordd.daemon.invoke.AgentInvoker;
 import dev.coordd.daemon.invoke.InvocationFiles;
@@ -64,6 +65,7 @@ public final class Daemon implements AutoCloseable {
   private final RetentionRunner retention;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private RpcServer rpc;
+  private HttpDoor http;
   private Inbox inbox;
 
   private Daemon(DaemonConfig config, Clock clock, HomeLock lock, Store store, Cluster cluster) {
@@ -143,6 +145,16 @@ public final class Daemon implements AutoCloseable {
       daemon.engine.start(daemon.service);
       daemon.rpc =
           new RpcServer(config.home(), new MethodTable(daemon.service), SocketLimits.of(config));
+      // more routes on the same server (the dashboard page, /metrics) join as HttpDoor.ExtraRoutes
+      daemon.http =
+          HttpDoor.startIfEnabled(
+              config,
+              daemon.service,
+              daemon.engine.notifier(),
+              store,
+              clock,
+              daemon::isRunning,
+              List.of());
       daemon.inbox = new Inbox(config.home(), daemon.service);
       daemon.inbox.start();
       log.info(
@@ -232,6 +244,11 @@ public final class Daemon implements AutoCloseable {
     return retention;
   }
 
+  /** The HTTP door, or null when {@code http.enabled} is off. */
+  public HttpDoor http() {
+    return http;
+  }
+
   public boolean isRunning() {
     return running.get();
   }
@@ -243,6 +260,9 @@ public final class Daemon implements AutoCloseable {
     }
     log.info("coordd '{}' stopping", config.name());
     try {
+      if (http != null) {
+        http.close(); // first: browsers and scripts see the door close before anything else stops
+      }
       retention.close(); // a pass in progress stops at its next batch, before the store closes
       if (inbox != null) {
         inbox.close();
