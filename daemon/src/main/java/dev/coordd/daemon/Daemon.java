@@ -19,12 +19,14 @@ import dev.coordd.daemon.fs.PrivateHome;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskHandler;
 import dev.coordd.daemon.http.HttpDoor;
+import dev.coordd.daemon.http.MetricsRoute;
 import dev.coordd.daemon.inbox.Inbox;
 import dev.coordd.daemon.invoke.AgentInvoker;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import dev.coordd.daemon.invoke.InvocationQueue;
 import dev.coordd.daemon.invoke.InvokeAgentHandler;
 import dev.coordd.daemon.invoke.runner.AgentRunner;
+import dev.coordd.daemon.metrics.Metrics;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.retention.RetentionRunner;
 import dev.coordd.daemon.rpc.MethodTable;
@@ -63,6 +65,7 @@ public final class Daemon implements AutoCloseable {
   private final Engine engine;
   private final LocalCoordinationService service;
   private final RetentionRunner retention;
+  private final Metrics metrics = new Metrics();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private RpcServer rpc;
   private HttpDoor http;
@@ -75,11 +78,16 @@ public final class Daemon implements AutoCloseable {
     this.cluster = cluster;
     HandlerRegistry handlers = new HandlerRegistry();
     this.engine =
-        new Engine(config, clock, store, handlers, cluster.notifier(), cluster.leadership());
+        new Engine(
+            config, clock, store, handlers, cluster.notifier(), cluster.leadership(), metrics);
     InvocationFiles invocationFiles = new InvocationFiles(config.home(), clock);
     InvocationQueue invocations =
         new InvocationQueue(engine, invocationFiles, config.invocationExpiry());
     this.service = new LocalCoordinationService(engine, invocations, running::get);
+    metrics.watch(service);
+    metrics.connections("socket", () -> rpc == null ? 0 : rpc.openConnections());
+    metrics.connections("http", () -> http == null ? 0 : http.openConnections());
+    store.writer().onCommit(metrics::committed);
     // Invocation files live in this daemon's home; the rest is shared state, done once per cluster.
     engine.addChore(invocations::reconcile);
     engine.addClusterChore(service.locks()::expire);
@@ -138,6 +146,7 @@ public final class Daemon implements AutoCloseable {
       refuseTakenName(config, clock, store);
       cluster = Cluster.of(storeSettings, store, clock, config.name(), config.pollInterval());
       daemon = new Daemon(config, clock, lock, store, cluster);
+      daemon.metrics.bindJvm(); // here, not in the constructor: a failed start closes only a daemon
       daemon.registerSelf();
       daemon.engine.recover();
       // one round now: settles invocations that coordd check finished while no daemon ran
@@ -154,7 +163,7 @@ public final class Daemon implements AutoCloseable {
               store,
               clock,
               daemon::isRunning,
-              List.of());
+              List.of(new MetricsRoute(daemon.metrics)));
       daemon.inbox = new Inbox(config.home(), daemon.service);
       daemon.inbox.start();
       log.info(
@@ -244,6 +253,11 @@ public final class Daemon implements AutoCloseable {
     return retention;
   }
 
+  /** This daemon's metrics (its own registry), as {@code GET /metrics} serves them. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
   /** The HTTP door, or null when {@code http.enabled} is off. */
   public HttpDoor http() {
     return http;
@@ -281,6 +295,7 @@ public final class Daemon implements AutoCloseable {
       cluster.close(); // steps down: another daemon takes the chores over at once
       store.close();
       lock.close();
+      metrics.close();
     }
     log.info("coordd '{}' stopped", config.name());
   }
