@@ -95,6 +95,7 @@ public final class Metrics implements AutoCloseable {
     Gauge.builder("coordd.connections", open, IntSupplier::getAsInt)
         .description("Client connections open now")
         .tag("door", door)
+        .strongReference(true) // the supplier lives only here; a weak one would be collected
         .register(registry);
   }
 

@@ -59,7 +59,7 @@ final class StateGauges {
   }
 
   private void taskCount(MeterRegistry registry, String status, ToDoubleFunction<Stats> value) {
-    Gauge.builder("coordd.tasks", this, g -> g.read(value))
+    Gauge.builder("coordd.store.tasks", this, g -> g.read(value))
         .description("Tasks in the store by status, all types")
         .tag("status", status)
         .register(registry);

@@ -43,7 +43,7 @@ final class TypeMeters {
   final Timer handlerFailure;
 
   TypeMeters(MeterRegistry registry, String type) {
-    created = counter(registry, "coordd.tasks.created", "Tasks created", type);
+    created = counter(registry, "coordd.tasks.submitted", "Tasks created (submitted)", type);
     claimed =
         counter(registry, "coordd.tasks.claimed", "Attempts started (claimed by anyone)", type);
     succeeded = counter(registry, "coordd.tasks.succeeded", "Tasks that succeeded", type);
