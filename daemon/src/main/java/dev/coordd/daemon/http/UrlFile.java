@@ -8,15 +8,15 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * The home's {@code http.url}: where the running daemon's HTTP door listens (the port may have been
- * picked at start), for {@code coordd dashboard} and {@code coordd status}. Written at start,
+ * The home's {@code coordd.url}: where the running daemon's HTTP door listens (the port may have
+ * been picked at start), for {@code coordd dashboard} and {@code coordd status}. Written at start,
  * removed at stop; mode 0600 like everything in the home. Stateless.
  */
 public final class UrlFile {
   private UrlFile() {}
 
   public static Path of(Path home) {
-    return home.resolve("http.url");
+    return home.resolve("coordd.url");
   }
 
   static void write(Path home, String url) throws IOException {

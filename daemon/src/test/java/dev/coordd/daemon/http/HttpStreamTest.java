@@ -36,6 +36,7 @@ class HttpStreamTest {
   final class Events implements AutoCloseable {
     final BlockingQueue<String[]> events = new LinkedBlockingQueue<>();
     final HttpResponse<Stream<String>> response;
+    final java.util.concurrent.CountDownLatch ended = new java.util.concurrent.CountDownLatch(1);
 
     Events(String lastEventId) throws Exception {
       HttpRequest.Builder b = http.authed("/api/stream").GET();
@@ -61,6 +62,7 @@ class HttpStreamTest {
                     e = new String[3];
                   }
                 }
+                ended.countDown();
               });
     }
 
@@ -116,6 +118,16 @@ class HttpStreamTest {
     try (Events stream = new Events("0-42")) {
       String[] e = stream.next("reload");
       assertThat(e[1]).isEqualTo("reset");
+    }
+  }
+
+  @Test
+  void stopping_the_daemon_ends_open_streams() throws Exception {
+    try (Events stream = new Events(null)) {
+      Task t = http.daemon.service().createTask(NewTask.of("build").withAssignedTo("nobody"));
+      stream.next(t.id()); // the stream is open and flowing
+      http.daemon.daemon.close();
+      assertThat(stream.ended.await(10, TimeUnit.SECONDS)).as("the stream ended").isTrue();
     }
   }
 
