@@ -109,7 +109,7 @@ class HttpMetricsTest {
   }
 
   @Test
-  void an_agent_claim_and_its_expired_lease_are_counted() throws Exception {
+  void an_agent_claim_its_expired_lease_and_a_cancel_are_counted() throws Exception {
     try (HttpFixture f = new HttpFixture(dir)) {
       var svc = f.daemon.service();
       svc.registerAgent(new AgentRegistration("w1", "worker", List.of("m.ext"), null));
@@ -120,11 +120,13 @@ class HttpMetricsTest {
       f.daemon.advance(Duration.ofSeconds(5));
 
       assertThat(svc.getTask(t.id()).status()).isEqualTo(TaskStatus.QUEUED);
+      svc.cancelTask(t.id());
       PrometheusText after = scrape(f);
       assertThat(after.value("coordd_tasks_claimed_total", "type", "m.ext")).isEqualTo(1);
       assertThat(after.value("coordd_claim_duration_seconds_count", "claimer", "agent"))
           .isEqualTo(1);
       assertThat(after.value("coordd_leases_expired_total", "type", "m.ext")).isEqualTo(1);
+      assertThat(after.value("coordd_tasks_cancelled_total", "type", "m.ext")).isEqualTo(1);
     }
   }
 
