@@ -20,6 +20,7 @@ import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskHandler;
 import dev.coordd.daemon.http.DashboardRoutes;
 import dev.coordd.daemon.http.HttpDoor;
+import dev.coordd.daemon.http.MetricsRoute;
 import dev.coordd.daemon.inbox.Inbox;
 import dev.coordd.daemon.invoke.AgentInvoker;
 import dev.coordd.daemon.invoke.DatabaseInvocations;
@@ -28,6 +29,7 @@ import dev.coordd.daemon.invoke.InvocationQueue;
 import dev.coordd.daemon.invoke.InvocationStore;
 import dev.coordd.daemon.invoke.InvokeAgentHandler;
 import dev.coordd.daemon.invoke.runner.AgentRunner;
+import dev.coordd.daemon.metrics.Metrics;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.retention.RetentionRunner;
 import dev.coordd.daemon.rpc.MethodTable;
@@ -66,6 +68,7 @@ public final class Daemon implements AutoCloseable {
   private final Engine engine;
   private final LocalCoordinationService service;
   private final RetentionRunner retention;
+  private final Metrics metrics = new Metrics();
   private final AtomicBoolean running = new AtomicBoolean(true);
   private RpcServer rpc;
   private HttpDoor http;
@@ -78,7 +81,8 @@ public final class Daemon implements AutoCloseable {
     this.cluster = cluster;
     HandlerRegistry handlers = new HandlerRegistry();
     this.engine =
-        new Engine(config, clock, store, handlers, cluster.notifier(), cluster.leadership());
+        new Engine(
+            config, clock, store, handlers, cluster.notifier(), cluster.leadership(), metrics);
     // Files are per machine: with a shared store (a cluster) the invocations live in its table so
     // that every machine's sessions see and take the same ones.
     InvocationStore invocationStore =
@@ -88,6 +92,10 @@ public final class Daemon implements AutoCloseable {
     InvocationQueue invocations =
         new InvocationQueue(engine, invocationStore, config.invocationExpiry());
     this.service = new LocalCoordinationService(engine, invocations, running::get);
+    metrics.watch(service);
+    metrics.connections("socket", () -> rpc == null ? 0 : rpc.openConnections());
+    metrics.connections("http", () -> http == null ? 0 : http.openConnections());
+    store.writer().onCommit(metrics::committed);
     // Invocation files live in this daemon's home, so each daemon reconciles its own; invocations
     // in the shared store are shared state, reconciled and expired once per cluster (the leader).
     if (invocationStore.shared()) {
@@ -151,6 +159,7 @@ public final class Daemon implements AutoCloseable {
       refuseTakenName(config, clock, store);
       cluster = Cluster.of(storeSettings, store, clock, config.name(), config.pollInterval());
       daemon = new Daemon(config, clock, lock, store, cluster);
+      daemon.metrics.bindJvm(); // here, not in the constructor: a failed start closes only a daemon
       daemon.registerSelf();
       daemon.engine.recover();
       // one round now: settles invocations that coordd check finished while no daemon ran
@@ -167,7 +176,7 @@ public final class Daemon implements AutoCloseable {
               store,
               clock,
               daemon::isRunning,
-              List.of(new DashboardRoutes()));
+              List.of(new DashboardRoutes(), new MetricsRoute(daemon.metrics)));
       daemon.inbox = new Inbox(config.home(), daemon.service);
       daemon.inbox.start();
       log.info(
@@ -257,6 +266,11 @@ public final class Daemon implements AutoCloseable {
     return retention;
   }
 
+  /** This daemon's metrics (its own registry), as {@code GET /metrics} serves them. */
+  public Metrics metrics() {
+    return metrics;
+  }
+
   /** The HTTP door, or null when {@code http.enabled} is off. */
   public HttpDoor http() {
     return http;
@@ -294,6 +308,7 @@ public final class Daemon implements AutoCloseable {
       cluster.close(); // steps down: another daemon takes the chores over at once
       store.close();
       lock.close();
+      metrics.close();
     }
     log.info("coordd '{}' stopped", config.name());
   }

@@ -12,6 +12,7 @@ import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskContext;
 import dev.coordd.daemon.handler.TaskFailure;
 import dev.coordd.daemon.handler.TaskHandler;
+import dev.coordd.daemon.metrics.TaskMetrics;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Latch;
 import dev.coordd.daemon.notify.Notifier;
@@ -71,6 +72,7 @@ public final class Dispatcher {
   private final Outcomes outcomes;
   private final Barriers barriers;
   private final Clock clock;
+  private final TaskMetrics metrics;
   private final Latch wakeup;
   private final Watchdog watchdog = Watchdog.start("the dispatcher", Watchdog.DEFAULT_LIMIT);
   private final Semaphore slots;
@@ -88,7 +90,9 @@ public final class Dispatcher {
       Outcomes outcomes,
       Barriers barriers,
       Clock clock,
-      Notifier notifier) {
+      Notifier notifier,
+      TaskMetrics metrics) {
+    this.metrics = metrics;
     this.self = config.name();
     this.config = config;
     this.store = store;
@@ -199,10 +203,13 @@ public final class Dispatcher {
       long leaseMs = config.leaseDuration().toMillis();
       String types = handlers.typesJson();
       int max = wanted;
+      long began = System.nanoTime(); // real time for the metric; leases use the clock
       claimed =
           store
               .writer()
               .execute(tx -> leases.claim(tx, self, Agent.roleOf(self), types, now, leaseMs, max));
+      metrics.claimTime(true, System.nanoTime() - began);
+      metrics.claimed(claimed);
     } catch (RuntimeException e) {
       slots.release(wanted);
       throw e;
@@ -246,7 +253,7 @@ public final class Dispatcher {
                 + "'; it handles "
                 + handlers.types());
       }
-      JsonNode result = handler.handle(new Context(task, clock, r.deadline, service));
+      JsonNode result = timed(handler, task, r);
       String json = resultJson(result);
       if (settle(r)) {
         outcomes.succeed(task, result == null ? NullNode.getInstance() : result, json);
@@ -276,6 +283,21 @@ public final class Dispatcher {
     } finally {
       release(r);
       MDC.clear();
+    }
+  }
+
+  /** Runs the handler, timing it for the metrics; a hand-off to an agent is not a run. */
+  private JsonNode timed(TaskHandler handler, Task task, Running r) throws Exception {
+    long began = System.nanoTime(); // real time for the metric; the deadline uses the clock
+    try {
+      JsonNode result = handler.handle(new Context(task, clock, r.deadline, service));
+      metrics.handlerTime(task.type(), true, System.nanoTime() - began);
+      return result;
+    } catch (AwaitExternal parked) {
+      throw parked;
+    } catch (Exception | Error e) {
+      metrics.handlerTime(task.type(), false, System.nanoTime() - began);
+      throw e;
     }
   }
 

@@ -5,6 +5,7 @@ import dev.coordd.api.Task;
 import dev.coordd.daemon.cluster.Leadership;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.handler.HandlerRegistry;
+import dev.coordd.daemon.metrics.Metrics;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.AgentStore;
@@ -50,15 +51,17 @@ public final class Engine {
   private final Queues queues;
   private final Dependencies dependencies;
   private final Leadership leadership;
+  private final Metrics metrics;
 
   /** The engine of a daemon alone on its store (it always leads). */
   public Engine(
       DaemonConfig config, Clock clock, Store store, HandlerRegistry handlers, Notifier notifier) {
-    this(config, clock, store, handlers, notifier, Leadership.ALWAYS);
+    this(config, clock, store, handlers, notifier, Leadership.ALWAYS, new Metrics());
   }
 
   /**
    * @param leadership whether this daemon runs the once-per-cluster chores now
+   * @param metrics where the engine counts what happens to tasks
    */
   public Engine(
       DaemonConfig config,
@@ -66,8 +69,10 @@ public final class Engine {
       Store store,
       HandlerRegistry handlers,
       Notifier notifier,
-      Leadership leadership) {
+      Leadership leadership,
+      Metrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.leadership = leadership;
     this.notifier = notifier;
     this.clock = clock;
@@ -84,16 +89,36 @@ public final class Engine {
     Backoff backoff = new Backoff(config.retryBackoffBase(), config.retryBackoffMax());
     this.dependencies = new Dependencies(store, taskWaits, clock, notifier, leadership);
     this.queues = new Queues(store, notifier);
-    this.outcomes = new Outcomes(store, taskOutcomes, taskWaits, backoff, clock, notifier, queues);
+    this.outcomes =
+        new Outcomes(
+            store, taskOutcomes, taskWaits, backoff, clock, notifier, queues, metrics.tasks());
     dependencies.outcomes(outcomes);
     this.barriers = new Barriers(store, agents, taskWaits, clock);
     barriers.outcomes(outcomes);
     this.dispatcher =
         new Dispatcher(
-            config, store, tasks, taskLeases, handlers, outcomes, barriers, clock, notifier);
+            config,
+            store,
+            tasks,
+            taskLeases,
+            handlers,
+            outcomes,
+            barriers,
+            clock,
+            notifier,
+            metrics.tasks());
     this.housekeeper =
         new Housekeeper(
-            config, store, taskLeases, agents, dispatcher, outcomes, clock, notifier, leadership);
+            config,
+            store,
+            taskLeases,
+            agents,
+            dispatcher,
+            outcomes,
+            clock,
+            notifier,
+            leadership,
+            metrics.tasks());
     housekeeper.addClusterChore(dependencies::settle);
     housekeeper.addClusterChore(barriers::settle);
   }
@@ -106,6 +131,7 @@ public final class Engine {
     long now = clock.millis();
     List<Task> orphans = store.read(tx -> taskLeases.runningOf(tx, config.name()));
     for (Task t : orphans) {
+      metrics.tasks().leaseExpired(t);
       outcomes.fail(
           t,
           "lease expired: the daemon stopped while the task was running",
@@ -212,7 +238,13 @@ public final class Engine {
    * delayed task wakes no claimer now; the housekeeper announces it when it comes due.
    */
   public void announce(Task created) {
+    metrics.tasks().created(created);
     notifier.publish(Change.of(created, clock.millis()));
+  }
+
+  /** The daemon's metrics, which the engine and the service feed. */
+  public Metrics metrics() {
+    return metrics;
   }
 
   public Outcomes outcomes() {

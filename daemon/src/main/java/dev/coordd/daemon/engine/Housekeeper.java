@@ -3,6 +3,7 @@ package dev.coordd.daemon.engine;
 import dev.coordd.api.Task;
 import dev.coordd.daemon.cluster.Leadership;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.metrics.TaskMetrics;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.AgentStore;
@@ -44,6 +45,7 @@ public final class Housekeeper {
   private final List<Runnable> chores = new CopyOnWriteArrayList<>();
   private final List<Runnable> clusterChores = new CopyOnWriteArrayList<>();
   private final Leadership leadership;
+  private final TaskMetrics metrics;
   private long nextBeat;
   private long lastRoundAt = Long.MIN_VALUE; // guarded by roundLock
   // Delayed tasks due up to here were announced (guarded by roundLock). Starts at construction:
@@ -62,8 +64,10 @@ public final class Housekeeper {
       Outcomes outcomes,
       Clock clock,
       Notifier notifier,
-      Leadership leadership) {
+      Leadership leadership,
+      TaskMetrics metrics) {
     this.config = config;
+    this.metrics = metrics;
     this.leadership = leadership;
     this.store = store;
     this.leases = leases;
@@ -230,6 +234,7 @@ public final class Housekeeper {
           ranOut
               ? "lease expired: " + t.leaseOwner() + " stopped renewing it"
               : "lease expired: its owner " + t.leaseOwner() + " went stale (no heartbeat)";
+      metrics.leaseExpired(t);
       Task after = outcomes.fail(t, why, ranOut ? "lease_expired" : "owner_stale", false);
       if (after != null) {
         log.info("task {} {}; now {}", t.id(), why, after.status().wire());

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
 import dev.coordd.api.TaskStatus;
+import dev.coordd.daemon.metrics.TaskMetrics;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Notifier;
 import dev.coordd.daemon.store.Store;
@@ -26,6 +27,7 @@ public final class Outcomes {
   private final Clock clock;
   private final Notifier notifier;
   private final Queues queues;
+  private final TaskMetrics metrics;
 
   Outcomes(
       Store store,
@@ -34,7 +36,8 @@ public final class Outcomes {
       Backoff backoff,
       Clock clock,
       Notifier notifier,
-      Queues queues) {
+      Queues queues,
+      TaskMetrics metrics) {
     this.store = store;
     this.taskOutcomes = taskOutcomes;
     this.waits = waits;
@@ -42,6 +45,7 @@ public final class Outcomes {
     this.clock = clock;
     this.notifier = notifier;
     this.queues = queues;
+    this.metrics = metrics;
   }
 
   /** Null when the attempt had already lost the task (lease expired, cancelled). */
@@ -90,6 +94,7 @@ public final class Outcomes {
    */
   public Task after(Task changed) {
     if (changed != null) {
+      metrics.changed(changed);
       notifier.publish(Change.of(changed, clock.millis()));
       if (changed.status() != TaskStatus.RUNNING && queues.capped(changed.type())) {
         notifier.publish(new Change.CapacityFreed(changed.type()));

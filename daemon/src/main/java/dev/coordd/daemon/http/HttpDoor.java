@@ -20,6 +20,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
+import org.eclipse.jetty.server.Connector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -204,6 +205,15 @@ public final class HttpDoor implements AutoCloseable {
 
   public int port() {
     return app.port();
+  }
+
+  /** Connections open now on the server's connectors (for the metrics). */
+  public int openConnections() {
+    int open = 0;
+    for (Connector c : app.jettyServer().server().getConnectors()) {
+      open += c.getConnectedEndPoints().size();
+    }
+    return open;
   }
 
   /** Ends the live streams, stops the server and removes the URL file. */

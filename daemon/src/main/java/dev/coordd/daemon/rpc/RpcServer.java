@@ -93,6 +93,11 @@ public final class RpcServer implements AutoCloseable {
     Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
   }
 
+  /** Connections open now (for the metrics). */
+  public int openConnections() {
+    return connections.size();
+  }
+
   public Path socket() {
     return socket;
   }

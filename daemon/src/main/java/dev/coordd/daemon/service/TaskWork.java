@@ -117,18 +117,23 @@ final class TaskWork {
     long now = clock.millis();
     String newId = engine.ids().next();
     String role = Agent.roleOf(name);
-    return engine
-        .store()
-        .writer()
-        .execute(
-            tx -> {
-              engine.agents().touch(tx, newId, name, now);
-              long lease =
-                  leaseMs != null
-                      ? leaseMs
-                      : config.leaseFor(engine.agents().get(tx, name, now).kind()).toMillis();
-              return leases.claim(tx, name, role, typesJson, now, lease, n);
-            });
+    long began = System.nanoTime(); // real time for the metric; leases use the clock
+    List<Task> claimed =
+        engine
+            .store()
+            .writer()
+            .execute(
+                tx -> {
+                  engine.agents().touch(tx, newId, name, now);
+                  long lease =
+                      leaseMs != null
+                          ? leaseMs
+                          : config.leaseFor(engine.agents().get(tx, name, now).kind()).toMillis();
+                  return leases.claim(tx, name, role, typesJson, now, lease, n);
+                });
+    engine.metrics().tasks().claimTime(false, System.nanoTime() - began);
+    engine.metrics().tasks().claimed(claimed);
+    return claimed;
   }
 
   Task complete(String id, String agent, String token, JsonNode result) {

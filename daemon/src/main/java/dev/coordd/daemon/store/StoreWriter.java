@@ -95,6 +95,20 @@ public final class StoreWriter implements AutoCloseable {
   private final ReentrantLock closing = new ReentrantLock();
 
   /**
+   * Told, on the writer's thread, of each commit: its operations and nanoseconds. Keep it cheap.
+   */
+  public interface CommitListener {
+    void committed(int operations, long nanos);
+  }
+
+  private volatile CommitListener commitListener = (operations, nanos) -> {};
+
+  /** Replaces the commit listener (the daemon's metrics). */
+  public void onCommit(CommitListener listener) {
+    commitListener = listener;
+  }
+
+  /**
    * On SQLite the connection stays in auto-commit mode and each batch opens its own transaction:
    * the JDBC driver's implicit BEGIN right after every commit would otherwise hold SQLite's write
    * lock while the writer sits idle. Where the dialect says {@link SqlDialect#driverTransactions}
@@ -187,6 +201,7 @@ public final class StoreWriter implements AutoCloseable {
   private void settle(List<Pending<?>> ops) {
     Object[] results = new Object[ops.size()];
     Exception failed;
+    long began = System.nanoTime(); // real time for the commit metric; the clock is task time
     try {
       failed = transaction(ops, results);
     } catch (SQLException e) {
@@ -197,6 +212,7 @@ public final class StoreWriter implements AutoCloseable {
     }
     if (failed == null) {
       acknowledge(ops, results, null);
+      commitListener.committed(ops.size(), System.nanoTime() - began); // after: callers are safe
     } else if (ops.size() == 1) {
       acknowledge(ops, results, failed);
     } else {
