@@ -11,7 +11,9 @@ import java.util.UUID;
  */
 public final class Ids {
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
+  // Made on first use: client commands build an Ids (through InvocationFiles) and often never ask
+  // for one, and setting up a SecureRandom costs a short-lived command tens of milliseconds.
+  private SecureRandom random; // guarded by this
   private long lastMillis = -1;
   private int counter;
 
@@ -20,6 +22,9 @@ public final class Ids {
   }
 
   public synchronized String next() {
+    if (random == null) {
+      random = new SecureRandom();
+    }
     long millis = Math.max(clock.millis(), lastMillis);
     if (millis == lastMillis) {
       counter++;
