@@ -273,7 +273,7 @@ class ClusterProcessesTest {
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
   void a_daemon_killed_mid_run_has_its_tasks_finished_by_the_others_after_the_lease()
       throws Exception {
-    List<Member> members = three(1_000, "1h");
+    List<Member> members = three(3_000, "1h");
     Member victim = members.get(2); // not the leader
     killMidRun(members, victim);
   }
@@ -282,7 +282,7 @@ class ClusterProcessesTest {
   @Timeout(value = 150, unit = TimeUnit.SECONDS)
   void the_leader_killed_mid_run_is_followed_by_a_new_leader_that_reaps_its_tasks()
       throws Exception {
-    List<Member> members = three(1_000, "1h");
+    List<Member> members = three(3_000, "1h");
     long before = leaderPid();
     assertThat(before).as("someone leads").isPositive();
     Member victim = members.get(0); // the first to start leads
@@ -314,6 +314,19 @@ class ClusterProcessesTest {
         .as("%s runs tasks", victim.name())
         .isTrue();
     victim.process().destroyForcibly().waitFor(); // SIGKILL: no requeue, no sign-off, no unlock
+    Set<String> held = new HashSet<>();
+    try (Connection c = db.admin();
+        PreparedStatement ps =
+            c.prepareStatement(
+                "SELECT id FROM tasks WHERE status = 'running' AND lease_owner = ?")) {
+      ps.setString(1, victim.name());
+      try (ResultSet rs = ps.executeQuery()) {
+        while (rs.next()) {
+          held.add(rs.getString(1));
+        }
+      }
+    }
+    assertThat(held).as("tasks %s held when it died", victim.name()).isNotEmpty();
     List<String> ids = created.get(120, TimeUnit.SECONDS);
     awaitAllSucceeded(Duration.ofSeconds(60));
     Member survivor = survivors.get(0);
@@ -349,6 +362,13 @@ class ClusterProcessesTest {
       }
     }
     assertThat(rerun).as("tasks the killed daemon held were run again").isPositive();
+    try (CoorddClient client = survivor.client()) {
+      for (String id : held) {
+        Task t = client.getTask(id);
+        assertThat(t.attempts()).as("attempts of %s, held by the dead daemon", id).isGreaterThan(1);
+        assertThat(t.runs().get(0).worker()).isEqualTo(victim.name());
+      }
+    }
   }
 
   @Test
