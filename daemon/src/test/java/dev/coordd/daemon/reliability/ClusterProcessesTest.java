@@ -444,15 +444,23 @@ class ClusterProcessesTest {
               .start(
                   () -> {
                     try (CoorddClient client = m.client()) {
-                      while (!stop.get()) {
-                        try {
-                          acked.add(
-                              client
-                                  .createTask(
-                                      NewTask.of(CompletionLog.TYPE).withCreatedBy(m.name()))
-                                  .id());
-                        } catch (RuntimeException e) {
-                          refused.add(m.name() + ": " + e.getMessage());
+                      // as a careful caller does: a create whose fate is unknown is sent again
+                      // under the same idempotency key until it is acknowledged
+                      for (int n = 0; !stop.get(); n++) {
+                        NewTask task =
+                            NewTask.of(CompletionLog.TYPE)
+                                .withCreatedBy(m.name())
+                                .withIdempotencyKey(m.name() + "-" + n);
+                        for (int tries = 0; ; tries++) {
+                          try {
+                            acked.add(client.createTask(task).id());
+                            break;
+                          } catch (RuntimeException e) {
+                            refused.add(m.name() + ": " + e.getMessage());
+                            if (tries == 20) {
+                              throw e;
+                            }
+                          }
                         }
                       }
                     }
@@ -494,10 +502,14 @@ class ClusterProcessesTest {
       }
     }
     assertThat(count("SELECT COUNT(*) FROM task_runs")).isGreaterThanOrEqualTo(unique.size());
+    // a create sent again after an unknown outcome made no second task
+    assertThat(count("SELECT COUNT(*) FROM tasks WHERE idempotency_key IS NOT NULL"))
+        .isEqualTo(unique.size() - 3 * 5);
     System.out.printf(
         "%d acknowledged creates (%d while sessions were killed), %d refused, %d sessions"
             + " killed%n",
         unique.size(), ackedDuring, refused.size(), killed);
+    refused.stream().limit(3).forEach(r -> System.out.println("refused: " + r));
   }
 
   /** Ends every server session of this schema's daemons (not this test's own), as a failover. */
