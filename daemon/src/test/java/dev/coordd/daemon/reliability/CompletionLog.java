@@ -24,8 +24,15 @@ final class CompletionLog {
 
   /** A handler that works for a few milliseconds, then records its completion in {@code log}. */
   static TaskHandler handler(Path log) {
+    return handler(log, 15);
+  }
+
+  /** A handler that works for up to {@code maxWorkMs} (0: not at all), then records its run. */
+  static TaskHandler handler(Path log, int maxWorkMs) {
     return ctx -> {
-      Thread.sleep(ThreadLocalRandom.current().nextInt(1, 15));
+      if (maxWorkMs > 1) {
+        Thread.sleep(ThreadLocalRandom.current().nextInt(1, maxWorkMs));
+      }
       String line = ctx.task().id() + " " + ctx.attempt() + "\n";
       try {
         Files.write(
