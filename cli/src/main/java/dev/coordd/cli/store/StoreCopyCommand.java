@@ -103,6 +103,9 @@ final class StoreCopyCommand implements Callable<Integer> {
       out.println("  (the password is shown as ***; write the real one, or use a .pgpass file)");
     }
     out.println(
+        "A daemon on PostgreSQL is named daemon@HOST unless the config sets name; tasks"
+            + " assigned to daemon run on any of them.");
+    out.println(
         "e.g. coordd daemon --home "
             + resolved
             + " --set store.kind=postgres --set store.url='"

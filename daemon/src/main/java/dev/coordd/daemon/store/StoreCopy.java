@@ -153,6 +153,9 @@ public final class StoreCopy {
             notCopied.add(table + "." + c);
           }
         }
+        if (columns.isEmpty()) {
+          continue; // nothing in common: every column is listed as not copied
+        }
         copied.add(new Table(table, copyTable(source, target, table, columns, targetColumns)));
       }
       continueSequences(source, target);
