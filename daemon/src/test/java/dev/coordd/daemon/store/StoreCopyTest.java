@@ -150,8 +150,14 @@ class StoreCopyTest {
       before = Snapshot.of(d.service(), Set.of("w"));
     }
     PostgresTestDatabase db = freshSchema();
+    byte[] sqliteBefore = java.nio.file.Files.readAllBytes(sqliteFile());
 
     StoreCopy.Result result = StoreCopy.copy(sqliteFile(), db.url());
+
+    assertThat(java.nio.file.Files.readAllBytes(sqliteFile())).isEqualTo(sqliteBefore);
+    assertThat(java.nio.file.Files.list(sqliteFile().getParent()))
+        .map(p -> p.getFileName().toString())
+        .noneMatch(n -> n.startsWith("coordd.db-"));
 
     Map<String, Long> rows =
         result.tables().stream()
@@ -271,6 +277,22 @@ class StoreCopyTest {
         .hasMessageContaining("cannot connect to PostgreSQL")
         .hasMessageContaining("pg_isready")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("s3"));
+  }
+
+  @Test
+  void a_store_older_than_this_coordd_is_refused_with_how_to_migrate_it() throws Exception {
+    java.nio.file.Files.createDirectories(sqliteFile().getParent());
+    SqliteDialect dialect = new SqliteDialect("FULL", 5000);
+    try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + sqliteFile())) {
+      new Migrator(dialect, dialect.migrationFolder(), SqliteDialect.MIGRATIONS.subList(0, 5))
+          .migrate(c);
+    }
+    PostgresTestDatabase db = freshSchema();
+
+    assertThatThrownBy(() -> StoreCopy.copy(sqliteFile(), db.url()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("schema version 5")
+        .hasMessageContaining("start this coordd's daemon on the home once");
   }
 
   private static long rows(PostgresTestDatabase db, String table) throws SQLException {
