@@ -295,6 +295,52 @@ class StoreCopyTest {
         .hasMessageContaining("start this coordd's daemon on the home once");
   }
 
+  @Test
+  void a_home_whose_daemon_was_killed_copies_every_acknowledged_task_from_its_wal()
+      throws Exception {
+    Path home = dir.resolve("home");
+    String javaBin = ProcessHandle.current().info().command().orElse("java");
+    Process child =
+        new ProcessBuilder(
+                javaBin,
+                "-cp",
+                System.getProperty("java.class.path"),
+                dev.coordd.daemon.CrashingDaemonMain.class.getName(),
+                home.toString())
+            .redirectError(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    Set<String> acked = new java.util.HashSet<>();
+    String running = null;
+    try (java.io.BufferedReader out = child.inputReader()) {
+      String line;
+      while (running == null && (line = out.readLine()) != null) {
+        if (line.startsWith("ACKED ")) {
+          acked.add(line.substring(6));
+        } else if (line.startsWith("RUNNING ")) {
+          running = line.substring(8);
+        }
+      }
+    } finally {
+      child.destroyForcibly(); // SIGKILL: the WAL is left as it was
+      assertThat(child.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(running).as("the child started its blocking task").isNotNull();
+    assertThat(home.resolve("coordd.db-wal")).as("the killed daemon's WAL").exists();
+    PostgresTestDatabase db = freshSchema();
+
+    StoreCopy.copy(sqliteFile(), db.url());
+
+    Set<String> copied = new java.util.HashSet<>();
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id FROM tasks")) {
+      while (rs.next()) {
+        copied.add(rs.getString(1));
+      }
+    }
+    assertThat(copied).containsAll(acked).contains(running).hasSize(101);
+  }
+
   private static long rows(PostgresTestDatabase db, String table) throws SQLException {
     try (Connection c = db.connect();
         Statement st = c.createStatement();
