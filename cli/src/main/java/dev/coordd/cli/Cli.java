@@ -1,6 +1,7 @@
 package dev.coordd.cli;
 
 import dev.coordd.api.Task;
+import java.io.PrintWriter;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** Exit codes and small output habits shared by the commands. */
@@ -23,10 +24,15 @@ public final class Cli {
 
   /** After a change: the id and new status for people, the whole task for scripts. */
   public static void printTaskChange(CommandSpec spec, Common common, Task task) {
+    printTaskChange(spec.commandLine().getOut(), common, task);
+  }
+
+  /** The same on {@code out} (FastPath runs some commands without picocli). */
+  public static void printTaskChange(PrintWriter out, Common common, Task task) {
     if (common.json) {
-      Output.json(spec.commandLine().getOut(), task);
+      Output.json(out, task);
     } else {
-      spec.commandLine().getOut().println(task.id() + " " + task.status().wire());
+      out.println(task.id() + " " + task.status().wire());
     }
   }
 }

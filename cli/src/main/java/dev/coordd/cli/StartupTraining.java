@@ -36,6 +36,9 @@ public final class StartupTraining {
       run("--version");
       run("check", "--home", h);
       run("check", "--json", "--home", h);
+      Start.class.getName(); // the launchers' main class, into the archive as well
+      fast("check", "--home", h); // what `coordd check` runs: FastPath, not picocli
+      fast("check", "--json", "--home", h);
       run("agent", "register", "trainer", "--kind", "claude_code", "--home", h);
       run(
           "task",
@@ -61,6 +64,8 @@ public final class StartupTraining {
       run("task", "list", "--home", h);
       run("task", "list", "--json", "--home", h);
       run("task", "claim", "--agent", "trainer", "--type", "review", "--home", h);
+      fast("task", "claim", "--agent", "trainer", "--type", "review", "--home", h);
+      fast("task", "complete", "none", "--agent", "trainer", "--token", "t", "--home", h);
       run("agents", "--home", h);
       run("stats", "--home", h);
       String hook =
@@ -70,6 +75,8 @@ public final class StartupTraining {
       InputStream stdin = System.in;
       System.setIn(new ByteArrayInputStream(hook.getBytes(StandardCharsets.UTF_8)));
       run("hook", "session-start", "--home", h);
+      System.setIn(new ByteArrayInputStream(hook.getBytes(StandardCharsets.UTF_8)));
+      fast("hook", "session-start", "--home", h); // FastPath's way, as the launcher runs it
       System.setIn(stdin);
       run("mcp", "--home", h); // reads the MCP session the build pipes in, to its end
     } finally {
@@ -85,6 +92,11 @@ public final class StartupTraining {
     cl.setOut(new PrintWriter(sink, true, StandardCharsets.UTF_8));
     cl.setErr(new PrintWriter(sink, true, StandardCharsets.UTF_8));
     return cl.execute(args);
+  }
+
+  private static int fast(String... args) {
+    PrintWriter sink = new PrintWriter(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    return FastPath.run(args, sink, sink);
   }
 
   private static Process startDaemon(Path dir, Path home) throws IOException {

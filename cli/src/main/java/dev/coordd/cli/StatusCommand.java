@@ -6,6 +6,7 @@ import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.config.ConfigLoader;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.config.Durations;
+import dev.coordd.daemon.http.UrlFile;
 import dev.coordd.internal.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -84,6 +85,10 @@ final class StatusCommand implements Callable<Integer> {
     json.put("answering", true);
     json.set("tasks", Json.MAPPER.valueToTree(stats.coordination()));
     json.set("agents", Json.MAPPER.valueToTree(stats.agents()));
+    String http = httpUrl(home);
+    if (http != null) {
+      json.put("http", http);
+    }
     var c = stats.coordination();
     String text =
         String.format(
@@ -104,6 +109,9 @@ final class StatusCommand implements Callable<Integer> {
             stats.agents().activeAgents(),
             stats.agents().staleAgents(),
             stats.agents().offlineAgents());
+    if (http != null) {
+      text += String.format("%n  http: %s (log a browser in: coordd dashboard)", http);
+    }
     print(out, json, text);
     return Cli.EXIT_OK;
   }
@@ -135,6 +143,15 @@ final class StatusCommand implements Callable<Integer> {
     } catch (RuntimeException e) {
       String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("?");
       return "unknown (the configuration is invalid: " + first + ")";
+    }
+  }
+
+  /** Where the HTTP door listens, when it is open. */
+  private static String httpUrl(Path home) {
+    try {
+      return UrlFile.read(home).orElse(null);
+    } catch (java.io.IOException e) {
+      return null;
     }
   }
 

@@ -18,10 +18,14 @@ import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.fs.PrivateHome;
 import dev.coordd.daemon.handler.HandlerRegistry;
 import dev.coordd.daemon.handler.TaskHandler;
+import dev.coordd.daemon.http.DashboardRoutes;
+import dev.coordd.daemon.http.HttpDoor;
 import dev.coordd.daemon.inbox.Inbox;
 import dev.coordd.daemon.invoke.AgentInvoker;
+import dev.coordd.daemon.invoke.DatabaseInvocations;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import dev.coordd.daemon.invoke.InvocationQueue;
+import dev.coordd.daemon.invoke.InvocationStore;
 import dev.coordd.daemon.invoke.InvokeAgentHandler;
 import dev.coordd.daemon.invoke.runner.AgentRunner;
 import dev.coordd.daemon.notify.Change;
@@ -64,6 +68,7 @@ public final class Daemon implements AutoCloseable {
   private final RetentionRunner retention;
   private final AtomicBoolean running = new AtomicBoolean(true);
   private RpcServer rpc;
+  private HttpDoor http;
   private Inbox inbox;
 
   private Daemon(DaemonConfig config, Clock clock, HomeLock lock, Store store, Cluster cluster) {
@@ -74,12 +79,22 @@ public final class Daemon implements AutoCloseable {
     HandlerRegistry handlers = new HandlerRegistry();
     this.engine =
         new Engine(config, clock, store, handlers, cluster.notifier(), cluster.leadership());
-    InvocationFiles invocationFiles = new InvocationFiles(config.home(), clock);
+    // Files are per machine: with a shared store (a cluster) the invocations live in its table so
+    // that every machine's sessions see and take the same ones.
+    InvocationStore invocationStore =
+        config.store().kind() == StoreSettings.Kind.POSTGRES
+            ? new DatabaseInvocations(store, clock)
+            : new InvocationFiles(config.home(), clock);
     InvocationQueue invocations =
-        new InvocationQueue(engine, invocationFiles, config.invocationExpiry());
+        new InvocationQueue(engine, invocationStore, config.invocationExpiry());
     this.service = new LocalCoordinationService(engine, invocations, running::get);
-    // Invocation files live in this daemon's home; the rest is shared state, done once per cluster.
-    engine.addChore(invocations::reconcile);
+    // Invocation files live in this daemon's home, so each daemon reconciles its own; invocations
+    // in the shared store are shared state, reconciled and expired once per cluster (the leader).
+    if (invocationStore.shared()) {
+      engine.addClusterChore(invocations::reconcile);
+    } else {
+      engine.addChore(invocations::reconcile);
+    }
     engine.addClusterChore(service.locks()::expire);
     engine.addClusterChore(service.scheduler()::fireDue);
     engine.addClusterChore(service.events()::prune);
@@ -91,7 +106,7 @@ public final class Daemon implements AutoCloseable {
             clock,
             store,
             config.home(),
-            invocationFiles,
+            invocationStore,
             cluster.leadership()::isLeader);
     engine.addChore(retention::kick);
     handlers.register(
@@ -143,6 +158,16 @@ public final class Daemon implements AutoCloseable {
       daemon.engine.start(daemon.service);
       daemon.rpc =
           new RpcServer(config.home(), new MethodTable(daemon.service), SocketLimits.of(config));
+      // more routes on the same server (the dashboard page, /metrics) join as HttpDoor.ExtraRoutes
+      daemon.http =
+          HttpDoor.startIfEnabled(
+              config,
+              daemon.service,
+              daemon.engine.notifier(),
+              store,
+              clock,
+              daemon::isRunning,
+              List.of(new DashboardRoutes()));
       daemon.inbox = new Inbox(config.home(), daemon.service);
       daemon.inbox.start();
       log.info(
@@ -232,6 +257,11 @@ public final class Daemon implements AutoCloseable {
     return retention;
   }
 
+  /** The HTTP door, or null when {@code http.enabled} is off. */
+  public HttpDoor http() {
+    return http;
+  }
+
   public boolean isRunning() {
     return running.get();
   }
@@ -243,6 +273,9 @@ public final class Daemon implements AutoCloseable {
     }
     log.info("coordd '{}' stopping", config.name());
     try {
+      if (http != null) {
+        http.close(); // first: browsers and scripts see the door close before anything else stops
+      }
       retention.close(); // a pass in progress stops at its next batch, before the store closes
       if (inbox != null) {
         inbox.close();

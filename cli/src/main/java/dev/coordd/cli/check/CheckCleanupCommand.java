@@ -1,5 +1,6 @@
 package dev.coordd.cli.check;
 
+import dev.coordd.api.InvalidRequestException;
 import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
 import dev.coordd.daemon.invoke.InvocationFiles;
@@ -29,6 +30,13 @@ final class CheckCleanupCommand implements Callable<Integer> {
   public Integer call() {
     if (days < 0) {
       throw new ParameterException(spec.commandLine(), "DAYS must be 0 or more, got " + days);
+    }
+    if (ClusterInvocations.inDatabase(common.home())) {
+      throw new InvalidRequestException(
+          "store",
+          "this home's store is PostgreSQL (cluster mode): archived invocations live in the shared"
+              + " database and the leader daemon deletes them after retention.invocations; set"
+              + " that in the configuration instead of running check cleanup");
     }
     int deleted =
         new InvocationFiles(common.home(), Clock.systemUTC()).cleanup(Duration.ofDays(days));

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code coordd check complete|fail}: archives the invocation and finishes its task. Through the
  * daemon when one runs (the task finishes at once); from the files otherwise (the daemon settles
- * the task when it starts).
+ * the task when it starts), except in a cluster, where only the daemon reaches the invocations.
  */
 final class CheckFinishCommand {
   private CheckFinishCommand() {}
@@ -86,6 +86,11 @@ final class CheckFinishCommand {
       done = viaDaemon.apply(client);
       note = "its task " + done.taskId() + " is finished";
     } catch (DaemonNotRunningException e) {
+      if (ClusterInvocations.inDatabase(common.home())) {
+        // the home's files are not where a cluster's invocations are: finishing there would lie
+        throw new DaemonNotRunningException(
+            ClusterInvocations.notRunning(common.home(), e.getMessage()));
+      }
       done = viaFiles.apply(new InvocationFiles(common.home(), Clock.systemUTC()));
       note = "no daemon is running; task " + done.taskId() + " is settled when one starts";
     }

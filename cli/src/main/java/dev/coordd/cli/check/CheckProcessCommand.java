@@ -3,6 +3,7 @@ package dev.coordd.cli.check;
 import dev.coordd.api.Invocation;
 import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
+import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.invoke.InvocationFiles;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -34,8 +35,15 @@ final class CheckProcessCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Invocation taken =
-        new InvocationFiles(common.home(), Clock.systemUTC()).process(id, agentName(agent));
+    Invocation taken;
+    if (ClusterInvocations.inDatabase(common.home())) {
+      InvocationFiles.checkId(id);
+      try (CoorddClient client = ClusterInvocations.daemon(common.home())) {
+        taken = client.processInvocation(id, agentName(agent));
+      }
+    } else {
+      taken = new InvocationFiles(common.home(), Clock.systemUTC()).process(id, agentName(agent));
+    }
     PrintWriter out = spec.commandLine().getOut();
     if (common.json) {
       Output.json(out, taken);

@@ -1,5 +1,5 @@
 /**
  * {@code coordd check}: the invocation queue for AI sessions, which works from the files even when
- * no daemon runs.
+ * no daemon runs (SQLite), and through this machine's daemon in a cluster (PostgreSQL).
  */
 package dev.coordd.cli.check;

@@ -1,5 +1,6 @@
 package dev.coordd.cli.hooks;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -25,6 +26,14 @@ public final class HookCommand {
         "coordd could not run its session-start hook: "
             + message
             + " (check the hook command in the agent's settings).");
+  }
+
+  /**
+   * {@code hook session-start} with the options from {@code args[from]} on, without picocli, when
+   * they are all plain (cli FastPath); -1, with nothing done, when picocli must read them.
+   */
+  public static int sessionStart(String[] args, int from, PrintWriter out, PrintWriter err) {
+    return SessionStartCommand.plain(args, from, out, err);
   }
 
   /** True for the session-start hook's command line. */

@@ -1,6 +1,7 @@
 package dev.coordd.cli.hooks;
 
 import dev.coordd.api.Invocation;
+import dev.coordd.cli.check.ClusterInvocations;
 import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -16,10 +17,23 @@ import java.util.List;
  * answers: the session still learns what waits for an AI agent.
  */
 final class PendingInvocationFiles {
+  /** Why a cluster home shows no invocations while its daemon does not answer. */
+  static final String CLUSTER_NOTE =
+      "this home's store is PostgreSQL (cluster mode): pending invocations are in the shared"
+          + " database and are listed once this machine's daemon answers";
+
   private PendingInvocationFiles() {}
 
-  /** Pending invocation files, oldest first; unreadable or expired ones are skipped. */
+  /**
+   * Pending invocation files, oldest first; unreadable or expired ones are skipped. None in a
+   * cluster home (PostgreSQL store): its invocations are in the shared database, which only the
+   * daemon reads, and leftover files would be stale.
+   */
   static List<Invocation> read(Path home, PrintWriter err) {
+    if (ClusterInvocations.inDatabase(home)) {
+      err.println("coordd: " + CLUSTER_NOTE);
+      return new ArrayList<>();
+    }
     Path dir = home.resolve("invocations").resolve("pending");
     List<Invocation> found = new ArrayList<>();
     if (!Files.isDirectory(dir)) {

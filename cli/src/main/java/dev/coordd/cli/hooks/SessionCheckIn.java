@@ -7,6 +7,7 @@ import dev.coordd.api.CoorddException;
 import dev.coordd.api.DaemonNotRunningException;
 import dev.coordd.api.Invocation;
 import dev.coordd.cli.Shell;
+import dev.coordd.cli.check.ClusterInvocations;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.internal.Json;
 import java.io.PrintWriter;
@@ -44,7 +45,7 @@ record SessionCheckIn(
       fromDaemon.cancel(true);
       err.println("coordd: the daemon did not answer within " + timeout.toMillis() + "ms");
       Report r =
-          Report.offline(
+          offline(
               "the coordd daemon on "
                   + home
                   + " did not answer within "
@@ -81,7 +82,7 @@ record SessionCheckIn(
     } catch (DaemonNotRunningException e) {
       err.println("coordd: " + e.getMessage());
       Report r =
-          Report.offline(
+          offline(
               "no coordd daemon is running on "
                   + home
                   + ", so this session was not registered (start one: coordd daemon --home "
@@ -90,6 +91,14 @@ record SessionCheckIn(
       r.invocations.addAll(PendingInvocationFiles.read(home, err));
       return r;
     }
+  }
+
+  /** An offline report; in a cluster home it also says where the invocations are. */
+  private Report offline(String why) {
+    return Report.offline(
+        ClusterInvocations.inDatabase(home)
+            ? why + "; " + PendingInvocationFiles.CLUSTER_NOTE
+            : why);
   }
 
   /** Registers or refreshes the agent; a refresh keeps capabilities and unrelated metadata. */

@@ -1,13 +1,17 @@
 package dev.coordd.cli.hooks;
 
 import dev.coordd.cli.Common;
+import dev.coordd.cli.PlainArgs;
 import dev.coordd.cli.Shell;
 import dev.coordd.daemon.config.DaemonConfig;
+import dev.coordd.daemon.config.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -77,8 +81,42 @@ final class SessionStartCommand implements Callable<Integer> {
       description = "Give up on the daemon after this long (default: ${DEFAULT-VALUE}).")
   Duration timeout;
 
+  /** Where failures are told; picocli's stderr unless {@link #run(PrintWriter, PrintWriter)}. */
+  private PrintWriter err;
+
+  /** The hook from its plain options without picocli (cli FastPath), or -1 if they are not. */
+  static int plain(String[] args, int from, PrintWriter out, PrintWriter err) {
+    PlainArgs options =
+        PlainArgs.parse(
+            args,
+            from,
+            Set.of("--json"),
+            Set.of("--home", "--agent", "--kind", "--input", "--timeout"),
+            Set.of("--capability"));
+    if (options == null || !PlainArgs.isPath(options.value("--home"))) {
+      return -1;
+    }
+    SessionStartCommand hook = new SessionStartCommand();
+    try {
+      hook.timeout = Durations.parse(Objects.requireNonNullElse(options.value("--timeout"), "10s"));
+    } catch (RuntimeException e) {
+      return -1; // picocli words the conversion error
+    }
+    hook.common = options.common();
+    hook.agent = options.value("--agent");
+    hook.kind = Objects.requireNonNullElse(options.value("--kind"), "claude_code");
+    hook.capabilities = new ArrayList<>(options.values("--capability"));
+    hook.input = Objects.requireNonNullElse(options.value("--input"), "-");
+    return hook.run(out, err);
+  }
+
   @Override
   public Integer call() {
+    return run(spec.commandLine().getOut(), spec.commandLine().getErr());
+  }
+
+  private int run(PrintWriter out, PrintWriter errors) {
+    this.err = errors;
     String context;
     try {
       context = run();
@@ -90,7 +128,6 @@ final class SessionStartCommand implements Callable<Integer> {
               + " to see pending work.";
       err().println("coordd: session-start hook failed: " + describe(e));
     }
-    PrintWriter out = spec.commandLine().getOut();
     out.println(HookOutput.sessionStart(context));
     out.flush();
     err().flush();
@@ -98,7 +135,7 @@ final class SessionStartCommand implements Callable<Integer> {
   }
 
   private PrintWriter err() {
-    return spec.commandLine().getErr();
+    return err;
   }
 
   private String run() {

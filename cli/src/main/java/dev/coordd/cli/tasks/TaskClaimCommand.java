@@ -3,9 +3,14 @@ package dev.coordd.cli.tasks;
 import dev.coordd.api.Task;
 import dev.coordd.cli.Common;
 import dev.coordd.cli.Output;
+import dev.coordd.cli.PlainArgs;
 import dev.coordd.client.CoorddClient;
+import dev.coordd.daemon.config.Durations;
+import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -56,31 +61,62 @@ final class TaskClaimCommand implements Callable<Integer> {
               + " commands.")
   Duration lease;
 
+  /** {@code task claim} with plain options without picocli (cli FastPath), or -1. */
+  static int plain(String[] args, PrintWriter out) {
+    PlainArgs options =
+        PlainArgs.parse(
+            args,
+            2,
+            Set.of("--json"),
+            Set.of("--home", "--agent", "--max", "--wait", "--lease"),
+            Set.of("--type"));
+    if (options == null
+        || options.value("--agent") == null
+        || !PlainArgs.isPath(options.value("--home"))) {
+      return -1;
+    }
+    TaskClaimCommand c = new TaskClaimCommand();
+    try {
+      c.max = Integer.parseInt(Objects.requireNonNullElse(options.value("--max"), "1"));
+      c.wait = Durations.parse(Objects.requireNonNullElse(options.value("--wait"), "0s"));
+      String lease = options.value("--lease");
+      c.lease = lease == null ? null : Durations.parse(lease);
+    } catch (RuntimeException e) {
+      return -1; // picocli words the conversion error
+    }
+    c.common = options.common();
+    c.agent = options.value("--agent");
+    c.types = List.copyOf(options.values("--type"));
+    return c.run(out);
+  }
+
   @Override
   public Integer call() {
+    return run(spec.commandLine().getOut());
+  }
+
+  private int run(PrintWriter out) {
     try (CoorddClient client = common.connect()) {
       List<Task> claimed =
           client.claimTasks(
               agent, types, max, wait.toMillis(), lease == null ? null : lease.toMillis());
       if (common.json) {
-        Output.json(spec.commandLine().getOut(), claimed);
+        Output.json(out, claimed);
       } else if (claimed.isEmpty()) {
-        spec.commandLine().getOut().println("nothing to claim for " + agent);
+        out.println("nothing to claim for " + agent);
       } else {
         claimed.forEach(
             t -> {
-              Output.task(spec.commandLine().getOut(), t);
-              spec.commandLine()
-                  .getOut()
-                  .println(
-                      "finish it: coordd task complete "
-                          + t.id()
-                          + " --agent "
-                          + agent
-                          + " --token "
-                          + t.claimToken()
-                          + " (or task fail ... --error TEXT)");
-              spec.commandLine().getOut().println();
+              Output.task(out, t);
+              out.println(
+                  "finish it: coordd task complete "
+                      + t.id()
+                      + " --agent "
+                      + agent
+                      + " --token "
+                      + t.claimToken()
+                      + " (or task fail ... --error TEXT)");
+              out.println();
             });
       }
       return 0;

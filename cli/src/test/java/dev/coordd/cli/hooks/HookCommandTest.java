@@ -322,6 +322,26 @@ class HookCommandTest {
   }
 
   @Test
+  void a_cluster_home_without_its_daemon_says_the_invocations_are_in_the_database()
+      throws Exception {
+    // a leftover file from before the home joined a cluster is stale: not listed
+    writeInvocation(home(), "inv-stale", "Old file", 1_000);
+    Files.writeString(
+        home().resolve("config.json"),
+        "{\"store\": {\"kind\": \"postgres\","
+            + " \"url\": \"jdbc:postgresql://127.0.0.1:5432/test?user=postgres\"}}");
+
+    Result r = hook(input("startup"));
+
+    assertThat(r.exit()).isZero();
+    assertThat(r.context())
+        .contains("no coordd daemon is running")
+        .contains("cluster mode")
+        .contains("listed once this machine's daemon answers")
+        .doesNotContain("inv-stale");
+  }
+
+  @Test
   void without_a_daemon_and_nothing_queued_it_says_both() {
     Result r = hook(input("startup"));
 

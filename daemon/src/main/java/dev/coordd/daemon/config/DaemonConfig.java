@@ -54,7 +54,7 @@ import java.util.TreeSet;
  * @param schedules schedules declared in the configuration, by name
  * @param queueLimits concurrency limits by task type
  * @param store where tasks are kept (validated; only SQLite until the PostgreSQL store arrives)
- * @param http the HTTP door (validated; takes effect when the HTTP door arrives)
+ * @param http the HTTP door (off unless enabled)
  * @param retention how long finished work is kept before the daemon deletes it
  * @param rateLimit the per-agent limit on creating tasks through the doors (off by default)
  * @param socket limits of the socket door: connections at once, idle timeout

@@ -42,6 +42,7 @@ final class PostBindChecks {
     c.commands();
     c.agentRunners();
     c.store();
+    c.http();
     return c.problems;
   }
 
@@ -118,6 +119,19 @@ final class PostBindChecks {
           TextNode.valueOf(store.url()),
           "is only for store.kind \"postgres\"; the sqlite store lives in the home, so remove"
               + " store.url or set store.kind to \"postgres\"");
+    }
+  }
+
+  private void http() {
+    HttpConfig http = config.http();
+    if (!http.loopback() && !http.allowRemote()) {
+      problem(
+          "http.host",
+          "http.host",
+          TextNode.valueOf(http.host()),
+          "is not a loopback address, so the HTTP door would be reachable from other machines;"
+              + " set http.allowRemote to true as well if that is meant (the token is still"
+              + " required), or use 127.0.0.1");
     }
   }
 

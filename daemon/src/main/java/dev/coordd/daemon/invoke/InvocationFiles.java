@@ -41,7 +41,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Thread-safe and multi-process safe: every state change is one rename.
  */
-public final class InvocationFiles {
+public final class InvocationFiles implements InvocationStore {
   static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_-]{0,63}");
   private static final Logger log = LoggerFactory.getLogger(InvocationFiles.class);
 
@@ -61,7 +61,19 @@ public final class InvocationFiles {
     return folders.root();
   }
 
+  @Override
+  public String location() {
+    return root().toString();
+  }
+
+  /** Files are per machine: each daemon reconciles and cleans its own home's. */
+  @Override
+  public boolean shared() {
+    return false;
+  }
+
   /** Writes a new pending invocation for a task. */
+  @Override
   public Invocation create(
       String taskId, String agentType, String command, JsonNode context, Long expiresAt) {
     Invocation inv =
@@ -85,6 +97,7 @@ public final class InvocationFiles {
   }
 
   /** Pending invocations, oldest first; an unreadable file is skipped and logged. */
+  @Override
   public List<Invocation> pendingInvocations() {
     return readAll(folders.pending()).stream()
         .sorted(Comparator.comparingLong(Invocation::createdAt).thenComparing(Invocation::id))
@@ -92,6 +105,7 @@ public final class InvocationFiles {
   }
 
   /** The open (pending or processing) invocation of a task, if any. */
+  @Override
   public Optional<Invocation> openFor(String taskId) {
     List<Invocation> open = new ArrayList<>(readAll(folders.pending()));
     open.addAll(readAll(folders.processing()));
@@ -99,6 +113,7 @@ public final class InvocationFiles {
   }
 
   /** The invocation wherever it is now. */
+  @Override
   public Invocation get(String id) {
     checkId(id);
     for (Path file : List.of(folders.pending(id), folders.processing(id), folders.archive(id))) {
@@ -110,6 +125,7 @@ public final class InvocationFiles {
   }
 
   /** The archived invocation, or empty while it is still open. */
+  @Override
   public Optional<Invocation> archived(String id) {
     checkId(id);
     Path file = folders.archive(id);
@@ -120,6 +136,7 @@ public final class InvocationFiles {
    * Takes a pending invocation for {@code agent}. The rename out of {@code pending/} is the claim:
    * one winner; a loser is told who has it.
    */
+  @Override
   public Invocation process(String id, String agent) {
     checkId(id);
     return locked(
@@ -135,20 +152,24 @@ public final class InvocationFiles {
         });
   }
 
+  @Override
   public Invocation complete(String id, JsonNode result) {
     return finish(id, Invocation.COMPLETED, result == null ? Json.MAPPER.nullNode() : result, null);
   }
 
+  @Override
   public Invocation fail(String id, String error) {
     return finish(id, Invocation.FAILED, null, error);
   }
 
   /** Archives an open invocation nobody finished (its task was cancelled). */
+  @Override
   public Invocation close(String id, String status, String reason) {
     return finish(id, status, null, reason);
   }
 
   /** Archives an invocation only while nobody has taken it (expiry); a conflict otherwise. */
+  @Override
   public Invocation closePending(String id, String status, String reason) {
     checkId(id);
     return locked(
@@ -165,6 +186,7 @@ public final class InvocationFiles {
   }
 
   /** The folder the invocation is in now ({@code pending}, {@code processing}, …), or null. */
+  @Override
   public String where(String id) {
     checkId(id);
     return folders.where(id);
@@ -209,6 +231,7 @@ public final class InvocationFiles {
    * As {@link #cleanup(Duration)}, deleting at most {@code max} files (the daemon's retention works
    * in bounded steps).
    */
+  @Override
   public int cleanup(Duration age, int max) {
     long cutoff = clock.millis() - age.toMillis();
     int deleted = 0;

@@ -22,7 +22,7 @@ final class InvocationFolders {
   private static final Logger log = LoggerFactory.getLogger(InvocationFolders.class);
 
   /** The folder name {@link #where} gives for the archive. */
-  static final String ARCHIVE = "archive";
+  static final String ARCHIVE = InvocationStore.ARCHIVED;
 
   private final Path root;
 

@@ -17,26 +17,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Links invocation files to their tasks: an {@code invoke_agent} task with no runner parks in
- * {@code waiting} on {@code invocation:<id>}; completing or failing the invocation ends the task;
- * an invocation nobody takes in time fails it. {@link #reconcile()} also settles what {@code coordd
- * check} finished while no daemon ran. Thread-safe.
+ * Links invocations (files, or rows of the shared store in a cluster) to their tasks: an {@code
+ * invoke_agent} task with no runner parks in {@code waiting} on {@code invocation:<id>}; completing
+ * or failing the invocation ends the task; an invocation nobody takes in time fails it. {@link
+ * #reconcile()} also settles what {@code coordd check} finished while no daemon ran. Thread-safe.
  */
 public final class InvocationQueue {
   public static final String WAIT_KIND = "invocation:";
   private static final Logger log = LoggerFactory.getLogger(InvocationQueue.class);
 
   private final Engine engine;
-  private final InvocationFiles files;
+  private final InvocationStore files;
   private final Duration expiry;
 
-  public InvocationQueue(Engine engine, InvocationFiles files, Duration expiry) {
+  public InvocationQueue(Engine engine, InvocationStore files, Duration expiry) {
     this.engine = engine;
     this.files = files;
     this.expiry = expiry;
   }
 
-  public InvocationFiles files() {
+  /** Where the invocations live: the home's files, or the shared store's table in a cluster. */
+  public InvocationStore store() {
     return files;
   }
 
@@ -116,6 +117,11 @@ public final class InvocationQueue {
    * with no daemon), fail those whose invocation nobody took in time, and fail those whose
    * invocation file is gone. Completions through the daemon settle at once, so this full pass runs
    * only at start and then once per poll interval of clock time.
+   *
+   * <p>It reads every waiting task of the store, so it must see every invocation those tasks wait
+   * on: with files (one machine) each daemon runs it on its own home; with a shared store (a
+   * cluster) the leader alone runs it, on the table every machine writes to (see {@link
+   * InvocationStore#shared}).
    */
   public void reconcile() {
     long now = engine.clock().millis();
@@ -150,7 +156,7 @@ public final class InvocationQueue {
           "invocation "
               + id
               + " is gone from "
-              + files.root()
+              + files.location()
               + " (deleted before its task was settled); create the task again",
           "invocation_lost",
           now);

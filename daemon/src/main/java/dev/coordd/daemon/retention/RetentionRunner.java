@@ -2,7 +2,7 @@ package dev.coordd.daemon.retention;
 
 import dev.coordd.daemon.config.RetentionConfig;
 import dev.coordd.daemon.inbox.Inbox;
-import dev.coordd.daemon.invoke.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationStore;
 import dev.coordd.daemon.store.Store;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs retention passes: finished tasks ({@link TaskRetention}), inbox {@code done/} and {@code
- * rejected/} files and archived invocations ({@link FileRetention}, {@link InvocationFiles}), each
+ * rejected/} files and archived invocations ({@link FileRetention}, {@link InvocationStore}), each
  * bounded per pass. At most one pass per {@value #PAUSE_MS} ms of clock time.
  *
  * <p>The housekeeper calls {@link #kick()} every round; a pass that is due runs on its own virtual
@@ -41,7 +41,7 @@ public final class RetentionRunner implements AutoCloseable {
   private final TaskRetention tasks;
   private final Path inboxDone;
   private final Path inboxRejected;
-  private final InvocationFiles invocations;
+  private final InvocationStore invocations;
   private final BooleanSupplier leads;
   private final ReentrantLock passLock = new ReentrantLock();
   private final AtomicBoolean running = new AtomicBoolean();
@@ -50,7 +50,7 @@ public final class RetentionRunner implements AutoCloseable {
   private volatile Thread worker;
 
   public RetentionRunner(
-      RetentionConfig config, Clock clock, Store store, Path home, InvocationFiles invocations) {
+      RetentionConfig config, Clock clock, Store store, Path home, InvocationStore invocations) {
     this(config, clock, store, home, invocations, () -> true);
   }
 
@@ -63,7 +63,7 @@ public final class RetentionRunner implements AutoCloseable {
       Clock clock,
       Store store,
       Path home,
-      InvocationFiles invocations,
+      InvocationStore invocations,
       BooleanSupplier leads) {
     this.leads = leads;
     this.config = config == null ? RetentionConfig.defaults() : config;
@@ -116,7 +116,9 @@ public final class RetentionRunner implements AutoCloseable {
       long inboxCutoff = now - config.inbox().toMillis();
       int f = closed ? 0 : FileRetention.deleteOlder(inboxDone, inboxCutoff, MAX_FILES);
       f += closed ? 0 : FileRetention.deleteOlder(inboxRejected, inboxCutoff, MAX_FILES);
-      int i = closed ? 0 : invocations.cleanup(config.invocations(), MAX_FILES);
+      // files are this home's to clean; invocations in a shared store are the leader's alone
+      boolean mine = !invocations.shared() || leads.getAsBoolean();
+      int i = closed || !mine ? 0 : invocations.cleanup(config.invocations(), MAX_FILES);
       if (t + f + i > 0) {
         log.info(
             "retention deleted {} finished tasks, {} inbox files, {} archived invocations",

@@ -12,9 +12,9 @@ import dev.coordd.internal.Json;
 import java.util.List;
 
 /**
- * The API's view of agent invocations waiting in their folders: list the pending ones, take one to
- * process, complete or fail it. The files and their locking are {@link InvocationQueue}'s; this
- * checks the request first. Thread-safe: it holds only final references.
+ * The API's view of agent invocations waiting for a session: list the pending ones, take one to
+ * process, complete or fail it. Where they live and how races end are {@link InvocationQueue}'s;
+ * this checks the request first. Thread-safe: it holds only final references.
  */
 final class Invocations {
   private final Engine engine;
@@ -28,12 +28,12 @@ final class Invocations {
   }
 
   List<Invocation> list() {
-    return invocations.files().pendingInvocations();
+    return invocations.store().pendingInvocations();
   }
 
   Invocation process(String id, String agent) {
     String name = Rules.name("agent", agent);
-    Invocation taken = invocations.files().process(id, name);
+    Invocation taken = invocations.store().process(id, name);
     long now = engine.clock().millis();
     String newId = engine.ids().next();
     engine

@@ -25,6 +25,7 @@ public abstract class SqlDialect {
   private final EventSql events;
   private final LockSql locks;
   private final ScheduleSql schedules;
+  private final InvocationSql invocations = new InvocationSql();
 
   SqlDialect(
       TaskSql tasks,
@@ -63,6 +64,11 @@ public abstract class SqlDialect {
 
   ScheduleSql schedules() {
     return schedules;
+  }
+
+  /** Standard SQL on both databases; only a cluster (PostgreSQL) uses the table. */
+  InvocationSql invocations() {
+    return invocations;
   }
 
   /** Resource folder of the migration files, e.g. {@code /db/sqlite}. */

@@ -26,7 +26,8 @@ final class SqliteDialect extends SqlDialect {
           "V6__schedules.sql",
           "V7__task_flow.sql",
           "V8__claims.sql",
-          "V9__retention.sql");
+          "V9__retention.sql",
+          "V10__invocations.sql");
 
   private final String synchronous;
   private final long busyTimeoutMs;

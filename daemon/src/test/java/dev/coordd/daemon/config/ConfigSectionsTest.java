@@ -163,8 +163,9 @@ class ConfigSectionsTest {
     Map<String, String> set = new LinkedHashMap<>();
     set.put("http.port", "0");
     set.put("retention.inbox", "1d");
+    set.put("http.allowRemote", "true");
     DaemonConfig c = ConfigLoader.load(home, Map.of("COORDD_HTTP_HOST", "0.0.0.0"), set);
-    assertThat(c.http()).isEqualTo(new HttpConfig(true, "0.0.0.0", 0));
+    assertThat(c.http()).isEqualTo(new HttpConfig(true, "0.0.0.0", 0, true));
     assertThat(c.retention())
         .isEqualTo(
             new RetentionConfig(
@@ -193,6 +194,22 @@ class ConfigSectionsTest {
         .containsExactly(
             "COORDD_HTTP_ENABLED: http.enabled = \"yes\": must be true or false",
             "COORDD_HTTP_PORT: http.port = \"-1\": must be a port number from 0 to 65535");
+  }
+
+  @Test
+  void a_host_beyond_this_machine_needs_allow_remote() {
+    assertThat(problems(Map.of("COORDD_HTTP_HOST", "0.0.0.0"), Map.of()))
+        .singleElement()
+        .satisfies(
+            p ->
+                assertThat(p)
+                    .startsWith("COORDD_HTTP_HOST: http.host = \"0.0.0.0\"")
+                    .contains("set http.allowRemote to true"));
+    assertThat(ConfigLoader.load(home, Map.of("COORDD_HTTP_HOST", "::1"), Map.of()).http().host())
+        .isEqualTo("::1");
+    assertThat(
+            ConfigLoader.load(home, Map.of(), Map.of("http.host", "localhost")).http().loopback())
+        .isTrue();
   }
 
   @Test

@@ -7,6 +7,7 @@ import dev.coordd.api.NewTask;
 import dev.coordd.client.CoorddClient;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
+import dev.coordd.daemon.notify.LocalNotifier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A thousand agents wait in {@code claimTasks} for work of their own; creates of other work must
- * not slow down for them (asserted loosely; the figure belongs in the benchmark).
+ * not touch them: no waiter is woken, none stops waiting, and every create is answered. How long
+ * the creates take belongs in the benchmark (a timed assertion here failed on a loaded machine);
+ * the figures are printed for the record.
  */
 @Tag("reliability")
 class ThousandWaitersTest {
@@ -60,17 +63,32 @@ class ThousandWaitersTest {
                   },
                   r -> Thread.ofVirtual().start(r)));
         }
-        Thread.sleep(1000); // let them all start waiting
+        LocalNotifier notifier = (LocalNotifier) daemon.engine().notifier();
+        awaitWaiters(notifier, WAITERS);
+        long wakeups = notifier.claimWakeups();
         Duration crowded = timeCreates(creator);
-        assertThat(crowded)
-            .as("%d creates with %d waiters (alone: %s)", CREATES, WAITERS, alone)
-            .isLessThan(alone.multipliedBy(3).plusSeconds(1));
+        System.out.printf(
+            "ThousandWaitersTest: %d creates alone %s, with %d waiters %s%n",
+            CREATES, alone, WAITERS, crowded);
+        assertThat(notifier.claimWakeups() - wakeups)
+            .as("waiters woken by %d creates of other work", CREATES)
+            .isZero();
+        assertThat(notifier.claimWaiters()).as("still waiting").isEqualTo(WAITERS);
+        assertThat(waits).noneMatch(CompletableFuture::isDone);
       } finally {
         for (CoorddClient c : conns) {
           c.close();
         }
       }
     }
+  }
+
+  private static void awaitWaiters(LocalNotifier notifier, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (notifier.claimWaiters() < count && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertThat(notifier.claimWaiters()).as("claimers waiting").isEqualTo(count);
   }
 
   private static Duration timeCreates(CoorddClient creator) {
