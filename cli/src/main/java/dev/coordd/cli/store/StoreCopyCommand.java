@@ -62,6 +62,18 @@ final class StoreCopyCommand implements Callable<Integer> {
     return Cli.EXIT_OK;
   }
 
+  /** The .json files directly in a folder; 0 when it does not exist. */
+  private static long files(Path folder) {
+    if (!java.nio.file.Files.isDirectory(folder)) {
+      return 0;
+    }
+    try (var list = java.nio.file.Files.list(folder)) {
+      return list.filter(p -> p.getFileName().toString().endsWith(".json")).count();
+    } catch (java.io.IOException e) {
+      return 0; // only a hint; the copy itself is done
+    }
+  }
+
   private void print(PrintWriter out, Path resolved, String url, StoreCopy.Result r) {
     String target = PostgresUrl.redact(url);
     out.println(
@@ -96,6 +108,21 @@ final class StoreCopyCommand implements Callable<Integer> {
         "Invocation files (invocations/) and the inbox (inbox/) stay files in "
             + resolved
             + "; the SQLite file is unchanged.");
+    long open =
+        files(resolved.resolve("invocations/pending"))
+            + files(resolved.resolve("invocations/processing"));
+    long inbox = files(resolved.resolve("inbox"));
+    if (open > 0 || inbox > 0) {
+      out.println(
+          "Warning: "
+              + open
+              + " invocation file(s) are pending or in process and "
+              + inbox
+              + " task file(s) wait in inbox/. Daemons on PostgreSQL keep invocations in the"
+              + " database and do not read these: finish them (coordd check) and let a daemon on"
+              + " this home take the inbox before switching, or their tasks wait until they time"
+              + " out.");
+    }
     out.println("To run on the copy, set in the config of every daemon that shares it:");
     out.println("  store.kind  postgres");
     out.println("  store.url   " + target);

@@ -96,12 +96,28 @@ class StoreCopyCommandTest {
         .contains("store.url   jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + s)
         .contains("password=***")
         .contains("stay files")
+        .doesNotContain("Warning")
         .doesNotContain("hunter2");
     assertThat(count(s, s + ".tasks")).isEqualTo(2);
 
     Result again = copy(home(), "--to", url);
     assertThat(again.exit()).isEqualTo(1);
     assertThat(again.err()).contains("already holds data").doesNotContain("hunter2");
+  }
+
+  @Test
+  void pending_invocation_files_are_named_as_not_moved() throws Exception {
+    try (Daemon d = daemon()) {
+      d.service().createTask(NewTask.of("review").withAssignedTo("w"));
+    }
+    java.nio.file.Files.createDirectories(home().resolve("invocations/pending"));
+    java.nio.file.Files.writeString(home().resolve("invocations/pending/i1.json"), "{}");
+    String s = freshSchema();
+
+    Result r = copy(home(), "--to", "postgres://postgres@127.0.0.1:5432/test?currentSchema=" + s);
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).contains("Warning: 1 invocation file(s)").contains("coordd check");
   }
 
   @Test
