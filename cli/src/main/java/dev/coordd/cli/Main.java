@@ -13,6 +13,7 @@ import dev.coordd.cli.locks.LockCommand;
 import dev.coordd.cli.mcp.McpCommand;
 import dev.coordd.cli.schedules.ScheduleCommand;
 import dev.coordd.cli.service.ServiceCommand;
+import dev.coordd.cli.store.StoreCommand;
 import dev.coordd.cli.tasks.TaskCommand;
 import dev.coordd.daemon.config.Durations;
 import java.time.Duration;
@@ -58,6 +59,7 @@ public final class Main {
     m.put("stop", StopCommand.class);
     m.put("service", ServiceCommand.class);
     m.put("doctor", DoctorCommand.class);
+    m.put("store", StoreCommand.class);
     m.put("agents", AgentsCommand.class);
     m.put("stats", StatsCommand.class);
     m.put("dashboard", DashboardCommand.class);
