@@ -1,6 +1,7 @@
 package dev.coordd.daemon.http;
 
 import dev.coordd.api.CoordinationService;
+import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
@@ -23,8 +24,19 @@ final class TaskPages {
 
   Page<Task> page(TaskStatus status, String type, String assignedTo, String after, int limit) {
     // One more than the page, to know whether there is a next one.
-    List<Task> fetched =
-        service.listTasks(new TaskQuery(status, type, assignedTo, limit + 1, after));
+    List<Task> fetched;
+    try {
+      fetched = service.listTasks(new TaskQuery(status, type, assignedTo, limit + 1, after));
+    } catch (InvalidRequestException e) {
+      if (!"before".equals(e.field())) {
+        throw e;
+      }
+      // A crafted cursor whose key is no task id: the client sent a cursor, so name that.
+      throw new InvalidRequestException(
+          "cursor",
+          "cursor is not one this list gave out; pass the 'next' of the previous page as it is, or"
+              + " leave cursor out for the first page");
+    }
     return Page.cut(fetched, Task::id, KIND, limit);
   }
 }
