@@ -8,7 +8,7 @@ import {$} from './dom.js';
 const DEBOUNCE_MS = 150;
 const RETRY_MS = [500, 1000, 2000, 4000, 8000];
 // The stream's own kinds of change (the daemon's http/StreamEvent): what each makes stale.
-const KINDS = {task: 'task', agent: 'agent', event: 'event', lock: 'lock', queue: 'queue'};
+const KINDS = {task: 'task', agent: 'agent', event: 'event', lock: 'lock', invocation: 'invocation', queue: 'queue'};
 
 export class Live {
   /**

@@ -156,6 +156,8 @@ public final class Dispatcher {
       case Change.AgentChanged a -> false;
       case Change.EventPublished e -> false;
       case Change.LockFreed l -> false;
+      case Change.LockTaken l -> false;
+      case Change.InvocationChanged i -> false;
     };
   }
 

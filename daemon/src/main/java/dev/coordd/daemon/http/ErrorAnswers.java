@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one mapping from exceptions to HTTP answers: {@code {"error": {"code", "message", "field"?}}}
  * with the status that fits (400 naming the field, 404, 409, 429 with Retry-After, 503, and 500 for
- * a bug, which is logged). Stateless and thread-safe.
+ * a bug, which is logged); a browser asking for HTML without a session gets {@link SignInPage}
+ * instead. Stateless and thread-safe.
  */
 final class ErrorAnswers {
   private static final Logger log = LoggerFactory.getLogger(ErrorAnswers.class);
@@ -48,6 +49,10 @@ final class ErrorAnswers {
   static void http(HttpError e, Context ctx) {
     if (e.status() == 401) {
       ctx.header("WWW-Authenticate", "Bearer realm=\"coordd\"");
+      if (SignInPage.wanted(ctx)) {
+        SignInPage.answer(ctx); // a browser opening the dashboard: say how to log in
+        return;
+      }
     }
     Answers.json(ctx.status(e.status()), body(e.code(), e.getMessage()));
   }

@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * One change as a Server-Sent Event: {@code id} is {@code <stream>-<n>} (the stream is this run of
  * the door, so an id from before a restart is told apart and answered with a reset), {@code event}
- * what kind of thing changed (task, agent, event, lock, queue), {@code data} the change itself,
- * never the state: the page re-reads what it shows.
+ * what kind of thing changed (task, agent, event, lock, invocation, queue), {@code data} the change
+ * itself, never the state: the page re-reads what it shows.
  */
 record StreamEvent(long n, String id, String event, String data) {
   /** The event for a change, or null for changes a viewer has no use for (clock ticks). */
@@ -22,6 +22,8 @@ record StreamEvent(long n, String id, String event, String data) {
           case Change.AgentChanged c -> "agent";
           case Change.EventPublished c -> "event";
           case Change.LockFreed c -> "lock";
+          case Change.LockTaken c -> "lock";
+          case Change.InvocationChanged c -> "invocation";
           case Change.QueuePolicyChanged c -> "queue";
           case Change.Stopping c -> "stopping";
           case Change.CapacityFreed c -> null; // a running task ended: its TaskFinished says so

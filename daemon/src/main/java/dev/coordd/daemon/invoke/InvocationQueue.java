@@ -9,6 +9,7 @@ import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.config.Durations;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.handler.AwaitExternal;
+import dev.coordd.daemon.notify.Change;
 import dev.coordd.internal.Json;
 import java.time.Duration;
 import java.util.List;
@@ -48,31 +49,44 @@ public final class InvocationQueue {
   public AwaitExternal enqueue(
       Task task, String agentType, String command, JsonNode context, Duration expiresIn) {
     Duration wait = expiresIn == null ? expiry : expiresIn;
+    Optional<Invocation> open = files.openFor(task.id());
     Invocation inv =
-        files
-            .openFor(task.id())
-            .orElseGet(
-                () ->
-                    files.create(
-                        task.id(),
-                        agentType,
-                        command,
-                        context,
-                        engine.clock().millis() + wait.toMillis()));
+        open.orElseGet(
+            () ->
+                files.create(
+                    task.id(),
+                    agentType,
+                    command,
+                    context,
+                    engine.clock().millis() + wait.toMillis()));
+    if (open.isEmpty()) {
+      changed(inv);
+    }
     long until = inv.expiresAt() == null ? Long.MAX_VALUE : inv.expiresAt();
     return new AwaitExternal(WAIT_KIND + inv.id(), until);
   }
 
   public Invocation complete(String id, JsonNode result) {
     Invocation done = files.complete(id, result);
+    changed(done);
     settle(done);
     return done;
   }
 
   public Invocation fail(String id, String error) {
     Invocation done = files.fail(id, error);
+    changed(done);
     settle(done);
     return done;
+  }
+
+  /**
+   * Tells the live feeds (after the invocation's write, which is its own commit) that {@code inv}
+   * moved; returns it.
+   */
+  public Invocation changed(Invocation inv) {
+    engine.notifier().publish(new Change.InvocationChanged(inv.id(), inv.taskId(), inv.status()));
+    return inv;
   }
 
   /** Ends the waiting task of an archived invocation; a task that moved on is left alone. */
@@ -163,14 +177,15 @@ public final class InvocationQueue {
     } else if (Invocation.PENDING.equals(where) && t.waitUntil() != null && now >= t.waitUntil()) {
       // Only an invocation nobody took expires: one an agent is working on runs to its end.
       settle(
-          files.closePending(
-              id,
-              Invocation.EXPIRED,
-              "invocation "
-                  + id
-                  + " was not taken within "
-                  + Durations.format(Duration.ofMillis(t.waitUntil() - t.startedAt()))
-                  + " (invocationExpiry); no agent took it"));
+          changed(
+              files.closePending(
+                  id,
+                  Invocation.EXPIRED,
+                  "invocation "
+                      + id
+                      + " was not taken within "
+                      + Durations.format(Duration.ofMillis(t.waitUntil() - t.startedAt()))
+                      + " (invocationExpiry); no agent took it")));
     }
   }
 
@@ -193,7 +208,7 @@ public final class InvocationQueue {
     }
     String id = task.waitingFor().substring(WAIT_KIND.length());
     try {
-      files.close(id, Invocation.CANCELLED, "its task was cancelled");
+      changed(files.close(id, Invocation.CANCELLED, "its task was cancelled"));
     } catch (CoorddException e) {
       log.info("invocation {} of cancelled task {} was already closed", id, task.id());
     }

@@ -79,7 +79,8 @@ public final class Locks {
   }
 
   /** What one try found: the lease, or the leases in the way. */
-  private record Attempt(Lock granted, boolean created, List<Lock> conflicts, boolean freed) {}
+  private record Attempt(
+      Lock granted, boolean created, boolean taken, List<Lock> conflicts, boolean freed) {}
 
   /**
    * Acquires or renews a lease; when others hold it, waits up to {@code waitMs} (0: answer at once)
@@ -118,6 +119,9 @@ public final class Locks {
           // holds this lease, which would block others until its TTL. Give it back.
           release(res, name);
           throw refused(res, List.of(), started, true, true);
+        }
+        if (a.taken()) {
+          notifier.publish(new Change.LockTaken(res, name));
         }
         return a.granted();
       }
@@ -163,12 +167,14 @@ public final class Locks {
                 }
               }
               if (!conflicts.isEmpty()) {
-                return new Attempt(null, false, conflicts, purged > 0);
+                return new Attempt(null, false, false, conflicts, purged > 0);
               }
               Lock before = locks.get(tx, resource, agent);
               Lock lock = locks.upsert(tx, resource, agent, shared, now, now + ttlMs);
               boolean downgraded = before != null && !before.shared() && shared;
-              return new Attempt(lock, before == null, List.of(), purged > 0 || downgraded);
+              // A renewal is no news; a new lease or a shared one made exclusive is.
+              boolean taken = before == null || (before.shared() && !shared);
+              return new Attempt(lock, before == null, taken, List.of(), purged > 0 || downgraded);
             });
   }
 

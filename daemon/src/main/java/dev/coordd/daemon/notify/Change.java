@@ -72,6 +72,30 @@ public sealed interface Change {
     }
   }
 
+  /**
+   * A lease was taken (new, or a shared one made exclusive), by {@code agent} on {@code resource}.
+   * Nobody waits for this (a waiter waits for a release), so it moves no channel: it is for the
+   * live feeds.
+   */
+  record LockTaken(String resource, String agent) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.noneOf(Channel.class);
+    }
+  }
+
+  /**
+   * An invocation was queued, taken by a session, or archived ({@code status}: pending, processing,
+   * completed, failed, expired, cancelled). Its task says so separately when it ends, so this moves
+   * no channel: it is for the live feeds.
+   */
+  record InvocationChanged(String id, String taskId, String status) implements Change {
+    @Override
+    public Set<Channel> channels() {
+      return EnumSet.noneOf(Channel.class);
+    }
+  }
+
   /** A queue was paused, resumed or had its concurrency cap changed. */
   record QueuePolicyChanged(String type) implements Change {
     @Override

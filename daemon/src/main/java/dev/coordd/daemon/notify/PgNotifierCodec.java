@@ -34,9 +34,10 @@ final class PgNotifierCodec {
    * Whether {@code change} is forwarded to the other daemons. Everything committed to the shared
    * store crosses, because a waiter on another daemon may be waiting for it: a claimer (available,
    * capacity freed, queue policy), a caller waiting for a result (finished), a watcher of events or
-   * a lock waiter, and the live feeds (changed, agent changed). Two do not: {@link
-   * Change.TimePassed} is each daemon's own clock and round, and {@link Change.Stopping} is one
-   * daemon going away, which must not end the waits of daemons that keep running.
+   * a lock waiter, and the live feeds (changed, agent changed, lock taken, invocation changed:
+   * invocations live in the shared store too). Two do not: {@link Change.TimePassed} is each
+   * daemon's own clock and round, and {@link Change.Stopping} is one daemon going away, which must
+   * not end the waits of daemons that keep running.
    */
   static boolean crosses(Change change) {
     return !(change instanceof Change.TimePassed) && !(change instanceof Change.Stopping);
@@ -52,6 +53,8 @@ final class PgNotifierCodec {
       case Change.AgentChanged g -> a.add("g").add(g.name());
       case Change.EventPublished e -> a.add("e").add(e.seq()).add(e.topic());
       case Change.LockFreed l -> a.add("l").add(l.resource());
+      case Change.LockTaken t -> a.add("t").add(t.resource()).add(t.agent());
+      case Change.InvocationChanged i -> a.add("i").add(i.id()).add(i.taskId()).add(i.status());
       case Change.QueuePolicyChanged q -> a.add("q").add(q.type());
       case Change.CapacityFreed k -> a.add("k").add(k.type());
       case Change.TimePassed t -> throw new IllegalArgumentException("time passing does not cross");
@@ -153,6 +156,8 @@ final class PgNotifierCodec {
       case "g" -> new Change.AgentChanged(text(a, 1));
       case "e" -> new Change.EventPublished(a.path(1).asLong(), text(a, 2));
       case "l" -> new Change.LockFreed(text(a, 1));
+      case "t" -> new Change.LockTaken(text(a, 1), text(a, 2));
+      case "i" -> new Change.InvocationChanged(text(a, 1), text(a, 2), text(a, 3));
       case "q" -> new Change.QueuePolicyChanged(text(a, 1));
       case "k" -> new Change.CapacityFreed(text(a, 1));
       default -> null; // look again, or a kind a newer daemon sends

@@ -33,7 +33,7 @@ final class Invocations {
 
   Invocation process(String id, String agent) {
     String name = Rules.name("agent", agent);
-    Invocation taken = invocations.store().process(id, name);
+    Invocation taken = invocations.changed(invocations.store().process(id, name));
     long now = engine.clock().millis();
     String newId = engine.ids().next();
     engine

@@ -70,6 +70,7 @@ final class TaskReader {
   List<Task> list(TaskQuery query) {
     TaskQuery q = query == null ? TaskQuery.all() : query;
     q.effectiveLimit();
+    q.effectiveBefore();
     return engine.store().read(tx -> tasks.list(tx, q));
   }
 

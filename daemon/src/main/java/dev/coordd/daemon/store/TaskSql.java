@@ -205,8 +205,12 @@ abstract class TaskSql {
     return "SELECT status, COUNT(*) FROM tasks GROUP BY status";
   }
 
-  /** Newest first; each filter present adds one condition, so the status index stays usable. */
-  String listTasks(boolean byStatus, boolean byType, boolean byAssignee) {
+  /**
+   * Newest first; each filter present adds one condition, so the status index stays usable. {@code
+   * olderThan} adds {@code id < ?}, the keyset cursor: a page at any depth is one range of the
+   * primary key (or of the status index, whose rows are ordered by id within a status).
+   */
+  String listTasks(boolean byStatus, boolean byType, boolean byAssignee, boolean olderThan) {
     StringBuilder sql = new StringBuilder("SELECT * FROM tasks WHERE 1 = 1");
     if (byStatus) {
       sql.append(" AND status = ?");
@@ -216,6 +220,9 @@ abstract class TaskSql {
     }
     if (byAssignee) {
       sql.append(" AND assigned_to = ?");
+    }
+    if (olderThan) {
+      sql.append(" AND id < ?");
     }
     return sql.append(" ORDER BY id DESC LIMIT ?").toString();
   }

@@ -114,8 +114,13 @@ public final class TaskStore {
     if (q.assignedTo() != null) {
       args.add(q.assignedTo());
     }
+    String before = q.effectiveBefore();
+    if (before != null) {
+      args.add(before);
+    }
     args.add(q.effectiveLimit());
-    String statement = sql.listTasks(q.status() != null, q.type() != null, q.assignedTo() != null);
+    String statement =
+        sql.listTasks(q.status() != null, q.type() != null, q.assignedTo() != null, before != null);
     return tx.query(statement, Rows::task, args.toArray());
   }
 

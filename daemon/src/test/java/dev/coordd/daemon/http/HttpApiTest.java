@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
+import dev.coordd.api.TaskQuery;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -83,6 +84,36 @@ class HttpApiTest {
   }
 
   @Test
+  void the_cursor_pages_past_ten_thousand_tasks() throws Exception {
+    // Deep enough that the old paging (refetch from the newest, at most 10,000) refused it.
+    List<String> created = java.util.Collections.synchronizedList(new ArrayList<>());
+    try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+      for (int w = 0; w < 8; w++) {
+        pool.submit(
+            () -> {
+              for (int i = 0; i < (TaskQuery.MAX_LIMIT + 24) / 8; i++) {
+                created.add(queued("build").id());
+              }
+            });
+      }
+    }
+    List<String> oldestFirst = created.stream().sorted().toList();
+    assertThat(oldestFirst).hasSize(TaskQuery.MAX_LIMIT + 24);
+    // Start below the 10,009th newest.
+    String deep = oldestFirst.get(15);
+    JsonNode page =
+        HttpFixture.json(
+            http.get("/api/tasks?limit=10&cursor=" + Cursors.encode(TaskPages.KIND, deep)));
+    List<String> ids = new ArrayList<>();
+    page.get("items").forEach(t -> ids.add(t.get("id").asText()));
+    assertThat(ids).isEqualTo(oldestFirst.subList(5, 15).reversed());
+    String next = page.get("next").asText();
+    JsonNode last = HttpFixture.json(http.get("/api/tasks?limit=10&cursor=" + next));
+    assertThat(last.get("items")).hasSize(5);
+    assertThat(last.get("next").isNull()).isTrue();
+  }
+
+  @Test
   void bad_input_is_a_400_naming_the_field() {
     assertField(http.get("/api/tasks?status=bogus"), "status");
     assertField(http.get("/api/tasks?limit=0"), "limit");
@@ -91,6 +122,8 @@ class HttpApiTest {
     assertField(http.get("/api/tasks?colour=red"), "colour");
     String agentsCursor = Cursors.encode("agents", "daemon");
     assertField(http.get("/api/tasks?cursor=" + agentsCursor), "cursor");
+    String notAnId = Cursors.encode(TaskPages.KIND, "x".repeat(200));
+    assertField(http.get("/api/tasks?cursor=" + notAnId), "cursor");
   }
 
   private static void assertField(HttpResponse<String> r, String field) {

@@ -47,6 +47,26 @@ class HttpAuthTest {
   }
 
   @Test
+  void a_browser_without_a_session_gets_a_static_page_saying_how_to_log_in() {
+    String browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8";
+    for (String path : new String[] {"/", "/tasks", "/api/tasks"}) {
+      HttpResponse<String> page = http.send(http.request(path).header("Accept", browser).GET());
+      assertThat(page.statusCode()).as(path).isEqualTo(401);
+      assertThat(page.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+      assertThat(page.headers().firstValue("Content-Security-Policy").orElse(""))
+          .contains("default-src 'none'");
+      assertThat(page.body())
+          .isEqualTo(SignInPage.HTML)
+          .contains("Run <code>coordd dashboard</code> in the project to get a login link")
+          .doesNotContain("<script");
+    }
+    HttpResponse<String> api =
+        http.send(http.request("/").header("Accept", "application/json").GET());
+    assertThat(api.statusCode()).isEqualTo(401);
+    assertThat(HttpFixture.json(api).at("/error/code").asText()).isEqualTo("unauthorized");
+  }
+
+  @Test
   void probes_answer_without_the_token_and_say_nothing_else() {
     HttpResponse<String> health = http.send(http.request("/healthz").GET());
     assertThat(health.statusCode()).isEqualTo(200);

@@ -2,8 +2,10 @@ package dev.coordd.daemon.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
+import dev.coordd.internal.Json;
 import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -110,6 +112,38 @@ class HttpStreamTest {
       String[] e = resumed.next(missed.id());
       assertThat(e[1]).isEqualTo("task");
       assertThat(e[0]).isNotEqualTo(lastId);
+    }
+  }
+
+  @Test
+  void the_stream_carries_invocation_changes_and_lock_acquisitions() throws Exception {
+    try (Events stream = new Events(null)) {
+      Task t =
+          http.daemon
+              .service()
+              .createTask(
+                  NewTask.of("invoke_agent")
+                      .withData(
+                          Json.MAPPER
+                              .createObjectNode()
+                              .put("agentType", "claude_code")
+                              .put("command", "review the diff")));
+      String[] queued = stream.next("\"taskId\":\"" + t.id() + "\"");
+      assertThat(queued[1]).isEqualTo("invocation");
+      JsonNode q = Json.read(queued[2]);
+      assertThat(q.path("change").asText()).isEqualTo("InvocationChanged");
+      assertThat(q.path("status").asText()).isEqualTo("pending");
+
+      http.daemon.service().processInvocation(q.path("id").asText(), "alice");
+      String[] taken = stream.next("\"status\":\"processing\"");
+      assertThat(taken[1]).isEqualTo("invocation");
+      assertThat(taken[2]).contains(q.path("id").asText());
+
+      http.daemon.service().acquireLock("repo/main", "bob", 60_000, false, 0);
+      String[] lock = stream.next("LockTaken");
+      assertThat(lock[1]).isEqualTo("lock");
+      assertThat(Json.read(lock[2]).path("resource").asText()).isEqualTo("repo/main");
+      assertThat(Json.read(lock[2]).path("agent").asText()).isEqualTo("bob");
     }
   }
 

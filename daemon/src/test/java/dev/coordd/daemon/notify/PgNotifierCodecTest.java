@@ -21,6 +21,8 @@ class PgNotifierCodecTest {
           new Change.EventPublished(42, "ci.done"),
           new Change.LockFreed(null),
           new Change.LockFreed("repo/main"),
+          new Change.LockTaken("repo/main", "alice"),
+          new Change.InvocationChanged("i1", "t5", "processing"),
           new Change.QueuePolicyChanged("build"),
           new Change.CapacityFreed("build"));
 

@@ -8,6 +8,7 @@ import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.ConflictException;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Event;
+import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.Lock;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.NotFoundException;
@@ -128,6 +129,39 @@ public abstract class StoreContractTest {
     }
     assertThat(claimed).hasSize(created.size()).doesNotHaveDuplicates();
     assertThat(new HashSet<>(claimed)).isEqualTo(new HashSet<>(created));
+  }
+
+  @Test
+  void tasks_page_newest_first_by_keyset_cursor_across_many_pages() {
+    start();
+    List<String> created = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      created.add(svc.createTask(NewTask.of("paged").withAssignedTo("nobody")).id());
+    }
+    List<String> newestFirst = new ArrayList<>(created);
+    java.util.Collections.reverse(newestFirst);
+
+    List<String> seen = new ArrayList<>();
+    TaskQuery q = new TaskQuery(TaskStatus.QUEUED, "paged", null, 5);
+    int pages = 0;
+    for (List<Task> page = svc.listTasks(q); !page.isEmpty(); pages++) {
+      assertThat(page).hasSizeLessThanOrEqualTo(5);
+      page.forEach(t -> seen.add(t.id()));
+      if (pages == 1) {
+        // A task created mid-way is newer than every cursor: later pages do not shift.
+        svc.createTask(NewTask.of("paged").withAssignedTo("nobody"));
+      }
+      page = svc.listTasks(q.before(page.get(page.size() - 1).id()));
+    }
+    assertThat(pages).isEqualTo(5);
+    assertThat(seen).isEqualTo(newestFirst);
+
+    assertThat(svc.listTasks(new TaskQuery(null, "paged", null, 100, created.get(1))))
+        .extracting(Task::id)
+        .containsExactly(created.get(0));
+    assertThatThrownBy(() -> svc.listTasks(new TaskQuery(null, null, null, 5, " ")))
+        .isInstanceOf(InvalidRequestException.class)
+        .hasMessageContaining("before must be the id of a task");
   }
 
   @Test
