@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.coordd.api.CoorddException;
 import dev.coordd.client.RpcErrors;
 import dev.coordd.internal.Json;
 import java.io.IOException;
@@ -172,52 +171,10 @@ final class Requests {
     if (incoming.rejection() != null) {
       return incoming.rejection();
     }
-    JsonNode request = incoming.request();
-    JsonNode id = request.isObject() ? request.get("id") : null;
-    JsonNode replyId = incoming.id();
-    if (!request.isObject()
-        || !"2.0".equals(request.path("jsonrpc").asText())
-        || !request.path("method").isTextual()) {
-      return answer(
-          replyId,
-          null,
-          RpcErrors.error(
-              RpcErrors.INVALID_REQUEST,
-              "expected a JSON-RPC 2.0 request object: {\"jsonrpc\":\"2.0\",\"id\":1,"
-                  + "\"method\":\"...\",\"params\":{...}} (batches are not supported)"));
-    }
-    String method = request.get("method").asText();
-    if (!methods.has(method)) {
-      return answer(
-          replyId,
-          null,
-          RpcErrors.error(
-              RpcErrors.METHOD_NOT_FOUND,
-              "unknown method '" + method + "'; methods: " + methods.names()));
-    }
-    JsonNode result;
-    try {
-      result = methods.invoke(method, request.get("params"));
-    } catch (CoorddException e) {
-      return id == null ? null : answer(replyId, null, RpcErrors.toError(e));
-    } catch (RuntimeException e) {
-      log.error("method {} failed", method, e);
-      return id == null
-          ? null
-          : answer(
-              replyId, null, RpcErrors.error(RpcErrors.INTERNAL_ERROR, "internal error: " + e));
-    }
-    return id == null ? null : answer(replyId, result, null);
+    return JsonRpc.answer(methods, incoming.request());
   }
 
   static ObjectNode answer(JsonNode id, JsonNode result, ObjectNode error) {
-    ObjectNode response = Json.MAPPER.createObjectNode();
-    response.put("jsonrpc", "2.0").set("id", id);
-    if (error != null) {
-      response.set("error", error);
-    } else {
-      response.set("result", result);
-    }
-    return response;
+    return JsonRpc.answer(id, result, error);
   }
 }
