@@ -2,6 +2,7 @@ package dev.coordd.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Work queued for an AI agent session because no runner could start one: the original's invocation
@@ -33,4 +34,29 @@ public record Invocation(
   public static final String FAILED = "failed";
   public static final String EXPIRED = "expired";
   public static final String CANCELLED = "cancelled";
+
+  /** A new invocation, waiting for a session to take it; no context is an empty object. */
+  public static Invocation pending(
+      String id,
+      String taskId,
+      String agentType,
+      String command,
+      JsonNode context,
+      long createdAt,
+      Long expiresAt) {
+    return new Invocation(
+        id,
+        taskId,
+        agentType,
+        command,
+        context == null ? JsonNodeFactory.instance.objectNode() : context,
+        PENDING,
+        createdAt,
+        expiresAt,
+        null,
+        null,
+        null,
+        null,
+        null);
+  }
 }

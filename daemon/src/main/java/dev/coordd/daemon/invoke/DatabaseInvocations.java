@@ -48,20 +48,8 @@ public final class DatabaseInvocations implements InvocationStore {
   public Invocation create(
       String taskId, String agentType, String command, JsonNode context, Long expiresAt) {
     Invocation inv =
-        new Invocation(
-            ids.next(),
-            taskId,
-            agentType,
-            command,
-            context == null ? Json.MAPPER.createObjectNode() : context,
-            Invocation.PENDING,
-            clock.millis(),
-            expiresAt,
-            null,
-            null,
-            null,
-            null,
-            null);
+        Invocation.pending(
+            ids.next(), taskId, agentType, command, context, clock.millis(), expiresAt);
     store
         .writer()
         .execute(

@@ -77,20 +77,8 @@ public final class InvocationFiles implements InvocationStore {
   public Invocation create(
       String taskId, String agentType, String command, JsonNode context, Long expiresAt) {
     Invocation inv =
-        new Invocation(
-            ids.next(),
-            taskId,
-            agentType,
-            command,
-            context == null ? Json.MAPPER.createObjectNode() : context,
-            Invocation.PENDING,
-            clock.millis(),
-            expiresAt,
-            null,
-            null,
-            null,
-            null,
-            null);
+        Invocation.pending(
+            ids.next(), taskId, agentType, command, context, clock.millis(), expiresAt);
     folders.ensure();
     write(folders.pending(inv.id()), inv);
     return inv;
