@@ -70,6 +70,10 @@ class DashboardBrowserTest {
 
   @AfterEach
   void stopDaemon() {
+    // Leave the page first: a page left open on a stopped daemon keeps retrying its stream and
+    // reads, and those refused connections would land in the next test's console.
+    browser.get("about:blank");
+    Browser.consoleErrors(browser);
     if (daemon != null) {
       daemon.close();
     }
