@@ -96,6 +96,9 @@ final class ClusterTrio implements AutoCloseable {
             List.of(
                 java,
                 "-XX:+UseSerialGC",
+                // C1 only: three JVMs start at once on a shared, loaded machine, and a start
+                // spent in C2 compiles is most of what these tests wait for
+                "-XX:TieredStopAtLevel=1",
                 "-Xmx256m",
                 "-cp",
                 System.getProperty("java.class.path"),
