@@ -1,10 +1,13 @@
 package dev.coordd.cli.store;
 
+import dev.coordd.api.Invocation;
 import dev.coordd.cli.Cli;
 import dev.coordd.cli.HomeOption;
+import dev.coordd.daemon.invoke.InvocationsToCopy;
 import dev.coordd.daemon.store.StoreCopy;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -22,11 +25,13 @@ import picocli.CommandLine.Spec;
     description = {
       "Copy this home's SQLite store (tasks with their runs, dependencies, agents, barriers,"
           + " events with their sequence numbers, subscriptions, locks, schedules, queue pauses"
-          + " and caps) into an empty PostgreSQL schema, in one transaction: it all arrives or"
-          + " nothing does. The SQLite file is only read.",
+          + " and caps) and its invocation files (pending, in process and the kept finished ones,"
+          + " which a cluster keeps in the database) into an empty PostgreSQL schema, in one"
+          + " transaction: it all arrives or nothing does. The SQLite file and the invocation"
+          + " files are only read.",
       "The home's daemon must be stopped (coordd stop). The target is created and migrated as a"
           + " daemon would; a target that already holds data is refused.",
-      "Invocation files and the inbox stay files in the home."
+      "The inbox stays files in the home."
     })
 final class StoreCopyCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
@@ -55,7 +60,10 @@ final class StoreCopyCommand implements Callable<Integer> {
     StoreCopy.Result result;
     try (StoppedHome ignored = StoppedHome.hold(resolved)) {
       Path file = resolved.resolve("coordd.db");
-      result = dryRun ? StoreCopy.plan(file, url) : StoreCopy.copy(file, url);
+      // read while the home is held: no session of coordd check moves one meanwhile
+      List<Invocation> invocations = InvocationsToCopy.read(resolved);
+      result =
+          dryRun ? StoreCopy.plan(file, url, invocations) : StoreCopy.copy(file, url, invocations);
     }
     print(out, resolved, url, result);
     out.flush();
@@ -91,6 +99,8 @@ final class StoreCopyCommand implements Callable<Integer> {
       out.printf("  %-22s %,d%n", t.name(), t.rows());
       total += t.rows();
     }
+    out.printf("  %-22s %,d%n", "invocation files", r.invocationFiles());
+    total += r.invocationFiles();
     out.printf("  %-22s %,d%n", "rows in all", total);
     if (!r.notCopied().isEmpty()) {
       out.println(
@@ -105,23 +115,18 @@ final class StoreCopyCommand implements Callable<Integer> {
       return;
     }
     out.println(
-        "Invocation files (invocations/) and the inbox (inbox/) stay files in "
+        "The invocation files are now rows of the invocations table (coordd check lists the"
+            + " pending ones through any daemon on the copy); the files, the inbox (inbox/) and"
+            + " the SQLite file in "
             + resolved
-            + "; the SQLite file is unchanged.");
-    long open =
-        files(resolved.resolve("invocations/pending"))
-            + files(resolved.resolve("invocations/processing"));
+            + " are unchanged.");
     long inbox = files(resolved.resolve("inbox"));
-    if (open > 0 || inbox > 0) {
+    if (inbox > 0) {
       out.println(
           "Warning: "
-              + open
-              + " invocation file(s) are pending or in process and "
               + inbox
-              + " task file(s) wait in inbox/. Daemons on PostgreSQL keep invocations in the"
-              + " database and do not read these: finish them (coordd check) and let a daemon on"
-              + " this home take the inbox before switching, or their tasks wait until they time"
-              + " out.");
+              + " task file(s) wait in inbox/, which the copy does not read: let a daemon on"
+              + " this home take them before switching.");
     }
     out.println("To run on the copy, set in the config of every daemon that shares it:");
     out.println("  store.kind  postgres");

@@ -7,6 +7,7 @@ import dev.coordd.cli.CliRun;
 import dev.coordd.cli.CliRun.Result;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
+import dev.coordd.internal.Json;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -95,7 +96,8 @@ class StoreCopyCommandTest {
         .contains("store.kind  postgres")
         .contains("store.url   jdbc:postgresql://127.0.0.1:5432/test?currentSchema=" + s)
         .contains("password=***")
-        .contains("stay files")
+        .containsPattern("invocation files +0")
+        .contains("are unchanged")
         .doesNotContain("Warning")
         .doesNotContain("hunter2");
     assertThat(count(s, s + ".tasks")).isEqualTo(2);
@@ -106,7 +108,35 @@ class StoreCopyCommandTest {
   }
 
   @Test
-  void pending_invocation_files_are_named_as_not_moved() throws Exception {
+  void invocation_files_are_copied_into_the_invocations_table_and_left_in_place() throws Exception {
+    try (Daemon d = daemon()) {
+      d.service()
+          .createTask(
+              NewTask.of("invoke_agent")
+                  .withData(
+                      Json.read(
+                          "{\"agentType\":\"claude\",\"mode\":\"queue\","
+                              + "\"command\":\"review\"}")));
+      long end = System.nanoTime() + 30_000_000_000L;
+      while (d.service().listInvocations().isEmpty() && System.nanoTime() < end) {
+        Thread.sleep(20);
+      }
+      assertThat(d.service().listInvocations()).hasSize(1);
+    }
+    String s = freshSchema();
+
+    Result r = copy(home(), "--to", "postgres://postgres@127.0.0.1:5432/test?currentSchema=" + s);
+
+    assertThat(r.exit()).as(r.err()).isZero();
+    assertThat(r.out()).containsPattern("invocation files +1").doesNotContain("Warning");
+    assertThat(count(s, s + ".invocations WHERE status = 'pending'")).isEqualTo(1);
+    try (var files = java.nio.file.Files.list(home().resolve("invocations/pending"))) {
+      assertThat(files).hasSize(1);
+    }
+  }
+
+  @Test
+  void an_unreadable_invocation_file_stops_the_copy_before_anything_is_written() throws Exception {
     try (Daemon d = daemon()) {
       d.service().createTask(NewTask.of("review").withAssignedTo("w"));
     }
@@ -116,8 +146,9 @@ class StoreCopyCommandTest {
 
     Result r = copy(home(), "--to", "postgres://postgres@127.0.0.1:5432/test?currentSchema=" + s);
 
-    assertThat(r.exit()).as(r.err()).isZero();
-    assertThat(r.out()).contains("Warning: 1 invocation file(s)").contains("coordd check");
+    assertThat(r.exit()).isEqualTo(2);
+    assertThat(r.err()).contains("i1.json").contains("nothing was copied");
+    assertThat(count(s, "information_schema.tables WHERE table_schema = '" + s + "'")).isZero();
   }
 
   @Test

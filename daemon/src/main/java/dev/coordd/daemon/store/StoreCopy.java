@@ -1,7 +1,9 @@
 package dev.coordd.daemon.store;
 
 import dev.coordd.api.CoorddException;
+import dev.coordd.api.Invocation;
 import dev.coordd.api.UnavailableException;
+import dev.coordd.internal.Json;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -29,6 +31,10 @@ import java.util.regex.Pattern;
  * times and event sequence numbers are kept, and PostgreSQL's identity sequences continue after the
  * copied numbers. The target must hold no rows: merging two histories could give two tasks one id.
  *
+ * <p>A home's invocations are files beside the SQLite file; in a cluster they live in the store's
+ * {@code invocations} table. The caller reads them ({@code InvocationsToCopy}) and they go into
+ * that table in the same transaction, with their ids, states and times.
+ *
  * <p>The caller makes sure no daemon has the SQLite store open (the home lock).
  */
 public final class StoreCopy {
@@ -49,6 +55,7 @@ public final class StoreCopy {
    * @param tables the tables copied, in migration order
    * @param notCopied tables or columns of the source the target has no place for
    * @param targetVersion the target's version before the copy (0: no tables yet), for dry runs
+   * @param invocationFiles the home's invocation files copied into the invocations table
    */
   public record Result(
       String target,
@@ -56,12 +63,21 @@ public final class StoreCopy {
       int version,
       List<Table> tables,
       List<String> notCopied,
-      int targetVersion) {}
+      int targetVersion,
+      int invocationFiles) {}
 
   private StoreCopy() {}
 
   /** Copies {@code sqliteFile} into the empty PostgreSQL store at {@code jdbcUrl}. */
   public static Result copy(Path sqliteFile, String jdbcUrl) {
+    return copy(sqliteFile, jdbcUrl, List.of());
+  }
+
+  /**
+   * Copies {@code sqliteFile} and the home's {@code invocations} (read from its files) into the
+   * empty PostgreSQL store at {@code jdbcUrl}, in one transaction.
+   */
+  public static Result copy(Path sqliteFile, String jdbcUrl, List<Invocation> invocations) {
     checkUrl(jdbcUrl);
     try (Connection source = openSource(sqliteFile)) {
       int version = checkSourceVersion(source, sqliteFile);
@@ -70,7 +86,7 @@ public final class StoreCopy {
       // the same checks (server version, currentSchema, checksums) and the same error messages.
       StoreFactory.open(StoreSettings.postgres(jdbcUrl, 1, Duration.ofSeconds(5))).close();
       try (Connection target = connect(jdbcUrl)) {
-        return fill(source, target, jdbcUrl, version, sourceTables);
+        return fill(source, target, jdbcUrl, version, sourceTables, invocations);
       }
     } catch (SQLException e) {
       throw new UnavailableException(
@@ -83,6 +99,11 @@ public final class StoreCopy {
    * even migrated).
    */
   public static Result plan(Path sqliteFile, String jdbcUrl) {
+    return plan(sqliteFile, jdbcUrl, List.of());
+  }
+
+  /** As {@link #plan(Path, String)}, counting the home's {@code invocations} too. */
+  public static Result plan(Path sqliteFile, String jdbcUrl, List<Invocation> invocations) {
     checkUrl(jdbcUrl);
     try (Connection source = openSource(sqliteFile)) {
       int version = checkSourceVersion(source, sqliteFile);
@@ -111,7 +132,13 @@ public final class StoreCopy {
           tables.add(new Table(e.getKey(), count(source, e.getKey())));
         }
         return new Result(
-            PostgresStores.redact(jdbcUrl), schema, version, tables, notCopied, targetVersion);
+            PostgresStores.redact(jdbcUrl),
+            schema,
+            version,
+            tables,
+            notCopied,
+            targetVersion,
+            invocations.size());
       }
     } catch (SQLException e) {
       throw new UnavailableException("reading the stores failed: " + e.getMessage(), e);
@@ -123,7 +150,8 @@ public final class StoreCopy {
       Connection target,
       String url,
       int version,
-      Map<String, List<String>> sourceTables)
+      Map<String, List<String>> sourceTables,
+      List<Invocation> invocations)
       throws SQLException {
     String schema = schema(target, url);
     Map<String, Map<String, String>> targetTables = targetTables(target);
@@ -158,9 +186,17 @@ public final class StoreCopy {
         }
         copied.add(new Table(table, copyTable(source, target, table, columns, targetColumns)));
       }
+      copyInvocations(target, invocations);
       continueSequences(source, target);
       target.commit();
-      return new Result(PostgresStores.redact(url), schema, version, copied, notCopied, version);
+      return new Result(
+          PostgresStores.redact(url),
+          schema,
+          version,
+          copied,
+          notCopied,
+          version,
+          invocations.size());
     } catch (SQLException | RuntimeException e) {
       target.rollback();
       throw e;
@@ -191,6 +227,44 @@ public final class StoreCopy {
       executeBatch(write, table, rows);
     }
     return rows;
+  }
+
+  /** The home's invocation files as rows of the table a cluster keeps them in. */
+  private static void copyInvocations(Connection target, List<Invocation> invocations)
+      throws SQLException {
+    long rows = 0;
+    String what = "invocations (from the home's invocation files)";
+    try (PreparedStatement write = target.prepareStatement(StoreCopySql.PG_INSERT_INVOCATION)) {
+      for (Invocation inv : invocations) {
+        write.setString(1, inv.id());
+        write.setString(2, inv.taskId());
+        write.setString(3, inv.agentType());
+        write.setString(4, inv.command());
+        write.setString(5, inv.context() == null ? "{}" : Json.write(inv.context()));
+        write.setString(6, inv.status());
+        write.setLong(7, inv.createdAt());
+        setLong(write, 8, inv.expiresAt());
+        write.setString(9, inv.takenBy());
+        setLong(write, 10, inv.takenAt());
+        setLong(write, 11, inv.finishedAt());
+        write.setString(12, inv.result() == null ? null : Json.write(inv.result()));
+        write.setString(13, inv.error());
+        write.addBatch();
+        rows++;
+        if (rows % BATCH == 0) {
+          executeBatch(write, what, rows);
+        }
+      }
+      executeBatch(write, what, rows);
+    }
+  }
+
+  private static void setLong(PreparedStatement ps, int i, Long value) throws SQLException {
+    if (value == null) {
+      ps.setNull(i, Types.BIGINT);
+    } else {
+      ps.setLong(i, value);
+    }
   }
 
   private static void executeBatch(PreparedStatement write, String table, long rows)

@@ -14,6 +14,14 @@ final class StoreCopySql {
     return table.equals("schema_version") || table.equals("schema_checksums");
   }
 
+  /**
+   * One invocation from a home's files, every column named (the daemon's own insert is pending).
+   */
+  static final String PG_INSERT_INVOCATION =
+      "INSERT INTO invocations (id, task_id, agent_type, command, context, status, created_at,"
+          + " expires_at, taken_by, taken_at, finished_at, result, error)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
   /** SQLite's tables in the order they were created, which is migration order. */
   static final String SQLITE_TABLES =
       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"

@@ -7,9 +7,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * A cluster member in a JVM of its own, so {@link ClusterProcessesTest} can kill it with SIGKILL:
- * {@code HOME LOG MAX_WORK_MS KEY=VALUE…}. It runs {@link CompletionLog#handler} for the type
- * {@code work} and prints {@code UP} once it listens.
+ * A cluster member in a JVM of its own, so {@link ClusterTrio} can kill it with SIGKILL: {@code
+ * HOME LOG_DIR TYPE,TYPE… KEY=VALUE…}. For each type it runs {@link CompletionLog#dataHandler},
+ * recording to {@code LOG_DIR/<type>.log}, and it prints {@code UP} once it listens.
  */
 public final class ClusterChildMain {
   public static void main(String[] args) throws Exception {
@@ -19,8 +19,10 @@ public final class ClusterChildMain {
       settings.put(kv[0], kv[1]);
     }
     Daemon daemon = Daemon.start(ConfigLoader.load(Path.of(args[0]), Map.of(), settings));
-    daemon.registerHandler(
-        CompletionLog.TYPE, CompletionLog.handler(Path.of(args[1]), Integer.parseInt(args[2])));
+    Path logs = Path.of(args[1]);
+    for (String type : args[2].split(",")) {
+      daemon.registerHandler(type, CompletionLog.dataHandler(logs.resolve(type + ".log")));
+    }
     System.out.println("UP");
     System.out.flush();
     Thread.sleep(Long.MAX_VALUE);

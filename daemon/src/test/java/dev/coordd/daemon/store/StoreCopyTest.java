@@ -8,6 +8,7 @@ import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Event;
+import dev.coordd.api.Invocation;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.ScheduleSpec;
 import dev.coordd.api.Task;
@@ -15,6 +16,9 @@ import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.Daemon;
 import dev.coordd.daemon.config.ConfigLoader;
+import dev.coordd.daemon.invoke.InvocationFiles;
+import dev.coordd.daemon.invoke.InvocationsToCopy;
+import dev.coordd.internal.Json;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -339,6 +343,135 @@ class StoreCopyTest {
       }
     }
     assertThat(copied).containsAll(acked).contains(running).hasSize(101);
+  }
+
+  private static Task invoke(CoordinationService s, String command) {
+    return s.createTask(
+        NewTask.of("invoke_agent")
+            .withData(
+                Json.read(
+                    "{\"agentType\":\"claude\",\"mode\":\"queue\",\"command\":\""
+                        + command
+                        + "\"}")));
+  }
+
+  private static boolean eventually(java.util.function.BooleanSupplier condition)
+      throws InterruptedException {
+    long end = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+    while (System.nanoTime() < end) {
+      if (condition.getAsBoolean()) {
+        return true;
+      }
+      Thread.sleep(20);
+    }
+    return condition.getAsBoolean();
+  }
+
+  /** The open invocation of a task the daemon parked on one. */
+  private static Invocation invocationOf(CoordinationService s, Task t) throws Exception {
+    assertThat(eventually(() -> s.getTask(t.id()).status() == TaskStatus.WAITING))
+        .as("task %s waits for its invocation", t.id())
+        .isTrue();
+    String waitingFor = s.getTask(t.id()).waitingFor();
+    return s.listInvocations().stream()
+        .filter(i -> waitingFor.equals("invocation:" + i.id()))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no invocation for " + t.id()));
+  }
+
+  @Test
+  void a_homes_invocation_files_move_into_the_table_and_a_cluster_daemon_goes_on_with_them()
+      throws Exception {
+    Path home = dir.resolve("home");
+    Task pendingTask;
+    Task takenTask;
+    Task settledTask;
+    Task lateTask;
+    Invocation pending;
+    Invocation taken;
+    Invocation settled;
+    Invocation late;
+    try (Daemon d = sqliteDaemon()) {
+      CoordinationService s = d.service();
+      pendingTask = invoke(s, "nobody took me yet");
+      takenTask = invoke(s, "a session works on me");
+      settledTask = invoke(s, "done before the copy");
+      lateTask = invoke(s, "done while no daemon ran");
+      pending = invocationOf(s, pendingTask);
+      taken = invocationOf(s, takenTask);
+      settled = invocationOf(s, settledTask);
+      late = invocationOf(s, lateTask);
+      s.processInvocation(taken.id(), "claude@laptop");
+      s.processInvocation(settled.id(), "claude@laptop");
+      s.completeInvocation(settled.id(), Json.read("{\"n\":1}"));
+      assertThat(s.getTask(settledTask.id()).status()).isEqualTo(TaskStatus.SUCCEEDED);
+    }
+    // as coordd check does with no daemon: the file is archived, its task still waits
+    new InvocationFiles(home, java.time.Clock.systemUTC())
+        .complete(late.id(), Json.read("{\"late\":true}"));
+    List<Path> filesBefore;
+    try (var walk = java.nio.file.Files.walk(home.resolve("invocations"))) {
+      filesBefore = walk.filter(p -> p.toString().endsWith(".json")).sorted().toList();
+    }
+    assertThat(filesBefore).hasSize(4);
+    PostgresTestDatabase db = freshSchema();
+
+    StoreCopy.Result result = StoreCopy.copy(sqliteFile(), db.url(), InvocationsToCopy.read(home));
+
+    assertThat(result.invocationFiles()).isEqualTo(4);
+    Map<String, String> status = new java.util.HashMap<>();
+    try (Connection c = db.connect();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT id, status, taken_by FROM invocations")) {
+      while (rs.next()) {
+        status.put(rs.getString(1), rs.getString(2) + " " + rs.getString(3));
+      }
+    }
+    assertThat(status)
+        .containsOnly(
+            Map.entry(pending.id(), "pending null"),
+            Map.entry(taken.id(), "processing claude@laptop"),
+            Map.entry(settled.id(), "completed claude@laptop"),
+            Map.entry(late.id(), "completed null"));
+    try (var walk = java.nio.file.Files.walk(home.resolve("invocations"))) {
+      assertThat(walk.filter(p -> p.toString().endsWith(".json")).sorted().toList())
+          .as("the home's files are only read")
+          .isEqualTo(filesBefore);
+    }
+
+    try (Daemon pg = postgresDaemon(db)) {
+      CoordinationService s = pg.service();
+      // what coordd check lists through a daemon of the cluster
+      assertThat(s.listInvocations()).extracting(Invocation::id).containsExactly(pending.id());
+      assertThat(s.listInvocations().get(0)).isEqualTo(pending);
+      // the leader's reconcile settles the one finished while no daemon ran, and loses none
+      assertThat(eventually(() -> s.getTask(lateTask.id()).status() == TaskStatus.SUCCEEDED))
+          .as("the task of the invocation finished with no daemon: %s", s.getTask(lateTask.id()))
+          .isTrue();
+      assertThat(s.getTask(lateTask.id()).result()).isEqualTo(Json.read("{\"late\":true}"));
+      assertThat(s.getTask(pendingTask.id()).status()).isEqualTo(TaskStatus.WAITING);
+      assertThat(s.getTask(takenTask.id()).status()).isEqualTo(TaskStatus.WAITING);
+      // and the sessions finish what they had, through the cluster
+      s.completeInvocation(taken.id(), Json.read("{\"n\":2}"));
+      assertThat(s.getTask(takenTask.id()).status()).isEqualTo(TaskStatus.SUCCEEDED);
+      s.processInvocation(pending.id(), "claude@server");
+      s.completeInvocation(pending.id(), Json.read("{\"n\":3}"));
+      assertThat(s.getTask(pendingTask.id()).status()).isEqualTo(TaskStatus.SUCCEEDED);
+      assertThat(s.listInvocations()).isEmpty();
+    }
+  }
+
+  @Test
+  void an_unreadable_invocation_file_stops_the_copy_and_is_named() throws Exception {
+    Path pendingDir = dir.resolve("home/invocations/pending");
+    java.nio.file.Files.createDirectories(pendingDir);
+    java.nio.file.Files.writeString(pendingDir.resolve("i1.json"), "{\"id\":\"i1\"}");
+
+    assertThatThrownBy(() -> InvocationsToCopy.read(dir.resolve("home")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(pendingDir.resolve("i1.json").toString())
+        .hasMessageContaining("it has no taskId")
+        .hasMessageContaining("nothing was copied");
   }
 
   private static long rows(PostgresTestDatabase db, String table) throws SQLException {
