@@ -47,9 +47,9 @@ public final class JsonRpc {
               RpcErrors.METHOD_NOT_FOUND,
               "unknown method '" + method + "'; methods: " + methods.names()));
     }
-    JsonNode result;
+    Object result;
     try {
-      result = methods.invoke(method, request.get("params"));
+      result = methods.call(method, request.get("params"));
     } catch (CoorddException e) {
       return id == null ? null : answer(replyId, null, RpcErrors.toError(e));
     } catch (RuntimeException e) {
@@ -59,7 +59,22 @@ public final class JsonRpc {
           : answer(
               replyId, null, RpcErrors.error(RpcErrors.INTERNAL_ERROR, "internal error: " + e));
     }
-    return id == null ? null : answer(replyId, result, null);
+    return id == null ? null : answer(replyId, result);
+  }
+
+  /**
+   * The answer carrying a method's own value, written as JSON when the answer is: copying it into a
+   * tree first would cost as much again as writing it.
+   */
+  private static ObjectNode answer(JsonNode id, Object result) {
+    ObjectNode response = Json.MAPPER.createObjectNode();
+    response.put("jsonrpc", "2.0").set("id", id);
+    if (result instanceof JsonNode node) {
+      response.set("result", node);
+    } else {
+      response.putPOJO("result", result);
+    }
+    return response;
   }
 
   /** A JSON-RPC answer object: the result, or the error when there is one. */

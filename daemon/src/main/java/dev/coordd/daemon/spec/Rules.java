@@ -54,8 +54,28 @@ public final class Rules {
     return at == null || at.isEmpty() ? name : at + "." + name;
   }
 
+  /**
+   * Whether {@code value} matches {@link #NAME}; checked by hand rather than by the pattern, since
+   * every request checks a name or two and a matcher costs an allocation and a walk of its states.
+   */
   public static boolean isName(String value) {
-    return value != null && NAME.matcher(value).matches();
+    if (value == null || value.isEmpty() || value.length() > 128) {
+      return false;
+    }
+    if (!isLetterOrDigit(value.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (!isLetterOrDigit(c) && c != '.' && c != '_' && c != '@' && c != ':' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isLetterOrDigit(char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
   }
 
   /** A required name. */
