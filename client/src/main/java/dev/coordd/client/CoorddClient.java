@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.BatchItem;
+import dev.coordd.api.Completion;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Event;
 import dev.coordd.api.EventInbox;
@@ -22,6 +24,7 @@ import dev.coordd.internal.Json;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The Java client: the {@link CoordinationService} of a daemon reached over its Unix socket, plus
@@ -37,12 +40,19 @@ import java.util.List;
  * }
  * }</pre>
  *
- * Throws {@link dev.coordd.api.DaemonNotRunningException} when no daemon runs on the home, {@link
- * dev.coordd.api.NotFoundException}, {@link dev.coordd.api.InvalidRequestException} and {@link
- * dev.coordd.api.ConflictException} as the daemon does.
+ * <p>Calls may be made from many threads at once over the one connection: the daemon runs them
+ * concurrently and answers each as it finishes. The {@code …Async} variants of the hot calls return
+ * at once, so one thread can keep many calls in flight (pipelining); the futures complete on the
+ * connection's reader thread and fail with the same exceptions the plain calls throw. For many
+ * tasks at once, the batch calls ({@link #createTasks}, {@link #completeTasks}) are cheaper still.
+ *
+ * <p>Throws {@link dev.coordd.api.DaemonNotRunningException} when no daemon runs on the home,
+ * {@link dev.coordd.api.NotFoundException}, {@link dev.coordd.api.InvalidRequestException} and
+ * {@link dev.coordd.api.ConflictException} as the daemon does.
  */
 public final class CoorddClient implements CoordinationService, AutoCloseable {
   private static final TypeReference<List<Task>> TASKS = new TypeReference<>() {};
+  private static final TypeReference<List<BatchItem>> ITEMS = new TypeReference<>() {};
   private static final TypeReference<List<Agent>> AGENTS = new TypeReference<>() {};
   private static final TypeReference<List<Invocation>> INVOCATIONS = new TypeReference<>() {};
   private static final TypeReference<List<Event>> EVENTS = new TypeReference<>() {};
@@ -102,6 +112,27 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   }
 
   @Override
+  public List<BatchItem> createTasks(List<NewTask> tasks) {
+    return Json.MAPPER.convertValue(rpc.call("createTasks", params("tasks", tasks)), ITEMS);
+  }
+
+  /** As {@link #createTask(NewTask)}, returning at once; see the class comment. */
+  public CompletableFuture<Task> createTaskAsync(NewTask task) {
+    return callAsync("createTask", Task.class, "task", task);
+  }
+
+  /** As {@link #createTasks}, returning at once. */
+  public CompletableFuture<List<BatchItem>> createTasksAsync(List<NewTask> tasks) {
+    return rpc.callAsync("createTasks", params("tasks", tasks))
+        .thenApply(r -> Json.MAPPER.convertValue(r, ITEMS));
+  }
+
+  /** As {@link #getTask}, returning at once. */
+  public CompletableFuture<Task> getTaskAsync(String id) {
+    return callAsync("getTask", Task.class, "id", id);
+  }
+
+  @Override
   public Task getTask(String id) {
     return call("getTask", Task.class, "id", id);
   }
@@ -141,6 +172,32 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   public Task completeTask(String id, String agent, String token, JsonNode result) {
     return call(
         "completeTask", Task.class, "id", id, "agent", agent, "token", token, "result", result);
+  }
+
+  @Override
+  public List<BatchItem> completeTasks(List<Completion> completions) {
+    return Json.MAPPER.convertValue(
+        rpc.call("completeTasks", params("completions", completions)), ITEMS);
+  }
+
+  /** As {@link #completeTask}, returning at once. */
+  public CompletableFuture<Task> completeTaskAsync(
+      String id, String agent, String token, JsonNode result) {
+    return callAsync(
+        "completeTask", Task.class, "id", id, "agent", agent, "token", token, "result", result);
+  }
+
+  /** As {@link #completeTasks}, returning at once. */
+  public CompletableFuture<List<BatchItem>> completeTasksAsync(List<Completion> completions) {
+    return rpc.callAsync("completeTasks", params("completions", completions))
+        .thenApply(r -> Json.MAPPER.convertValue(r, ITEMS));
+  }
+
+  /** As {@link #failTask}, returning at once. */
+  public CompletableFuture<Task> failTaskAsync(
+      String id, String agent, String token, String error) {
+    return callAsync(
+        "failTask", Task.class, "id", id, "agent", agent, "token", token, "error", error);
   }
 
   @Override
@@ -312,6 +369,19 @@ public final class CoorddClient implements CoordinationService, AutoCloseable {
   /** A raw call, for doors that pass JSON through (the CLI's --json, MCP). */
   public JsonNode call(String method, JsonNode params) {
     return rpc.call(method, params);
+  }
+
+  /** A raw call returning at once: its result, or its error as the exception. */
+  public CompletableFuture<JsonNode> callAsync(String method, JsonNode params) {
+    return rpc.callAsync(method, params);
+  }
+
+  private <T> CompletableFuture<T> callAsync(
+      String method, Class<T> type, Object... namesAndValues) {
+    return rpc.callAsync(method, params(namesAndValues))
+        .thenApply(
+            result ->
+                result == null || result.isNull() ? null : Json.MAPPER.convertValue(result, type));
   }
 
   private <T> T call(String method, Class<T> type, Object... namesAndValues) {
