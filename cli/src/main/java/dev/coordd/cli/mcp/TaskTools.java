@@ -68,8 +68,7 @@ final class TaskTools {
               "task_create_batch",
               "Create up to "
                   + CoordinationService.MAX_BATCH
-                  + " tasks at once (each as task_create takes it, without wait); one result or"
-                  + " error per task, in order.",
+                  + " tasks (each as task_create, no wait); a result or error per task, in order.",
               List.of("tasks"),
               props("tasks", props("type", "array", "items", obj())),
               TaskTools::createBatch),
