@@ -10,9 +10,22 @@ import java.util.List;
  * <p>Implementations are thread-safe. Errors are {@link CoorddException}s.
  */
 public interface CoordinationService {
+  /**
+   * The most items one batch call ({@link #createTasks}, {@link #completeTasks}) takes; a longer
+   * list is refused whole. Split bigger jobs into several calls (they may be in flight at once).
+   */
+  int MAX_BATCH = 1_000;
 
   /** Creates a task, or returns the existing one when its idempotency key was seen before. */
   Task createTask(NewTask task);
+
+  /**
+   * Creates up to {@link #MAX_BATCH} tasks in one call: each is checked and created as {@link
+   * #createTask} would, all written together (one commit for the lot when the store can), and item
+   * {@code i} of the answer is task {@code i} or its own error; a bad item does not stop the
+   * others. A missing or too long list is refused whole.
+   */
+  List<BatchItem> createTasks(List<NewTask> tasks);
 
   /** The task with its full run history. */
   Task getTask(String id);
@@ -48,6 +61,12 @@ public interface CoordinationService {
 
   /** Succeeds the attempt {@code token} names (the token its claim returned). */
   Task completeTask(String id, String agent, String token, JsonNode result);
+
+  /**
+   * Completes up to {@link #MAX_BATCH} claimed tasks in one call, each as {@link #completeTask}
+   * would; item {@code i} of the answer is the completed task {@code i} or its own error.
+   */
+  List<BatchItem> completeTasks(List<Completion> completions);
 
   /**
    * Fails the attempt {@code token} names; the task is retried with backoff while attempts remain.

@@ -29,7 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One JSON-RPC 2.0 connection to a daemon's Unix socket, one message per line. Requests may be in
- * flight from many threads at once; a reader thread matches answers to callers by id. Thread-safe.
+ * flight from many threads at once, or many from one thread ({@link #callAsync}): requests are
+ * written whole under a lock, the daemon runs them concurrently and answers in any order, and a
+ * reader thread matches answers to callers by id. Thread-safe.
  */
 public final class RpcConnection implements AutoCloseable {
   /**
@@ -88,12 +90,43 @@ public final class RpcConnection implements AutoCloseable {
 
   /** Sends one request and waits for its answer; an error answer is thrown as its exception. */
   public JsonNode call(String method, JsonNode params) {
+    CompletableFuture<JsonNode> answer = callAsync(method, params);
+    try {
+      return answer.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      answer.cancel(false);
+      throw new UnavailableException("interrupted while waiting for the daemon", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof CoorddException ce
+          ? ce
+          : new UnavailableException("daemon call failed: " + e.getCause(), e.getCause());
+    }
+  }
+
+  /**
+   * Sends one request and returns at once; the answer completes the future (from the connection's
+   * reader thread, so keep what you chain on it short, or use the {@code *Async} variants with an
+   * executor). An error answer completes it exceptionally with its {@link CoorddException}, as does
+   * an answer that does not come within the call timeout. Many calls may be in flight at once, from
+   * any threads: the daemon runs them concurrently and answers each as it finishes. The request is
+   * written before this returns, so calls made one after another from one thread reach the daemon
+   * in that order.
+   */
+  public CompletableFuture<JsonNode> callAsync(String method, JsonNode params) {
     if (closed) {
-      throw new UnavailableException("the connection to the daemon is closed");
+      return CompletableFuture.failedFuture(
+          new UnavailableException("the connection to the daemon is closed"));
     }
     long id = ids.incrementAndGet();
     CompletableFuture<JsonNode> answer = new CompletableFuture<>();
     pending.put(id, answer);
+    if (closed) {
+      // The reader may have told everyone before this call was registered: tell it too.
+      pending.remove(id);
+      return CompletableFuture.failedFuture(
+          new UnavailableException("the connection to the daemon is closed"));
+    }
     ObjectNode request = Json.MAPPER.createObjectNode();
     request.put("jsonrpc", "2.0").put("id", id).put("method", method).set("params", params);
     try {
@@ -105,35 +138,38 @@ public final class RpcConnection implements AutoCloseable {
       } finally {
         writeLock.unlock();
       }
-      long limitMs = callTimeout.toMillis() + askedWaitMs(params);
-      JsonNode response;
-      try {
-        response = answer.get(limitMs, TimeUnit.MILLISECONDS);
-      } catch (TimeoutException e) {
-        throw new UnavailableException(
-            "the daemon did not answer "
-                + method
-                + " within "
-                + limitMs / 1000.0
-                + " s: it is hung, stopped or overloaded; `coordd status` tells which, and the"
-                + " log is in the home's logs/coordd.log");
-      }
-      if (response.hasNonNull("error")) {
-        throw RpcErrors.fromError(response.get("error"));
-      }
-      return response.get("result");
-    } catch (IOException e) {
-      throw new UnavailableException("lost the connection to the daemon: " + e.getMessage(), e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new UnavailableException("interrupted while waiting for the daemon", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof CoorddException ce
-          ? ce
-          : new UnavailableException("daemon call failed: " + e.getCause(), e.getCause());
-    } finally {
+    } catch (IOException | RuntimeException e) {
       pending.remove(id);
+      return CompletableFuture.failedFuture(
+          e instanceof IOException
+              ? new UnavailableException("lost the connection to the daemon: " + e.getMessage(), e)
+              : e);
     }
+    long limitMs = callTimeout.toMillis() + askedWaitMs(params);
+    CompletableFuture<JsonNode> result = new CompletableFuture<>();
+    answer
+        .orTimeout(limitMs, TimeUnit.MILLISECONDS)
+        .whenComplete(
+            (response, failure) -> {
+              pending.remove(id);
+              if (failure instanceof TimeoutException) {
+                result.completeExceptionally(
+                    new UnavailableException(
+                        "the daemon did not answer "
+                            + method
+                            + " within "
+                            + limitMs / 1000.0
+                            + " s: it is hung, stopped or overloaded; `coordd status` tells which,"
+                            + " and the log is in the home's logs/coordd.log"));
+              } else if (failure != null) {
+                result.completeExceptionally(failure);
+              } else if (response.hasNonNull("error")) {
+                result.completeExceptionally(RpcErrors.fromError(response.get("error")));
+              } else {
+                result.complete(response.get("result"));
+              }
+            });
+    return result;
   }
 
   /** The wait a long-waiting call asks the daemon for; the answer may take that long. */

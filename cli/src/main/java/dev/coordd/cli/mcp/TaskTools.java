@@ -10,19 +10,25 @@ import static dev.coordd.cli.mcp.ToolSchemas.statusSchema;
 import static dev.coordd.cli.mcp.ToolSchemas.str;
 import static dev.coordd.cli.mcp.ToolSchemas.strs;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.Agent;
+import dev.coordd.api.BatchItem;
 import dev.coordd.api.CoordinationService;
+import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskQuery;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.spec.TaskSpecReader;
+import dev.coordd.internal.Json;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The task tools: create, claim, complete, fail, cancel, list and show tasks. */
+/** The task tools: create (one or a batch), claim, complete, fail, cancel, list and show tasks. */
 final class TaskTools {
   static final int DEFAULT_LIST_LIMIT = 20;
   static final String CREATED_BY = "mcp";
@@ -58,6 +64,14 @@ final class TaskTools {
                   "wait",
                   duration()),
               TaskTools::create),
+          ToolDef.of(
+              "task_create_batch",
+              "Create up to "
+                  + CoordinationService.MAX_BATCH
+                  + " tasks (each as task_create, no wait); a result or error per task, in order.",
+              List.of("tasks"),
+              props("tasks", props("type", "array", "items", obj())),
+              TaskTools::createBatch),
           ToolDef.of(
               "task_claim",
               "Claim tasks for agent (its own, its role's, then unassigned of types); held while session lives.",
@@ -138,6 +152,60 @@ final class TaskTools {
     Long waitMs = a.duration("wait", CoorddTools.MAX_WAIT_SECONDS);
     Task created = s.createTask(request);
     return waitMs == null ? created : s.awaitTask(created.id(), waitMs);
+  }
+
+  /**
+   * Each task is read as task_create reads it; one that does not read gets its error in its place
+   * and the rest are still created, in one batch call.
+   */
+  private static Object createBatch(Args a, CoordinationService s) {
+    JsonNode tasks = a.json("tasks");
+    if (tasks != null && tasks.isTextual()) {
+      tasks = parsedOrNull(tasks.asText()); // agents sometimes send the list as JSON text
+    }
+    if (tasks == null || !tasks.isArray()) {
+      throw new InvalidRequestException(
+          "tasks",
+          "tasks must be a list of task objects, e.g. [{\"type\": \"review\"}, {\"type\":"
+              + " \"test\"}]");
+    }
+    if (tasks.size() > CoordinationService.MAX_BATCH) {
+      throw new InvalidRequestException(
+          "tasks",
+          "tasks has "
+              + tasks.size()
+              + " items; at most "
+              + CoordinationService.MAX_BATCH
+              + " per call: split them over several calls");
+    }
+    TaskSpecReader reader = TaskSpecReader.MCP;
+    Object[] out = new Object[tasks.size()];
+    List<NewTask> requests = new ArrayList<>();
+    List<Integer> positions = new ArrayList<>();
+    for (int i = 0; i < tasks.size(); i++) {
+      JsonNode spec = tasks.get(i);
+      try {
+        requests.add(reader.read("tasks[" + i + "]", spec).withCreatedBy(CREATED_BY));
+        positions.add(i);
+      } catch (InvalidRequestException e) {
+        out[i] = props("error", e.getMessage());
+      }
+    }
+    List<BatchItem> created = requests.isEmpty() ? List.of() : s.createTasks(requests);
+    for (int j = 0; j < created.size(); j++) {
+      BatchItem item = created.get(j);
+      out[positions.get(j)] =
+          item.succeeded() ? summary(item.task()) : props("error", item.error().message());
+    }
+    return Arrays.asList(out);
+  }
+
+  private static JsonNode parsedOrNull(String text) {
+    try {
+      return Json.MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      return null;
+    }
   }
 
   private static Object claim(Args a, CoordinationService s) {

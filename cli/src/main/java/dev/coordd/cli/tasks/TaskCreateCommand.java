@@ -20,12 +20,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
  * {@code coordd task create}: prints the new task's id. With no daemon running, the task goes to
- * the home's {@code inbox/} so nothing is lost; the next daemon creates it.
+ * the home's {@code inbox/} so nothing is lost; the next daemon creates it. With {@code --batch},
+ * many tasks from JSON lines ({@link TaskBatchCreate}); those need a running daemon.
  */
 @Command(
     name = "create",
@@ -35,8 +37,21 @@ final class TaskCreateCommand implements Callable<Integer> {
   @Mixin Common common;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "TYPE", description = "Task type, e.g. file_operation.")
+  @Parameters(
+      index = "0",
+      arity = "0..1",
+      paramLabel = "TYPE",
+      description = "Task type, e.g. file_operation (required unless --batch).")
   String type;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "FILE|-",
+      description =
+          "Create many tasks: one JSON task per line (e.g. {\"type\": \"build\", \"data\": {}}),"
+              + " from FILE or - for stdin. Prints one line per task: its id, or an empty line if"
+              + " it failed (why goes to stderr); exit 0 only if all were created.")
+  String batch;
 
   @Option(names = "--description", paramLabel = "TEXT")
   String description;
@@ -92,6 +107,13 @@ final class TaskCreateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    if (batch != null) {
+      return createBatch();
+    }
+    if (type == null) {
+      throw new ParameterException(
+          spec.commandLine(), "Missing required parameter: 'TYPE' (or --batch FILE|-)");
+    }
     NewTask task =
         new NewTask(
             type,
@@ -162,6 +184,44 @@ final class TaskCreateCommand implements Callable<Integer> {
         spec.commandLine().getOut().println(key);
       }
       return 0;
+    }
+  }
+
+  private int createBatch() {
+    boolean single =
+        type != null
+            || description != null
+            || data != null
+            || assignedTo != null
+            || priority != null
+            || delay != null
+            || maxAttempts != null
+            || timeout != null
+            || idempotencyKey != null
+            || !dependsOn.isEmpty()
+            || wait != null;
+    if (single) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--batch takes every task's fields from its line: leave out TYPE and the single-task"
+              + " options (--data, --priority, --wait, ...)");
+    }
+    List<TaskBatchCreate.Line> lines =
+        TaskBatchCreate.read(batch, "cli:" + System.getProperty("user.name", "user"));
+    try (CoorddClient client = common.connect()) {
+      return TaskBatchCreate.create(
+          client, lines, common.json, spec.commandLine().getOut(), spec.commandLine().getErr());
+    } catch (DaemonNotRunningException e) {
+      spec.commandLine()
+          .getErr()
+          .println(
+              "coordd: no daemon is running on "
+                  + common.home()
+                  + ", so nothing was created (--batch needs one): start it with `coordd daemon"
+                  + " --detach --home "
+                  + common.home()
+                  + "` and run this again");
+      return Cli.EXIT_NO_DAEMON;
     }
   }
 }

@@ -27,6 +27,7 @@ class CoorddToolsTest {
   static final List<String> NAMES =
       List.of(
           "task_create",
+          "task_create_batch",
           "task_claim",
           "task_complete",
           "task_fail",

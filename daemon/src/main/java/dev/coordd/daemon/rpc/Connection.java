@@ -10,17 +10,32 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * One client connection: a virtual thread reads its requests and answers them in order; a {@link
- * dev.coordd.api.LongWait} call runs on a virtual thread of its own, so it does not block the
- * requests behind it. When the client stops sending (end of stream), the answers still owed are
- * written before the connection closes — unless the client is gone altogether, in which case its
- * long waits are stopped, so they do not claim work nobody will receive. Thread-safe.
+ * One client connection, pipelined: a virtual thread reads its requests, and each request runs on a
+ * virtual thread of its own and is answered, by id, as soon as it finishes (JSON-RPC allows any
+ * order). So one connection can have many creates waiting on the same group commit, and a slow call
+ * does not hold up the ones behind it.
+ *
+ * <p>Back-pressure: at most {@link #MAX_IN_FLIGHT} ordinary requests (and {@link #MAX_WAITS} {@link
+ * dev.coordd.api.LongWait} calls, which may legitimately wait for minutes) run at once per
+ * connection; at the bound the reader stops reading until one finishes, so a client that floods
+ * requests and never reads its answers fills its own socket buffers, not the daemon's memory.
+ *
+ * <p>When the client stops sending (end of stream), the answers still owed are written before the
+ * connection closes — unless the client is gone altogether, in which case its long waits are
+ * stopped, so they do not claim work nobody will receive. Thread-safe.
  */
 final class Connection {
+  /** Ordinary requests of one connection running at once; the reader waits beyond it. */
+  static final int MAX_IN_FLIGHT = 256;
+
+  /** Long waits of one connection running at once (each holds only a parked virtual thread). */
+  static final int MAX_WAITS = 4_096;
+
   /** How often a client that half-closed is checked for still reading, while answers are owed. */
   private static final long PROBE_MILLIS = 1_000;
 
@@ -33,6 +48,9 @@ final class Connection {
   private final OutputStream out;
   private final LineReader in;
   private final ReentrantLock writeLock = new ReentrantLock();
+  private final Semaphore calls = new Semaphore(MAX_IN_FLIGHT);
+  private final Semaphore waitSlots = new Semaphore(MAX_WAITS);
+  private final Set<Thread> running = ConcurrentHashMap.newKeySet();
   private final Set<Thread> waits = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inProgress = new AtomicInteger();
   private volatile long lastAnswered = System.nanoTime();
@@ -55,30 +73,38 @@ final class Connection {
           continue;
         }
         Requests.Incoming request = requests.parse(line);
+        boolean longWait = methods.isLongWait(request.method());
+        Semaphore slots = longWait ? waitSlots : calls;
+        slots.acquire();
         inProgress.incrementAndGet();
-        if (methods.isLongWait(request.method())) {
-          Thread wait =
-              Thread.ofVirtual()
-                  .name("coordd-rpc-wait")
-                  .unstarted(
-                      () -> {
-                        try {
-                          respond(request);
-                        } finally {
-                          waits.remove(Thread.currentThread());
-                        }
-                      });
-          waits.add(wait);
-          wait.start();
-        } else {
-          respond(request);
+        Thread call =
+            Thread.ofVirtual()
+                .name(longWait ? "coordd-rpc-wait" : "coordd-rpc-call")
+                .unstarted(
+                    () -> {
+                      try {
+                        respond(request);
+                      } finally {
+                        Thread self = Thread.currentThread();
+                        waits.remove(self);
+                        running.remove(self);
+                        slots.release();
+                      }
+                    });
+        running.add(call);
+        if (longWait) {
+          waits.add(call);
         }
+        call.start();
       }
       finishOwedAnswers();
     } catch (IOException e) {
       // the peer went away, or the daemon closed the connection: nothing to answer
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // the daemon is stopping
     } finally {
       // Whoever is still waiting has no one to answer to: do not let it go on to claim work.
+      // Ordinary calls finish on their own (they are short), and their answers go nowhere.
       waits.forEach(Thread::interrupt);
     }
   }
@@ -96,22 +122,22 @@ final class Connection {
   }
 
   /**
-   * The client half-closed its side (or hung up). A half-closed client still reads, so its long
-   * waits go on and are answered; a client that is gone fails the probe write at once, and then its
-   * waits are stopped.
+   * The client half-closed its side (or hung up). The ordinary calls still running are short: their
+   * answers are waited for. A half-closed client still reads, so its long waits go on and are
+   * answered; a client that is gone fails the probe write at once, and then its waits are stopped.
    */
-  private void finishOwedAnswers() throws IOException {
+  private void finishOwedAnswers() throws InterruptedException {
+    for (Thread call : running) {
+      if (!waits.contains(call)) {
+        call.join();
+      }
+    }
     while (!waits.isEmpty()) {
       if (!probe()) {
         return;
       }
       for (Thread wait : waits) {
-        try {
-          wait.join(PROBE_MILLIS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+        wait.join(PROBE_MILLIS);
         break; // probe again, then wait on whichever is still running
       }
     }
@@ -122,7 +148,7 @@ final class Connection {
     return write(PROBE);
   }
 
-  /** Writes one answer line whole; false if the client is gone. */
+  /** Writes one answer line whole (answers finish in any order); false if the client is gone. */
   private boolean write(byte[] bytes) {
     writeLock.lock();
     try {

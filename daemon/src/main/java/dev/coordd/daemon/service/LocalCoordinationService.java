@@ -3,6 +3,8 @@ package dev.coordd.daemon.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.coordd.api.Agent;
 import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.BatchItem;
+import dev.coordd.api.Completion;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Event;
 import dev.coordd.api.EventInbox;
@@ -77,6 +79,12 @@ public final class LocalCoordinationService implements CoordinationService {
     return creation.create(request);
   }
 
+  /** Each item rate limited and checked on its own, all written together (see {@link Batches}). */
+  @Override
+  public List<BatchItem> createTasks(List<NewTask> tasks) {
+    return Batches.each("tasks", tasks, this::createTask);
+  }
+
   @Override
   public Task getTask(String id) {
     return reader.get(id);
@@ -111,6 +119,12 @@ public final class LocalCoordinationService implements CoordinationService {
   @Override
   public Task completeTask(String id, String agent, String token, JsonNode result) {
     return work.complete(id, agent, token, result);
+  }
+
+  @Override
+  public List<BatchItem> completeTasks(List<Completion> completions) {
+    return Batches.each(
+        "completions", completions, c -> work.complete(c.id(), c.agent(), c.token(), c.result()));
   }
 
   @Override

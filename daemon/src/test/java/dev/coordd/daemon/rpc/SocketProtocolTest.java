@@ -172,8 +172,14 @@ class SocketProtocolTest {
       raw.send(
           "{\"jsonrpc\":\"2.0\",\"method\":\"registerAgent\","
               + "\"params\":{\"registration\":{\"name\":\"quiet\"}}}\n");
+      // Requests run concurrently: the notification's effect shows once it has run, unannounced.
       JsonNode r = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"listAgents\"}");
       assertThat(r.get("id").asInt()).isEqualTo(9);
+      for (int i = 0; i < 200 && !r.get("result").findValuesAsText("name").contains("quiet"); i++) {
+        Thread.sleep(50);
+        r = raw.ask("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"listAgents\"}");
+        assertThat(r.get("id").asInt()).as("no answer to the notification").isEqualTo(10);
+      }
       assertThat(r.get("result").findValuesAsText("name")).contains("quiet");
     }
   }
