@@ -27,7 +27,8 @@ final class SqliteDialect extends SqlDialect {
           "V7__task_flow.sql",
           "V8__claims.sql",
           "V9__retention.sql",
-          "V10__invocations.sql");
+          "V10__invocations.sql",
+          "V11__task_counts.sql");
 
   private final String synchronous;
   private final long busyTimeoutMs;
