@@ -47,3 +47,16 @@ CREATE TRIGGER task_counts_update AFTER UPDATE ON tasks
 -- this commits, so the seed counts exactly the rows the triggers will not.
 INSERT INTO task_counts (status, type, slot, n)
   SELECT status, type, 0, COUNT(*) FROM tasks GROUP BY status, type;
+
+-- The claim's indexes: queued tasks in claim order (priority, then oldest) per kind of claimer, so
+-- a claim reads the first rows of what it may take and never walks past tasks it may not (queued
+-- for another agent, of another type). Unassigned tasks of any type; unassigned tasks by type;
+-- assigned tasks by assignee (partial: a queue of unassigned work pays nothing for it). V1's
+-- tasks_claim, one range over every queued row, is what they replace.
+DROP INDEX tasks_claim;
+CREATE INDEX tasks_claim_any ON tasks (priority DESC, id)
+  WHERE status = 'queued' AND assigned_to IS NULL;
+CREATE INDEX tasks_claim_typed ON tasks (type, priority DESC, id)
+  WHERE status = 'queued' AND assigned_to IS NULL;
+CREATE INDEX tasks_claim_assigned ON tasks (assigned_to, priority DESC, id)
+  WHERE status = 'queued' AND assigned_to IS NOT NULL;
