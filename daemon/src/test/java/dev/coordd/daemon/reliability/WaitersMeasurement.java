@@ -48,6 +48,7 @@ class WaitersMeasurement {
       try (CoorddClient creator = CoorddClient.connect(home);
           CoorddClient claimer = CoorddClient.connect(home)) {
         creator.registerAgent(AgentRegistration.of("creator"));
+        creator.registerAgent(new AgentRegistration("fast", "worker", List.of("fast"), null));
         latency(creator, claimer, 100); // warm-up
         long[] idle = latency(creator, claimer, ROUNDS);
         Thread.sleep(2_000);
