@@ -1,38 +1,48 @@
--- Tasks by status and type, kept instead of counted: the PostgreSQL twin of db/sqlite V11. Several
--- daemons write here at once, so each count is spread over 16 slots, a writer using the slot of
--- its server process (pg_backend_pid() % 16): writers of different daemons update different rows
--- instead of all queueing on one. Readers sum the slots. The triggers are per statement and read
--- the statement's changed rows (transition tables): a batch of a hundred creates or claims adds
--- each (status, type) once, in key order, so two writers that share a slot take row locks in the
--- same order. A status change's net effect is zero for most updates (lease renewals), which then
--- write nothing.
+-- Tasks by status and type, kept instead of counted: the PostgreSQL twin of db/sqlite V11, read
+-- through the view task_counts_now. Several daemons write here at once, and a transaction may
+-- change thousands of tasks (store copy, a retention pass): a counter row updated by every
+-- statement would be one row all daemons' writers queue on, and within one transaction each update
+-- of it walks every version the transaction made before (quadratic). So the triggers only append
+-- each statement's net change to task_count_changes (per statement, from its transition tables: a
+-- batch of a hundred creates adds each (status, type) once; a lease renewal, whose net change is
+-- zero, adds nothing), and about one statement in a hundred folds the changes into task_counts.
+-- Two folds at once take turns on the change rows they both see (DELETE locks them), so each
+-- change is folded once. Readers sum the view: the folded counts and the changes since.
 -- The migrator splits statements at lines that end in a semicolon, so the function's inner
 -- statements end mid-line.
 CREATE TABLE task_counts (
   status TEXT NOT NULL,
   type   TEXT NOT NULL,
-  slot   INTEGER NOT NULL,
   n      BIGINT NOT NULL,
-  PRIMARY KEY (status, type, slot)
+  PRIMARY KEY (status, type)
 );
+
+CREATE TABLE task_count_changes (
+  status TEXT NOT NULL,
+  type   TEXT NOT NULL,
+  n      BIGINT NOT NULL
+);
+
+CREATE VIEW task_counts_now AS
+  SELECT status, type, n FROM task_counts
+  UNION ALL SELECT status, type, n FROM task_count_changes;
 
 CREATE FUNCTION task_counts_apply() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
-    INSERT INTO task_counts AS c (status, type, slot, n)
-      SELECT status, type, pg_backend_pid() % 16, COUNT(*) FROM new_rows
-      GROUP BY status, type ORDER BY status, type
-      ON CONFLICT (status, type, slot) DO UPDATE SET n = c.n + excluded.n; ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO task_counts AS c (status, type, slot, n)
-      SELECT status, type, pg_backend_pid() % 16, -COUNT(*) FROM old_rows
-      GROUP BY status, type ORDER BY status, type
-      ON CONFLICT (status, type, slot) DO UPDATE SET n = c.n + excluded.n; ELSE
-    INSERT INTO task_counts AS c (status, type, slot, n)
-      SELECT status, type, pg_backend_pid() % 16, SUM(d) FROM (
+    INSERT INTO task_count_changes (status, type, n)
+      SELECT status, type, COUNT(*) FROM new_rows GROUP BY status, type; ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO task_count_changes (status, type, n)
+      SELECT status, type, -COUNT(*) FROM old_rows GROUP BY status, type; ELSE
+    INSERT INTO task_count_changes (status, type, n)
+      SELECT status, type, SUM(d) FROM (
         SELECT status, type, 1 AS d FROM new_rows
         UNION ALL SELECT status, type, -1 AS d FROM old_rows) AS changes
-      GROUP BY status, type HAVING SUM(d) <> 0 ORDER BY status, type
-      ON CONFLICT (status, type, slot) DO UPDATE SET n = c.n + excluded.n; END IF; RETURN NULL; END
+      GROUP BY status, type HAVING SUM(d) <> 0; END IF; IF random() < 0.01 THEN
+    WITH moved AS (DELETE FROM task_count_changes RETURNING status, type, n)
+    INSERT INTO task_counts AS c (status, type, n)
+      SELECT status, type, SUM(n) FROM moved GROUP BY status, type ORDER BY status, type
+      ON CONFLICT (status, type) DO UPDATE SET n = c.n + excluded.n; END IF; RETURN NULL; END
 $$;
 
 CREATE TRIGGER task_counts_insert AFTER INSERT ON tasks
@@ -45,8 +55,8 @@ CREATE TRIGGER task_counts_update AFTER UPDATE ON tasks
 
 -- After the triggers, in the same transaction: creating them locked out every other writer until
 -- this commits, so the seed counts exactly the rows the triggers will not.
-INSERT INTO task_counts (status, type, slot, n)
-  SELECT status, type, 0, COUNT(*) FROM tasks GROUP BY status, type;
+INSERT INTO task_counts (status, type, n)
+  SELECT status, type, COUNT(*) FROM tasks GROUP BY status, type;
 
 -- The claim's indexes: queued tasks in claim order (priority, then oldest) per kind of claimer, so
 -- a claim reads the first rows of what it may take and never walks past tasks it may not (queued

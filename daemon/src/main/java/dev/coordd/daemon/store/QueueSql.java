@@ -34,7 +34,7 @@ class QueueSql {
    */
   String queueCounts() {
     return "SELECT type, CAST(SUM(CASE WHEN status = 'running' THEN n ELSE 0 END) AS BIGINT),"
-        + " CAST(SUM(CASE WHEN status = 'queued' THEN n ELSE 0 END) AS BIGINT) FROM task_counts"
-        + " WHERE status IN ('running', 'queued') GROUP BY type HAVING SUM(n) <> 0";
+        + " CAST(SUM(CASE WHEN status = 'queued' THEN n ELSE 0 END) AS BIGINT)"
+        + " FROM task_counts_now WHERE status IN ('running', 'queued') GROUP BY type HAVING SUM(n) <> 0";
   }
 }

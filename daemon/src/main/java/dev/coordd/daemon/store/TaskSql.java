@@ -206,7 +206,7 @@ abstract class TaskSql {
    * tasks as with ten. The cast: PostgreSQL sums BIGINT to NUMERIC.
    */
   String countByStatus() {
-    return "SELECT status, CAST(SUM(n) AS BIGINT) FROM task_counts GROUP BY status";
+    return "SELECT status, CAST(SUM(n) AS BIGINT) FROM task_counts_now GROUP BY status";
   }
 
   /**

@@ -88,6 +88,22 @@ class ClaimScaleMeasurement {
   }
 
   private static void report(String db, long n, Store store) {
+    TaskStore tasks = new TaskStore(store.sql());
+    List<Long> kept = new ArrayList<>();
+    List<Long> counted = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      long s = System.nanoTime();
+      store.read(tasks::countByStatus);
+      kept.add((System.nanoTime() - s) / 1_000);
+      s = System.nanoTime();
+      store.read(tx -> tx.query("SELECT status, COUNT(*) FROM tasks GROUP BY status", rs -> 1));
+      counted.add((System.nanoTime() - s) / 1_000);
+    }
+    kept.sort(null);
+    counted.sort(null);
+    System.out.printf(
+        "SCALE %-8s %,9d queued  tasks by status: kept counts p50 %,7d us, COUNT(*) p50 %,9d us%n",
+        db, n, kept.get(10), counted.get(10));
     TaskLeases leases = new TaskLeases(store.sql());
     for (Claimer c : CLAIMERS) {
       List<Long> micros = new ArrayList<>();

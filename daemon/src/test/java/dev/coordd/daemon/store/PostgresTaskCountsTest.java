@@ -94,6 +94,35 @@ class PostgresTaskCountsTest extends TaskCountsTest {
     }
   }
 
+  /**
+   * One transaction of 2,000 single-row statements, as store copy and retention passes run: each
+   * appends its change, about one in a hundred folds the changes into the counts, and the sum stays
+   * exact.
+   */
+  @Test
+  void one_long_transaction_of_single_row_statements_folds_its_changes_as_it_goes()
+      throws Exception {
+    db.open(1).close();
+    try (Store store = db.open(1)) {
+      store
+          .writer()
+          .execute(
+              tx -> {
+                for (int i = 0; i < 2_000; i++) {
+                  tx.update(
+                      "INSERT INTO tasks (id, type, description, data, status, priority, run_at,"
+                          + " max_attempts, budget, created_at) VALUES (?, 'work', '', '{}',"
+                          + " 'queued', 0, 0, 3, 3, 0)",
+                      "t" + i);
+                }
+                return null;
+              });
+      assertThat(kept(store)).isEqualTo(counted(store)).containsEntry("queued", 2_000L);
+      long pending = store.read(tx -> tx.count("SELECT COUNT(*) FROM task_count_changes"));
+      assertThat(pending).as("changes not folded yet").isLessThan(2_000);
+    }
+  }
+
   /** 400 tasks in batches of 20: half claimed and completed, a quarter cancelled. */
   private static Void churn(Store store, String who) throws SQLException {
     for (int batch = 0; batch < 20; batch++) {

@@ -83,7 +83,7 @@ abstract class TaskCountsTest {
     store.read(
         tx ->
             tx.query(
-                "SELECT status, type, SUM(n) FROM task_counts GROUP BY status, type"
+                "SELECT status, type, SUM(n) FROM task_counts_now GROUP BY status, type"
                     + " HAVING SUM(n) <> 0",
                 rs -> out.put(rs.getString(1) + "/" + rs.getString(2), rs.getLong(3))));
     return out;
