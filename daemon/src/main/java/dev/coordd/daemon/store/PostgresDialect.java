@@ -104,13 +104,52 @@ final class PostgresDialect extends SqlDialect {
 
   static final class PostgresTaskSql extends TaskSql {
     /**
-     * One statement: the subselect picks and locks up to the limit of due rows, skipping those
-     * another daemon's claim holds, and the update flips them under fresh tokens. The token is the
-     * first 10 hex digits of a version-4 UUID from {@code gen_random_uuid} (PostgreSQL 13+, the
-     * server's strong random source): 40 random bits, as on SQLite.
+     * One statement. Candidates come from the first rows of each thing the claimer may take, each a
+     * range of its own index in claim order (V11): tasks assigned to the agent, to its role,
+     * unassigned of any type, unassigned of each listed type (a LATERAL range per type). Each range
+     * locks what it reads, skipping rows another daemon's claim holds; the best candidates up to
+     * the limit are flipped under fresh tokens. So a claim reads O(limit × kinds) rows however many
+     * tasks are queued for others or of other types. Scalar subqueries of {@code p}, not a join
+     * with it: they are evaluated once, so a range that does not apply is skipped whole and the
+     * others are index conditions. The token is the first 10 hex digits of a version-4 UUID from
+     * {@code gen_random_uuid} (PostgreSQL 13+, the server's strong random source): 40 random bits,
+     * as on SQLite.
      */
     @Override
     String claim(String typeFilter) {
+      String filter =
+          switch (typeFilter) {
+            case "" -> "";
+            case CLAIM_EXCLUDING ->
+                " AND t.type NOT IN (SELECT jsonb_array_elements_text(excluded) FROM p)";
+            case CLAIM_OF_TYPE -> " AND t.type = (SELECT only_type FROM p)";
+            default -> throw new IllegalArgumentException(typeFilter);
+          };
+      String due = " WHERE t.status = 'queued' AND t.run_at <= (SELECT now FROM p)";
+      String order =
+          " ORDER BY t.priority DESC, t.id LIMIT (SELECT lim FROM p) FOR UPDATE OF t SKIP LOCKED)";
+      String unassigned =
+          typeFilter.equals(CLAIM_OF_TYPE)
+              ? ", unassigned AS (SELECT t.id, t.priority FROM tasks t"
+                  + due
+                  + " AND t.assigned_to IS NULL"
+                  + filter
+                  + " AND ((SELECT types FROM p) IS NULL OR (SELECT only_type FROM p) IN"
+                  + " (SELECT jsonb_array_elements_text(types) FROM p))"
+                  + order
+              : ", unassigned AS (SELECT t.id, t.priority FROM tasks t"
+                  + due
+                  + " AND t.assigned_to IS NULL AND (SELECT types FROM p) IS NULL"
+                  + filter
+                  + order
+                  + ", typed AS (SELECT c.id, c.priority FROM p,"
+                  + " jsonb_array_elements_text(p.types) AS ty(type),"
+                  + " LATERAL (SELECT t.id, t.priority FROM tasks t"
+                  + due
+                  + " AND t.assigned_to IS NULL AND t.type = ty.type"
+                  + filter
+                  + order
+                  + " AS c)";
       return "WITH p AS (SELECT ?::text AS agent, ?::bigint AS lease_until, ?::bigint AS now,"
           + " ?::jsonb AS types, ?::integer AS lim, ?::text AS role, ?::bigint AS lease_ms"
           + switch (typeFilter) {
@@ -119,18 +158,21 @@ final class PostgresDialect extends SqlDialect {
             case CLAIM_OF_TYPE -> ", ?::text AS only_type";
             default -> throw new IllegalArgumentException(typeFilter);
           }
-          + "), picked AS (SELECT t.id FROM tasks t, p"
-          + " WHERE t.status = 'queued' AND t.run_at <= p.now"
-          + " AND (t.assigned_to IN (p.agent, p.role) OR (t.assigned_to IS NULL"
-          + " AND (p.types IS NULL OR t.type IN (SELECT jsonb_array_elements_text(p.types)))))"
-          + switch (typeFilter) {
-            case CLAIM_EXCLUDING ->
-                " AND t.type NOT IN (SELECT jsonb_array_elements_text(p.excluded))";
-            case CLAIM_OF_TYPE -> " AND t.type = p.only_type";
-            default -> "";
-          }
-          + " ORDER BY t.priority DESC, t.id LIMIT (SELECT lim FROM p)"
-          + " FOR UPDATE OF t SKIP LOCKED)"
+          + "), mine AS (SELECT t.id, t.priority FROM tasks t"
+          + due
+          + " AND t.assigned_to IS NOT NULL AND t.assigned_to = (SELECT agent FROM p)"
+          + filter
+          + order
+          + ", of_role AS (SELECT t.id, t.priority FROM tasks t"
+          + due
+          + " AND t.assigned_to IS NOT NULL AND t.assigned_to = (SELECT role FROM p)"
+          + filter
+          + order
+          + unassigned
+          + ", picked AS (SELECT id FROM (SELECT * FROM mine UNION ALL SELECT * FROM of_role"
+          + " UNION ALL SELECT * FROM unassigned"
+          + (typeFilter.equals(CLAIM_OF_TYPE) ? "" : " UNION ALL SELECT * FROM typed")
+          + ") AS c ORDER BY priority DESC, id LIMIT (SELECT lim FROM p))"
           + " UPDATE tasks SET status = 'running', lease_owner = p.agent,"
           + " lease_expires_at = p.lease_until, attempts = tasks.attempts + 1,"
           + " started_at = p.now, lease_ms = p.lease_ms,"

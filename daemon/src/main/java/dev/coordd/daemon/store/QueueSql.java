@@ -27,10 +27,14 @@ class QueueSql {
         + " ELSE queue_types.max_concurrency END";
   }
 
-  /** Per type: running and queued counts (for the queue list). */
+  /**
+   * Per type: running and queued counts (for the queue list and the metrics gauges), from the
+   * counts the store's triggers keep (V11); a type with neither is left out, as when it was counted
+   * from the rows.
+   */
   String queueCounts() {
-    return "SELECT type, COUNT(CASE WHEN status = 'running' THEN 1 END),"
-        + " COUNT(CASE WHEN status = 'queued' THEN 1 END) FROM tasks"
-        + " WHERE status IN ('running', 'queued') GROUP BY type";
+    return "SELECT type, CAST(SUM(CASE WHEN status = 'running' THEN n ELSE 0 END) AS BIGINT),"
+        + " CAST(SUM(CASE WHEN status = 'queued' THEN n ELSE 0 END) AS BIGINT)"
+        + " FROM task_counts_now WHERE status IN ('running', 'queued') GROUP BY type HAVING SUM(n) <> 0";
   }
 }

@@ -27,7 +27,8 @@ final class SqliteDialect extends SqlDialect {
           "V7__task_flow.sql",
           "V8__claims.sql",
           "V9__retention.sql",
-          "V10__invocations.sql");
+          "V10__invocations.sql",
+          "V11__task_counts.sql");
 
   private final String synchronous;
   private final long busyTimeoutMs;
@@ -114,28 +115,69 @@ final class SqliteDialect extends SqlDialect {
 
   static final class SqliteTaskSql extends TaskSql {
     /**
-     * Numbered parameters: the agent and now appear twice. Each row gets its own token from
+     * Numbered parameters: the agent and now appear several times. Each row gets its own token from
      * randomblob, in the one statement (SQLite's randomness is a ChaCha20 stream seeded from the
      * operating system): 10 hex characters, 40 bits, enough to tell attempts apart and not to be
      * guessed by a session that was not handed it.
+     *
+     * <p>The candidates are the first rows of each thing the claimer may take, each a range of its
+     * own index in claim order (V11): tasks assigned to the agent, to its role, unassigned of any
+     * type, unassigned of each listed type. The best of those up to the limit are taken. So a claim
+     * reads O(limit × kinds) rows however many tasks are queued for others, of other types or at
+     * other priorities; one range over all queued rows read every row the claimer could not take.
+     * INDEXED BY: left alone, the planner may sort every queued row instead.
      */
     @Override
     String claim(String typeFilter) {
-      return "UPDATE tasks SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,"
-          + " attempts = attempts + 1, started_at = ?3, lease_ms = ?7,"
-          + " claim_token = lower(hex(randomblob(5)))"
-          // INDEXED BY: left alone, the planner prefers tasks_status and sorts every queued row.
-          + " WHERE id IN (SELECT id FROM tasks INDEXED BY tasks_claim"
-          + " WHERE status = 'queued' AND run_at <= ?3"
-          + " AND (assigned_to IN (?1, ?6) OR (assigned_to IS NULL"
-          + " AND (?4 IS NULL OR type IN (SELECT value FROM json_each(?4)))))"
-          + switch (typeFilter) {
+      String filter =
+          switch (typeFilter) {
             case "" -> "";
             case CLAIM_EXCLUDING -> " AND type NOT IN (SELECT value FROM json_each(?8))";
             case CLAIM_OF_TYPE -> " AND type = ?8";
             default -> throw new IllegalArgumentException(typeFilter);
-          }
-          + " ORDER BY priority DESC, id LIMIT ?5)"
+          };
+      String due = " WHERE status = 'queued' AND run_at <= ?3";
+      String order = " ORDER BY priority DESC, id LIMIT ?5)";
+      String assigned =
+          " SELECT * FROM (SELECT id, priority FROM tasks INDEXED BY tasks_claim_assigned"
+              + due
+              + " AND assigned_to IS NOT NULL AND assigned_to = ";
+      String unassigned =
+          typeFilter.equals(CLAIM_OF_TYPE)
+              ? " UNION ALL SELECT * FROM (SELECT id, priority FROM tasks"
+                  + " INDEXED BY tasks_claim_typed"
+                  + due
+                  + " AND assigned_to IS NULL AND type = ?8"
+                  + " AND (?4 IS NULL OR ?8 IN (SELECT value FROM json_each(?4)))"
+                  + order
+              : " UNION ALL SELECT * FROM (SELECT id, priority FROM tasks"
+                  + " INDEXED BY tasks_claim_any"
+                  + due
+                  + " AND assigned_to IS NULL AND ?4 IS NULL"
+                  + filter
+                  + order
+                  // per listed type: a correlated range of the type's index, up to the limit each
+                  + " UNION ALL SELECT t.id, t.priority FROM json_each(?4) j, tasks t"
+                  + " WHERE t.id IN (SELECT id FROM tasks INDEXED BY tasks_claim_typed"
+                  + due
+                  + " AND assigned_to IS NULL AND type = j.value"
+                  + filter
+                  + " ORDER BY priority DESC, id LIMIT ?5)";
+      return "UPDATE tasks SET status = 'running', lease_owner = ?1, lease_expires_at = ?2,"
+          + " attempts = attempts + 1, started_at = ?3, lease_ms = ?7,"
+          + " claim_token = lower(hex(randomblob(5)))"
+          + " WHERE id IN (SELECT id FROM ("
+          + assigned
+          + "?1"
+          + filter
+          + order
+          + " UNION ALL"
+          + assigned
+          + "?6"
+          + filter
+          + order
+          + unassigned
+          + ") ORDER BY priority DESC, id LIMIT ?5)"
           + " AND status = 'queued' RETURNING *";
     }
 

@@ -9,9 +9,16 @@ package dev.coordd.daemon.store;
 final class StoreCopySql {
   private StoreCopySql() {}
 
-  /** The bookkeeping of the {@link Migrator}: each side keeps its own, never copied. */
+  /**
+   * The bookkeeping of the {@link Migrator}, and the task counts (and PostgreSQL's pending count
+   * changes) the target's triggers keep as the tasks are copied (V11): each side keeps its own,
+   * never copied.
+   */
   static boolean bookkeeping(String table) {
-    return table.equals("schema_version") || table.equals("schema_checksums");
+    return table.equals("schema_version")
+        || table.equals("schema_checksums")
+        || table.equals("task_counts")
+        || table.equals("task_count_changes");
   }
 
   /**

@@ -201,8 +201,12 @@ abstract class TaskSql {
         + " GROUP BY type, assigned_to LIMIT 1000";
   }
 
+  /**
+   * From the counts the store's triggers keep (V11), not from the rows: as fast with a million
+   * tasks as with ten. The cast: PostgreSQL sums BIGINT to NUMERIC.
+   */
   String countByStatus() {
-    return "SELECT status, COUNT(*) FROM tasks GROUP BY status";
+    return "SELECT status, CAST(SUM(n) AS BIGINT) FROM task_counts_now GROUP BY status";
   }
 
   /**
