@@ -7,6 +7,7 @@ import dev.coordd.api.CoorddException;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.InvalidRequestException;
 import dev.coordd.api.NewTask;
+import dev.coordd.api.UnavailableException;
 import dev.coordd.cli.Cli;
 import dev.coordd.cli.Output;
 import dev.coordd.client.CoorddClient;
@@ -135,29 +136,103 @@ final class TaskBatchCreate {
     return failed == 0 ? 0 : Cli.EXIT_FAILED;
   }
 
-  /** Batch calls of up to MAX_BATCH, a few in flight; the outcomes in the tasks' order. */
+  /**
+   * Bytes of task JSON one call carries at most. The daemon refuses a request line longer than its
+   * payload cap (1 MiB by default) plus a small envelope; a batch that large would be refused
+   * whole, so calls are cut by size as well as by count. A task larger than this goes in a call of
+   * its own.
+   */
+  static final int CALL_BYTES = 512 * 1024;
+
+  /**
+   * Batch calls of up to MAX_BATCH tasks and about {@link #CALL_BYTES}, a few in flight; the
+   * outcomes in the tasks' order. A call the daemon refuses as a whole fails only its own tasks. A
+   * call whose answer is lost (the daemon stopped, the connection broke) leaves its tasks' fate
+   * unknown, and no further call is sent; the tasks earlier calls created are still reported, so
+   * nothing created goes unprinted.
+   */
   private static List<BatchItem> send(CoorddClient client, List<NewTask> tasks) {
     List<BatchItem> outcomes = new ArrayList<>(tasks.size());
-    Deque<CompletableFuture<List<BatchItem>>> inFlight = new ArrayDeque<>();
-    for (int from = 0; from < tasks.size(); from += CoordinationService.MAX_BATCH) {
-      List<NewTask> chunk =
-          tasks.subList(from, Math.min(tasks.size(), from + CoordinationService.MAX_BATCH));
+    Deque<Call> inFlight = new ArrayDeque<>();
+    CoorddException stopped = null;
+    for (List<NewTask> chunk : chunks(tasks)) {
       if (inFlight.size() == CALLS_IN_FLIGHT) {
-        outcomes.addAll(join(inFlight.removeFirst()));
+        stopped = settle(inFlight.removeFirst(), outcomes, stopped);
       }
-      inFlight.addLast(client.createTasksAsync(chunk));
+      CompletableFuture<List<BatchItem>> answer =
+          stopped == null
+              ? client.createTasksAsync(chunk)
+              : CompletableFuture.failedFuture(notSent(stopped));
+      inFlight.addLast(new Call(answer, chunk.size()));
     }
     while (!inFlight.isEmpty()) {
-      outcomes.addAll(join(inFlight.removeFirst()));
+      stopped = settle(inFlight.removeFirst(), outcomes, stopped);
     }
     return outcomes;
   }
 
-  private static List<BatchItem> join(CompletableFuture<List<BatchItem>> call) {
-    try {
-      return call.join();
-    } catch (CompletionException e) {
-      throw e.getCause() instanceof RuntimeException re ? re : e;
+  /** The tasks cut into calls of at most MAX_BATCH tasks and about CALL_BYTES of JSON. */
+  static List<List<NewTask>> chunks(List<NewTask> tasks) {
+    List<List<NewTask>> chunks = new ArrayList<>();
+    int from = 0;
+    long bytes = 0;
+    for (int i = 0; i < tasks.size(); i++) {
+      long size = Json.write(tasks.get(i)).length();
+      boolean full = i - from == CoordinationService.MAX_BATCH || bytes + size > CALL_BYTES;
+      if (i > from && full) {
+        chunks.add(tasks.subList(from, i));
+        from = i;
+        bytes = 0;
+      }
+      bytes += size;
     }
+    if (from < tasks.size()) {
+      chunks.add(tasks.subList(from, tasks.size()));
+    }
+    return chunks;
+  }
+
+  /** A batch call in flight and how many tasks it carries. */
+  private record Call(CompletableFuture<List<BatchItem>> answer, int size) {}
+
+  /** Adds the call's outcomes; returns the error that stops further calls, if any so far. */
+  private static CoorddException settle(
+      Call call, List<BatchItem> outcomes, CoorddException stopped) {
+    try {
+      outcomes.addAll(call.answer().join());
+      return stopped;
+    } catch (CompletionException e) {
+      Throwable cause = e.getCause();
+      boolean lost = !(cause instanceof CoorddException) || cause instanceof UnavailableException;
+      CoorddException failure = lost ? unknownFate(cause) : (CoorddException) cause;
+      for (int i = 0; i < call.size(); i++) {
+        outcomes.add(BatchItem.failed(failure));
+      }
+      return stopped != null || !lost ? stopped : failure;
+    }
+  }
+
+  private static final String NOT_SENT = "not sent: ";
+
+  /** A call's answer was lost: its tasks may or may not exist, and the message must say so. */
+  private static CoorddException unknownFate(Throwable e) {
+    if (e instanceof CoorddException ce && ce.getMessage().startsWith(NOT_SENT)) {
+      return ce;
+    }
+    return new UnavailableException(
+        "the batch call failed ("
+            + e.getMessage()
+            + "); whether its tasks were created is unknown: look with coordd task list before"
+            + " sending these lines again, or give the tasks idempotency keys so a resend is safe",
+        e);
+  }
+
+  private static CoorddException notSent(CoorddException cause) {
+    return new UnavailableException(
+        NOT_SENT
+            + "an earlier batch call failed ("
+            + cause.getMessage()
+            + "); this task was not created, send its line again",
+        cause);
   }
 }

@@ -3,6 +3,7 @@ package dev.coordd.cli.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.coordd.api.NewTask;
 import dev.coordd.cli.Cli;
 import dev.coordd.cli.CliRun;
 import dev.coordd.cli.CliRun.Result;
@@ -100,5 +101,44 @@ class TaskBatchCreateTest {
     Result neither = CliRun.inHome(home(), "task", "create");
     assertThat(neither.exit()).isEqualTo(Cli.EXIT_USAGE);
     assertThat(neither.err()).contains("TYPE").contains("--batch");
+  }
+
+  @Test
+  void large_tasks_go_in_calls_the_daemon_accepts() throws Exception {
+    // Three tasks of ~400 KB: together they pass the daemon's request limit (1 MiB + envelope),
+    // so one call would be refused whole; cut by size, every one is created.
+    String big = "x".repeat(400 * 1024);
+    Path file = dir.resolve("big.jsonl");
+    StringBuilder text = new StringBuilder();
+    for (int i = 0; i < 3; i++) {
+      text.append("{\"type\": \"build\", \"assignedTo\": \"w\", \"data\": {\"s\": \"")
+          .append(big)
+          .append("\"}}\n");
+    }
+    Files.writeString(file, text);
+    try (Daemon d = Daemon.start(ConfigLoader.load(home(), Map.of(), Map.of()))) {
+      Result r = CliRun.inHome(home(), "task", "create", "--batch", file.toString());
+      assertThat(r.exit()).as(r.err()).isZero();
+      assertThat(r.lines()).hasSize(3).noneMatch(String::isBlank);
+      assertThat(d.service().stats().coordination().queuedTasks()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void calls_are_cut_by_count_and_by_bytes() {
+    NewTask small = NewTask.of("build").withAssignedTo("w");
+    List<NewTask> many = java.util.Collections.nCopies(2_500, small);
+    assertThat(TaskBatchCreate.chunks(many))
+        .extracting(List::size)
+        .containsExactly(1_000, 1_000, 500);
+    NewTask huge =
+        NewTask.of("build")
+            .withData(
+                com.fasterxml.jackson.databind.node.TextNode.valueOf(
+                    "y".repeat(TaskBatchCreate.CALL_BYTES)));
+    assertThat(TaskBatchCreate.chunks(List.of(small, huge, small, small)))
+        .extracting(List::size)
+        .containsExactly(1, 1, 2);
+    assertThat(TaskBatchCreate.chunks(List.of())).isEmpty();
   }
 }
