@@ -159,7 +159,12 @@ class WriterThroughputBench {
       phase(name, "warm-up claim+complete", 1, () -> claimAndComplete(svc, "w"));
       // The same queue for both builds compared: a claim's cost grows with the queue, and the
       // creates phase leaves as many tasks as it managed to create.
-      phase(name, "prefill (untimed)", 1, () -> svc.createTask(NewTask.of("work")));
+      AtomicInteger prefill = new AtomicInteger(PREFILL);
+      phase(
+          name,
+          "prefill " + PREFILL + " (untimed)",
+          60,
+          () -> prefill.getAndDecrement() > 0 ? svc.createTask(NewTask.of("work")) : STOP);
       phase(name, "claim+complete", SECONDS, () -> claimAndComplete(svc, "w"));
       phase(name, "creates", SECONDS, () -> svc.createTask(NewTask.of("work")));
       // Claims are not batched and interleave with the completions above, so time renewals and
@@ -228,6 +233,7 @@ class WriterThroughputBench {
   }
 
   private static final Object STOP = new Object();
+  static final int PREFILL = Integer.getInteger("bench.prefill", 2_000);
 
   interface Step {
     Object run() throws Exception;
