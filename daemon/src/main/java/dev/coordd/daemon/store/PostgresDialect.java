@@ -17,8 +17,9 @@ import java.util.List;
  * parameter twice binds them once into a one-row {@code p} CTE and reads them from there: the
  * callers bind the same list on both databases.
  *
- * <p>Set-based batches (a group commit's creates or completions as one {@code UNNEST} statement) go
- * here as overrides of new statement-set methods whose standard form runs row by row.
+ * <p>Set-based batches (a group commit's creates, completions and lease renewals as one {@code
+ * UNNEST} statement each, see {@link TaskBatches}) are the overrides under {@link
+ * TaskSql#setBased}; where a database has none, a group runs the one-row statements in a loop.
  */
 final class PostgresDialect extends SqlDialect {
   /** Names the migration lock among other users of advisory locks in the same database. */

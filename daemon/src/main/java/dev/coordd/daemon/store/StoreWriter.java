@@ -116,7 +116,10 @@ public final class StoreWriter implements AutoCloseable {
   private final LongAdder groups = new LongAdder();
   private final LongAdder grouped = new LongAdder();
 
-  /** Statements the writer has sent, transaction control included. */
+  /**
+   * Statements the writer has run through its {@link Tx} (a BEGIN or COMMIT it sends itself
+   * included; the driver's own on PostgreSQL not).
+   */
   long statementsRun() {
     return statements.sum();
   }
