@@ -51,9 +51,9 @@ public final class Outcomes {
   /** Null when the attempt had already lost the task (lease expired, cancelled). */
   public Task succeed(Task running, JsonNode result, String resultJson) {
     long now = clock.millis();
-    boolean done =
-        store.writer().execute(tx -> taskOutcomes.complete(tx, running, resultJson, now));
-    return done ? after(TaskOutcomes.succeeded(running, result, now)) : null;
+    // of the same kind as an agent's completion: the writer runs adjacent ones together
+    Task done = store.writer().execute(taskOutcomes.completing(running, resultJson, now));
+    return done != null ? after(TaskOutcomes.succeeded(running, result, now)) : null;
   }
 
   public Task fail(Task running, String message, String kind, boolean permanent) {

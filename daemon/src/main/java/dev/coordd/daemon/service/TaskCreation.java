@@ -66,42 +66,128 @@ final class TaskCreation {
     long now = engine.clock().millis();
     String id = engine.ids().next();
     TaskStore.Inserted inserted =
-        engine
-            .store()
-            .writer()
-            .execute(
-                tx -> {
-                  boolean ready = dependenciesMet(tx, dependsOn);
-                  TaskStore.NewRow row =
-                      new TaskStore.NewRow(
-                          id,
-                          type,
-                          description == null ? "" : description,
-                          dataJson,
-                          ready ? TaskStatus.QUEUED : TaskStatus.WAITING,
-                          priority,
-                          assignedTo,
-                          createdBy,
-                          now + delay,
-                          maxAttempts,
-                          timeout,
-                          key,
-                          now,
-                          ready ? null : Dependencies.WAIT_KIND);
-                  TaskStore.Inserted result = tasks.insert(tx, row);
-                  if (result.created()) {
-                    for (String upstream : dependsOn) {
-                      waits.addDependency(tx, id, upstream);
-                    }
-                  }
-                  return result;
-                });
+        dependsOn.isEmpty()
+            ? engine
+                .store()
+                .writer()
+                .execute(
+                    tasks.inserting(
+                        row(
+                            id,
+                            type,
+                            description,
+                            dataJson,
+                            true,
+                            priority,
+                            assignedTo,
+                            createdBy,
+                            now + delay,
+                            maxAttempts,
+                            timeout,
+                            key,
+                            now)))
+            : insertWaiting(
+                dependsOn,
+                id,
+                type,
+                description,
+                dataJson,
+                priority,
+                assignedTo,
+                createdBy,
+                now + delay,
+                maxAttempts,
+                timeout,
+                key,
+                now);
     if (!inserted.created()) {
       return inserted.existing();
     }
     Task created = TaskStore.created(inserted.row(), data);
     engine.announce(created);
     return created;
+  }
+
+  /**
+   * The row of a new task: queued when {@code ready}, otherwise waiting on its dependencies. A task
+   * without dependencies is ready, and its insert coalesces with the other creates of its group
+   * commit ({@link TaskStore#inserting}).
+   */
+  private static TaskStore.NewRow row(
+      String id,
+      String type,
+      String description,
+      String dataJson,
+      boolean ready,
+      int priority,
+      String assignedTo,
+      String createdBy,
+      long runAt,
+      int maxAttempts,
+      Long timeout,
+      String key,
+      long now) {
+    return new TaskStore.NewRow(
+        id,
+        type,
+        description == null ? "" : description,
+        dataJson,
+        ready ? TaskStatus.QUEUED : TaskStatus.WAITING,
+        priority,
+        assignedTo,
+        createdBy,
+        runAt,
+        maxAttempts,
+        timeout,
+        key,
+        now,
+        ready ? null : Dependencies.WAIT_KIND);
+  }
+
+  /** A task with dependencies: checked, inserted and linked to them in one operation. */
+  private TaskStore.Inserted insertWaiting(
+      List<String> dependsOn,
+      String id,
+      String type,
+      String description,
+      String dataJson,
+      int priority,
+      String assignedTo,
+      String createdBy,
+      long runAt,
+      int maxAttempts,
+      Long timeout,
+      String key,
+      long now) {
+    return engine
+        .store()
+        .writer()
+        .execute(
+            tx -> {
+              boolean ready = dependenciesMet(tx, dependsOn);
+              TaskStore.NewRow row =
+                  row(
+                      id,
+                      type,
+                      description,
+                      dataJson,
+                      ready,
+                      priority,
+                      assignedTo,
+                      createdBy,
+                      runAt,
+                      maxAttempts,
+                      timeout,
+                      key,
+                      now);
+              TaskStore.Inserted result = tasks.insert(tx, row);
+              if (result.created()) {
+                for (String upstream : dependsOn) {
+                  waits.addDependency(tx, id, upstream);
+                }
+              }
+              return result;
+            });
   }
 
   /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.coordd.api.Agent;
 import dev.coordd.api.ConflictException;
 import dev.coordd.api.InvalidRequestException;
+import dev.coordd.api.NotFoundException;
 import dev.coordd.api.Task;
 import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.config.DaemonConfig;
@@ -147,10 +148,8 @@ final class TaskWork {
             .store()
             .writer()
             .execute(
-                tx -> {
-                  Task current = heldBy(tx, taskId, name, token);
-                  return taskOutcomes.complete(tx, current, resultJson, now) ? current : null;
-                });
+                taskOutcomes.completing(
+                    taskId, name, t -> held(t, taskId, name, token), resultJson, now));
     return done == null
         ? null
         : engine
@@ -189,10 +188,7 @@ final class TaskWork {
         .store()
         .writer()
         .execute(
-            tx -> {
-              heldBy(tx, taskId, name, token);
-              return leases.renew(tx, taskId, name, now, defaultLease);
-            });
+            leases.renewing(taskId, name, t -> held(t, taskId, name, token), now, defaultLease));
   }
 
   /**
@@ -205,6 +201,19 @@ final class TaskWork {
   private Task heldBy(Tx tx, String id, String agent, String token) throws SQLException {
     engine.agents().heartbeat(tx, agent, clock.millis());
     Task t = reader.existing(tx, id);
+    held(t, id, agent, token);
+    return t;
+  }
+
+  /**
+   * The check of {@link #heldBy} on the task as the transaction read it (null: no such task),
+   * without the heartbeat: completions and renewals run it inside their batched operations, which
+   * record the beat of those that pass.
+   */
+  private static void held(Task t, String id, String agent, String token) {
+    if (t == null) {
+      throw new NotFoundException("no task with id " + id);
+    }
     if (t.status() != TaskStatus.RUNNING) {
       throw new ConflictException(
           "task "
@@ -227,6 +236,5 @@ final class TaskWork {
               + " a lease expired); complete or fail only the tasks your own claim returned");
     }
     ClaimTokens.check(t, token);
-    return t;
   }
 }

@@ -28,6 +28,14 @@ abstract class AgentSql {
     return "UPDATE agents SET last_heartbeat = ?, signed_off = FALSE WHERE name = ? RETURNING *";
   }
 
+  /**
+   * Set-based {@link #heartbeat} (no rows returned); parameters: arrays of name and now. Only where
+   * {@link TaskSql#setBased}.
+   */
+  String heartbeatMany() {
+    throw new UnsupportedOperationException("no set-based heartbeat on this database");
+  }
+
   String signOff() {
     return "UPDATE agents SET signed_off = TRUE WHERE name = ? RETURNING *";
   }

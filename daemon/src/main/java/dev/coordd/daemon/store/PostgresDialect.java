@@ -17,8 +17,9 @@ import java.util.List;
  * parameter twice binds them once into a one-row {@code p} CTE and reads them from there: the
  * callers bind the same list on both databases.
  *
- * <p>Set-based batches (a group commit's creates or completions as one {@code UNNEST} statement) go
- * here as overrides of new statement-set methods whose standard form runs row by row.
+ * <p>Set-based batches (a group commit's creates, completions and lease renewals as one {@code
+ * UNNEST} statement each, see {@link TaskBatches}) are the overrides under {@link
+ * TaskSql#setBased}; where a database has none, a group runs the one-row statements in a loop.
  */
 final class PostgresDialect extends SqlDialect {
   /** Names the migration lock among other users of advisory locks in the same database. */
@@ -187,6 +188,65 @@ final class PostgresDialect extends SqlDialect {
           + " WHERE status = 'running' AND lease_owner = ?"
           + " AND id IN (SELECT jsonb_array_elements_text(?::jsonb))";
     }
+
+    @Override
+    boolean setBased() {
+      return true;
+    }
+
+    /** ORDER BY the ordinality: of two rows with one idempotency key, the first submitted wins. */
+    @Override
+    String insertTasks() {
+      return "INSERT INTO tasks (id, type, description, data, status, priority, assigned_to,"
+          + " created_by, run_at, attempts, max_attempts, budget, timeout_ms, idempotency_key,"
+          + " created_at, waiting_for)"
+          + " SELECT r.id, r.type, r.description, r.data, r.status, r.priority, r.assigned_to,"
+          + " r.created_by, r.run_at, 0, r.max_attempts, r.max_attempts, r.timeout_ms,"
+          + " r.idempotency_key, r.created_at, r.waiting_for"
+          + " FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::integer[],"
+          + " ?::text[], ?::text[], ?::bigint[], ?::integer[], ?::bigint[], ?::text[], ?::bigint[],"
+          + " ?::text[]) WITH ORDINALITY AS r(id, type, description, data, status, priority,"
+          + " assigned_to, created_by, run_at, max_attempts, timeout_ms, idempotency_key,"
+          + " created_at, waiting_for, ord)"
+          + " ORDER BY r.ord ON CONFLICT DO NOTHING RETURNING id";
+    }
+
+    @Override
+    String tasksByIds() {
+      return "SELECT * FROM tasks WHERE id = ANY(?::text[])";
+    }
+
+    @Override
+    String tasksByIdempotencyKeys() {
+      return "SELECT * FROM tasks WHERE idempotency_key = ANY(?::text[])";
+    }
+
+    @Override
+    String completeMany() {
+      return "UPDATE tasks SET status = 'succeeded', result = r.result, error = NULL,"
+          + " finished_at = r.now, lease_owner = NULL, lease_expires_at = NULL, claim_token = NULL"
+          + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[], ?::integer[])"
+          + " AS r(id, result, now, owner, attempt)"
+          + " WHERE tasks.id = r.id AND tasks.status = 'running' AND tasks.lease_owner = r.owner"
+          + " AND tasks.attempts = r.attempt RETURNING tasks.id";
+    }
+
+    @Override
+    String insertRuns() {
+      return "INSERT INTO task_runs (task_id, attempt, worker, started_at, finished_at, outcome,"
+          + " result, error_message, error_kind)"
+          + " SELECT * FROM unnest(?::text[], ?::integer[], ?::text[], ?::bigint[], ?::bigint[],"
+          + " ?::text[], ?::text[], ?::text[], ?::text[])";
+    }
+
+    @Override
+    String renewLeases() {
+      return "UPDATE tasks SET lease_expires_at = r.now + COALESCE(tasks.lease_ms, r.default_ms)"
+          + " FROM unnest(?::text[], ?::text[], ?::bigint[], ?::bigint[])"
+          + " AS r(id, owner, now, default_ms)"
+          + " WHERE tasks.id = r.id AND tasks.status = 'running' AND tasks.lease_owner = r.owner"
+          + " RETURNING tasks.*";
+    }
   }
 
   /**
@@ -216,6 +276,12 @@ final class PostgresDialect extends SqlDialect {
   }
 
   static final class PostgresAgentSql extends AgentSql {
+    @Override
+    String heartbeatMany() {
+      return "UPDATE agents SET last_heartbeat = r.now, signed_off = FALSE"
+          + " FROM unnest(?::text[], ?::bigint[]) AS r(name, now) WHERE agents.name = r.name";
+    }
+
     /** Containment, not the {@code ?} operator: JDBC would read that as a parameter. */
     @Override
     String countCapableAgents() {

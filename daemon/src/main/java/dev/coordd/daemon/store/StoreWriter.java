@@ -6,6 +6,7 @@ import dev.coordd.daemon.watch.Watchdog;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -15,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,11 @@ import org.slf4j.LoggerFactory;
  * during the COMMIT: then whether it was saved is unknown and its callers are told so. All of these
  * rerun operations, so they must touch only the database (no side effects outside it). Thread-safe:
  * any thread may submit.
+ *
+ * <p>Adjacent {@link Batched} operations of one kind run together, as a few set-based statements
+ * (where a statement is a network round trip, that is what bounds a group commit). One that fails
+ * on its own there is told so and the rest of the batch commits without a bisection; a failure of
+ * the group's statements bisects like any other.
  */
 public final class StoreWriter implements AutoCloseable {
   static final int MAX_BATCH = 2_000;
@@ -103,6 +110,35 @@ public final class StoreWriter implements AutoCloseable {
 
   private volatile CommitListener commitListener = (operations, nanos) -> {};
 
+  // What ran, for tests that must see operations coalesced (no timing): statements sent by the
+  // writer, groups of Batched operations run, and operations in them.
+  private final LongAdder statements = new LongAdder();
+  private final LongAdder groups = new LongAdder();
+  private final LongAdder grouped = new LongAdder();
+
+  /**
+   * Statements the writer has run through its {@link Tx} (a BEGIN or COMMIT it sends itself
+   * included; the driver's own on PostgreSQL not).
+   */
+  long statementsRun() {
+    return statements.sum();
+  }
+
+  /** Groups of {@link Batched} operations run, retries and bisections included. */
+  long groupsRun() {
+    return groups.sum();
+  }
+
+  /** {@link Batched} operations run in those groups. */
+  long operationsGrouped() {
+    return grouped.sum();
+  }
+
+  /** Operations submitted and not yet taken into a batch. */
+  int queued() {
+    return queue.size();
+  }
+
   /** Replaces the commit listener (the daemon's metrics). */
   public void onCommit(CommitListener listener) {
     commitListener = listener;
@@ -127,7 +163,7 @@ public final class StoreWriter implements AutoCloseable {
     connection.setAutoCommit(!sql.driverTransactions());
     this.sql = sql;
     this.reconnect = reconnect;
-    this.tx = new Tx(connection, sql, true);
+    this.tx = new Tx(connection, sql, true, statements);
     this.thread = Thread.ofPlatform().name("coordd-writer").daemon(true).start(this::run);
   }
 
@@ -200,10 +236,11 @@ public final class StoreWriter implements AutoCloseable {
    */
   private void settle(List<Pending<?>> ops) {
     Object[] results = new Object[ops.size()];
+    RuntimeException[] errors = new RuntimeException[ops.size()];
     Exception failed;
     long began = System.nanoTime(); // real time for the commit metric; the clock is task time
     try {
-      failed = transaction(ops, results);
+      failed = transaction(ops, results, errors);
     } catch (SQLException e) {
       log.error("commit of {} operations failed", ops.size(), e);
       acknowledge(
@@ -211,7 +248,7 @@ public final class StoreWriter implements AutoCloseable {
       return;
     }
     if (failed == null) {
-      acknowledge(ops, results, null);
+      acknowledge(ops, results, errors);
       commitListener.committed(ops.size(), System.nanoTime() - began); // after: callers are safe
     } else if (ops.size() == 1) {
       acknowledge(ops, results, failed);
@@ -227,14 +264,22 @@ public final class StoreWriter implements AutoCloseable {
    * error, with the transaction rolled back. Throws when the transaction itself could not begin or
    * commit, or stayed busy past {@link #MAX_TRIES}.
    */
-  private Exception transaction(List<Pending<?>> ops, Object[] results) throws SQLException {
+  private Exception transaction(List<Pending<?>> ops, Object[] results, RuntimeException[] errors)
+      throws SQLException {
     for (int tries = 1; ; tries++) {
       boolean committing = false;
       try {
         begin();
-        for (int i = 0; i < ops.size(); i++) {
+        for (int i = 0; i < ops.size(); ) {
+          int end = i + 1;
           try {
-            results[i] = ops.get(i).op.apply(tx);
+            if (ops.get(i).op instanceof Batched<?> first) {
+              end = groupEnd(ops, i, first.kind());
+              runGroup(first.kind(), ops.subList(i, end), i, results, errors);
+            } else {
+              results[i] = ops.get(i).op.apply(tx);
+              errors[i] = null;
+            }
           } catch (Exception e) {
             if (retryable(e) || lost(e)) {
               throw new RetryableOperation(e);
@@ -242,6 +287,7 @@ public final class StoreWriter implements AutoCloseable {
             rollback();
             return e;
           }
+          i = end;
         }
         committing = true;
         commit();
@@ -272,6 +318,39 @@ public final class StoreWriter implements AutoCloseable {
         log.debug("transaction of {} operations busy (try {}): {}", ops.size(), tries, cause);
         backoff(tries);
       }
+    }
+  }
+
+  /** Where the run of adjacent operations of {@code kind} that starts at {@code from} ends. */
+  private static int groupEnd(List<Pending<?>> ops, int from, Batched.Kind<?> kind) {
+    int end = from + 1;
+    while (end < ops.size() && ops.get(end).op instanceof Batched<?> next && next.kind() == kind) {
+      end++;
+    }
+    return end;
+  }
+
+  /** Runs a group through its kind; each operation's value or own error lands at its index. */
+  @SuppressWarnings("unchecked")
+  private void runGroup(
+      Batched.Kind<?> kind,
+      List<Pending<?>> group,
+      int offset,
+      Object[] results,
+      RuntimeException[] errors)
+      throws SQLException {
+    List<Batched<?>> batched = new ArrayList<>(group.size());
+    group.forEach(p -> batched.add((Batched<?>) p.op));
+    List<Batched.Outcome> outcomes = ((Batched.Kind<Batched<?>>) kind).runAll(tx, batched);
+    if (outcomes.size() != group.size()) {
+      throw new IllegalStateException(
+          kind + " returned " + outcomes.size() + " outcomes for " + group.size() + " operations");
+    }
+    groups.increment();
+    grouped.add(group.size());
+    for (int k = 0; k < outcomes.size(); k++) {
+      results[offset + k] = outcomes.get(k).value();
+      errors[offset + k] = outcomes.get(k).error();
     }
   }
 
@@ -318,7 +397,7 @@ public final class StoreWriter implements AutoCloseable {
     try {
       Connection fresh = reconnect.open();
       fresh.setAutoCommit(!sql.driverTransactions());
-      tx = new Tx(fresh, sql, true);
+      tx = new Tx(fresh, sql, true, statements);
       log.info("the store's writer reconnected");
     } catch (SQLException | RuntimeException e) {
       log.warn("reconnecting the store's writer failed: {}", e.getMessage());
@@ -364,12 +443,19 @@ public final class StoreWriter implements AutoCloseable {
    * left to another thread, so the writer goes straight on.
    */
   private void acknowledge(List<Pending<?>> ops, Object[] results, Throwable error) {
+    Throwable[] errors = new Throwable[ops.size()];
+    Arrays.fill(errors, error);
+    acknowledge(ops, results, errors);
+  }
+
+  /** As above, each operation with its own error or none (an operation of a group). */
+  private void acknowledge(List<Pending<?>> ops, Object[] results, Throwable[] errors) {
     List<Pending<?>> done = List.copyOf(ops);
     done.forEach(p -> p.settled = true);
     acks.execute(
         () -> {
           for (int i = 0; i < done.size(); i++) {
-            done.get(i).complete(results[i], error);
+            done.get(i).complete(results[i], errors[i]);
           }
         });
   }

@@ -5,8 +5,11 @@ import dev.coordd.internal.Json;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Claiming tasks and the leases that come with a claim: renewing them, and finding the ones that
@@ -16,9 +19,64 @@ public final class TaskLeases {
   private final TaskSql sql;
   private final QueueStore queues;
 
+  private final TaskBatches batches;
+
   public TaskLeases(SqlDialect dialect) {
     this.sql = dialect.tasks();
     this.queues = new QueueStore(dialect);
+    this.batches = new TaskBatches(dialect);
+  }
+
+  /**
+   * A worker's renewal of its lease on task {@code id} as a writer operation: records {@code
+   * owner}'s beat, reads the task, runs {@code check} on it (whose error the caller gets, changing
+   * nothing), then {@link #renew}s it. Its value is the renewed task, or null when the owner lost
+   * it in between. The writer runs adjacent renewals together ({@link Batched}).
+   */
+  public Batched<Task> renewing(
+      String id, String owner, HoldCheck check, long now, long defaultLeaseMs) {
+    return new Renewal(renewals, id, owner, check, now, defaultLeaseMs);
+  }
+
+  private record Renewal(
+      Batched.Kind<Renewal> kind,
+      String id,
+      String owner,
+      HoldCheck check,
+      long now,
+      long defaultLeaseMs)
+      implements Batched<Task> {}
+
+  private final Batched.Kind<Renewal> renewals = this::renewAll;
+
+  private List<Batched.Outcome> renewAll(Tx tx, List<Renewal> ops) throws SQLException {
+    Batched.Outcome[] outcomes = new Batched.Outcome[ops.size()];
+    for (List<Integer> round : TaskBatches.rounds(ops, Renewal::id)) {
+      Set<String> ids = new HashSet<>();
+      round.forEach(i -> ids.add(ops.get(i).id()));
+      Map<String, Task> read = batches.tasksById(tx, ids);
+      Map<String, Long> beats = new HashMap<>();
+      List<Integer> held = new ArrayList<>();
+      List<TaskBatches.Renewal> renewing = new ArrayList<>();
+      for (int i : round) {
+        Renewal op = ops.get(i);
+        try {
+          op.check().check(read.get(op.id()));
+        } catch (RuntimeException e) {
+          outcomes[i] = Batched.Outcome.failed(e);
+          continue;
+        }
+        beats.put(op.owner(), op.now());
+        held.add(i);
+        renewing.add(new TaskBatches.Renewal(op.id(), op.owner(), op.now(), op.defaultLeaseMs()));
+      }
+      batches.heartbeats(tx, beats);
+      Map<String, Task> renewed = batches.renew(tx, renewing);
+      for (int i : held) {
+        outcomes[i] = Batched.Outcome.of(renewed.get(ops.get(i).id()));
+      }
+    }
+    return List.of(outcomes);
   }
 
   /**

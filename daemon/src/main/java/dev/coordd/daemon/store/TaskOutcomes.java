@@ -5,7 +5,12 @@ import dev.coordd.api.Task;
 import dev.coordd.api.TaskError;
 import dev.coordd.api.TaskStatus;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * How an attempt ends (succeeded, retried or failed, put back uncounted, cancelled) and a finished
@@ -16,9 +21,92 @@ public final class TaskOutcomes {
   private final TaskSql sql;
   private final TaskRuns runs;
 
+  private final TaskBatches batches;
+
   public TaskOutcomes(SqlDialect dialect) {
     this.sql = dialect.tasks();
     this.runs = new TaskRuns(sql);
+    this.batches = new TaskBatches(dialect);
+  }
+
+  /**
+   * A worker's completion of task {@code id} as a writer operation: records {@code agent}'s beat,
+   * reads the task, runs {@code check} on it (whose error the caller gets, changing nothing), then
+   * {@link #complete}s it. Its value is the task as it was running, or null when the attempt lost
+   * the task in between. The writer runs adjacent completions together ({@link Batched}): one beat
+   * per agent, one read, one update and one history insert for the group where the database has
+   * set-based statements.
+   */
+  public Batched<Task> completing(
+      String id, String agent, HoldCheck check, String resultJson, long now) {
+    return new Completion(completions, id, null, agent, check, resultJson, now);
+  }
+
+  /**
+   * {@link #complete} of an attempt the caller has in hand (the daemon's own worker), as a writer
+   * operation of the same kind as {@link #completing(String, String, HoldCheck, String, long)}, so
+   * both coalesce: no beat, read or check. Its value is {@code running}, or null when that attempt
+   * no longer holds the task.
+   */
+  public Batched<Task> completing(Task running, String resultJson, long now) {
+    return new Completion(completions, running.id(), running, null, null, resultJson, now);
+  }
+
+  /** Either {@code running} is known, or {@code agent} and {@code check} say whose it must be. */
+  private record Completion(
+      Batched.Kind<Completion> kind,
+      String id,
+      Task running,
+      String agent,
+      HoldCheck check,
+      String resultJson,
+      long now)
+      implements Batched<Task> {}
+
+  private final Batched.Kind<Completion> completions = this::completeAll;
+
+  private List<Batched.Outcome> completeAll(Tx tx, List<Completion> ops) throws SQLException {
+    Batched.Outcome[] outcomes = new Batched.Outcome[ops.size()];
+    for (List<Integer> round : TaskBatches.rounds(ops, Completion::id)) {
+      Set<String> unknown = new HashSet<>();
+      for (int i : round) {
+        if (ops.get(i).running() == null) {
+          unknown.add(ops.get(i).id());
+        }
+      }
+      Map<String, Task> read = batches.tasksById(tx, unknown);
+      Map<String, Long> beats = new HashMap<>();
+      List<Integer> held = new ArrayList<>();
+      List<Task> running = new ArrayList<>();
+      for (int i : round) {
+        Completion op = ops.get(i);
+        Task current = op.running() != null ? op.running() : read.get(op.id());
+        if (op.check() != null) {
+          try {
+            op.check().check(current);
+          } catch (RuntimeException e) {
+            outcomes[i] = Batched.Outcome.failed(e);
+            continue;
+          }
+        }
+        if (op.agent() != null) {
+          beats.put(op.agent(), op.now());
+        }
+        held.add(i);
+        running.add(current);
+      }
+      batches.heartbeats(tx, beats);
+      boolean[] done =
+          batches.complete(
+              tx,
+              running,
+              held.stream().map(i -> ops.get(i).resultJson()).toList(),
+              held.stream().map(i -> ops.get(i).now()).toList());
+      for (int k = 0; k < held.size(); k++) {
+        outcomes[held.get(k)] = Batched.Outcome.of(done[k] ? running.get(k) : null);
+      }
+    }
+    return List.of(outcomes);
   }
 
   /**

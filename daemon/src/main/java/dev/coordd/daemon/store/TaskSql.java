@@ -21,6 +21,57 @@ abstract class TaskSql {
   /** Parameters: now, default lease ms, owner, JSON array of task ids. */
   abstract String renewLeasesById();
 
+  /**
+   * True where each statement is a network round trip, so a group of adjacent writer operations
+   * ({@link Batched}) runs as the set-based statements below, over array parameters; false where a
+   * statement is a cheap call inside the process (SQLite) and a group runs the one-row statements
+   * one after another on the cached prepared statements, in the same transaction.
+   */
+  boolean setBased() {
+    return false;
+  }
+
+  /**
+   * Set-based form of {@link #insertTask}; parameters: arrays of id, type, description, data,
+   * status, priority, assigned_to, created_by, run_at, max_attempts, timeout_ms, idempotency_key,
+   * created_at, waiting_for. Rows go in in array order (a repeated idempotency key: the first
+   * wins); returns the ids inserted. Only where {@link #setBased}.
+   */
+  String insertTasks() {
+    throw new UnsupportedOperationException("no set-based insert on this database");
+  }
+
+  /** Parameters: array of ids. Only where {@link #setBased}. */
+  String tasksByIds() {
+    throw new UnsupportedOperationException("no set-based read on this database");
+  }
+
+  /** Parameters: array of idempotency keys. Only where {@link #setBased}. */
+  String tasksByIdempotencyKeys() {
+    throw new UnsupportedOperationException("no set-based read on this database");
+  }
+
+  /**
+   * Set-based {@link #complete}; parameters: arrays of id, result, now, owner, attempt. Returns the
+   * ids it completed. Only where {@link #setBased}.
+   */
+  String completeMany() {
+    throw new UnsupportedOperationException("no set-based completion on this database");
+  }
+
+  /** Set-based {@link #insertRun}: one array per column, in its order. Only where setBased. */
+  String insertRuns() {
+    throw new UnsupportedOperationException("no set-based run history on this database");
+  }
+
+  /**
+   * Set-based {@link #renewLease}; parameters: arrays of id, owner, now, default lease ms. Returns
+   * the renewed rows. Only where {@link #setBased}.
+   */
+  String renewLeases() {
+    throw new UnsupportedOperationException("no set-based renewal on this database");
+  }
+
   String insertTask() {
     return "INSERT INTO tasks (id, type, description, data, status, priority, assigned_to,"
         + " created_by, run_at, attempts, max_attempts, budget, timeout_ms, idempotency_key,"

@@ -24,9 +24,11 @@ import java.util.Map;
  */
 public final class TaskStore {
   private final TaskSql sql;
+  private final TaskBatches batches;
 
   public TaskStore(SqlDialect dialect) {
     this.sql = dialect.tasks();
+    this.batches = new TaskBatches(dialect);
   }
 
   /** A new row; {@code data} is JSON text. */
@@ -61,6 +63,31 @@ public final class TaskStore {
    * thread.
    */
   public Inserted insert(Tx tx, NewRow r) throws SQLException {
+    return insertOne(tx, sql, r);
+  }
+
+  /**
+   * {@link #insert} as a writer operation that the writer runs together with adjacent ones: a group
+   * commit's creates become one set-based insert where the database has them ({@link TaskBatches}).
+   * For a task without dependencies (those are recorded in the same transaction).
+   */
+  public Batched<Inserted> inserting(NewRow row) {
+    return new Creation(creations, row);
+  }
+
+  private record Creation(Batched.Kind<Creation> kind, NewRow row) implements Batched<Inserted> {}
+
+  private final Batched.Kind<Creation> creations = this::insertAll;
+
+  private List<Batched.Outcome> insertAll(Tx tx, List<Creation> ops) throws SQLException {
+    List<Batched.Outcome> outcomes = new ArrayList<>(ops.size());
+    for (Inserted i : batches.insert(tx, ops.stream().map(Creation::row).toList())) {
+      outcomes.add(Batched.Outcome.of(i));
+    }
+    return outcomes;
+  }
+
+  static Inserted insertOne(Tx tx, TaskSql sql, NewRow r) throws SQLException {
     int inserted =
         tx.update(
             sql.insertTask(),

@@ -1,5 +1,6 @@
 package dev.coordd.daemon.store;
 
+import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * A connection with a prepared-statement cache, its dialect's SQL and terse bind-and-run helpers.
@@ -37,11 +39,17 @@ public final class Tx {
   private final SqlDialect sql;
   private final boolean cache;
   private final Map<String, PreparedStatement> statements = new HashMap<>();
+  private final LongAdder sent; // statements run, counted for the writer's tests; null: not counted
 
   Tx(Connection connection, SqlDialect sql, boolean cache) {
+    this(connection, sql, cache, null);
+  }
+
+  Tx(Connection connection, SqlDialect sql, boolean cache, LongAdder sent) {
     this.connection = connection;
     this.sql = sql;
     this.cache = cache;
+    this.sent = sent;
   }
 
   /** A text parameter that may be null. */
@@ -61,6 +69,14 @@ public final class Tx {
 
   public Connection connection() {
     return connection;
+  }
+
+  /**
+   * A SQL array parameter of {@code elementType} (e.g. {@code text}, {@code bigint}); nulls are
+   * kept as null elements. For databases with arrays ({@link TaskSql#setBased}).
+   */
+  Array array(String elementType, Object[] values) throws SQLException {
+    return connection.createArrayOf(elementType, values);
   }
 
   /** The SQL of the database this transaction runs on. */
@@ -107,6 +123,9 @@ public final class Tx {
   }
 
   private PreparedStatement prepare(String sql, Object[] args) throws SQLException {
+    if (sent != null) {
+      sent.increment();
+    }
     PreparedStatement ps = cache ? statements.get(sql) : null;
     if (ps == null) {
       ps = connection.prepareStatement(sql);
