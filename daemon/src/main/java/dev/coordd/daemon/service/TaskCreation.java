@@ -29,6 +29,7 @@ final class TaskCreation {
   private final TaskStore tasks;
   private final TaskWaits waits;
   private final PayloadLimit payloads;
+  private final CapableTypes capableTypes;
 
   TaskCreation(Engine engine, PayloadLimit payloads) {
     this.engine = engine;
@@ -36,6 +37,10 @@ final class TaskCreation {
     this.tasks = engine.tasks();
     this.waits = engine.taskWaits();
     this.payloads = payloads;
+    this.capableTypes =
+        new CapableTypes(
+            engine.clock(),
+            type -> engine.store().read(tx -> engine.agents().anyCapable(tx, type)));
   }
 
   Task create(NewTask request) {
@@ -230,8 +235,7 @@ final class TaskCreation {
     if (assignedTo != null) {
       return;
     }
-    boolean capable = engine.store().read(tx -> engine.agents().anyCapable(tx, type));
-    if (!capable) {
+    if (!capableTypes.capable(type)) {
       throw new InvalidRequestException(
           "type",
           "no handler for task type '"
