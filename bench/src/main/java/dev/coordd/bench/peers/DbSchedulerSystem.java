@@ -58,7 +58,7 @@ public final class DbSchedulerSystem implements QueueSystem {
 
   private HikariDataSource table(StoreTarget store) throws SQLException, IOException {
     PeerJobs.reset();
-    HikariDataSource ds = store.dataSource(load.workers() + 4);
+    HikariDataSource ds = store.dataSource(load.workers() + 2);
     String file =
         store.kind() == StoreKind.POSTGRES
             ? "db-scheduler-postgresql.sql"

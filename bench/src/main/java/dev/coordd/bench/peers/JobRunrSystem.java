@@ -46,9 +46,12 @@ public final class JobRunrSystem implements QueueSystem {
         + " enqueue(Stream) for throughput";
   }
 
+  /** The pool of the run in progress: JobRunr does not close a DataSource it was handed. */
+  private HikariDataSource ds;
+
   private StorageProvider begin(StoreTarget store, boolean server) {
     PeerJobs.reset();
-    HikariDataSource ds = store.dataSource(load.workers() + 4);
+    ds = store.dataSource(load.workers() + 2);
     StorageProvider sp = SqlStorageProviderFactory.using(ds);
     JobRunrConfiguration c = JobRunr.configure().useStorageProvider(sp);
     if (server) {
@@ -61,9 +64,10 @@ public final class JobRunrSystem implements QueueSystem {
     return sp;
   }
 
-  private static void end(StorageProvider sp) {
+  private void end(StorageProvider sp) {
     JobRunr.destroy();
     sp.close();
+    ds.close();
   }
 
   @Override
