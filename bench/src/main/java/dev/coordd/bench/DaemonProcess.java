@@ -12,7 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -27,6 +29,15 @@ public final class DaemonProcess implements AutoCloseable {
       List.of("-Xlog:disable", "-Xlog:all=warning:stderr", "--enable-native-access=ALL-UNNAMED");
 
   private static final Duration START_LIMIT = Duration.ofSeconds(120);
+
+  /** Daemons still running; a benchmark stopped by a signal must not leave them behind. */
+  private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(() -> LIVE.forEach(Process::destroyForcibly), "bench-daemons-cleanup"));
+  }
 
   private final Process process;
   private final Path home;
@@ -55,6 +66,8 @@ public final class DaemonProcess implements AutoCloseable {
     pb.environment().keySet().removeIf(k -> k.startsWith("COORDD_"));
     pb.redirectError(ProcessBuilder.Redirect.appendTo(home.resolve("daemon.log").toFile()));
     Process p = pb.start();
+    LIVE.add(p);
+    p.onExit().thenRun(() -> LIVE.remove(p));
     DaemonProcess d = new DaemonProcess(p, home);
     try {
       d.awaitReady();
