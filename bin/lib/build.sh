@@ -40,6 +40,9 @@ coordd_build() {
       exec 9>&-
       exit 1
     fi
+    # Maven leaves an up-to-date jar untouched: without this, a pom or source newer than the jar
+    # that changes nothing in it (another module's pom) would rebuild on every run.
+    touch "$jar"
     echo " done in $((SECONDS - start)) s" >&2
   fi
   exec 9>&-
