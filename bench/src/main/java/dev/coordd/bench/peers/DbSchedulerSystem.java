@@ -48,7 +48,7 @@ public final class DbSchedulerSystem implements QueueSystem {
   @Override
   public String method() {
     return "db-scheduler "
-        + Scheduler.class.getPackage().getImplementationVersion()
+        + PeerVersions.of(Scheduler.class, "com.github.kagkarlsson", "db-scheduler")
         + " in this JVM: one-time task, "
         + load.workers()
         + " threads, enableImmediateExecution, lock-and-fetch (1.0, 4.0) on PostgreSQL and fetch"

@@ -37,7 +37,7 @@ public final class JobRunrSystem implements QueueSystem {
   @Override
   public String method() {
     return "JobRunr "
-        + JobRunr.class.getPackage().getImplementationVersion()
+        + PeerVersions.of(JobRunr.class, "org.jobrunr", "jobrunr")
         + " in this JVM: SqlStorageProviderFactory on a Hikari pool, BackgroundJobServer with "
         + load.workers()
         + " workers and a "
