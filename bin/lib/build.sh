@@ -1,12 +1,13 @@
 # Sourced by bin/coordd: is the cli jar stale, and build it once, quietly, under a lock.
 
 # True when $2 (the jar, or the archive) is missing or older than a pom or a main source of the
-# checkout $1 (dist/src too when COORDD_BUILD_MODULES=dist). One find that stops at the first
-# newer file: a few milliseconds on this tree.
+# checkout $1 (dist/src or bench/src too when COORDD_BUILD_MODULES names that module). One find
+# that stops at the first newer file: a few milliseconds on this tree.
 coordd_stale() {
   [ ! -f "$2" ] && return 0
   local extra=()
   [ "${COORDD_BUILD_MODULES:-cli}" = dist ] && extra=("$1/dist/src")
+  [ "${COORDD_BUILD_MODULES:-cli}" = bench ] && extra=("$1/bench/src/main")
   [ -n "$(find "$1/pom.xml" "$1"/*/pom.xml "$1"/client/src/main "$1"/daemon/src/main \
     "$1"/cli/src/main "${extra[@]}" -newer "$2" -print -quit 2>/dev/null)" ]
 }
@@ -39,6 +40,9 @@ coordd_build() {
       exec 9>&-
       exit 1
     fi
+    # Maven leaves an up-to-date jar untouched: without this, a pom or source newer than the jar
+    # that changes nothing in it (another module's pom) would rebuild on every run.
+    touch "$jar"
     echo " done in $((SECONDS - start)) s" >&2
   fi
   exec 9>&-

@@ -63,6 +63,7 @@ public final class Main {
     m.put("agents", AgentsCommand.class);
     m.put("stats", StatsCommand.class);
     m.put("dashboard", DashboardCommand.class);
+    m.put("bench", BenchCommand.class);
     m.put("generate-completion", AutoComplete.GenerateCompletion.class);
     m.put("help", CommandLine.HelpCommand.class);
     return Collections.unmodifiableMap(m);

@@ -1,0 +1,205 @@
+package dev.coordd.bench.peers;
+
+import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.NewTask;
+import dev.coordd.api.Task;
+import dev.coordd.bench.DaemonProcess;
+import dev.coordd.bench.Figures;
+import dev.coordd.bench.Results;
+import dev.coordd.bench.StoreTarget;
+import dev.coordd.bench.daemon.BenchDaemon;
+import dev.coordd.client.CoorddClient;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/** coordd: a daemon process, driven over its socket by the Java client. */
+public final class CoorddSystem implements QueueSystem {
+  /** A type nobody runs: creates are measured alone (the tasks name an agent that never claims). */
+  public static final String PARKED = "bench.parked";
+
+  public static final String NOBODY = "bench-nobody";
+
+  /** A type only external agents take: claimed over the socket, completed by the claimer. */
+  public static final String EXTERNAL = "bench.external";
+
+  private final Load load;
+  private final List<String> jvmOptions;
+
+  public CoorddSystem(Load load, List<String> jvmOptions) {
+    this.load = load;
+    this.jvmOptions = jvmOptions;
+  }
+
+  @Override
+  public String name() {
+    return Results.COORDD;
+  }
+
+  @Override
+  public String method() {
+    return "a daemon process (fresh home) with the no-op handler registered in Java,"
+        + " concurrency "
+        + load.workers()
+        + "; creates over its Unix socket with the Java client ("
+        + load.connections()
+        + " connections x "
+        + load.threads()
+        + " threads, single createTask calls)";
+  }
+
+  /** Starts a daemon for {@code store} in {@code dir}. */
+  public DaemonProcess start(StoreTarget store, Path dir, int generation) throws Exception {
+    Map<String, String> settings = new LinkedHashMap<>(store.daemonSettings());
+    settings.put("concurrency", Integer.toString(load.workers()));
+    return DaemonProcess.start(dir.resolve("home"), generation, settings, jvmOptions);
+  }
+
+  @Override
+  public double[] latencyMillis(StoreTarget store, Path dir, int n, double rate) throws Exception {
+    try (DaemonProcess d = start(store, dir, 1);
+        CoorddClient c = d.connect()) {
+      long[] created = new long[n];
+      String[] ids = new String[n];
+      long interval = (long) (1e9 / rate);
+      long next = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        pauseUntil(next);
+        created[i] = System.nanoTime();
+        ids[i] = c.createTask(NewTask.of(BenchDaemon.NOOP)).id();
+        next += interval;
+      }
+      double[] ms = new double[n];
+      for (int i = 0; i < n; i++) {
+        Task t = c.awaitTask(ids[i], 60_000);
+        if (t.result() == null || !t.result().has(BenchDaemon.START_NANOS)) {
+          throw new IllegalStateException(
+              "task " + ids[i] + " ended " + t.status() + " with no start time");
+        }
+        ms[i] = Figures.millis(t.result().get(BenchDaemon.START_NANOS).asLong() - created[i]);
+      }
+      return ms;
+    }
+  }
+
+  static void pauseUntil(long nanoTime) {
+    long wait;
+    while ((wait = nanoTime - System.nanoTime()) > 0) {
+      LockSupport.parkNanos(wait);
+    }
+  }
+
+  @Override
+  public double createsPerSecond(StoreTarget store, Path dir, int n) throws Exception {
+    try (DaemonProcess d = start(store, dir, 1)) {
+      NewTask parked = NewTask.of(PARKED).withAssignedTo(NOBODY);
+      return Figures.perSecond(n, createAll(d, n, parked));
+    }
+  }
+
+  /** Creates {@code n} tasks from the configured connections and threads; nanoseconds taken. */
+  long createAll(DaemonProcess d, int n, NewTask task) throws Exception {
+    List<CoorddClient> clients = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(load.connections() * load.threads());
+    try {
+      for (int i = 0; i < load.connections(); i++) {
+        clients.add(d.connect());
+      }
+      AtomicInteger left = new AtomicInteger(n);
+      List<Future<?>> done = new ArrayList<>();
+      long start = System.nanoTime();
+      for (int i = 0; i < load.connections() * load.threads(); i++) {
+        CoorddClient c = clients.get(i % clients.size());
+        done.add(
+            pool.submit(
+                () -> {
+                  while (left.getAndDecrement() > 0) {
+                    c.createTask(task);
+                  }
+                  return null;
+                }));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+      return System.nanoTime() - start;
+    } finally {
+      pool.shutdownNow();
+      clients.forEach(CoorddClient::close);
+    }
+  }
+
+  @Override
+  public double endToEndPerSecond(StoreTarget store, Path dir, int n) throws Exception {
+    try (DaemonProcess d = start(store, dir, 1);
+        CoorddClient watcher = d.connect()) {
+      long start = System.nanoTime();
+      createAll(d, n, NewTask.of(BenchDaemon.NOOP));
+      PeerWaits.until(
+          () -> watcher.stats().coordination().completedTasks(), n, 600_000, "coordd end to end");
+      return Figures.perSecond(n, System.nanoTime() - start);
+    }
+  }
+
+  /** Registers {@code name} as an agent that claims {@link #EXTERNAL} tasks. */
+  public static void registerClaimer(CoorddClient c, String name) {
+    c.registerAgent(new AgentRegistration(name, "bench", List.of(EXTERNAL), null));
+  }
+
+  /**
+   * Tasks per second end to end by external agents: one per connection, each claiming batches of up
+   * to {@code claimBatch} and completing them one by one, while the tasks are being created.
+   */
+  public double externalPerSecond(StoreTarget store, Path dir, int n) throws Exception {
+    try (DaemonProcess d = start(store, dir, 1)) {
+      List<CoorddClient> claimers = new ArrayList<>();
+      ExecutorService pool = Executors.newFixedThreadPool(load.connections());
+      try {
+        AtomicInteger completed = new AtomicInteger();
+        for (int i = 0; i < load.connections(); i++) {
+          CoorddClient c = d.connect();
+          claimers.add(c);
+          registerClaimer(c, "bench-claimer-" + i);
+        }
+        long start = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (int i = 0; i < claimers.size(); i++) {
+          CoorddClient c = claimers.get(i);
+          String agent = "bench-claimer-" + i;
+          done.add(
+              pool.submit(
+                  () -> {
+                    while (completed.get() < n) {
+                      for (Task t :
+                          c.claimTasks(agent, List.of(EXTERNAL), load.claimBatch(), 200, null)) {
+                        c.completeTask(t.id(), agent, t.claimToken(), null);
+                        completed.incrementAndGet();
+                      }
+                    }
+                    return null;
+                  }));
+        }
+        createAll(d, n, NewTask.of(EXTERNAL));
+        for (Future<?> f : done) {
+          f.get();
+        }
+        return Figures.perSecond(n, System.nanoTime() - start);
+      } finally {
+        pool.shutdownNow();
+        claimers.forEach(CoorddClient::close);
+      }
+    }
+  }
+
+  /** Public for the scenarios that drive a daemon themselves. */
+  public long createMany(DaemonProcess d, int n, NewTask task) throws Exception {
+    return createAll(d, n, task);
+  }
+}
