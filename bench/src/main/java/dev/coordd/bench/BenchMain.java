@@ -149,7 +149,8 @@ public final class BenchMain {
     sizes.put("latency_rate_per_s", o.latencyRate);
     sizes.put("tasks", o.tasks);
     sizes.put("connections", o.connections);
-    sizes.put("threads_per_connection", o.threads);
+    sizes.put("in_flight_per_connection", o.inFlight);
+    sizes.put("create_batch", o.batch);
     sizes.put("workers", o.workers);
     sizes.put("claim_batch", o.claimBatch);
     ArrayNode scale = sizes.putArray("scale_sizes");
