@@ -159,6 +159,9 @@ public final class BenchMain {
     sizes.put("recovery_tasks", o.recoveryTasks);
     sizes.put("cli_runs", o.cliRuns);
     sizes.put("waiters", o.waiters);
+    sizes.put("settle_ms", o.settleMs);
+    ArrayNode daemonJvm = sizes.putArray("daemon_jvm_extra");
+    o.daemonJvmOptions.forEach(daemonJvm::add);
     ObjectNode systems = s.putObject("systems");
     for (QueueSystem q : ctx.systems()) {
       systems.put(q.name(), q.method());
