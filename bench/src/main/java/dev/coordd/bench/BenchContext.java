@@ -26,7 +26,13 @@ public final class BenchContext {
     this.results = results;
     this.progress = progress;
     this.scratch = scratch;
-    this.load = new Load(options.connections, options.threads, options.workers, options.claimBatch);
+    this.load =
+        new Load(
+            options.connections,
+            options.inFlight,
+            options.batch,
+            options.workers,
+            options.claimBatch);
   }
 
   public CoorddSystem coordd() {

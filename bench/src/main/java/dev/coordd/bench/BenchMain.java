@@ -111,6 +111,7 @@ public final class BenchMain {
       } else {
         out.print(results.table(o.peers));
         out.println();
+        out.println(conditions(summary));
         out.println("Summary and charts: " + written.toAbsolutePath());
       }
       return 0;
@@ -149,7 +150,8 @@ public final class BenchMain {
     sizes.put("latency_rate_per_s", o.latencyRate);
     sizes.put("tasks", o.tasks);
     sizes.put("connections", o.connections);
-    sizes.put("threads_per_connection", o.threads);
+    sizes.put("in_flight_per_connection", o.inFlight);
+    sizes.put("create_batch", o.batch);
     sizes.put("workers", o.workers);
     sizes.put("claim_batch", o.claimBatch);
     ArrayNode scale = sizes.putArray("scale_sizes");
@@ -158,6 +160,9 @@ public final class BenchMain {
     sizes.put("recovery_tasks", o.recoveryTasks);
     sizes.put("cli_runs", o.cliRuns);
     sizes.put("waiters", o.waiters);
+    sizes.put("settle_ms", o.settleMs);
+    ArrayNode daemonJvm = sizes.putArray("daemon_jvm_extra");
+    o.daemonJvmOptions.forEach(daemonJvm::add);
     ObjectNode systems = s.putObject("systems");
     for (QueueSystem q : ctx.systems()) {
       systems.put(q.name(), q.method());
@@ -174,7 +179,8 @@ public final class BenchMain {
     Files.createDirectories(o.out);
     Path file = o.out.resolve("summary.json");
     mapper().writeValue(file.toFile(), summary);
-    Files.writeString(o.out.resolve("table.md"), results.table(o.peers));
+    Files.writeString(
+        o.out.resolve("table.md"), results.table(o.peers) + "\n" + conditions(summary) + "\n");
     List<String> systems = new ArrayList<>();
     systems.add(Results.COORDD);
     systems.addAll(o.peers);
@@ -192,6 +198,19 @@ public final class BenchMain {
               }
             });
     return file;
+  }
+
+  /** The machine's load around the run: figures from a busy machine are read as ratios. */
+  static String conditions(ObjectNode summary) {
+    return String.format(
+        java.util.Locale.ROOT,
+        "Load average %.2f at the start, %.2f at the end (%d cores); medians of %d runs after %d"
+            + " warm-up runs; ratios are coordd / peer.",
+        summary.at("/machine/load_average_start").asDouble(),
+        summary.at("/machine/load_average_end").asDouble(),
+        summary.at("/machine/cores").asInt(),
+        summary.at("/sizes/runs").asInt(),
+        summary.at("/sizes/warmups").asInt());
   }
 
   static ObjectMapper mapper() {

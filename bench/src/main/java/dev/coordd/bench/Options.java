@@ -1,5 +1,6 @@
 package dev.coordd.bench;
 
+import dev.coordd.api.CoordinationService;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,14 +22,16 @@ public final class Options {
   public double latencyRate = 200;
   public int tasks = 20_000;
   public int connections = 4;
-  public int threads = 16;
+  public int inFlight = 128;
+  public int batch = 1000;
   public int workers = 16;
-  public int claimBatch = 64;
+  public int claimBatch = 100;
   public List<Integer> sizes = new ArrayList<>(List.of(1_000, 100_000, 1_000_000));
   public int claims = 200;
   public int recoveryTasks = 10;
   public int cliRuns = 10;
   public int waiters = 1000;
+  public int settleMs = 2000;
   public String pgUrl = System.getenv().getOrDefault("COORDD_BENCH_PG_URL", DEFAULT_PG_URL);
   public Path out = Path.of("target", "bench");
   public Path launcher;
@@ -96,10 +99,12 @@ public final class Options {
         case "--tasks" -> o.tasks = positive(name, value != null ? value : next(a, ++i, name));
         case "--connections" ->
             o.connections = positive(name, value != null ? value : next(a, ++i, name));
-        case "--threads" -> o.threads = positive(name, value != null ? value : next(a, ++i, name));
+        case "--in-flight" ->
+            o.inFlight = positive(name, value != null ? value : next(a, ++i, name));
+        case "--batch" -> o.batch = batchSize(name, value != null ? value : next(a, ++i, name));
         case "--workers" -> o.workers = positive(name, value != null ? value : next(a, ++i, name));
         case "--claim-batch" ->
-            o.claimBatch = positive(name, value != null ? value : next(a, ++i, name));
+            o.claimBatch = batchSize(name, value != null ? value : next(a, ++i, name));
         case "--sizes" -> {
           String v = value != null ? value : next(a, ++i, name);
           o.sizes = new ArrayList<>();
@@ -112,6 +117,7 @@ public final class Options {
             o.recoveryTasks = positive(name, value != null ? value : next(a, ++i, name));
         case "--cli-runs" -> o.cliRuns = positive(name, value != null ? value : next(a, ++i, name));
         case "--waiters" -> o.waiters = count(name, value != null ? value : next(a, ++i, name));
+        case "--settle-ms" -> o.settleMs = count(name, value != null ? value : next(a, ++i, name));
         case "--pg-url" -> o.pgUrl = value != null ? value : next(a, ++i, name);
         case "--out" -> o.out = Path.of(value != null ? value : next(a, ++i, name));
         case "--launcher" -> o.launcher = Path.of(value != null ? value : next(a, ++i, name));
@@ -159,6 +165,20 @@ public final class Options {
     return n;
   }
 
+  /** A batch call takes at most {@link CoordinationService#MAX_BATCH} items. */
+  private static int batchSize(String name, String v) {
+    int n = positive(name, v);
+    if (n > CoordinationService.MAX_BATCH) {
+      throw new UsageException(
+          name
+              + ": at most "
+              + CoordinationService.MAX_BATCH
+              + " (the daemon's limit per batch call), got "
+              + n);
+    }
+    return n;
+  }
+
   private static int count(String name, String v) {
     try {
       int n = Integer.parseInt(v);
@@ -177,7 +197,8 @@ public final class Options {
 
         Scenarios (each on a fresh daemon process and store; peers alternate with coordd):
           latency     create -> handler start on an idle daemon (p50/p99/max), with the peers
-          throughput  acknowledged creates; end to end by the daemon; by external claimers
+          throughput  creates (single pipelined; batch call); end to end by the daemon's
+                      workers; end to end by external claimers (batch claims)
           scale       claim latency with N tasks queued (--sizes)
           recovery    kill -9 of a daemon with tasks running: time until they run again
           cli         wall time of `coordd check` and `coordd task create`
@@ -193,14 +214,16 @@ public final class Options {
           --rate R            latency creates per second, one at a time (default 200)
           --tasks N           tasks per throughput run (default 20000)
           --connections N     client connections (default 4)
-          --threads N         creating threads per connection (default 16)
+          --in-flight N       pipelined single creates per connection (default 128)
+          --batch N           tasks per batch create, at most 1000 (default 1000)
           --workers N         handlers at once, the same for every system (default 16)
-          --claim-batch N     tasks per external claim (default 64)
+          --claim-batch N     tasks per external claim, at most 1000 (default 100)
           --sizes A,B,C       queued tasks for scale (default 1000,100000,1000000)
           --claims N          claims timed per size (default 200)
           --recovery-tasks N  tasks running at the kill (default 10)
           --cli-runs N        runs of each command (default 10)
           --waiters N         waiting agents for memory (default 1000)
+          --settle-ms N       memory: pause before each RSS reading (default 2000)
           --pg-url URL        PostgreSQL (default $COORDD_BENCH_PG_URL or %s)
           --launcher PATH     the coordd command for `cli` (default this checkout's bin/coordd)
           --daemon-jvm "OPTS" extra JVM options for the daemon processes

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.coordd.bench.scenarios.ThroughputScenario;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +48,12 @@ class BenchSmokeTest {
               "100",
               "--connections",
               "2",
-              "--threads",
-              "2",
+              "--in-flight",
+              "8",
+              "--batch",
+              "30",
+              "--claim-batch",
+              "10",
               "--workers",
               "4",
               "--sizes",
@@ -61,6 +66,13 @@ class BenchSmokeTest {
               "1",
               "--waiters",
               "5",
+              "--settle-ms",
+              "100",
+              // Start-up, not speed, is what a smoke run waits on: the daemons share a class-data
+              // archive (written by the first that exits) and JIT with C1 only.
+              "--daemon-jvm",
+              "-XX:TieredStopAtLevel=1 -XX:+AutoCreateSharedArchive -XX:SharedArchiveFile="
+                  + out.resolve("daemon.jsa"),
               "--out",
               out.toString()
             },
@@ -78,6 +90,9 @@ class BenchSmokeTest {
     assertThat(summary.at("/machine/jdk").asText()).isNotBlank();
     assertThat(summary.at("/durability/sqlite").asText()).contains("synchronous=FULL");
     assertThat(summary.at("/sizes/tasks").asInt()).isEqualTo(100);
+    assertThat(summary.at("/sizes/create_batch").asInt()).isEqualTo(30);
+    assertThat(summary.at("/machine/load_average_start").isNumber()).isTrue();
+    assertThat(summary.at("/machine/load_average_end").isNumber()).isTrue();
     assertThat(summary.at("/systems/jobrunr").asText()).contains("JobRunr");
     assertThat(summary.at("/systems/db-scheduler").asText()).contains("db-scheduler");
 
@@ -97,7 +112,7 @@ class BenchSmokeTest {
               .isPositive();
         }
       }
-      for (String metric : List.of("creates_per_s", "end_to_end_per_s")) {
+      for (String metric : List.of(ThroughputScenario.BATCH, ThroughputScenario.DAEMON_WORKERS)) {
         for (String system : List.of("coordd", "jobrunr", "db-scheduler")) {
           assertThat(
                   results
@@ -107,8 +122,11 @@ class BenchSmokeTest {
               .isPositive();
         }
       }
-      assertThat(results.at("/throughput/" + store + "/coordd/external_per_s/median").asDouble())
-          .isPositive();
+      for (String metric : List.of(ThroughputScenario.SINGLE, ThroughputScenario.EXTERNAL)) {
+        assertThat(results.at("/throughput/" + store + "/coordd/" + metric + "/median").asDouble())
+            .as("throughput %s coordd %s", store, metric)
+            .isPositive();
+      }
       assertThat(results.at("/scale/" + store + "/coordd/claim_p50_ms_50/median").asDouble())
           .isPositive();
       assertThat(results.at("/recovery/" + store + "/coordd/rerun_ms/median").asDouble())

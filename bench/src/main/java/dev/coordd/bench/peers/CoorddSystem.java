@@ -1,6 +1,8 @@
 package dev.coordd.bench.peers;
 
 import dev.coordd.api.AgentRegistration;
+import dev.coordd.api.BatchItem;
+import dev.coordd.api.Completion;
 import dev.coordd.api.NewTask;
 import dev.coordd.api.Task;
 import dev.coordd.bench.DaemonProcess;
@@ -11,13 +13,16 @@ import dev.coordd.bench.daemon.BenchDaemon;
 import dev.coordd.client.CoorddClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /** coordd: a daemon process, driven over its socket by the Java client. */
@@ -48,11 +53,15 @@ public final class CoorddSystem implements QueueSystem {
     return "a daemon process (fresh home) with the no-op handler registered in Java,"
         + " concurrency "
         + load.workers()
-        + "; creates over its Unix socket with the Java client ("
+        + "; driven over its Unix socket with the Java client from "
         + load.connections()
-        + " connections x "
-        + load.threads()
-        + " threads, single createTask calls)";
+        + " connections: single creates pipelined (createTaskAsync, "
+        + load.inFlight()
+        + " in flight per connection), batch creates (createTasks, "
+        + load.batch()
+        + " per call, one call in flight per connection), external claimers (claimTasks max "
+        + load.claimBatch()
+        + ", completeTasks)";
   }
 
   /** Starts a daemon for {@code store} in {@code dir}. */
@@ -96,33 +105,99 @@ public final class CoorddSystem implements QueueSystem {
     }
   }
 
-  @Override
-  public double createsPerSecond(StoreTarget store, Path dir, int n) throws Exception {
+  /**
+   * Acknowledged single creates per second of {@code n} tasks nothing runs: {@code createTaskAsync}
+   * from every connection, at most {@code inFlight} unanswered per connection.
+   */
+  public double singleCreatesPerSecond(StoreTarget store, Path dir, int n) throws Exception {
     try (DaemonProcess d = start(store, dir, 1)) {
-      NewTask parked = NewTask.of(PARKED).withAssignedTo(NOBODY);
-      return Figures.perSecond(n, createAll(d, n, parked));
+      return Figures.perSecond(n, createPipelined(d, n, PARKED_TASK));
     }
   }
 
-  /** Creates {@code n} tasks from the configured connections and threads; nanoseconds taken. */
-  long createAll(DaemonProcess d, int n, NewTask task) throws Exception {
+  @Override
+  public double batchCreatesPerSecond(StoreTarget store, Path dir, int n) throws Exception {
+    try (DaemonProcess d = start(store, dir, 1)) {
+      return Figures.perSecond(n, createBatches(d, n, PARKED_TASK));
+    }
+  }
+
+  private static final NewTask PARKED_TASK = NewTask.of(PARKED).withAssignedTo(NOBODY);
+
+  /** Single creates of {@code n} tasks, pipelined on every connection; nanoseconds taken. */
+  long createPipelined(DaemonProcess d, int n, NewTask task) throws Exception {
+    AtomicInteger left = new AtomicInteger(n);
+    return onEveryConnection(
+        d,
+        c -> {
+          Semaphore free = new Semaphore(load.inFlight());
+          AtomicReference<Throwable> failed = new AtomicReference<>();
+          while (failed.get() == null && left.getAndDecrement() > 0) {
+            free.acquire();
+            c.createTaskAsync(task)
+                .whenComplete(
+                    (t, e) -> {
+                      if (e != null) {
+                        failed.compareAndSet(null, e);
+                      }
+                      free.release();
+                    });
+          }
+          free.acquire(load.inFlight()); // every answer is in
+          if (failed.get() != null) {
+            throw new IllegalStateException("a pipelined create failed", failed.get());
+          }
+        });
+  }
+
+  /** Creates {@code n} tasks with the batch call from every connection; nanoseconds taken. */
+  public long createBatches(DaemonProcess d, int n, NewTask task) throws Exception {
+    AtomicInteger left = new AtomicInteger(n);
+    return onEveryConnection(
+        d,
+        c -> {
+          int k;
+          while ((k = take(left, load.batch())) > 0) {
+            for (BatchItem item : c.createTasks(Collections.nCopies(k, task))) {
+              item.orThrow();
+            }
+          }
+        });
+  }
+
+  /** Up to {@code max} of what is {@code left}, taken from it; 0 when nothing is. */
+  static int take(AtomicInteger left, int max) {
+    while (true) {
+      int now = left.get();
+      int k = Math.min(now, max);
+      if (k <= 0) {
+        return 0;
+      }
+      if (left.compareAndSet(now, now - k)) {
+        return k;
+      }
+    }
+  }
+
+  interface OnConnection {
+    void run(CoorddClient c) throws Exception;
+  }
+
+  /** Runs {@code work} once per connection, all at once; the nanoseconds until all are done. */
+  private long onEveryConnection(DaemonProcess d, OnConnection work) throws Exception {
     List<CoorddClient> clients = new ArrayList<>();
-    ExecutorService pool = Executors.newFixedThreadPool(load.connections() * load.threads());
+    ExecutorService pool = Executors.newFixedThreadPool(load.connections());
     try {
       for (int i = 0; i < load.connections(); i++) {
         clients.add(d.connect());
       }
-      AtomicInteger left = new AtomicInteger(n);
       List<Future<?>> done = new ArrayList<>();
       long start = System.nanoTime();
-      for (int i = 0; i < load.connections() * load.threads(); i++) {
-        CoorddClient c = clients.get(i % clients.size());
+      for (CoorddClient c : clients) {
         done.add(
             pool.submit(
                 () -> {
-                  while (left.getAndDecrement() > 0) {
-                    c.createTask(task);
-                  }
+                  work.run(c);
                   return null;
                 }));
       }
@@ -141,7 +216,7 @@ public final class CoorddSystem implements QueueSystem {
     try (DaemonProcess d = start(store, dir, 1);
         CoorddClient watcher = d.connect()) {
       long start = System.nanoTime();
-      createAll(d, n, NewTask.of(BenchDaemon.NOOP));
+      createBatches(d, n, NewTask.of(BenchDaemon.NOOP));
       PeerWaits.until(
           () -> watcher.stats().coordination().completedTasks(), n, 600_000, "coordd end to end");
       return Figures.perSecond(n, System.nanoTime() - start);
@@ -154,8 +229,9 @@ public final class CoorddSystem implements QueueSystem {
   }
 
   /**
-   * Tasks per second end to end by external agents: one per connection, each claiming batches of up
-   * to {@code claimBatch} and completing them one by one, while the tasks are being created.
+   * Tasks per second end to end by external agents: one per connection, each claiming up to {@code
+   * claimBatch} tasks per call and completing them with one {@code completeTasks}, while the tasks
+   * are created by batch on other connections.
    */
   public double externalPerSecond(StoreTarget store, Path dir, int n) throws Exception {
     try (DaemonProcess d = start(store, dir, 1)) {
@@ -177,16 +253,22 @@ public final class CoorddSystem implements QueueSystem {
               pool.submit(
                   () -> {
                     while (completed.get() < n) {
+                      List<Completion> batch = new ArrayList<>();
                       for (Task t :
                           c.claimTasks(agent, List.of(EXTERNAL), load.claimBatch(), 200, null)) {
-                        c.completeTask(t.id(), agent, t.claimToken(), null);
-                        completed.incrementAndGet();
+                        batch.add(new Completion(t.id(), agent, t.claimToken(), null));
+                      }
+                      if (!batch.isEmpty()) {
+                        for (BatchItem item : c.completeTasks(batch)) {
+                          item.orThrow();
+                        }
+                        completed.addAndGet(batch.size());
                       }
                     }
                     return null;
                   }));
         }
-        createAll(d, n, NewTask.of(EXTERNAL));
+        createBatches(d, n, NewTask.of(EXTERNAL));
         for (Future<?> f : done) {
           f.get();
         }
@@ -196,10 +278,5 @@ public final class CoorddSystem implements QueueSystem {
         claimers.forEach(CoorddClient::close);
       }
     }
-  }
-
-  /** Public for the scenarios that drive a daemon themselves. */
-  public long createMany(DaemonProcess d, int n, NewTask task) throws Exception {
-    return createAll(d, n, task);
   }
 }

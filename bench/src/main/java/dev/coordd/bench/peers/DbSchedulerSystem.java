@@ -123,7 +123,7 @@ public final class DbSchedulerSystem implements QueueSystem {
   }
 
   @Override
-  public double createsPerSecond(StoreTarget store, Path dir, int n) throws Exception {
+  public double batchCreatesPerSecond(StoreTarget store, Path dir, int n) throws Exception {
     try (HikariDataSource ds = table(store)) {
       SchedulerClient client = SchedulerClient.Builder.create(ds, NOOP).build();
       List<TaskInstance<?>> batch = instances(n);

@@ -98,7 +98,7 @@ public final class JobRunrSystem implements QueueSystem {
   }
 
   @Override
-  public double createsPerSecond(StoreTarget store, Path dir, int n) {
+  public double batchCreatesPerSecond(StoreTarget store, Path dir, int n) {
     StorageProvider sp = begin(store, false);
     try {
       long start = System.nanoTime();

@@ -16,12 +16,15 @@ public interface QueueSystem {
    */
   double[] latencyMillis(StoreTarget store, Path dir, int n, double rate) throws Exception;
 
-  /** Acknowledged creates per second of {@code n} tasks that nothing runs meanwhile. */
-  double createsPerSecond(StoreTarget store, Path dir, int n) throws Exception;
+  /**
+   * Acknowledged creates per second of {@code n} tasks that nothing runs meanwhile, made with the
+   * system's batch create (coordd: {@code createTasks}; the peers: their own bulk API).
+   */
+  double batchCreatesPerSecond(StoreTarget store, Path dir, int n) throws Exception;
 
   /**
    * Tasks per second from the first create to the last completion recorded in the store, {@code n}
-   * no-op tasks run by the system's own workers.
+   * no-op tasks created with the system's batch create and run by its own workers.
    */
   double endToEndPerSecond(StoreTarget store, Path dir, int n) throws Exception;
 

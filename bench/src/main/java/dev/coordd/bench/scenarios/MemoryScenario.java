@@ -24,16 +24,16 @@ import java.util.concurrent.Executors;
  */
 public final class MemoryScenario {
   private static final int CREATES = 50;
-  private static final long SETTLE_MS = 2_000;
 
   private MemoryScenario() {}
 
   public static void run(BenchContext ctx, StoreKind kind) throws Exception {
     int waiters = ctx.options.waiters;
+    long settleMs = ctx.options.settleMs;
     ctx.results.note(
         "memory",
         "RSS from /proc after "
-            + SETTLE_MS
+            + settleMs
             + " ms settling; "
             + waiters
             + " waiting agents, one connection each; create_ms: median of "
@@ -47,7 +47,7 @@ public final class MemoryScenario {
       try (StoreTarget store = ctx.store(kind, dir, "memory");
           DaemonProcess d = start(ctx, store, dir, extra);
           CoorddClient c = d.connect()) {
-        Thread.sleep(SETTLE_MS);
+        Thread.sleep(settleMs);
         double idle = d.rssBytes() / 1048576.0;
         double createIdle = createMillis(c);
         List<CoorddClient> waiting = new ArrayList<>();
@@ -61,7 +61,7 @@ public final class MemoryScenario {
             pool.submit(
                 () -> w.claimTasks(agent, List.of(CoorddSystem.EXTERNAL), 1, 600_000, null));
           }
-          Thread.sleep(SETTLE_MS);
+          Thread.sleep(settleMs);
           double busy = d.rssBytes() / 1048576.0;
           double createWaiting = createMillis(c);
           if (ctx.measured(round)) {

@@ -13,9 +13,11 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Claim latency with N tasks queued: one daemon per size, filled through its socket, then one agent
- * claims one task at a time (and completes it), each claim timed. A flat line across sizes is the
- * target. Each run is a round of claims on the same filled queue, after a warm-up round.
+ * Claim latency with N tasks queued: one daemon, its queue filled by batch creates to each size in
+ * ascending order (topped up from the last size, so 1M queued costs one fill), then one agent
+ * claims one task at a time (and completes it), each claim timed and each claimed task replaced. A
+ * flat line across sizes is the target. Each run is a round of claims on the same filled queue,
+ * after a warm-up round.
  */
 public final class ScaleScenario {
   private ScaleScenario() {}
@@ -28,14 +30,17 @@ public final class ScaleScenario {
             + " claims per run; sizes "
             + ctx.options.sizes);
     CoorddSystem coordd = ctx.coordd();
-    for (int size : ctx.options.sizes) {
-      Path dir = ctx.folder("scale-" + size);
-      try (StoreTarget store = ctx.store(kind, dir, "scale");
-          DaemonProcess d = coordd.start(store, dir, 1);
-          CoorddClient c = d.connect()) {
-        CoorddSystem.registerClaimer(c, "bench-claimer");
-        ctx.progress.show("scale " + kind.label() + " filling " + size + " tasks");
-        coordd.createMany(d, size, NewTask.of(CoorddSystem.EXTERNAL));
+    List<Integer> sizes = ctx.options.sizes.stream().sorted().distinct().toList();
+    Path dir = ctx.folder("scale");
+    try (StoreTarget store = ctx.store(kind, dir, "scale");
+        DaemonProcess d = coordd.start(store, dir, 1);
+        CoorddClient c = d.connect()) {
+      CoorddSystem.registerClaimer(c, "bench-claimer");
+      int queued = 0;
+      for (int size : sizes) {
+        ctx.progress.show("scale " + kind.label() + " filling to " + size + " tasks");
+        coordd.createBatches(d, size - queued, NewTask.of(CoorddSystem.EXTERNAL));
+        queued = size;
         String label = label(size);
         for (int round = 0; round < ctx.rounds(); round++) {
           ctx.progress.show(

@@ -8,11 +8,18 @@ import dev.coordd.bench.peers.QueueSystem;
 import java.nio.file.Path;
 
 /**
- * Acknowledged creates per second (nothing runs them meanwhile), tasks per second end to end by
- * each system's own workers, and for coordd also end to end by external claimers taking batches.
- * Every measurement starts on a fresh store; systems alternate within each round.
+ * Four figures, each its own row: acknowledged single creates, pipelined (coordd only: the peers
+ * have no request per create to pipeline); creates with each system's batch call; tasks end to end
+ * by each system's own workers (created by batch); and for coordd end to end by external claimers
+ * using batch claims and batch completions. Every measurement starts on a fresh store; systems
+ * alternate within each round.
  */
 public final class ThroughputScenario {
+  public static final String SINGLE = "creates_single_pipelined_per_s";
+  public static final String BATCH = "creates_batch_call_per_s";
+  public static final String DAEMON_WORKERS = "end_to_end_daemon_workers_per_s";
+  public static final String EXTERNAL = "end_to_end_external_claimers_per_s";
+
   private ThroughputScenario() {}
 
   public static void run(BenchContext ctx, StoreKind kind) throws Exception {
@@ -20,31 +27,56 @@ public final class ThroughputScenario {
     ctx.results.note(
         "throughput",
         n
-            + " no-op tasks per run; creates_per_s: acknowledged creates, nothing running;"
-            + " end_to_end_per_s: first create to last completion in the store;"
-            + " external_per_s: coordd tasks claimed "
-            + ctx.options.claimBatch
-            + " at a time by "
+            + " no-op tasks per run. "
+            + SINGLE
+            + " (\"creates, single, pipelined\"): coordd createTaskAsync from "
             + ctx.options.connections
-            + " external agents and completed one by one");
+            + " connections, "
+            + ctx.options.inFlight
+            + " in flight each, nothing running. "
+            + BATCH
+            + " (\"creates, batch call\"): coordd createTasks of "
+            + ctx.options.batch
+            + " per call from "
+            + ctx.options.connections
+            + " connections; JobRunr BackgroundJob.enqueue(Stream) and db-scheduler"
+            + " scheduleBatch, one call of all tasks. "
+            + DAEMON_WORKERS
+            + " (\"end to end, daemon workers\"): batch creates to the last completion in the"
+            + " store. "
+            + EXTERNAL
+            + " (\"end to end, external claimers\"): coordd tasks claimed "
+            + ctx.options.claimBatch
+            + " per claimTasks by "
+            + ctx.options.connections
+            + " external agents, completed with one completeTasks per claim");
     for (int round = 0; round < ctx.rounds(); round++) {
       for (QueueSystem s : ctx.systems()) {
         String what = "throughput " + kind.label() + " " + s.name() + " " + ctx.roundLabel(round);
-        ctx.progress.show(what + ": creates");
-        double creates =
-            measure(ctx, kind, "creates", dir -> store -> s.createsPerSecond(store, dir, n));
-        ctx.progress.show(what + ": end to end");
+        Double single = null;
+        if (s instanceof CoorddSystem c) {
+          ctx.progress.show(what + ": creates, single, pipelined");
+          single =
+              measure(ctx, kind, "single", dir -> store -> c.singleCreatesPerSecond(store, dir, n));
+        }
+        ctx.progress.show(what + ": creates, batch call");
+        double batch =
+            measure(ctx, kind, "batch", dir -> store -> s.batchCreatesPerSecond(store, dir, n));
+        ctx.progress.show(what + ": end to end, daemon workers");
         double e2e = measure(ctx, kind, "e2e", dir -> store -> s.endToEndPerSecond(store, dir, n));
         Double external = null;
         if (s instanceof CoorddSystem c) {
-          ctx.progress.show(what + ": external claimers");
+          ctx.progress.show(what + ": end to end, external claimers");
           external = measure(ctx, kind, "ext", dir -> store -> c.externalPerSecond(store, dir, n));
         }
         if (ctx.measured(round)) {
-          ctx.results.add("throughput", kind, s.name(), "creates_per_s", true, creates);
-          ctx.results.add("throughput", kind, s.name(), "end_to_end_per_s", true, e2e);
+          if (single != null) {
+            ctx.results.add("throughput", kind, s.name(), SINGLE, true, single);
+          }
+          ctx.results.add("throughput", kind, s.name(), BATCH, true, batch);
+          ctx.results.add("throughput", kind, s.name(), DAEMON_WORKERS, true, e2e);
           if (external != null) {
-            ctx.results.add("throughput", kind, s.name(), "external_per_s", true, external);
+            ctx.results.add("throughput", kind, s.name(), EXTERNAL, true, external);
           }
         }
       }
