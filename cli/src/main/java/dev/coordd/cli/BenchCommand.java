@@ -1,6 +1,7 @@
 package dev.coordd.cli;
 
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Unmatched;
 
 /**
@@ -24,12 +27,25 @@ final class BenchCommand implements Callable<Integer> {
 
   @Unmatched List<String> args = new ArrayList<>();
 
+  @Spec CommandSpec spec;
+
   @Override
   public Integer call() throws Exception {
     Class<?> bench;
     try {
       bench = Class.forName(MAIN);
     } catch (ClassNotFoundException e) {
+      if (args.contains("--help") || args.contains("-h")) {
+        // the suite's own help lives with it; here, say what it is and where it runs
+        PrintWriter out = spec.commandLine().getOut();
+        spec.commandLine().usage(out);
+        out.println();
+        out.println(
+            "The suite is not part of the installed coordd. From a checkout of the sources:"
+                + " bin/coordd bench --help (see BENCHMARKS.md).");
+        out.flush();
+        return 0;
+      }
       System.err.println(
           "coordd: the benchmark suite is not part of the installed coordd; run it from a checkout"
               + " of the sources: bin/coordd bench --help (see BENCHMARKS.md)");
