@@ -70,41 +70,28 @@ final class TaskCreation {
     List<String> dependsOn = checked.dependsOn() == null ? List.of() : checked.dependsOn();
     long now = engine.clock().millis();
     String id = engine.ids().next();
+    TaskStore.NewRow row =
+        new TaskStore.NewRow(
+            id,
+            type,
+            description == null ? "" : description,
+            dataJson,
+            TaskStatus.QUEUED,
+            priority,
+            assignedTo,
+            createdBy,
+            now + delay,
+            maxAttempts,
+            timeout,
+            key,
+            now,
+            null);
+    // A task without dependencies is ready, and its insert coalesces with the other creates of
+    // its group commit (TaskStore#inserting).
     TaskStore.Inserted inserted =
         dependsOn.isEmpty()
-            ? engine
-                .store()
-                .writer()
-                .execute(
-                    tasks.inserting(
-                        row(
-                            id,
-                            type,
-                            description,
-                            dataJson,
-                            true,
-                            priority,
-                            assignedTo,
-                            createdBy,
-                            now + delay,
-                            maxAttempts,
-                            timeout,
-                            key,
-                            now)))
-            : insertWaiting(
-                dependsOn,
-                id,
-                type,
-                description,
-                dataJson,
-                priority,
-                assignedTo,
-                createdBy,
-                now + delay,
-                maxAttempts,
-                timeout,
-                key,
-                now);
+            ? engine.store().writer().execute(tasks.inserting(row))
+            : insertWithDependencies(dependsOn, row);
     if (!inserted.created()) {
       return inserted.existing();
     }
@@ -114,81 +101,21 @@ final class TaskCreation {
   }
 
   /**
-   * The row of a new task: queued when {@code ready}, otherwise waiting on its dependencies. A task
-   * without dependencies is ready, and its insert coalesces with the other creates of its group
-   * commit ({@link TaskStore#inserting}).
+   * A task with dependencies: checked, inserted (queued if they all succeeded already, otherwise
+   * waiting) and linked to them in one operation.
    */
-  private static TaskStore.NewRow row(
-      String id,
-      String type,
-      String description,
-      String dataJson,
-      boolean ready,
-      int priority,
-      String assignedTo,
-      String createdBy,
-      long runAt,
-      int maxAttempts,
-      Long timeout,
-      String key,
-      long now) {
-    return new TaskStore.NewRow(
-        id,
-        type,
-        description == null ? "" : description,
-        dataJson,
-        ready ? TaskStatus.QUEUED : TaskStatus.WAITING,
-        priority,
-        assignedTo,
-        createdBy,
-        runAt,
-        maxAttempts,
-        timeout,
-        key,
-        now,
-        ready ? null : Dependencies.WAIT_KIND);
-  }
-
-  /** A task with dependencies: checked, inserted and linked to them in one operation. */
-  private TaskStore.Inserted insertWaiting(
-      List<String> dependsOn,
-      String id,
-      String type,
-      String description,
-      String dataJson,
-      int priority,
-      String assignedTo,
-      String createdBy,
-      long runAt,
-      int maxAttempts,
-      Long timeout,
-      String key,
-      long now) {
+  private TaskStore.Inserted insertWithDependencies(List<String> dependsOn, TaskStore.NewRow row) {
     return engine
         .store()
         .writer()
         .execute(
             tx -> {
-              boolean ready = dependenciesMet(tx, dependsOn);
-              TaskStore.NewRow row =
-                  row(
-                      id,
-                      type,
-                      description,
-                      dataJson,
-                      ready,
-                      priority,
-                      assignedTo,
-                      createdBy,
-                      runAt,
-                      maxAttempts,
-                      timeout,
-                      key,
-                      now);
-              TaskStore.Inserted result = tasks.insert(tx, row);
+              TaskStore.NewRow ready =
+                  dependenciesMet(tx, dependsOn) ? row : row.waiting(Dependencies.WAIT_KIND);
+              TaskStore.Inserted result = tasks.insert(tx, ready);
               if (result.created()) {
                 for (String upstream : dependsOn) {
-                  waits.addDependency(tx, id, upstream);
+                  waits.addDependency(tx, row.id(), upstream);
                 }
               }
               return result;

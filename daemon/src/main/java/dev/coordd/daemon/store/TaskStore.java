@@ -46,7 +46,27 @@ public final class TaskStore {
       Long timeoutMs,
       String idempotencyKey,
       long createdAt,
-      String waitingFor) {}
+      String waitingFor) {
+
+    /** This row as a task that waits, for {@code kind}, instead of being queued. */
+    public NewRow waiting(String kind) {
+      return new NewRow(
+          id,
+          type,
+          description,
+          data,
+          TaskStatus.WAITING,
+          priority,
+          assignedTo,
+          createdBy,
+          runAt,
+          maxAttempts,
+          timeoutMs,
+          idempotencyKey,
+          createdAt,
+          kind);
+    }
+  }
 
   /**
    * What an insert did: created {@code row}, or found {@code existing} holding the idempotency key.
