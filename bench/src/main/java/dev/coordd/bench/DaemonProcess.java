@@ -92,8 +92,11 @@ public final class DaemonProcess implements AutoCloseable {
     CompletableFuture<String> line =
         CompletableFuture.supplyAsync(
             () -> {
+              // A JVM option may print first (a profiler's or JFR's start-up line): skip to ours.
               try {
-                return out.readLine();
+                String l;
+                while ((l = out.readLine()) != null && !"ready".equals(l)) {}
+                return l;
               } catch (IOException e) {
                 return null;
               }
