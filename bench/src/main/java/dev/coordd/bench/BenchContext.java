@@ -32,7 +32,8 @@ public final class BenchContext {
             options.inFlight,
             options.batch,
             options.workers,
-            options.claimBatch);
+            options.claimBatch,
+            options.daemonWarmup);
   }
 
   public CoorddSystem coordd() {

@@ -32,6 +32,7 @@ public final class Options {
   public int cliRuns = 10;
   public int waiters = 1000;
   public int settleMs = 2000;
+  public int daemonWarmup = 10_000;
   public String pgUrl = System.getenv().getOrDefault("COORDD_BENCH_PG_URL", DEFAULT_PG_URL);
   public Path out = Path.of("target", "bench");
   public Path launcher;
@@ -118,6 +119,8 @@ public final class Options {
         case "--cli-runs" -> o.cliRuns = positive(name, value != null ? value : next(a, ++i, name));
         case "--waiters" -> o.waiters = count(name, value != null ? value : next(a, ++i, name));
         case "--settle-ms" -> o.settleMs = count(name, value != null ? value : next(a, ++i, name));
+        case "--daemon-warmup" ->
+            o.daemonWarmup = count(name, value != null ? value : next(a, ++i, name));
         case "--pg-url" -> o.pgUrl = value != null ? value : next(a, ++i, name);
         case "--out" -> o.out = Path.of(value != null ? value : next(a, ++i, name));
         case "--launcher" -> o.launcher = Path.of(value != null ? value : next(a, ++i, name));
@@ -224,6 +227,8 @@ public final class Options {
           --cli-runs N        runs of each command (default 10)
           --waiters N         waiting agents for memory (default 1000)
           --settle-ms N       memory: pause before each RSS reading (default 2000)
+          --daemon-warmup N   tasks each measured coordd daemon runs first, through every path
+                              (its JIT, like the peers' in this JVM, is then warm; default 10000)
           --pg-url URL        PostgreSQL (default $COORDD_BENCH_PG_URL or %s)
           --launcher PATH     the coordd command for `cli` (default this checkout's bin/coordd)
           --daemon-jvm "OPTS" extra JVM options for the daemon processes

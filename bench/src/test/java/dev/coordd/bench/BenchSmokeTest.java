@@ -68,6 +68,8 @@ class BenchSmokeTest {
               "5",
               "--settle-ms",
               "100",
+              "--daemon-warmup",
+              "40",
               // Start-up, not speed, is what a smoke run waits on: the daemons share a class-data
               // archive (written by the first that exits) and JIT with C1 only.
               "--daemon-jvm",

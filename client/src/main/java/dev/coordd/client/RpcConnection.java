@@ -5,11 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.coordd.api.CoorddException;
 import dev.coordd.api.DaemonNotRunningException;
 import dev.coordd.api.UnavailableException;
+import dev.coordd.internal.CombiningWriter;
 import dev.coordd.internal.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
@@ -25,13 +25,12 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One JSON-RPC 2.0 connection to a daemon's Unix socket, one message per line. Requests may be in
  * flight from many threads at once, or many from one thread ({@link #callAsync}): requests are
- * written whole under a lock, the daemon runs them concurrently and answers in any order, and a
- * reader thread matches answers to callers by id. Thread-safe.
+ * written whole (those queued at the same moment in one write), the daemon runs them concurrently
+ * and answers in any order, and a reader thread matches answers to callers by id. Thread-safe.
  */
 public final class RpcConnection implements AutoCloseable {
   /**
@@ -42,8 +41,7 @@ public final class RpcConnection implements AutoCloseable {
 
   private final SocketChannel channel;
   private final Duration callTimeout;
-  private final OutputStream out;
-  private final ReentrantLock writeLock = new ReentrantLock();
+  private final CombiningWriter out;
   private final AtomicLong ids = new AtomicLong();
   private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
   private final Thread reader;
@@ -52,7 +50,7 @@ public final class RpcConnection implements AutoCloseable {
   private RpcConnection(SocketChannel channel, Duration callTimeout) {
     this.channel = channel;
     this.callTimeout = callTimeout;
-    this.out = Channels.newOutputStream(channel);
+    this.out = new CombiningWriter(channel);
     this.reader = Thread.ofVirtual().name("coordd-client-reader").start(this::readLoop);
   }
 
@@ -110,8 +108,8 @@ public final class RpcConnection implements AutoCloseable {
    * executor). An error answer completes it exceptionally with its {@link CoorddException}, as does
    * an answer that does not come within the call timeout. Many calls may be in flight at once, from
    * any threads: the daemon runs them concurrently and answers each as it finishes. The request is
-   * written before this returns, so calls made one after another from one thread reach the daemon
-   * in that order.
+   * queued for the socket before this returns (written by this thread, or by the one writing at
+   * that moment), so calls made one after another from one thread reach the daemon in that order.
    */
   public CompletableFuture<JsonNode> callAsync(String method, JsonNode params) {
     if (closed) {
@@ -130,14 +128,7 @@ public final class RpcConnection implements AutoCloseable {
     ObjectNode request = Json.MAPPER.createObjectNode();
     request.put("jsonrpc", "2.0").put("id", id).put("method", method).set("params", params);
     try {
-      byte[] line = (Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8);
-      writeLock.lock();
-      try {
-        out.write(line);
-        out.flush();
-      } finally {
-        writeLock.unlock();
-      }
+      out.write((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
     } catch (IOException | RuntimeException e) {
       pending.remove(id);
       return CompletableFuture.failedFuture(

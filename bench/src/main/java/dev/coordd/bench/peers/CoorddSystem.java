@@ -71,9 +71,38 @@ public final class CoorddSystem implements QueueSystem {
     return DaemonProcess.start(dir.resolve("home"), generation, settings, jvmOptions);
   }
 
+  /**
+   * Starts a daemon and runs {@link Load#daemonWarmup} tasks through it first, a quarter on each
+   * path measured: pipelined single creates and batch creates run by its workers, and batch creates
+   * taken by an external claimer; returns once all have finished.
+   */
+  public DaemonProcess startWarm(StoreTarget store, Path dir) throws Exception {
+    DaemonProcess d = start(store, dir, 1);
+    try {
+      int quarter = load.daemonWarmup() / 4;
+      if (quarter > 0) {
+        NewTask noop = NewTask.of(BenchDaemon.NOOP);
+        createPipelined(d, quarter, noop);
+        createBatches(d, quarter, noop);
+        claimExternally(d, quarter, "bench-warm-");
+        try (CoorddClient watcher = d.connect()) {
+          PeerWaits.until(
+              () -> watcher.stats().coordination().completedTasks(),
+              3 * quarter,
+              600_000,
+              "coordd warm-up");
+        }
+      }
+      return d;
+    } catch (Exception | Error e) {
+      d.close();
+      throw e;
+    }
+  }
+
   @Override
   public double[] latencyMillis(StoreTarget store, Path dir, int n, double rate) throws Exception {
-    try (DaemonProcess d = start(store, dir, 1);
+    try (DaemonProcess d = startWarm(store, dir);
         CoorddClient c = d.connect()) {
       long[] created = new long[n];
       String[] ids = new String[n];
@@ -110,14 +139,14 @@ public final class CoorddSystem implements QueueSystem {
    * from every connection, at most {@code inFlight} unanswered per connection.
    */
   public double singleCreatesPerSecond(StoreTarget store, Path dir, int n) throws Exception {
-    try (DaemonProcess d = start(store, dir, 1)) {
+    try (DaemonProcess d = startWarm(store, dir)) {
       return Figures.perSecond(n, createPipelined(d, n, PARKED_TASK));
     }
   }
 
   @Override
   public double batchCreatesPerSecond(StoreTarget store, Path dir, int n) throws Exception {
-    try (DaemonProcess d = start(store, dir, 1)) {
+    try (DaemonProcess d = startWarm(store, dir)) {
       return Figures.perSecond(n, createBatches(d, n, PARKED_TASK));
     }
   }
@@ -213,12 +242,16 @@ public final class CoorddSystem implements QueueSystem {
 
   @Override
   public double endToEndPerSecond(StoreTarget store, Path dir, int n) throws Exception {
-    try (DaemonProcess d = start(store, dir, 1);
+    try (DaemonProcess d = startWarm(store, dir);
         CoorddClient watcher = d.connect()) {
+      long before = watcher.stats().coordination().completedTasks(); // the warm-up's
       long start = System.nanoTime();
       createBatches(d, n, NewTask.of(BenchDaemon.NOOP));
       PeerWaits.until(
-          () -> watcher.stats().coordination().completedTasks(), n, 600_000, "coordd end to end");
+          () -> watcher.stats().coordination().completedTasks() - before,
+          n,
+          600_000,
+          "coordd end to end");
       return Figures.perSecond(n, System.nanoTime() - start);
     }
   }
@@ -234,49 +267,57 @@ public final class CoorddSystem implements QueueSystem {
    * are created by batch on other connections.
    */
   public double externalPerSecond(StoreTarget store, Path dir, int n) throws Exception {
-    try (DaemonProcess d = start(store, dir, 1)) {
-      List<CoorddClient> claimers = new ArrayList<>();
-      ExecutorService pool = Executors.newFixedThreadPool(load.connections());
-      try {
-        AtomicInteger completed = new AtomicInteger();
-        for (int i = 0; i < load.connections(); i++) {
-          CoorddClient c = d.connect();
-          claimers.add(c);
-          registerClaimer(c, "bench-claimer-" + i);
-        }
-        long start = System.nanoTime();
-        List<Future<?>> done = new ArrayList<>();
-        for (int i = 0; i < claimers.size(); i++) {
-          CoorddClient c = claimers.get(i);
-          String agent = "bench-claimer-" + i;
-          done.add(
-              pool.submit(
-                  () -> {
-                    while (completed.get() < n) {
-                      List<Completion> batch = new ArrayList<>();
-                      for (Task t :
-                          c.claimTasks(agent, List.of(EXTERNAL), load.claimBatch(), 200, null)) {
-                        batch.add(new Completion(t.id(), agent, t.claimToken(), null));
-                      }
-                      if (!batch.isEmpty()) {
-                        for (BatchItem item : c.completeTasks(batch)) {
-                          item.orThrow();
-                        }
-                        completed.addAndGet(batch.size());
-                      }
-                    }
-                    return null;
-                  }));
-        }
-        createBatches(d, n, NewTask.of(EXTERNAL));
-        for (Future<?> f : done) {
-          f.get();
-        }
-        return Figures.perSecond(n, System.nanoTime() - start);
-      } finally {
-        pool.shutdownNow();
-        claimers.forEach(CoorddClient::close);
+    try (DaemonProcess d = startWarm(store, dir)) {
+      return Figures.perSecond(n, claimExternally(d, n, "bench-claimer-"));
+    }
+  }
+
+  /**
+   * Creates {@code n} {@link #EXTERNAL} tasks by batch while one agent per connection (named {@code
+   * prefix} and its number) claims and completes them; the nanoseconds until all are done.
+   */
+  private long claimExternally(DaemonProcess d, int n, String prefix) throws Exception {
+    List<CoorddClient> claimers = new ArrayList<>();
+    ExecutorService pool = Executors.newFixedThreadPool(load.connections());
+    try {
+      AtomicInteger completed = new AtomicInteger();
+      for (int i = 0; i < load.connections(); i++) {
+        CoorddClient c = d.connect();
+        claimers.add(c);
+        registerClaimer(c, prefix + i);
       }
+      long start = System.nanoTime();
+      List<Future<?>> done = new ArrayList<>();
+      for (int i = 0; i < claimers.size(); i++) {
+        CoorddClient c = claimers.get(i);
+        String agent = prefix + i;
+        done.add(
+            pool.submit(
+                () -> {
+                  while (completed.get() < n) {
+                    List<Completion> batch = new ArrayList<>();
+                    for (Task t :
+                        c.claimTasks(agent, List.of(EXTERNAL), load.claimBatch(), 200, null)) {
+                      batch.add(new Completion(t.id(), agent, t.claimToken(), null));
+                    }
+                    if (!batch.isEmpty()) {
+                      for (BatchItem item : c.completeTasks(batch)) {
+                        item.orThrow();
+                      }
+                      completed.addAndGet(batch.size());
+                    }
+                  }
+                  return null;
+                }));
+      }
+      createBatches(d, n, NewTask.of(EXTERNAL));
+      for (Future<?> f : done) {
+        f.get();
+      }
+      return System.nanoTime() - start;
+    } finally {
+      pool.shutdownNow();
+      claimers.forEach(CoorddClient::close);
     }
   }
 }

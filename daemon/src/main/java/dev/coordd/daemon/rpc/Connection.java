@@ -2,9 +2,9 @@ package dev.coordd.daemon.rpc;
 
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.coordd.client.RpcErrors;
+import dev.coordd.internal.CombiningWriter;
 import dev.coordd.internal.Json;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
@@ -12,7 +12,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One client connection, pipelined: a virtual thread reads its requests, and each request runs on a
@@ -45,9 +44,8 @@ final class Connection {
   private final SocketChannel channel;
   private final Requests requests;
   private final MethodTable methods;
-  private final OutputStream out;
+  private final CombiningWriter out;
   private final LineReader in;
-  private final ReentrantLock writeLock = new ReentrantLock();
   private final Semaphore calls = new Semaphore(MAX_IN_FLIGHT);
   private final Semaphore waitSlots = new Semaphore(MAX_WAITS);
   private final Set<Thread> running = ConcurrentHashMap.newKeySet();
@@ -60,7 +58,7 @@ final class Connection {
     this.channel = channel;
     this.requests = requests;
     this.methods = methods;
-    this.out = Channels.newOutputStream(channel);
+    this.out = new CombiningWriter(channel);
     this.in = new LineReader(Channels.newInputStream(channel), maxLineBytes);
   }
 
@@ -82,13 +80,16 @@ final class Connection {
                 .name(longWait ? "coordd-rpc-wait" : "coordd-rpc-call")
                 .unstarted(
                     () -> {
+                      boolean handedOver = false;
                       try {
-                        respond(request);
+                        handedOver = respond(request, slots::release);
                       } finally {
                         Thread self = Thread.currentThread();
                         waits.remove(self);
                         running.remove(self);
-                        slots.release();
+                        if (!handedOver) {
+                          slots.release();
+                        }
                       }
                     });
         running.add(call);
@@ -109,12 +110,19 @@ final class Connection {
     }
   }
 
-  private void respond(Requests.Incoming request) {
+  /**
+   * Answers the request; true when the answer went to the writer, which then calls {@code written}
+   * once it is on the wire (the request holds its slot until then: an answer the client does not
+   * read must stop the reading, not pile up in the daemon's memory).
+   */
+  private boolean respond(Requests.Incoming request, Runnable written) {
     try {
       byte[] answer = requests.answer(request);
-      if (answer != null) {
-        write(answer);
+      if (answer == null) {
+        return false;
       }
+      write(answer, written);
+      return true;
     } finally {
       lastAnswered = System.nanoTime();
       inProgress.decrementAndGet();
@@ -145,20 +153,28 @@ final class Connection {
 
   /** True if the client still reads: writing to a socket whose peer closed fails at once. */
   private boolean probe() {
-    return write(PROBE);
+    return writeNow(PROBE);
   }
 
-  /** Writes one answer line whole (answers finish in any order); false if the client is gone. */
-  private boolean write(byte[] bytes) {
-    writeLock.lock();
+  /** Writes and waits until it is on the wire (with whatever was queued before it). */
+  private boolean writeNow(byte[] bytes) {
     try {
-      out.write(bytes);
-      out.flush();
+      out.writeNow(bytes);
       return true;
     } catch (IOException e) {
-      return false; // the caller hung up before its answer; nothing else to do
-    } finally {
-      writeLock.unlock();
+      return false;
+    }
+  }
+
+  /**
+   * Writes one answer line whole (answers finish in any order), together with the others ready at
+   * the same moment; a client that hung up before its answer is no one's concern here.
+   */
+  private void write(byte[] bytes, Runnable written) {
+    try {
+      out.write(bytes, written);
+    } catch (IOException e) {
+      // the caller hung up before its answer; the channel is closed, nothing else to do
     }
   }
 
@@ -191,7 +207,7 @@ final class Connection {
         .name("coordd-rpc-idle-close")
         .start(
             () -> {
-              write(notice);
+              writeNow(notice);
               close();
             });
   }
