@@ -128,7 +128,7 @@ public final class RpcConnection implements AutoCloseable {
     ObjectNode request = Json.MAPPER.createObjectNode();
     request.put("jsonrpc", "2.0").put("id", id).put("method", method).set("params", params);
     try {
-      out.write((Json.write(request) + "\n").getBytes(StandardCharsets.UTF_8));
+      out.write(Json.line(request));
     } catch (IOException | RuntimeException e) {
       pending.remove(id);
       return CompletableFuture.failedFuture(

@@ -12,6 +12,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.coordd.api.InvalidRequestException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 
 /**
  * The one shared {@link ObjectMapper}; thread-safe once configured, which is here.
@@ -60,6 +62,26 @@ public final class Json {
       throw new IllegalArgumentException(
           "cannot serialise " + value.getClass().getName() + ": " + e.getOriginalMessage(), e);
     }
+  }
+
+  /**
+   * The value as one line of UTF-8 JSON, newline included: a socket message, written straight to
+   * bytes (no String in between).
+   */
+  public static byte[] line(Object value) {
+    ByteArrayOutputStream line = new ByteArrayOutputStream(512);
+    try {
+      MAPPER.writeValue(line, value);
+    } catch (IOException e) { // a memory stream: only serialising can fail
+      throw new IllegalArgumentException(
+          "cannot serialise "
+              + value.getClass().getName()
+              + ": "
+              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()),
+          e);
+    }
+    line.write('\n');
+    return line.toByteArray();
   }
 
   /**

@@ -146,8 +146,8 @@ final class Requests {
    */
   static byte[] encode(Incoming incoming, JsonNode answer) {
     try {
-      return (Json.MAPPER.writeValueAsString(answer) + "\n").getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException | RuntimeException | StackOverflowError e) {
+      return Json.line(answer);
+    } catch (RuntimeException | StackOverflowError e) {
       log.error("cannot write the answer to {}", incoming.method(), e);
       ObjectNode error =
           answer(
