@@ -12,8 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.coordd.api.InvalidRequestException;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The one shared {@link ObjectMapper}; thread-safe once configured, which is here.
@@ -65,23 +64,12 @@ public final class Json {
   }
 
   /**
-   * The value as one line of UTF-8 JSON, newline included: a socket message, written straight to
-   * bytes (no String in between).
+   * The value as one line of UTF-8 JSON, newline included: a socket message. Through a String on
+   * purpose: a lone UTF-16 surrogate (JSON may carry one as an escape) then becomes '?', where
+   * Jackson's UTF-8 writer would refuse the whole message.
    */
   public static byte[] line(Object value) {
-    ByteArrayOutputStream line = new ByteArrayOutputStream(512);
-    try {
-      MAPPER.writeValue(line, value);
-    } catch (IOException e) { // a memory stream: only serialising can fail
-      throw new IllegalArgumentException(
-          "cannot serialise "
-              + value.getClass().getName()
-              + ": "
-              + (e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage()),
-          e);
-    }
-    line.write('\n');
-    return line.toByteArray();
+    return (write(value) + "\n").getBytes(StandardCharsets.UTF_8);
   }
 
   /**

@@ -88,6 +88,7 @@ public final class StoreFactory {
       SqliteDialect dialect, String url, Duration busyTimeout, int size) {
     SQLiteConfig config = new SQLiteConfig();
     config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, busyTimeout.toMillis()));
+    config.setTempStore(SQLiteConfig.TempStore.MEMORY); // sorts of paged reads: small, no file
     SQLiteDataSource ds = new SQLiteDataSource(config);
     ds.setUrl(url);
     HikariConfig hc = new HikariConfig();

@@ -210,4 +210,21 @@ class SocketProtocolTest {
       assertThat(waited.at("/result/status").asText()).isEqualTo("cancelled");
     }
   }
+
+  /**
+   * JSON may escape a lone UTF-16 surrogate, which no UTF-8 text can hold: the task is created and
+   * its answer still written (the surrogate as '?'), rather than the answer failing after the work
+   * was done.
+   */
+  @Test
+  void a_lone_surrogate_escape_in_data_is_answered() throws Exception {
+    try (Raw c = new Raw()) {
+      JsonNode answer =
+          c.ask(
+              "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"createTask\",\"params\":{\"task\":"
+                  + "{\"type\":\"x\",\"assignedTo\":\"w\",\"data\":{\"s\":\"a\\ud800b\"}}}}");
+      assertThat(answer.has("error")).as(answer.toString()).isFalse();
+      assertThat(answer.at("/result/data/s").asText()).isEqualTo("a?b");
+    }
+  }
 }

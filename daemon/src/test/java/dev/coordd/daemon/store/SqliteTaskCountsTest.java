@@ -43,4 +43,19 @@ class SqliteTaskCountsTest extends TaskCountsTest {
           .containsKeys("queued", "running", "waiting", "succeeded", "failed", "cancelled");
     }
   }
+
+  /**
+   * Every write to tasks fires the counting triggers, whose statement journal SQLite would keep in
+   * a temporary file, created and written per statement: the store keeps it in memory instead, on
+   * the writer's connection and the readers' alike.
+   */
+  @Test
+  void statement_journals_are_kept_in_memory() throws Exception {
+    try (Store store = StoreFactory.open(storeSettings(dir))) {
+      long writer = store.writer().execute(tx -> tx.count("PRAGMA temp_store"));
+      long reader = store.read(tx -> tx.count("PRAGMA temp_store"));
+      assertThat(writer).isEqualTo(2L);
+      assertThat(reader).isEqualTo(2L);
+    }
+  }
 }
