@@ -24,7 +24,9 @@ import dev.coordd.daemon.invoke.InvocationQueue;
 import dev.coordd.daemon.locks.Locks;
 import dev.coordd.daemon.schedules.Scheduler;
 import dev.coordd.daemon.spec.Rules;
+import dev.coordd.daemon.store.TaskStore;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -82,8 +84,28 @@ public final class LocalCoordinationService implements CoordinationService {
   /** Each item rate limited and checked on its own, all written together (see {@link Batches}). */
   @Override
   public List<BatchItem> createTasks(List<NewTask> tasks) {
-    return Batches.each("tasks", tasks, this::createTask);
+    return Batches.run("tasks", tasks, creates);
   }
+
+  /** {@link #createTask}'s steps, for a batch. */
+  private final Batches.Steps<NewTask, TaskCreation.Prepared, TaskStore.Inserted> creates =
+      new Batches.Steps<>() {
+        @Override
+        public TaskCreation.Prepared prepare(NewTask request) {
+          rateLimit.acquire(request.createdBy());
+          return creation.prepare(request);
+        }
+
+        @Override
+        public CompletableFuture<TaskStore.Inserted> submit(TaskCreation.Prepared prepared) {
+          return creation.submit(prepared);
+        }
+
+        @Override
+        public Task finish(TaskCreation.Prepared prepared, TaskStore.Inserted inserted) {
+          return creation.finish(prepared, inserted);
+        }
+      };
 
   @Override
   public Task getTask(String id) {
@@ -123,9 +145,27 @@ public final class LocalCoordinationService implements CoordinationService {
 
   @Override
   public List<BatchItem> completeTasks(List<Completion> completions) {
-    return Batches.each(
-        "completions", completions, c -> work.complete(c.id(), c.agent(), c.token(), c.result()));
+    return Batches.run("completions", completions, completes);
   }
+
+  /** {@link #completeTask}'s steps, for a batch. */
+  private final Batches.Steps<Completion, TaskWork.PreparedCompletion, Task> completes =
+      new Batches.Steps<>() {
+        @Override
+        public TaskWork.PreparedCompletion prepare(Completion c) {
+          return work.prepareCompletion(c.id(), c.agent(), c.token(), c.result());
+        }
+
+        @Override
+        public CompletableFuture<Task> submit(TaskWork.PreparedCompletion prepared) {
+          return work.submitCompletion(prepared);
+        }
+
+        @Override
+        public Task finish(TaskWork.PreparedCompletion prepared, Task done) {
+          return work.finishCompletion(prepared, done);
+        }
+      };
 
   @Override
   public Task failTask(String id, String agent, String token, String error) {

@@ -9,12 +9,14 @@ import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.engine.Dependencies;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.spec.Rules;
+import dev.coordd.daemon.store.StoreWriter;
 import dev.coordd.daemon.store.TaskStore;
 import dev.coordd.daemon.store.TaskWaits;
 import dev.coordd.daemon.store.Tx;
 import dev.coordd.internal.Json;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Creating a task: the same checks as every door's reader ({@link Rules}), the payload cap, a check
@@ -43,7 +45,20 @@ final class TaskCreation {
             type -> engine.store().read(tx -> engine.agents().anyCapable(tx, type)));
   }
 
+  /** A checked request, ready to write: its row, its data as sent, and its dependencies. */
+  record Prepared(TaskStore.NewRow row, JsonNode data, List<String> dependsOn) {}
+
   Task create(NewTask request) {
+    Prepared prepared = prepare(request);
+    return finish(prepared, StoreWriter.await(submit(prepared)));
+  }
+
+  /**
+   * Checks the request and builds its row, on the caller's thread; nothing is written yet.
+   *
+   * @throws dev.coordd.api.CoorddException what is wrong with the request
+   */
+  Prepared prepare(NewTask request) {
     if (request == null) {
       throw new InvalidRequestException(null, "a task is required");
     }
@@ -86,16 +101,30 @@ final class TaskCreation {
             key,
             now,
             null);
+    return new Prepared(row, data, dependsOn);
+  }
+
+  /**
+   * Queues the insert without waiting for it, so a batch's items all queue before any is waited for
+   * and land in one or a few group commits.
+   */
+  CompletableFuture<TaskStore.Inserted> submit(Prepared prepared) {
     // A task without dependencies is ready, and its insert coalesces with the other creates of
     // its group commit (TaskStore#inserting).
-    TaskStore.Inserted inserted =
-        dependsOn.isEmpty()
-            ? engine.store().writer().execute(tasks.inserting(row))
-            : insertWithDependencies(dependsOn, row);
+    return prepared.dependsOn().isEmpty()
+        ? engine.store().writer().submit(tasks.inserting(prepared.row()))
+        : insertWithDependencies(prepared.dependsOn(), prepared.row());
+  }
+
+  /**
+   * After the commit: the task created, announced to the engine; or the one that already held the
+   * idempotency key.
+   */
+  Task finish(Prepared prepared, TaskStore.Inserted inserted) {
     if (!inserted.created()) {
       return inserted.existing();
     }
-    Task created = TaskStore.created(inserted.row(), data);
+    Task created = TaskStore.created(inserted.row(), prepared.data());
     engine.announce(created);
     return created;
   }
@@ -104,11 +133,12 @@ final class TaskCreation {
    * A task with dependencies: checked, inserted (queued if they all succeeded already, otherwise
    * waiting) and linked to them in one operation.
    */
-  private TaskStore.Inserted insertWithDependencies(List<String> dependsOn, TaskStore.NewRow row) {
+  private CompletableFuture<TaskStore.Inserted> insertWithDependencies(
+      List<String> dependsOn, TaskStore.NewRow row) {
     return engine
         .store()
         .writer()
-        .execute(
+        .submit(
             tx -> {
               TaskStore.NewRow ready =
                   dependenciesMet(tx, dependsOn) ? row : row.waiting(Dependencies.WAIT_KIND);

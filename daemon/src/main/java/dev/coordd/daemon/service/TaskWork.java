@@ -13,6 +13,8 @@ import dev.coordd.daemon.config.Durations;
 import dev.coordd.daemon.engine.Engine;
 import dev.coordd.daemon.notify.ClaimWait;
 import dev.coordd.daemon.spec.Rules;
+import dev.coordd.daemon.store.Batched;
+import dev.coordd.daemon.store.StoreWriter;
 import dev.coordd.daemon.store.TaskLeases;
 import dev.coordd.daemon.store.TaskOutcomes;
 import dev.coordd.daemon.store.Tx;
@@ -21,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -137,26 +140,41 @@ final class TaskWork {
     return claimed;
   }
 
+  /** A checked completion, ready to write: its store operation and what to report after. */
+  record PreparedCompletion(Batched<Task> op, JsonNode result, long now) {}
+
   Task complete(String id, String agent, String token, JsonNode result) {
+    PreparedCompletion prepared = prepareCompletion(id, agent, token, result);
+    return finishCompletion(prepared, StoreWriter.await(submitCompletion(prepared)));
+  }
+
+  /**
+   * Checks the request on the caller's thread; the lease holder's check runs in the store
+   * operation, against the task as its transaction reads it.
+   */
+  PreparedCompletion prepareCompletion(String id, String agent, String token, JsonNode result) {
     String taskId = Rules.id(id);
     String name = Rules.name("agent", agent);
-    String resultJson = Json.write(result == null ? NullNode.getInstance() : result);
+    JsonNode value = result == null ? NullNode.getInstance() : result;
+    String resultJson = Json.write(value);
     payloads.check("result", resultJson);
     long now = clock.millis();
-    Task done =
-        engine
-            .store()
-            .writer()
-            .execute(
-                taskOutcomes.completing(
-                    taskId, name, t -> held(t, taskId, name, token), resultJson, now));
+    return new PreparedCompletion(
+        taskOutcomes.completing(taskId, name, t -> held(t, taskId, name, token), resultJson, now),
+        value,
+        now);
+  }
+
+  /** Queues the completion without waiting: a batch's all queue before any is waited for. */
+  CompletableFuture<Task> submitCompletion(PreparedCompletion prepared) {
+    return engine.store().writer().submit(prepared.op());
+  }
+
+  /** After the commit: the succeeded task, told to the engine (null as the store returned it). */
+  Task finishCompletion(PreparedCompletion prepared, Task done) {
     return done == null
         ? null
-        : engine
-            .outcomes()
-            .after(
-                TaskOutcomes.succeeded(
-                    done, result == null ? NullNode.getInstance() : result, now));
+        : engine.outcomes().after(TaskOutcomes.succeeded(done, prepared.result(), prepared.now()));
   }
 
   Task fail(String id, String agent, String token, String error) {

@@ -187,8 +187,16 @@ public final class StoreWriter implements AutoCloseable {
    * Runs an operation and waits for its commit; store errors surface as {@link CoorddException}.
    */
   public <T> T execute(SqlFunction<Tx, T> op) {
+    return await(submit(op));
+  }
+
+  /**
+   * Waits for a {@link #submit submitted} operation's commit (uninterruptibly: the operation runs
+   * to its end either way); store errors surface as {@link CoorddException}.
+   */
+  public static <T> T await(CompletableFuture<T> submitted) {
     try {
-      return submit(op).join();
+      return submitted.join();
     } catch (CompletionException e) {
       throw unwrap(e.getCause());
     }
