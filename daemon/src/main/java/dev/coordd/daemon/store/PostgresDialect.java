@@ -25,6 +25,18 @@ final class PostgresDialect extends SqlDialect {
   /** Names the migration lock among other users of advisory locks in the same database. */
   private static final String MIGRATION_LOCK = "hashtext('coordd.migrate.' || current_schema())";
 
+  /**
+   * Every connection of ours turns JIT compilation off. The planner's cost of a claim grows with
+   * the table (its row estimates for a LIMIT it cannot see, the parameter in {@code p}, are
+   * fractions of all queued rows), so past about 100k queued tasks the server compiled each claim
+   * to machine code before running it (jit_above_cost), and past about 500k also inlined and
+   * optimised it: tens to hundreds of milliseconds per claim, every time, for a statement that
+   * itself reads a handful of index entries in well under a millisecond. Our statements are short
+   * and indexed; none gains from JIT. A setting of the session, not of the url's startup options,
+   * so that it also holds behind a connection pooler that refuses those.
+   */
+  static final String NO_JIT = "SET jit = off";
+
   PostgresDialect() {
     super(
         new PostgresTaskSql(),
@@ -60,6 +72,7 @@ final class PostgresDialect extends SqlDialect {
       // The writer never leaves a transaction idle; if this daemon hangs or is cut off mid-batch,
       // the server ends the session so its row and advisory locks stop blocking the other daemons.
       st.execute("SET idle_in_transaction_session_timeout = '60s'");
+      st.execute(NO_JIT);
     }
   }
 
@@ -88,10 +101,13 @@ final class PostgresDialect extends SqlDialect {
     return super.connectionLost(e) || (state != null && state.startsWith("57P0"));
   }
 
-  /** Run on each pooled read connection: a read can never write by mistake. */
+  /**
+   * Run on each pooled read connection: a read can never write by mistake, and is not JIT-compiled
+   * ({@link #NO_JIT}: a listing's or a count's estimate grows with the table as the claim's does).
+   */
   @Override
   String readOnly() {
-    return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+    return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; " + NO_JIT;
   }
 
   /**
@@ -106,7 +122,7 @@ final class PostgresDialect extends SqlDialect {
   static final class PostgresTaskSql extends TaskSql {
     /**
      * One statement. Candidates come from the first rows of each thing the claimer may take, each a
-     * range of its own index in claim order (V11): tasks assigned to the agent, to its role,
+     * range of its own index in claim order (V11, V12): tasks assigned to the agent, to its role,
      * unassigned of any type, unassigned of each listed type (a LATERAL range per type). Each range
      * locks what it reads, skipping rows another daemon's claim holds; the best candidates up to
      * the limit are flipped under fresh tokens. So a claim reads O(limit × kinds) rows however many
@@ -127,8 +143,11 @@ final class PostgresDialect extends SqlDialect {
             default -> throw new IllegalArgumentException(typeFilter);
           };
       String due = " WHERE t.status = 'queued' AND t.run_at <= (SELECT now FROM p)";
-      String order =
-          " ORDER BY t.priority DESC, t.id LIMIT (SELECT lim FROM p) FOR UPDATE OF t SKIP LOCKED)";
+      String limit = " LIMIT (SELECT lim FROM p) FOR UPDATE OF t SKIP LOCKED)";
+      String order = " ORDER BY t.priority DESC, t.id" + limit;
+      // The same order, spelled as only tasks_claim_typed delivers it (V12): the planner cannot
+      // then read tasks_claim_any, filtering by type, past every task of another type.
+      String typedOrder = " ORDER BY t.priority::bigint DESC, t.id" + limit;
       String unassigned =
           typeFilter.equals(CLAIM_OF_TYPE)
               ? ", unassigned AS (SELECT t.id, t.priority FROM tasks t"
@@ -137,7 +156,7 @@ final class PostgresDialect extends SqlDialect {
                   + filter
                   + " AND ((SELECT types FROM p) IS NULL OR (SELECT only_type FROM p) IN"
                   + " (SELECT jsonb_array_elements_text(types) FROM p))"
-                  + order
+                  + typedOrder
               : ", unassigned AS (SELECT t.id, t.priority FROM tasks t"
                   + due
                   + " AND t.assigned_to IS NULL AND (SELECT types FROM p) IS NULL"
@@ -149,7 +168,7 @@ final class PostgresDialect extends SqlDialect {
                   + due
                   + " AND t.assigned_to IS NULL AND t.type = ty.type"
                   + filter
-                  + order
+                  + typedOrder
                   + " AS c)";
       return "WITH p AS (SELECT ?::text AS agent, ?::bigint AS lease_until, ?::bigint AS now,"
           + " ?::jsonb AS types, ?::integer AS lim, ?::text AS role, ?::bigint AS lease_ms"
