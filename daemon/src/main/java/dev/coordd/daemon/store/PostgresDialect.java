@@ -26,16 +26,28 @@ final class PostgresDialect extends SqlDialect {
   private static final String MIGRATION_LOCK = "hashtext('coordd.migrate.' || current_schema())";
 
   /**
-   * Every connection of ours turns JIT compilation off. The planner's cost of a claim grows with
-   * the table (its row estimates for a LIMIT it cannot see, the parameter in {@code p}, are
-   * fractions of all queued rows), so past about 100k queued tasks the server compiled each claim
-   * to machine code before running it (jit_above_cost), and past about 500k also inlined and
-   * optimised it: tens to hundreds of milliseconds per claim, every time, for a statement that
-   * itself reads a handful of index entries in well under a millisecond. Our statements are short
-   * and indexed; none gains from JIT. A setting of the session, not of the url's startup options,
-   * so that it also holds behind a connection pooler that refuses those.
+   * How every connection of ours has its statements planned, so that a claim costs the same with a
+   * thousand tasks queued as with a million.
+   *
+   * <p>JIT off. The planner's cost of a claim grows with the table (its row estimates for a LIMIT
+   * it cannot see, the parameter in {@code p}, are fractions of all queued rows), so past about
+   * 100k queued tasks the server compiled each claim to machine code before running it
+   * (jit_above_cost), and past about 500k also inlined and optimised it: tens to hundreds of
+   * milliseconds per claim, every time, for a statement that itself reads a handful of index
+   * entries in well under a millisecond. None of our statements gains from JIT.
+   *
+   * <p>A fresh plan at every execution. After five runs of a prepared statement the server may keep
+   * one generic plan, costed on the statistics of that moment, until the next ANALYZE. A daemon
+   * that starts on an empty store and fills its queue faster than autovacuum analyzes it kept the
+   * plan it made for a handful of rows: the claim read every due task through tasks_due and sorted
+   * them (about a second per claim with a million queued). Planned afresh, a statement is costed on
+   * the table's current size; the claim's planning takes about a millisecond, whatever the queue.
+   *
+   * <p>Settings of the session, not the url's startup options, so that they also hold behind a
+   * connection pooler that refuses those.
    */
-  static final String NO_JIT = "SET jit = off";
+  static final List<String> PLANNING =
+      List.of("SET jit = off", "SET plan_cache_mode = force_custom_plan");
 
   PostgresDialect() {
     super(
@@ -72,7 +84,9 @@ final class PostgresDialect extends SqlDialect {
       // The writer never leaves a transaction idle; if this daemon hangs or is cut off mid-batch,
       // the server ends the session so its row and advisory locks stop blocking the other daemons.
       st.execute("SET idle_in_transaction_session_timeout = '60s'");
-      st.execute(NO_JIT);
+      for (String setting : PLANNING) {
+        st.execute(setting);
+      }
     }
   }
 
@@ -102,12 +116,12 @@ final class PostgresDialect extends SqlDialect {
   }
 
   /**
-   * Run on each pooled read connection: a read can never write by mistake, and is not JIT-compiled
-   * ({@link #NO_JIT}: a listing's or a count's estimate grows with the table as the claim's does).
+   * Run on each pooled read connection: a read can never write by mistake, and is planned as the
+   * writer's statements are ({@link #PLANNING}: a listing's estimate grows with the table too).
    */
   @Override
   String readOnly() {
-    return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; " + NO_JIT;
+    return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; " + String.join("; ", PLANNING);
   }
 
   /**

@@ -40,9 +40,13 @@ class PostgresClaimPlanTest {
     db.truncateAll();
   }
 
-  /** JIT compiled every claim once the queue made its estimated cost large (PostgresDialect). */
+  /**
+   * JIT compiled every claim once the queue made its estimated cost large, and a generic plan made
+   * on a small table outlived its growth (PostgresDialect.PLANNING).
+   */
   @Test
-  void the_writer_and_every_reader_run_without_jit_and_readers_stay_read_only() throws Exception {
+  void the_writer_and_every_reader_plan_afresh_without_jit_and_readers_stay_read_only()
+      throws Exception {
     try (Store store = db.open(2)) {
       SqlFunction<Tx, String> jit = tx -> tx.queryOne("SHOW jit", rs -> rs.getString(1));
       SqlFunction<Tx, String> readOnly =
@@ -50,6 +54,10 @@ class PostgresClaimPlanTest {
       assertThat(store.writer().execute(jit)).isEqualTo("off");
       assertThat(store.read(jit)).isEqualTo("off");
       assertThat(store.read(readOnly)).isEqualTo("on");
+      SqlFunction<Tx, String> plans =
+          tx -> tx.queryOne("SHOW plan_cache_mode", rs -> rs.getString(1));
+      assertThat(store.writer().execute(plans)).isEqualTo("force_custom_plan");
+      assertThat(store.read(plans)).isEqualTo("force_custom_plan");
     }
   }
 
