@@ -25,6 +25,30 @@ final class PostgresDialect extends SqlDialect {
   /** Names the migration lock among other users of advisory locks in the same database. */
   private static final String MIGRATION_LOCK = "hashtext('coordd.migrate.' || current_schema())";
 
+  /**
+   * How every connection of ours has its statements planned, so that a claim costs the same with a
+   * thousand tasks queued as with a million.
+   *
+   * <p>JIT off. The planner's cost of a claim grows with the table (its row estimates for a LIMIT
+   * it cannot see, the parameter in {@code p}, are fractions of all queued rows), so past about
+   * 100k queued tasks the server compiled each claim to machine code before running it
+   * (jit_above_cost), and past about 500k also inlined and optimised it: tens to hundreds of
+   * milliseconds per claim, every time, for a statement that itself reads a handful of index
+   * entries in well under a millisecond. None of our statements gains from JIT.
+   *
+   * <p>A fresh plan at every execution. After five runs of a prepared statement the server may keep
+   * one generic plan, costed on the statistics of that moment, until the next ANALYZE. A daemon
+   * that starts on an empty store and fills its queue faster than autovacuum analyzes it kept the
+   * plan it made for a handful of rows: the claim read every due task through tasks_due and sorted
+   * them (about a second per claim with a million queued). Planned afresh, a statement is costed on
+   * the table's current size; the claim's planning takes about a millisecond, whatever the queue.
+   *
+   * <p>Settings of the session, not the url's startup options, so that they also hold behind a
+   * connection pooler that refuses those.
+   */
+  static final List<String> PLANNING =
+      List.of("SET jit = off", "SET plan_cache_mode = force_custom_plan");
+
   PostgresDialect() {
     super(
         new PostgresTaskSql(),
@@ -60,6 +84,9 @@ final class PostgresDialect extends SqlDialect {
       // The writer never leaves a transaction idle; if this daemon hangs or is cut off mid-batch,
       // the server ends the session so its row and advisory locks stop blocking the other daemons.
       st.execute("SET idle_in_transaction_session_timeout = '60s'");
+      for (String setting : PLANNING) {
+        st.execute(setting);
+      }
     }
   }
 
@@ -88,10 +115,13 @@ final class PostgresDialect extends SqlDialect {
     return super.connectionLost(e) || (state != null && state.startsWith("57P0"));
   }
 
-  /** Run on each pooled read connection: a read can never write by mistake. */
+  /**
+   * Run on each pooled read connection: a read can never write by mistake, and is planned as the
+   * writer's statements are ({@link #PLANNING}: a listing's estimate grows with the table too).
+   */
   @Override
   String readOnly() {
-    return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY";
+    return "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY; " + String.join("; ", PLANNING);
   }
 
   /**
@@ -106,7 +136,7 @@ final class PostgresDialect extends SqlDialect {
   static final class PostgresTaskSql extends TaskSql {
     /**
      * One statement. Candidates come from the first rows of each thing the claimer may take, each a
-     * range of its own index in claim order (V11): tasks assigned to the agent, to its role,
+     * range of its own index in claim order (V11, V12): tasks assigned to the agent, to its role,
      * unassigned of any type, unassigned of each listed type (a LATERAL range per type). Each range
      * locks what it reads, skipping rows another daemon's claim holds; the best candidates up to
      * the limit are flipped under fresh tokens. So a claim reads O(limit × kinds) rows however many
@@ -127,8 +157,11 @@ final class PostgresDialect extends SqlDialect {
             default -> throw new IllegalArgumentException(typeFilter);
           };
       String due = " WHERE t.status = 'queued' AND t.run_at <= (SELECT now FROM p)";
-      String order =
-          " ORDER BY t.priority DESC, t.id LIMIT (SELECT lim FROM p) FOR UPDATE OF t SKIP LOCKED)";
+      String limit = " LIMIT (SELECT lim FROM p) FOR UPDATE OF t SKIP LOCKED)";
+      String order = " ORDER BY t.priority DESC, t.id" + limit;
+      // The same order, spelled as only tasks_claim_typed delivers it (V12): the planner cannot
+      // then read tasks_claim_any, filtering by type, past every task of another type.
+      String typedOrder = " ORDER BY t.priority::bigint DESC, t.id" + limit;
       String unassigned =
           typeFilter.equals(CLAIM_OF_TYPE)
               ? ", unassigned AS (SELECT t.id, t.priority FROM tasks t"
@@ -137,7 +170,7 @@ final class PostgresDialect extends SqlDialect {
                   + filter
                   + " AND ((SELECT types FROM p) IS NULL OR (SELECT only_type FROM p) IN"
                   + " (SELECT jsonb_array_elements_text(types) FROM p))"
-                  + order
+                  + typedOrder
               : ", unassigned AS (SELECT t.id, t.priority FROM tasks t"
                   + due
                   + " AND t.assigned_to IS NULL AND (SELECT types FROM p) IS NULL"
@@ -149,7 +182,7 @@ final class PostgresDialect extends SqlDialect {
                   + due
                   + " AND t.assigned_to IS NULL AND t.type = ty.type"
                   + filter
-                  + order
+                  + typedOrder
                   + " AS c)";
       return "WITH p AS (SELECT ?::text AS agent, ?::bigint AS lease_until, ?::bigint AS now,"
           + " ?::jsonb AS types, ?::integer AS lim, ?::text AS role, ?::bigint AS lease_ms"

@@ -28,7 +28,8 @@ final class SqliteDialect extends SqlDialect {
           "V8__claims.sql",
           "V9__retention.sql",
           "V10__invocations.sql",
-          "V11__task_counts.sql");
+          "V11__task_counts.sql",
+          "V12__claim_typed_order.sql");
 
   private final String synchronous;
   private final long busyTimeoutMs;

@@ -33,7 +33,7 @@ class MigratorTest {
   void a_fresh_file_gets_every_version() throws Exception {
     try (Connection c = connect()) {
       assertThat(shipped().migrate(c)).isEqualTo(dialect.migrations().size());
-      assertThat(shipped().currentVersion(c)).isEqualTo(11);
+      assertThat(shipped().currentVersion(c)).isEqualTo(12);
       assertThat(tables(c)).contains("tasks", "events", "locks", "schedules", "queue_types");
     }
   }
@@ -45,7 +45,7 @@ class MigratorTest {
     }
     try (Connection c = connect()) {
       assertThat(shipped().migrate(c)).isZero();
-      assertThat(shipped().currentVersion(c)).isEqualTo(11);
+      assertThat(shipped().currentVersion(c)).isEqualTo(12);
     }
     StoreFactory.open(StoreSettings.sqlite(dir.resolve("store.db"), null, null)).close();
   }
@@ -54,14 +54,14 @@ class MigratorTest {
   void a_store_newer_than_this_coordd_is_refused_untouched() throws Exception {
     try (Connection c = connect()) {
       shipped().migrate(c);
-      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (12, 'future', 0)");
+      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (13, 'future', 0)");
     }
     try (Connection c = connect()) {
       assertThatThrownBy(() -> shipped().migrate(c))
-          .hasMessageContaining("schema version 12")
-          .hasMessageContaining("knows only up to 11")
+          .hasMessageContaining("schema version 13")
+          .hasMessageContaining("knows only up to 12")
           .hasMessageContaining("use a newer coordd");
-      assertThat(shipped().currentVersion(c)).isEqualTo(12);
+      assertThat(shipped().currentVersion(c)).isEqualTo(13);
     }
     assertThatThrownBy(
             () ->
@@ -131,7 +131,7 @@ class MigratorTest {
       shipped().migrate(c);
       execute(c, "DROP TABLE schema_checksums"); // as a store made before checksums
       assertThat(shipped().migrate(c)).isZero();
-      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(11);
+      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(12);
     }
   }
 

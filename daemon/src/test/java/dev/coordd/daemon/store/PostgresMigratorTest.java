@@ -58,14 +58,14 @@ class PostgresMigratorTest {
   @Test
   void a_fresh_schema_gets_every_version_and_a_second_run_applies_nothing() throws Exception {
     try (Connection c = db.connect()) {
-      assertThat(shipped().migrate(c)).isEqualTo(11);
-      assertThat(shipped().currentVersion(c)).isEqualTo(11);
+      assertThat(shipped().migrate(c)).isEqualTo(12);
+      assertThat(shipped().currentVersion(c)).isEqualTo(12);
       assertThat(tables(c))
           .contains("tasks", "task_runs", "agents", "events", "locks", "schedules", "queue_types");
     }
     try (Connection c = db.connect()) {
       assertThat(shipped().migrate(c)).isZero();
-      assertThat(shipped().currentVersion(c)).isEqualTo(11);
+      assertThat(shipped().currentVersion(c)).isEqualTo(12);
     }
     db.open(1).close();
   }
@@ -91,14 +91,14 @@ class PostgresMigratorTest {
       for (Future<Integer> f : applied) {
         total += f.get(60, TimeUnit.SECONDS);
       }
-      assertThat(total).isEqualTo(11);
+      assertThat(total).isEqualTo(12);
     } finally {
       pool.shutdownNow();
     }
     try (Connection c = db.connect()) {
-      assertThat(shipped().currentVersion(c)).isEqualTo(11);
-      assertThat(count(c, "SELECT COUNT(*) FROM schema_version")).isEqualTo(11);
-      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(11);
+      assertThat(shipped().currentVersion(c)).isEqualTo(12);
+      assertThat(count(c, "SELECT COUNT(*) FROM schema_version")).isEqualTo(12);
+      assertThat(count(c, "SELECT COUNT(*) FROM schema_checksums")).isEqualTo(12);
     }
   }
 
@@ -125,11 +125,11 @@ class PostgresMigratorTest {
   void a_store_newer_than_this_coordd_is_refused_untouched() throws Exception {
     try (Connection c = db.connect()) {
       shipped().migrate(c);
-      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (12, 'future', 0)");
+      execute(c, "INSERT INTO schema_version (version, name, applied_at) VALUES (13, 'future', 0)");
       assertThatThrownBy(() -> shipped().migrate(c))
-          .hasMessageContaining("schema version 12")
+          .hasMessageContaining("schema version 13")
           .hasMessageContaining("use a newer coordd");
-      assertThat(shipped().currentVersion(c)).isEqualTo(12);
+      assertThat(shipped().currentVersion(c)).isEqualTo(13);
     }
     assertThatThrownBy(() -> db.open(1)).hasMessageContaining("use a newer coordd");
   }

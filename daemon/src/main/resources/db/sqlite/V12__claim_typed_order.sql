@@ -1,0 +1,3 @@
+-- Nothing changes on SQLite: its claim names its indexes (INDEXED BY), so its typed range never
+-- falls to tasks_claim_any. The file keeps both databases at one schema version; PostgreSQL's V12
+-- rebuilds its tasks_claim_typed in an order only typed claims ask for.
