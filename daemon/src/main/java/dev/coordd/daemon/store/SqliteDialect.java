@@ -187,6 +187,17 @@ final class SqliteDialect extends SqlDialect {
           + " AND status = 'queued' RETURNING *";
     }
 
+    /**
+     * INDEXED BY: the first row of the due index's range. Left alone the planner took the status
+     * index and read every queued row, each time the dispatcher went idle: with 100,000 queued that
+     * was half the daemon's CPU.
+     */
+    @Override
+    String nextRunAt() {
+      return "SELECT run_at FROM tasks INDEXED BY tasks_due WHERE status = 'queued' AND run_at > ?"
+          + " ORDER BY run_at LIMIT 1";
+    }
+
     /** INDEXED BY: a range of the due index, never a walk over every queued row. */
     @Override
     String becameDue() {
