@@ -28,8 +28,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +42,11 @@ import org.slf4j.MDC;
 /**
  * The daemon's own worker pool: claims tasks for the daemon's agent name in batches (as many as
  * there are free slots), runs each handler on a virtual thread, and records the outcome.
+ *
+ * <p>A worker does not wait for its outcome's commit: it hands the outcome to the store writer and
+ * frees its slot at once, so the next claim can share that commit, and the notifications follow the
+ * commit. Until then the task stays {@code running} under this daemon's lease, which the
+ * housekeeper keeps renewing ({@link #inFlight}), so no one else can claim it meanwhile.
  *
  * <p>Each running attempt is settled exactly once, by whoever gets there first: the worker with the
  * handler's result, or {@link #enforceTimeouts}, {@link #cancelRunning} and {@link #stop} which
@@ -77,6 +86,10 @@ public final class Dispatcher {
   private final Watchdog watchdog = Watchdog.start("the dispatcher", Watchdog.DEFAULT_LIMIT);
   private final Semaphore slots;
   private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
+
+  /** Outcomes handed to the writer and not yet committed and announced, by attempt. */
+  private final Map<String, CompletableFuture<?>> recording = new ConcurrentHashMap<>();
+
   private volatile CoordinationService service;
   private volatile boolean claiming;
   private Thread loop;
@@ -117,10 +130,11 @@ public final class Dispatcher {
     wakeup.signal();
   }
 
-  /** Ids of the tasks whose handlers run here now. */
+  /** Ids of the tasks whose handlers run here now, or whose outcomes are still being recorded. */
   public Set<String> inFlight() {
     Set<String> ids = new HashSet<>();
     inFlight.values().forEach(r -> ids.add(r.task.id()));
+    recording.keySet().forEach(k -> ids.add(k.substring(0, k.lastIndexOf('#'))));
     return ids;
   }
 
@@ -172,7 +186,9 @@ public final class Dispatcher {
           watchdog.end();
         }
         if (claimed == 0) {
-          wakeup.await(idleWait());
+          // every slot busy: the next release signals, and no read is needed to know that
+          wakeup.await(
+              slots.availablePermits() == 0 ? config.pollInterval().toMillis() : idleWait());
         }
       } catch (InterruptedException e) {
         return;
@@ -239,6 +255,7 @@ public final class Dispatcher {
 
   private void work(Running r) {
     Task task = r.task;
+    CompletableFuture<Task> outcome = null;
     // Every line logged while the handler runs names its task, in the log file as fields.
     MDC.put("taskId", task.id());
     MDC.put("taskType", task.type());
@@ -258,34 +275,56 @@ public final class Dispatcher {
       JsonNode result = timed(handler, task, r);
       String json = resultJson(result);
       if (settle(r)) {
-        outcomes.succeed(task, result == null ? NullNode.getInstance() : result, json);
+        outcome =
+            outcomes.succeedLater(task, result == null ? NullNode.getInstance() : result, json);
       }
     } catch (InterruptedException e) {
       // Whoever interrupted settled the attempt already.
       if (settle(r)) {
-        outcomes.fail(task, "handler was interrupted", "interrupted", false);
+        outcome = outcomes.failLater(task, "handler was interrupted", "interrupted", false);
       }
     } catch (AwaitExternal wait) {
+      // waits for its commit: settling a barrier reads and writes, which the writer's
+      // acknowledging thread (where a recorded outcome's follow-up runs) must not do
       if (settle(r)) {
         barriers.parked(outcomes.park(task, wait.waitingFor(), wait.untilMillis()));
       }
     } catch (TaskFailure f) {
       if (settle(r)) {
-        outcomes.fail(task, f.getMessage(), f.kind(), f.permanent());
+        outcome = outcomes.failLater(task, f.getMessage(), f.kind(), f.permanent());
       }
     } catch (Throwable e) {
       if (settle(r)) {
         log.warn("handler for task {} ({}) threw", task.id(), task.type(), e);
-        outcomes.fail(task, describe(e), "exception", false);
+        outcome = outcomes.failLater(task, describe(e), "exception", false);
       } else {
-        // Recording the outcome itself failed (store unavailable). The task is no longer in
-        // hand, so its lease is not renewed: it expires and the task runs again.
         log.error("could not record the outcome of task {}", task.id(), e);
       }
     } finally {
+      if (outcome != null) {
+        recorded(r, outcome); // before the slot is freed, so stop() cannot miss it
+      }
       release(r);
       MDC.clear();
     }
+  }
+
+  /** Tracks an outcome handed to the writer until it has committed and been announced. */
+  private void recorded(Running r, CompletableFuture<Task> outcome) {
+    String key = key(r.task);
+    String id = r.task.id();
+    CompletableFuture<Task> done = new CompletableFuture<>();
+    recording.put(key, done);
+    outcome.whenComplete(
+        (task, error) -> {
+          if (error != null) {
+            // Recording failed (store unavailable). The task is no longer in hand, so its lease
+            // is not renewed: it expires and the task runs again.
+            log.error("could not record the outcome of task {}", id, error);
+          }
+          recording.remove(key, done);
+          done.complete(task);
+        });
   }
 
   /** Runs the handler, timing it for the metrics; a hand-off to an agent is not a run. */
@@ -386,7 +425,9 @@ public final class Dispatcher {
 
   /**
    * Stops claiming, lets running handlers finish for up to {@code grace}, then interrupts the rest
-   * and puts their tasks back in the queue without spending an attempt.
+   * and puts their tasks back in the queue without spending an attempt. Returns once every outcome
+   * handed to the writer has committed and been announced (or could not be), so the store may close
+   * after it.
    */
   public void stop(Duration grace) {
     claiming = false;
@@ -423,6 +464,33 @@ public final class Dispatcher {
         }
         interrupt(r);
       }
+    }
+    awaitRecorded();
+  }
+
+  /**
+   * Waits for the outcomes handed to the writer, which commits or fails each in bounded time. A
+   * worker that settled its attempt just as the grace ran out is still in flight for a moment
+   * before its outcome is tracked: wait for it too.
+   */
+  private void awaitRecorded() {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    try {
+      while (System.nanoTime() < until) {
+        CompletableFuture<?>[] pending = recording.values().toArray(CompletableFuture<?>[]::new);
+        if (pending.length > 0) {
+          CompletableFuture.allOf(pending).get(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } else if (inFlight.isEmpty()) {
+          return;
+        } else {
+          Thread.sleep(5);
+        }
+      }
+      log.warn("task outcomes were still being recorded at shutdown: {}", inFlight());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("task outcomes were still being recorded at shutdown: {}", inFlight(), e);
     }
   }
 
