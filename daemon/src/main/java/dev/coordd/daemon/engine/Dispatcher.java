@@ -16,9 +16,11 @@ import dev.coordd.daemon.metrics.TaskMetrics;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Latch;
 import dev.coordd.daemon.notify.Notifier;
+import dev.coordd.daemon.store.SqlFunction;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskLeases;
 import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.Tx;
 import dev.coordd.daemon.watch.Watchdog;
 import dev.coordd.internal.Json;
 import java.nio.charset.StandardCharsets;
@@ -35,6 +37,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -89,6 +93,15 @@ public final class Dispatcher {
 
   /** Outcomes handed to the writer and not yet committed and announced, by attempt. */
   private final Map<String, CompletableFuture<?>> recording = new ConcurrentHashMap<>();
+
+  /** Claims handed to the writer by {@link #claimPipelined} whose tasks have not launched yet. */
+  private final AtomicInteger claimsOut = new AtomicInteger();
+
+  /** The last claim came back full: there is more to claim (see {@link #claimPipelined}). */
+  private volatile boolean backlog;
+
+  /** A pipelined claim in the writer's queue that has not started: it takes slots freed since. */
+  private final AtomicReference<Object> claimQueued = new AtomicReference<>();
 
   private volatile CoordinationService service;
   private volatile boolean claiming;
@@ -181,14 +194,15 @@ public final class Dispatcher {
         int claimed;
         watchdog.begin("claiming and starting tasks");
         try {
-          claimed = claimOnce();
+          claimed = backlog ? claimPipelined() : claimOnce();
         } finally {
           watchdog.end();
         }
         if (claimed == 0) {
-          // every slot busy: the next release signals, and no read is needed to know that
-          wakeup.await(
-              slots.availablePermits() == 0 ? config.pollInterval().toMillis() : idleWait());
+          // Every slot busy, or a claim under way: a release or the claim's landing signals, and
+          // no read is needed to know that.
+          boolean busy = backlog || slots.availablePermits() == 0;
+          wakeup.await(busy ? config.pollInterval().toMillis() : idleWait());
         }
       } catch (InterruptedException e) {
         return;
@@ -205,33 +219,96 @@ public final class Dispatcher {
 
   /** Claims as many due tasks as there are free slots and starts them; returns how many. */
   public int claimOnce() {
-    if (!claiming) {
-      return 0;
-    }
-    int wanted = 0;
-    while (wanted < MAX_CLAIM_BATCH && slots.tryAcquire()) {
-      wanted++;
-    }
+    int wanted = acquire();
     if (wanted == 0) {
       return 0;
     }
     List<Task> claimed;
+    long began = System.nanoTime(); // real time for the metric; leases use the clock
     try {
-      long now = clock.millis();
-      long leaseMs = config.leaseDuration().toMillis();
-      String types = handlers.typesJson();
-      int max = wanted;
-      long began = System.nanoTime(); // real time for the metric; leases use the clock
-      claimed =
-          store
-              .writer()
-              .execute(tx -> leases.claim(tx, self, Agent.roleOf(self), types, now, leaseMs, max));
-      metrics.claimTime(true, System.nanoTime() - began);
-      metrics.claimed(claimed);
+      claimed = store.writer().execute(claim(wanted));
     } catch (RuntimeException e) {
       slots.release(wanted);
       throw e;
     }
+    return launchAll(claimed, wanted, began);
+  }
+
+  /**
+   * Claims for the free slots without waiting for the commit: the tasks launch when it lands, and
+   * slots freed meanwhile claim again, in the same commit as their outcomes, rather than one commit
+   * later. Only while the last claim came back full: one that comes back short ends it, so that an
+   * empty queue is found by a claim the loop waits for, before it sleeps (no lost wake-up, no
+   * claiming in circles). Returns the slots it claims for.
+   */
+  private int claimPipelined() {
+    Object token = new Object();
+    if (claimQueued.get() != null) {
+      return 0; // the claim still queued will take the slots freed meanwhile
+    }
+    int wanted = acquire();
+    if (wanted == 0) {
+      return 0;
+    }
+    claimQueued.set(token);
+    long began = System.nanoTime();
+    int[] max = {0}; // fixed on the first run: the writer may run an operation again
+    claimsOut.incrementAndGet();
+    store
+        .writer()
+        .submit(
+            tx -> {
+              if (max[0] == 0) {
+                claimQueued.compareAndSet(token, null);
+                max[0] = wanted + acquire(MAX_CLAIM_BATCH - wanted);
+              }
+              return claim(max[0]).apply(tx);
+            })
+        .whenComplete(
+            (claimed, error) -> {
+              claimQueued.compareAndSet(token, null);
+              int held = max[0] == 0 ? wanted : max[0];
+              try {
+                if (error != null) {
+                  backlog = false; // the loop's next claim waits, and pauses if it fails too
+                  slots.release(held);
+                  log.warn("claiming failed; trying again", error);
+                } else {
+                  launchAll(claimed, held, began);
+                }
+              } finally {
+                claimsOut.decrementAndGet();
+                wakeup.signal();
+              }
+            });
+    return wanted;
+  }
+
+  /** Takes the free slots, up to a claim's most; none once stopping. */
+  private int acquire() {
+    return acquire(MAX_CLAIM_BATCH);
+  }
+
+  private int acquire(int most) {
+    int wanted = 0;
+    while (claiming && wanted < most && slots.tryAcquire()) {
+      wanted++;
+    }
+    return wanted;
+  }
+
+  private SqlFunction<Tx, List<Task>> claim(int max) {
+    long now = clock.millis();
+    long leaseMs = config.leaseDuration().toMillis();
+    String types = handlers.typesJson();
+    return tx -> leases.claim(tx, self, Agent.roleOf(self), types, now, leaseMs, max);
+  }
+
+  /** Starts the claimed tasks and frees the slots claimed for in vain; returns how many. */
+  private int launchAll(List<Task> claimed, int wanted, long began) {
+    metrics.claimTime(true, System.nanoTime() - began);
+    metrics.claimed(claimed);
+    backlog = claimed.size() == wanted;
     slots.release(wanted - claimed.size());
     claimed.forEach(this::launch);
     return claimed.size();
@@ -446,6 +523,7 @@ public final class Dispatcher {
       }
     }
     watchdog.close();
+    awaitClaims(); // their tasks launch, to finish within the grace like the others
     long until = System.nanoTime() + grace.toNanos();
     while (!inFlight.isEmpty() && System.nanoTime() < until) {
       try {
@@ -466,6 +544,19 @@ public final class Dispatcher {
       }
     }
     awaitRecorded();
+  }
+
+  /** Waits for the pipelined claims in the writer's queue to launch their tasks. */
+  private void awaitClaims() {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (claimsOut.get() > 0 && System.nanoTime() < until) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   /**
