@@ -112,6 +112,43 @@ class PipelinedOutcomesTest {
   }
 
   @Test
+  void a_burst_of_finishes_makes_one_claim_for_all_the_freed_slots() throws Exception {
+    try (DaemonFixture f = DaemonFixture.wokenOnlyByNotifications(dir, "concurrency", "4")) {
+      CountDownLatch go = new CountDownLatch(1);
+      f.daemon.registerHandler(
+          "burst",
+          ctx -> {
+            go.await();
+            return TextNode.valueOf("ok");
+          });
+      List<NewTask> batch = new ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        batch.add(NewTask.of("burst"));
+      }
+      List<String> ids = new ArrayList<>();
+      f.service().createTasks(batch).forEach(item -> ids.add(item.task().id()));
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (f.daemon.engine().dispatcher().inFlight().size() < 4 && System.nanoTime() < until) {
+        DaemonFixture.sleep(5);
+      }
+      Gate gate = new Gate();
+      gate.hold(writer(f));
+      try {
+        go.countDown(); // all four return at once, their slots freed while the writer is held
+        // Four completions and one claim: the claim still queued takes every slot freed since.
+        awaitQueued(writer(f), 5);
+        DaemonFixture.sleep(100); // room for a wrong extra claim to show; passing needs no time
+        assertThat(writer(f).queued()).isEqualTo(5);
+      } finally {
+        gate.open();
+      }
+      for (String id : ids) {
+        f.awaitStatus(id, TaskStatus.SUCCEEDED);
+      }
+    }
+  }
+
+  @Test
   void stopping_waits_for_outcomes_still_being_recorded() throws Exception {
     // no housekeeping rounds: nothing but the workers writes while the writer is held
     try (DaemonFixture f = DaemonFixture.wokenOnlyByNotifications(dir, "concurrency", "1")) {
