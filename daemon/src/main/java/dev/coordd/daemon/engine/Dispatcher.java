@@ -16,9 +16,11 @@ import dev.coordd.daemon.metrics.TaskMetrics;
 import dev.coordd.daemon.notify.Change;
 import dev.coordd.daemon.notify.Latch;
 import dev.coordd.daemon.notify.Notifier;
+import dev.coordd.daemon.store.SqlFunction;
 import dev.coordd.daemon.store.Store;
 import dev.coordd.daemon.store.TaskLeases;
 import dev.coordd.daemon.store.TaskStore;
+import dev.coordd.daemon.store.Tx;
 import dev.coordd.daemon.watch.Watchdog;
 import dev.coordd.internal.Json;
 import java.nio.charset.StandardCharsets;
@@ -28,9 +30,15 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -38,6 +46,11 @@ import org.slf4j.MDC;
 /**
  * The daemon's own worker pool: claims tasks for the daemon's agent name in batches (as many as
  * there are free slots), runs each handler on a virtual thread, and records the outcome.
+ *
+ * <p>A worker does not wait for its outcome's commit: it hands the outcome to the store writer and
+ * frees its slot at once, so the next claim can share that commit, and the notifications follow the
+ * commit. Until then the task stays {@code running} under this daemon's lease, which the
+ * housekeeper keeps renewing ({@link #inFlight}), so no one else can claim it meanwhile.
  *
  * <p>Each running attempt is settled exactly once, by whoever gets there first: the worker with the
  * handler's result, or {@link #enforceTimeouts}, {@link #cancelRunning} and {@link #stop} which
@@ -77,6 +90,19 @@ public final class Dispatcher {
   private final Watchdog watchdog = Watchdog.start("the dispatcher", Watchdog.DEFAULT_LIMIT);
   private final Semaphore slots;
   private final Map<String, Running> inFlight = new ConcurrentHashMap<>();
+
+  /** Outcomes handed to the writer and not yet committed and announced, by attempt. */
+  private final Map<String, CompletableFuture<?>> recording = new ConcurrentHashMap<>();
+
+  /** Claims handed to the writer by {@link #claimPipelined} whose tasks have not launched yet. */
+  private final AtomicInteger claimsOut = new AtomicInteger();
+
+  /** The last claim came back full: there is more to claim (see {@link #claimPipelined}). */
+  private volatile boolean backlog;
+
+  /** A pipelined claim in the writer's queue that has not started: it takes slots freed since. */
+  private final AtomicReference<Object> claimQueued = new AtomicReference<>();
+
   private volatile CoordinationService service;
   private volatile boolean claiming;
   private Thread loop;
@@ -117,10 +143,11 @@ public final class Dispatcher {
     wakeup.signal();
   }
 
-  /** Ids of the tasks whose handlers run here now. */
+  /** Ids of the tasks whose handlers run here now, or whose outcomes are still being recorded. */
   public Set<String> inFlight() {
     Set<String> ids = new HashSet<>();
     inFlight.values().forEach(r -> ids.add(r.task.id()));
+    recording.keySet().forEach(k -> ids.add(k.substring(0, k.lastIndexOf('#'))));
     return ids;
   }
 
@@ -167,12 +194,15 @@ public final class Dispatcher {
         int claimed;
         watchdog.begin("claiming and starting tasks");
         try {
-          claimed = claimOnce();
+          claimed = backlog ? claimPipelined() : claimOnce();
         } finally {
           watchdog.end();
         }
         if (claimed == 0) {
-          wakeup.await(idleWait());
+          // Every slot busy, or a claim under way: a release or the claim's landing signals, and
+          // no read is needed to know that.
+          boolean busy = backlog || slots.availablePermits() == 0;
+          wakeup.await(busy ? config.pollInterval().toMillis() : idleWait());
         }
       } catch (InterruptedException e) {
         return;
@@ -189,33 +219,96 @@ public final class Dispatcher {
 
   /** Claims as many due tasks as there are free slots and starts them; returns how many. */
   public int claimOnce() {
-    if (!claiming) {
-      return 0;
-    }
-    int wanted = 0;
-    while (wanted < MAX_CLAIM_BATCH && slots.tryAcquire()) {
-      wanted++;
-    }
+    int wanted = acquire();
     if (wanted == 0) {
       return 0;
     }
     List<Task> claimed;
+    long began = System.nanoTime(); // real time for the metric; leases use the clock
     try {
-      long now = clock.millis();
-      long leaseMs = config.leaseDuration().toMillis();
-      String types = handlers.typesJson();
-      int max = wanted;
-      long began = System.nanoTime(); // real time for the metric; leases use the clock
-      claimed =
-          store
-              .writer()
-              .execute(tx -> leases.claim(tx, self, Agent.roleOf(self), types, now, leaseMs, max));
-      metrics.claimTime(true, System.nanoTime() - began);
-      metrics.claimed(claimed);
+      claimed = store.writer().execute(claim(wanted));
     } catch (RuntimeException e) {
       slots.release(wanted);
       throw e;
     }
+    return launchAll(claimed, wanted, began);
+  }
+
+  /**
+   * Claims for the free slots without waiting for the commit: the tasks launch when it lands, and
+   * slots freed meanwhile claim again, in the same commit as their outcomes, rather than one commit
+   * later. Only while the last claim came back full: one that comes back short ends it, so that an
+   * empty queue is found by a claim the loop waits for, before it sleeps (no lost wake-up, no
+   * claiming in circles). Returns the slots it claims for.
+   */
+  private int claimPipelined() {
+    Object token = new Object();
+    if (claimQueued.get() != null) {
+      return 0; // the claim still queued will take the slots freed meanwhile
+    }
+    int wanted = acquire();
+    if (wanted == 0) {
+      return 0;
+    }
+    claimQueued.set(token);
+    long began = System.nanoTime();
+    int[] max = {0}; // fixed on the first run: the writer may run an operation again
+    claimsOut.incrementAndGet();
+    store
+        .writer()
+        .submit(
+            tx -> {
+              if (max[0] == 0) {
+                claimQueued.compareAndSet(token, null);
+                max[0] = wanted + acquire(MAX_CLAIM_BATCH - wanted);
+              }
+              return claim(max[0]).apply(tx);
+            })
+        .whenComplete(
+            (claimed, error) -> {
+              claimQueued.compareAndSet(token, null);
+              int held = max[0] == 0 ? wanted : max[0];
+              try {
+                if (error != null) {
+                  backlog = false; // the loop's next claim waits, and pauses if it fails too
+                  slots.release(held);
+                  log.warn("claiming failed; trying again", error);
+                } else {
+                  launchAll(claimed, held, began);
+                }
+              } finally {
+                claimsOut.decrementAndGet();
+                wakeup.signal();
+              }
+            });
+    return wanted;
+  }
+
+  /** Takes the free slots, up to a claim's most; none once stopping. */
+  private int acquire() {
+    return acquire(MAX_CLAIM_BATCH);
+  }
+
+  private int acquire(int most) {
+    int wanted = 0;
+    while (claiming && wanted < most && slots.tryAcquire()) {
+      wanted++;
+    }
+    return wanted;
+  }
+
+  private SqlFunction<Tx, List<Task>> claim(int max) {
+    long now = clock.millis();
+    long leaseMs = config.leaseDuration().toMillis();
+    String types = handlers.typesJson();
+    return tx -> leases.claim(tx, self, Agent.roleOf(self), types, now, leaseMs, max);
+  }
+
+  /** Starts the claimed tasks and frees the slots claimed for in vain; returns how many. */
+  private int launchAll(List<Task> claimed, int wanted, long began) {
+    metrics.claimTime(true, System.nanoTime() - began);
+    metrics.claimed(claimed);
+    backlog = claimed.size() == wanted;
     slots.release(wanted - claimed.size());
     claimed.forEach(this::launch);
     return claimed.size();
@@ -239,6 +332,7 @@ public final class Dispatcher {
 
   private void work(Running r) {
     Task task = r.task;
+    CompletableFuture<Task> outcome = null;
     // Every line logged while the handler runs names its task, in the log file as fields.
     MDC.put("taskId", task.id());
     MDC.put("taskType", task.type());
@@ -258,34 +352,56 @@ public final class Dispatcher {
       JsonNode result = timed(handler, task, r);
       String json = resultJson(result);
       if (settle(r)) {
-        outcomes.succeed(task, result == null ? NullNode.getInstance() : result, json);
+        outcome =
+            outcomes.succeedLater(task, result == null ? NullNode.getInstance() : result, json);
       }
     } catch (InterruptedException e) {
       // Whoever interrupted settled the attempt already.
       if (settle(r)) {
-        outcomes.fail(task, "handler was interrupted", "interrupted", false);
+        outcome = outcomes.failLater(task, "handler was interrupted", "interrupted", false);
       }
     } catch (AwaitExternal wait) {
+      // waits for its commit: settling a barrier reads and writes, which the writer's
+      // acknowledging thread (where a recorded outcome's follow-up runs) must not do
       if (settle(r)) {
         barriers.parked(outcomes.park(task, wait.waitingFor(), wait.untilMillis()));
       }
     } catch (TaskFailure f) {
       if (settle(r)) {
-        outcomes.fail(task, f.getMessage(), f.kind(), f.permanent());
+        outcome = outcomes.failLater(task, f.getMessage(), f.kind(), f.permanent());
       }
     } catch (Throwable e) {
       if (settle(r)) {
         log.warn("handler for task {} ({}) threw", task.id(), task.type(), e);
-        outcomes.fail(task, describe(e), "exception", false);
+        outcome = outcomes.failLater(task, describe(e), "exception", false);
       } else {
-        // Recording the outcome itself failed (store unavailable). The task is no longer in
-        // hand, so its lease is not renewed: it expires and the task runs again.
         log.error("could not record the outcome of task {}", task.id(), e);
       }
     } finally {
+      if (outcome != null) {
+        recorded(r, outcome); // before the slot is freed, so stop() cannot miss it
+      }
       release(r);
       MDC.clear();
     }
+  }
+
+  /** Tracks an outcome handed to the writer until it has committed and been announced. */
+  private void recorded(Running r, CompletableFuture<Task> outcome) {
+    String key = key(r.task);
+    String id = r.task.id();
+    CompletableFuture<Task> done = new CompletableFuture<>();
+    recording.put(key, done);
+    outcome.whenComplete(
+        (task, error) -> {
+          if (error != null) {
+            // Recording failed (store unavailable). The task is no longer in hand, so its lease
+            // is not renewed: it expires and the task runs again.
+            log.error("could not record the outcome of task {}", id, error);
+          }
+          recording.remove(key, done);
+          done.complete(task);
+        });
   }
 
   /** Runs the handler, timing it for the metrics; a hand-off to an agent is not a run. */
@@ -386,7 +502,9 @@ public final class Dispatcher {
 
   /**
    * Stops claiming, lets running handlers finish for up to {@code grace}, then interrupts the rest
-   * and puts their tasks back in the queue without spending an attempt.
+   * and puts their tasks back in the queue without spending an attempt. Returns once every outcome
+   * handed to the writer has committed and been announced (or could not be), so the store may close
+   * after it.
    */
   public void stop(Duration grace) {
     claiming = false;
@@ -405,6 +523,7 @@ public final class Dispatcher {
       }
     }
     watchdog.close();
+    awaitClaims(); // their tasks launch, to finish within the grace like the others
     long until = System.nanoTime() + grace.toNanos();
     while (!inFlight.isEmpty() && System.nanoTime() < until) {
       try {
@@ -423,6 +542,46 @@ public final class Dispatcher {
         }
         interrupt(r);
       }
+    }
+    awaitRecorded();
+  }
+
+  /** Waits for the pipelined claims in the writer's queue to launch their tasks. */
+  private void awaitClaims() {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (claimsOut.get() > 0 && System.nanoTime() < until) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  /**
+   * Waits for the outcomes handed to the writer, which commits or fails each in bounded time. A
+   * worker that settled its attempt just as the grace ran out is still in flight for a moment
+   * before its outcome is tracked: wait for it too.
+   */
+  private void awaitRecorded() {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    try {
+      while (System.nanoTime() < until) {
+        CompletableFuture<?>[] pending = recording.values().toArray(CompletableFuture<?>[]::new);
+        if (pending.length > 0) {
+          CompletableFuture.allOf(pending).get(until - System.nanoTime(), TimeUnit.NANOSECONDS);
+        } else if (inFlight.isEmpty()) {
+          return;
+        } else {
+          Thread.sleep(5);
+        }
+      }
+      log.warn("task outcomes were still being recorded at shutdown: {}", inFlight());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      log.warn("task outcomes were still being recorded at shutdown: {}", inFlight(), e);
     }
   }
 

@@ -13,6 +13,7 @@ import dev.coordd.daemon.store.TaskWaits;
 import dev.coordd.daemon.store.Tx;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Records how an attempt ended, whoever ended it: a daemon worker, an external agent, the reaper, a
@@ -48,12 +49,30 @@ public final class Outcomes {
     this.metrics = metrics;
   }
 
-  /** Null when the attempt had already lost the task (lease expired, cancelled). */
-  public Task succeed(Task running, JsonNode result, String resultJson) {
+  /**
+   * Records a success without waiting for the commit: the future completes after it, and after
+   * {@link #after} ran (on the writer's acknowledging thread, so nothing here may wait for a
+   * write). Its value is null when the attempt had already lost the task (lease expired,
+   * cancelled).
+   */
+  public CompletableFuture<Task> succeedLater(Task running, JsonNode result, String resultJson) {
     long now = clock.millis();
-    // of the same kind as an agent's completion: the writer runs adjacent ones together
-    Task done = store.writer().execute(taskOutcomes.completing(running, resultJson, now));
-    return done != null ? after(TaskOutcomes.succeeded(running, result, now)) : null;
+    return store
+        .writer()
+        // of the same kind as an agent's completion: the writer runs adjacent ones together
+        .submit(taskOutcomes.completing(running, resultJson, now))
+        .thenApply(
+            done -> done != null ? after(TaskOutcomes.succeeded(running, result, now)) : null);
+  }
+
+  /** {@link #fail} without waiting for the commit, like {@link #succeedLater}. */
+  public CompletableFuture<Task> failLater(
+      Task running, String message, String kind, boolean permanent) {
+    long now = clock.millis();
+    return store
+        .writer()
+        .submit(tx -> failInTx(tx, running, message, kind, permanent, now))
+        .thenApply(this::after);
   }
 
   public Task fail(Task running, String message, String kind, boolean permanent) {
