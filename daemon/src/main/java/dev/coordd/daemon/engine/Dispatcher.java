@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import dev.coordd.api.Agent;
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.config.Durations;
 import dev.coordd.daemon.handler.AwaitExternal;
@@ -24,6 +25,7 @@ import dev.coordd.daemon.store.Tx;
 import dev.coordd.daemon.watch.Watchdog;
 import dev.coordd.internal.Json;
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashSet;
@@ -174,7 +176,7 @@ public final class Dispatcher {
   private boolean wakesOn(Change change) {
     return switch (change) {
       case Change.TaskAvailable t -> canRun(t.type(), t.assignedTo());
-      case Change.TaskChanged t -> true;
+      case Change.TaskChanged t -> t.status() != TaskStatus.RUNNING; // frees nothing
       case Change.QueuePolicyChanged q -> true;
       case Change.TimePassed t -> false; // due tasks are announced as TaskAvailable
       case Change.Stopping s -> true;
@@ -306,12 +308,65 @@ public final class Dispatcher {
 
   /** Starts the claimed tasks and frees the slots claimed for in vain; returns how many. */
   private int launchAll(List<Task> claimed, int wanted, long began) {
+    backlog = claimed.size() == wanted;
+    return start(claimed, wanted, began);
+  }
+
+  private int start(List<Task> claimed, int wanted, long began) {
     metrics.claimTime(true, System.nanoTime() - began);
     metrics.claimed(claimed);
-    backlog = claimed.size() == wanted;
     slots.release(wanted - claimed.size());
     claimed.forEach(this::launch);
     return claimed.size();
+  }
+
+  /**
+   * A free slot taken for a task being created that this daemon could run, so that a claim for it
+   * rides in the create's own transaction: one commit (one fsync) from create to handler start,
+   * where a claim after the create's commit makes two. Null when this daemon could not run the
+   * task, is stopping, or has no slot free; otherwise exactly one of {@link HandOff#started} and
+   * {@link HandOff#abandoned} must follow.
+   */
+  public HandOff handOff(String type, String assignedTo) {
+    if (!canRun(type, assignedTo) || acquire(1) == 0) {
+      return null;
+    }
+    claimsOut.incrementAndGet(); // stop() waits for it to start what it claims
+    return new HandOff(claim(1));
+  }
+
+  /**
+   * One slot's claim, run inside another operation's transaction. It is the dispatcher's usual
+   * claim (best task first, queue caps and pauses), so it may take another task than the new one.
+   */
+  public final class HandOff {
+    private final SqlFunction<Tx, List<Task>> claim;
+    private final long began = System.nanoTime();
+
+    private HandOff(SqlFunction<Tx, List<Task>> claim) {
+      this.claim = claim;
+    }
+
+    /** In the operation's transaction; may run again if the writer retries it. */
+    public List<Task> claimIn(Tx tx) throws SQLException {
+      return claim.apply(tx);
+    }
+
+    /** After the commit: starts what was claimed, or frees the slot. */
+    public void started(List<Task> claimed) {
+      try {
+        start(claimed, 1, began);
+      } finally {
+        claimsOut.decrementAndGet();
+      }
+    }
+
+    /** The operation failed: the slot is free again. */
+    public void abandoned() {
+      slots.release();
+      claimsOut.decrementAndGet();
+      wakeup.signal();
+    }
   }
 
   /** Until the next delayed task is due, but never longer than the safety-net poll. */

@@ -2,6 +2,7 @@ package dev.coordd.daemon.engine;
 
 import dev.coordd.api.CoordinationService;
 import dev.coordd.api.Task;
+import dev.coordd.api.TaskStatus;
 import dev.coordd.daemon.cluster.Leadership;
 import dev.coordd.daemon.config.DaemonConfig;
 import dev.coordd.daemon.handler.HandlerRegistry;
@@ -240,6 +241,15 @@ public final class Engine {
   public void announce(Task created) {
     metrics.tasks().created(created);
     notifier.publish(Change.of(created, clock.millis()));
+  }
+
+  /**
+   * A new task that this daemon's workers claimed in its create's own transaction: counted as
+   * created, and published as running, which wakes no claimer (there is nothing to take).
+   */
+  public void announceStarted(Task created) {
+    metrics.tasks().created(created);
+    notifier.publish(new Change.TaskChanged(created.id(), TaskStatus.RUNNING));
   }
 
   /** The daemon's metrics, which the engine and the service feed. */
