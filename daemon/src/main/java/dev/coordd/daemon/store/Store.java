@@ -14,9 +14,20 @@ public final class Store implements AutoCloseable {
   private final SqlDialect sql;
   private final StoreWriter writer;
   private final HikariDataSource readers;
+  private final WalCheckpointer checkpointer; // null but on SQLite
 
   Store(SqlDialect sql, Connection writerConnection, HikariDataSource readers) throws SQLException {
-    this(sql, writerConnection, readers, null);
+    this(sql, writerConnection, readers, null, null);
+  }
+
+  /** A SQLite file, whose log {@code checkpointer} copies back in the background. */
+  Store(
+      SqlDialect sql,
+      Connection writerConnection,
+      HikariDataSource readers,
+      WalCheckpointer checkpointer)
+      throws SQLException {
+    this(sql, writerConnection, readers, null, checkpointer);
   }
 
   /** With {@code reconnect}: the writer opens a new connection when the database drops its own. */
@@ -26,8 +37,19 @@ public final class Store implements AutoCloseable {
       HikariDataSource readers,
       StoreWriter.Reconnect reconnect)
       throws SQLException {
+    this(sql, writerConnection, readers, reconnect, null);
+  }
+
+  private Store(
+      SqlDialect sql,
+      Connection writerConnection,
+      HikariDataSource readers,
+      StoreWriter.Reconnect reconnect,
+      WalCheckpointer checkpointer)
+      throws SQLException {
     this.sql = sql;
     this.readers = readers;
+    this.checkpointer = checkpointer;
     this.writer = new StoreWriter(writerConnection, sql, reconnect);
   }
 
@@ -50,6 +72,9 @@ public final class Store implements AutoCloseable {
 
   @Override
   public void close() {
+    if (checkpointer != null) {
+      checkpointer.close();
+    }
     writer.close();
     readers.close();
   }

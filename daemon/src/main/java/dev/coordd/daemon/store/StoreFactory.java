@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import org.sqlite.SQLiteConfig;
@@ -44,11 +45,20 @@ public final class StoreFactory {
       dialect.configure(writerConnection);
       new Migrator(dialect, dialect.migrationFolder(), dialect.migrations())
           .migrate(writerConnection);
+      try (Statement st = writerConnection.createStatement()) {
+        st.execute("PRAGMA wal_autocheckpoint = " + WalCheckpointer.WRITER_THRESHOLD_PAGES);
+      }
       HikariDataSource readers =
           sqliteReaders(dialect, url, settings.busyTimeout(), settings.pool());
+      WalCheckpointer checkpointer = null;
       try {
-        return new Store(dialect, writerConnection, readers);
+        Connection c = DriverManager.getConnection(url, checkpointConfig(settings).toProperties());
+        checkpointer = new WalCheckpointer(c);
+        return new Store(dialect, writerConnection, readers, checkpointer);
       } catch (SQLException | RuntimeException e) {
+        if (checkpointer != null) {
+          checkpointer.close();
+        }
         readers.close();
         throw e;
       }
@@ -60,6 +70,12 @@ public final class StoreFactory {
       closeQuietly(writerConnection);
       throw e;
     }
+  }
+
+  private static SQLiteConfig checkpointConfig(StoreSettings settings) {
+    SQLiteConfig config = new SQLiteConfig();
+    config.setBusyTimeout((int) Math.min(Integer.MAX_VALUE, settings.busyTimeout().toMillis()));
+    return config;
   }
 
   /**
