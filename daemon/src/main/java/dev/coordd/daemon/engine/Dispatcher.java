@@ -153,6 +153,11 @@ public final class Dispatcher {
     return ids;
   }
 
+  /** Slots no handler or claim holds now (a claim takes every free slot while it runs). */
+  public int freeSlots() {
+    return slots.availablePermits();
+  }
+
   /** Keyed by attempt, not task: a retry can be claimed while the last attempt winds down. */
   private static String key(Task task) {
     return task.id() + "#" + task.attempts();
