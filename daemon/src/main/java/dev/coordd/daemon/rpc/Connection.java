@@ -173,7 +173,7 @@ final class Connection {
   private void write(byte[] bytes, Runnable written) {
     try {
       out.write(bytes, written);
-    } catch (IOException e) {
+    } catch (IOException | RuntimeException e) { // either way the writer ran `written` already
       // the caller hung up before its answer; the channel is closed, nothing else to do
     }
   }
